@@ -1,0 +1,129 @@
+/**
+ * The predictor's service-level objectives: the ONE place their numbers are written. k6 thresholds, the local
+ * load-test gate, the CloudWatch burn-rate alarms and the error-budget report are all derived from this data.
+ *
+ * A typed module rather than a YAML file because k6 imports it too and cannot parse YAML without bundling a
+ * parser; the shape follows OpenSLO v1 (service, timeWindow, budgetingMethod, indicator, objectives, alert
+ * policy) so it can be rendered to OpenSLO YAML if a tool ever needs it. Dependency-free on purpose: k6 runs it.
+ * Whoever edits this file should run `npx vitest run slo` — the loaded definition is validated there and at the
+ * start of every CLI (see validate.ts).
+ */
+
+/** An OpenSLO-style duration: a whole number of minutes, hours or days ('5m', '1h', '28d'). */
+export type Duration = `${number}${'m' | 'h' | 'd'}`;
+
+export type Severity = 'page' | 'ticket';
+
+/** Where the service's own request metrics live (EMF via Powertools Metrics, one `Latency` value per request). */
+export interface ServiceMetrics {
+  namespace: string;
+  /** The `service` dimension value Powertools adds to every metric. */
+  service: string;
+  latencyMetric: string;
+  statusClassDimension: string;
+}
+
+/**
+ * Occurrences: good events / all events over the window (a ratio of requests).
+ * Bad = 5xx the app answered + invocations Lambda itself failed (crash, timeout) + throttled requests.
+ */
+export interface AvailabilityIndicator {
+  kind: 'availability';
+  /** Responses with a status at or above this are bad; 4xx are the caller's fault and count as good. */
+  badStatusFrom: number;
+}
+
+/**
+ * Timeslices: a slice is good when the chosen percentile of SUCCESSFUL responses' latency in that slice is at
+ * or under the threshold; a slice without successful requests hurt nobody and is not bad. See docs/slo.md
+ * for why percentiles are time-sliced rather than written as a ratio of requests.
+ */
+export interface LatencyIndicator {
+  kind: 'latency';
+  /** 0 < percentile < 100, e.g. 95 for p95. */
+  percentile: number;
+  thresholdMs: number;
+  /** The status class whose latency counts: only successful responses. */
+  statusClass: '2xx';
+}
+
+export interface ServiceLevelObjective {
+  /** Stable, kebab-case: used in alarm names, report rows and load-test gate names. */
+  name: string;
+  description: string;
+  budgetingMethod: 'Occurrences' | 'Timeslices';
+  indicator: AvailabilityIndicator | LatencyIndicator;
+  /** Fraction of events (Occurrences) or of time slices (Timeslices) that must be good: 0 < target < 1. */
+  target: number;
+  /** Only for Timeslices. */
+  timeSliceWindow?: Duration;
+}
+
+/**
+ * One multiwindow alert (SRE Workbook, "Alerting on SLOs", table 5-8): fire when BOTH windows burn faster than
+ * the factor that would spend `budgetConsumed` of the whole window's budget within `longWindow`. The factor is
+ * derived (budgetConsumed x SLO window / longWindow), never written here.
+ */
+export interface BurnRateAlert {
+  severity: Severity;
+  longWindow: Duration;
+  shortWindow: Duration;
+  /** Fraction of the SLO window's error budget spent within longWindow that justifies this alert. */
+  budgetConsumed: number;
+}
+
+export interface SloDefinition {
+  apiVersion: 'openslo/v1';
+  service: string;
+  /** Rolling compliance window shared by every objective. */
+  timeWindow: { duration: Duration; isRolling: true };
+  metrics: ServiceMetrics;
+  objectives: ServiceLevelObjective[];
+  burnRateAlerts: BurnRateAlert[];
+}
+
+export const SLO_DEFINITION: SloDefinition = {
+  apiVersion: 'openslo/v1',
+  service: 'predictor',
+  timeWindow: { duration: '28d', isRolling: true },
+  metrics: {
+    namespace: 'Shiftgate',
+    service: 'predictor',
+    latencyMetric: 'Latency',
+    statusClassDimension: 'StatusClass',
+  },
+  objectives: [
+    {
+      name: 'availability',
+      description: 'Requests answered without a server-side failure (no 5xx, crash, timeout or throttle)',
+      budgetingMethod: 'Occurrences',
+      indicator: { kind: 'availability', badStatusFrom: 500 },
+      target: 0.999,
+    },
+    {
+      name: 'latency-p95',
+      description: 'p95 latency of successful responses at or under 80 ms, per 5-minute slice',
+      budgetingMethod: 'Timeslices',
+      indicator: { kind: 'latency', percentile: 95, thresholdMs: 80, statusClass: '2xx' },
+      // 99% of slices: about 6.7 hours of slow service per 28 days before the budget is spent.
+      target: 0.99,
+      timeSliceWindow: '5m',
+    },
+    {
+      name: 'latency-p50',
+      description: 'Median latency of successful responses at or under 60 ms, per 5-minute slice',
+      budgetingMethod: 'Timeslices',
+      indicator: { kind: 'latency', percentile: 50, thresholdMs: 60, statusClass: '2xx' },
+      target: 0.99,
+      timeSliceWindow: '5m',
+    },
+  ],
+  // Table 5-8 of the SRE Workbook; its factors (14.4, 6, 3, 1) are for 30 days, these budget shares give the
+  // 28-day ones: 13.44, 5.6, 2.8 and 0.933.
+  burnRateAlerts: [
+    { severity: 'page', longWindow: '1h', shortWindow: '5m', budgetConsumed: 0.02 },
+    { severity: 'page', longWindow: '6h', shortWindow: '30m', budgetConsumed: 0.05 },
+    { severity: 'ticket', longWindow: '1d', shortWindow: '2h', budgetConsumed: 0.1 },
+    { severity: 'ticket', longWindow: '3d', shortWindow: '6h', budgetConsumed: 0.1 },
+  ],
+};
