@@ -1,0 +1,53 @@
+/**
+ * Error budgets and multiwindow burn-rate alerts as plain data (Sloth's "windows" step): a budget is the
+ * share of events or time slices allowed to be bad, and an alert's factor is the burn rate that would spend
+ * `budgetConsumed` of the whole window's budget within the alert's long window.
+ */
+import type { ServiceLevelObjective, Severity, SloDefinition } from './definition.ts';
+import { durationMinutes } from './duration.ts';
+
+export interface BurnRateWindowPair {
+  /** Stable id for names: '<severity>-<long>-<short>', e.g. 'page-1h-5m'. */
+  id: string;
+  severity: Severity;
+  longMinutes: number;
+  shortMinutes: number;
+  budgetConsumed: number;
+  /** Burn rate both windows must exceed: budgetConsumed x SLO window / long window (13.44 for 2% in 1h of 28d). */
+  factor: number;
+}
+
+/** Share of events (Occurrences) or slices (Timeslices) allowed to be bad: 1 - target. */
+export function errorBudget(slo: ServiceLevelObjective): number {
+  return 1 - slo.target;
+}
+
+/** The fastest an SLO can burn (everything bad); an alert factor at or above it could never fire. */
+export function maxBurnRate(slo: ServiceLevelObjective): number {
+  return 1 / errorBudget(slo);
+}
+
+export function sloWindowMinutes(definition: SloDefinition): number {
+  return durationMinutes(definition.timeWindow.duration);
+}
+
+export function burnRateWindowPairs(definition: SloDefinition): BurnRateWindowPair[] {
+  const windowMinutes = sloWindowMinutes(definition);
+  return definition.burnRateAlerts.map((alert) => {
+    const longMinutes = durationMinutes(alert.longWindow);
+    return {
+      id: `${alert.severity}-${alert.longWindow}-${alert.shortWindow}`,
+      severity: alert.severity,
+      longMinutes,
+      shortMinutes: durationMinutes(alert.shortWindow),
+      budgetConsumed: alert.budgetConsumed,
+      factor: (alert.budgetConsumed * windowMinutes) / longMinutes,
+    };
+  });
+}
+
+/** Every distinct window (long and short) the alerts look at, shortest first: what the report prints. */
+export function distinctAlertWindows(definition: SloDefinition): number[] {
+  const minutes = burnRateWindowPairs(definition).flatMap((pair) => [pair.longMinutes, pair.shortMinutes]);
+  return [...new Set(minutes)].sort((a, b) => a - b);
+}
