@@ -1,0 +1,110 @@
+import { type Context, Hono } from 'hono';
+import type { Predictor } from '../../model/src/predictor.ts';
+import { readJsonBody } from './json-body.ts';
+import { HTTP_LIMITS } from './limits.ts';
+import type { Observer } from './observability.ts';
+import { openApiDocument } from './openapi.ts';
+import { householdPredictionOf, predictCommandOf } from './predict.ts';
+import { PROBLEM_CONTENT_TYPE, type Problem, problem } from './problem.ts';
+
+/**
+ * The one HTTP app behind both the Lambda handler and the local server. It knows only fetch's Request and
+ * Response; the runtime adapters pass in how to name a request (`requestIdOf`) and where its records go.
+ */
+
+export interface AppDependencies {
+  predictor: Predictor;
+  observer: Observer;
+  /** Reads the runtime's request id from the adapter's env (the Lambda context, or nothing locally). */
+  requestIdOf: (env: unknown) => string;
+}
+
+type AppEnv = { Variables: { requestId: string } };
+
+function problemResponse(body: Problem, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status: body.status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers },
+  });
+}
+
+export function createApp({ predictor, observer, requestIdOf }: AppDependencies): Hono<AppEnv> {
+  const { modelVersion } = predictor;
+  const openApi = JSON.stringify(openApiDocument(modelVersion));
+
+  async function predict(c: Context<AppEnv>): Promise<Response> {
+    const body = await readJsonBody(c.req.raw, HTTP_LIMITS.maxBodyBytes);
+    if (!body.ok) return problemResponse(body.problem);
+    const command = predictCommandOf(body.value);
+    if (!command.ok) return problemResponse(command.problem);
+    const kwhByHousehold = await predictor.predict(command.households);
+    if (kwhByHousehold.length !== command.households.length) {
+      throw new Error(
+        `The model answered ${kwhByHousehold.length} rows for ${command.households.length} households.`,
+      );
+    }
+    const predictions = kwhByHousehold.map(householdPredictionOf);
+    if (command.kind === 'batch') return c.json({ modelVersion, predictions });
+    return c.json({ modelVersion, ...predictions[0] });
+  }
+
+  /** The routing table; a known path asked with another method gets 405 with the Allow header derived from it. */
+  const routes = [
+    { method: 'POST', path: '/predict', handle: predict },
+    {
+      method: 'GET',
+      path: '/health',
+      handle: (c: Context<AppEnv>) => c.json({ status: 'ok', modelVersion }),
+    },
+    {
+      method: 'GET',
+      path: '/openapi.json',
+      handle: (c: Context<AppEnv>) => c.body(openApi, 200, { 'content-type': 'application/json' }),
+    },
+  ] as const;
+
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const startedAt = performance.now();
+    const requestId = requestIdOf(c.env);
+    c.set('requestId', requestId);
+    await next();
+    observer.requestCompleted({
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000,
+      modelVersion,
+    });
+  });
+
+  for (const { method, path, handle } of routes) app.on(method, path, handle);
+  for (const path of new Set(routes.map((route) => route.path))) {
+    const methods = routes.filter((route) => route.path === path).map((route) => route.method);
+    // Hono answers HEAD with the GET handler, so HEAD is allowed wherever GET is.
+    const allow = methods.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method])).join(', ');
+    app.all(path, (c) =>
+      problemResponse(problem(405, `${c.req.method} is not allowed on ${path}; use ${allow}.`), { allow }),
+    );
+  }
+
+  app.notFound((c) =>
+    problemResponse(
+      problem(
+        404,
+        `No resource at ${c.req.path}; the API serves ${routes.map((route) => route.path).join(', ')}.`,
+      ),
+    ),
+  );
+
+  app.onError((error, c) => {
+    observer.unexpectedError(c.get('requestId') ?? 'unknown', error);
+    return problemResponse(
+      problem(500, 'The server failed to answer; the error is logged, please retry later.'),
+    );
+  });
+
+  return app;
+}

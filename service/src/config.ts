@@ -1,0 +1,56 @@
+import { isAbsolute, resolve } from 'node:path';
+
+/**
+ * The service's whole configuration, read once at start-up. Precedence: environment variable > default.
+ * A bad value stops start-up with the variable's name, its value and what would be accepted.
+ */
+
+export interface ServiceConfig {
+  /** Local server only; 0 asks the OS for a free port. */
+  port: number;
+  /** Local server only: loopback unless asked, so a developer's laptop does not serve its network. */
+  host: string;
+  /** Absolute directory holding model.onnx and model.card.json. */
+  modelDir: string;
+  metricsNamespace: string;
+}
+
+export const CONFIG_DEFAULTS = {
+  port: 3000,
+  host: '127.0.0.1',
+  modelDir: 'model/artifacts',
+  metricsNamespace: 'Shiftgate',
+} as const;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function variable(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function portOf(env: Env): number {
+  const raw = variable(env, 'PORT');
+  if (raw === undefined) return CONFIG_DEFAULTS.port;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65_535) {
+    throw new ConfigError(
+      `PORT="${raw}" is not a TCP port; set it to an integer from 0 to 65535 or unset it.`,
+    );
+  }
+  return port;
+}
+
+export function readConfig(env: Env, cwd: string): ServiceConfig {
+  const modelDir = variable(env, 'MODEL_DIR') ?? CONFIG_DEFAULTS.modelDir;
+  return {
+    port: portOf(env),
+    host: variable(env, 'HOST') ?? CONFIG_DEFAULTS.host,
+    modelDir: isAbsolute(modelDir) ? modelDir : resolve(cwd, modelDir),
+    metricsNamespace: variable(env, 'POWERTOOLS_METRICS_NAMESPACE') ?? CONFIG_DEFAULTS.metricsNamespace,
+  };
+}
