@@ -1,0 +1,150 @@
+/**
+ * The Node load generator: an open model at a constant arrival rate. Request i is due at start + i/rate whatever
+ * happened to earlier requests, and its latency is measured from that due time, not from when it was actually
+ * sent, so a slow target or a busy client shows up as latency (coordinated omission is not hidden).
+ */
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import { type Outcome, OutcomeRecorder } from './recorder.ts';
+
+export interface OpenModelPlan {
+  /** Full URL of the endpoint, e.g. http://127.0.0.1:3000/predict. */
+  url: string;
+  ratePerSecond: number;
+  durationSeconds: number;
+  /** Serialized JSON bodies; request i sends bodies[i % length]. */
+  bodies: readonly string[];
+  /** Requests in flight at most; past it, due requests wait (and their wait counts as latency). */
+  maxInFlight: number;
+  requestTimeoutMs: number;
+  /** From the availability SLO: responses at or above this status are errors. */
+  badStatusFrom: number;
+}
+
+export interface OpenModelRun {
+  startedAt: Date;
+  scheduled: number;
+  /** Sent within the schedule window; the rest were dropped. */
+  sent: number;
+  dropped: number;
+  recorder: OutcomeRecorder;
+}
+
+/** Sockets beyond this add client CPU without adding useful concurrency on a small runner; requests above it
+ * queue in undici, and that queueing is still measured because latency starts at the due time. */
+const MAX_CONNECTIONS = 256;
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+export function validatePlan(plan: OpenModelPlan): void {
+  const problems: string[] = [];
+  if (!/^https?:\/\//.test(plan.url)) problems.push(`url must be http(s)://..., got "${plan.url}"`);
+  if (!(plan.ratePerSecond > 0)) problems.push(`ratePerSecond must be > 0, got ${plan.ratePerSecond}`);
+  if (!(plan.durationSeconds > 0)) problems.push(`durationSeconds must be > 0, got ${plan.durationSeconds}`);
+  if (plan.bodies.length === 0) problems.push('bodies must hold at least one request body');
+  if (!(plan.maxInFlight >= 1)) problems.push(`maxInFlight must be >= 1, got ${plan.maxInFlight}`);
+  if (!(plan.requestTimeoutMs > 0))
+    problems.push(`requestTimeoutMs must be > 0, got ${plan.requestTimeoutMs}`);
+  if (problems.length > 0) throw new Error(`invalid load plan: ${problems.join('; ')}`);
+}
+
+export async function runOpenModel(plan: OpenModelPlan, signal?: AbortSignal): Promise<OpenModelRun> {
+  validatePlan(plan);
+  const url = new URL(plan.url);
+  const path = `${url.pathname}${url.search}`;
+  const pool = new Pool(url.origin, {
+    connections: Math.min(plan.maxInFlight, MAX_CONNECTIONS),
+    headersTimeout: plan.requestTimeoutMs,
+    bodyTimeout: plan.requestTimeoutMs,
+    keepAliveTimeout: 10_000,
+  });
+  const recorder = new OutcomeRecorder(plan.badStatusFrom);
+  const intervalMs = 1_000 / plan.ratePerSecond;
+  const windowMs = plan.durationSeconds * 1_000;
+  const scheduled = Math.round(plan.ratePerSecond * plan.durationSeconds);
+  const startedAt = new Date();
+  const t0 = performance.now();
+  let next = 0;
+  let inFlight = 0;
+  let windowClosed = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  let drain: () => void = () => {};
+  const drained = new Promise<void>((resolve) => {
+    drain = resolve;
+  });
+
+  const send = (index: number) => {
+    const dueAt = t0 + index * intervalMs;
+    const body = plan.bodies[index % plan.bodies.length];
+    inFlight += 1;
+    const finish = (outcome: Outcome) => {
+      recorder.record(outcome);
+      inFlight -= 1;
+      if (windowClosed) {
+        if (inFlight === 0) drain();
+      } else if (inFlight === plan.maxInFlight - 1) {
+        pump();
+      }
+    };
+    let status = 0;
+    // dispatch with a bare handler: no stream per response, which keeps the client's cost per request low.
+    pool.dispatch(
+      { origin: url.origin, path, method: 'POST', headers: JSON_HEADERS, body },
+      {
+        // undici treats a handler as the current (non-deprecated) kind only when it has onRequestStart.
+        onRequestStart() {},
+        onResponseStart(_controller, statusCode) {
+          status = statusCode;
+        },
+        onResponseData() {},
+        onResponseEnd() {
+          finish({
+            kind: 'response',
+            status,
+            latencyMs: performance.now() - dueAt,
+            scheduledAtMs: dueAt - t0,
+          });
+        },
+        onResponseError() {
+          finish({ kind: 'transport_error', scheduledAtMs: dueAt - t0 });
+        },
+      },
+    );
+  };
+
+  const closeWindow = () => {
+    windowClosed = true;
+    if (timer) clearTimeout(timer);
+    if (inFlight === 0) drain();
+  };
+
+  function pump() {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (windowClosed) return;
+    const elapsed = performance.now() - t0;
+    const due = Math.min(scheduled, Math.floor(elapsed / intervalMs) + 1);
+    while (next < due && inFlight < plan.maxInFlight) send(next++);
+    if (elapsed >= windowMs || next >= scheduled) {
+      closeWindow();
+      return;
+    }
+    // At the in-flight limit the next completion pumps; otherwise sleep until the next request is due.
+    if (inFlight < plan.maxInFlight) {
+      timer = setTimeout(pump, Math.max(0, next * intervalMs - elapsed));
+    } else {
+      timer = setTimeout(pump, Math.max(0, windowMs - elapsed));
+    }
+  }
+
+  const abort = () => closeWindow();
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    pump();
+    await drained;
+  } finally {
+    signal?.removeEventListener('abort', abort);
+    await pool.close();
+  }
+  return { startedAt, scheduled, sent: next, dropped: scheduled - next, recorder };
+}

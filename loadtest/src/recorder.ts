@@ -1,0 +1,112 @@
+/**
+ * Collects per-request outcomes into HDR histograms (overall and per second of schedule) and status counts, then
+ * summarizes them into the figures of a result. In memory only; the runner feeds it.
+ */
+import * as hdr from 'hdr-histogram-js';
+import { type LatencySummary, type TimelinePoint, TRANSPORT_ERROR } from './result.ts';
+
+/** Microsecond resolution; 3 significant digits keeps each recorded value within 0.1 %. */
+const MICROS_PER_MS = 1_000;
+const HISTOGRAM = { lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 } as const;
+
+export type Outcome =
+  | { kind: 'response'; status: number; latencyMs: number; scheduledAtMs: number }
+  | { kind: 'transport_error'; scheduledAtMs: number };
+
+/** `badStatusFrom` comes from the availability SLO (slo/): at or above it a response is bad. */
+export function isAvailabilityError(outcome: Outcome, badStatusFrom: number): boolean {
+  return outcome.kind === 'transport_error' || outcome.status >= badStatusFrom;
+}
+
+export function isSuccess(outcome: Outcome): outcome is Extract<Outcome, { kind: 'response' }> {
+  return outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300;
+}
+
+interface SecondBucket {
+  requests: number;
+  errors: number;
+  latency: hdr.Histogram;
+}
+
+const round3 = (value: number) => Math.round(value * 1_000) / 1_000;
+
+function percentileMs(histogram: hdr.Histogram, percentile: number): number | null {
+  if (histogram.totalCount === 0) return null;
+  return round3(histogram.getValueAtPercentile(percentile) / MICROS_PER_MS);
+}
+
+export class OutcomeRecorder {
+  readonly #latency = hdr.build(HISTOGRAM);
+  readonly #seconds = new Map<number, SecondBucket>();
+  readonly #statusCounts = new Map<string, number>();
+  readonly #badStatusFrom: number;
+  #requests = 0;
+  #errors = 0;
+
+  constructor(badStatusFrom: number) {
+    this.#badStatusFrom = badStatusFrom;
+  }
+
+  record(outcome: Outcome): void {
+    this.#requests += 1;
+    const key = outcome.kind === 'transport_error' ? TRANSPORT_ERROR : String(outcome.status);
+    this.#statusCounts.set(key, (this.#statusCounts.get(key) ?? 0) + 1);
+    const bucket = this.#bucket(Math.floor(outcome.scheduledAtMs / 1_000));
+    bucket.requests += 1;
+    if (isAvailabilityError(outcome, this.#badStatusFrom)) {
+      this.#errors += 1;
+      bucket.errors += 1;
+    }
+    if (isSuccess(outcome)) {
+      const micros = Math.max(1, Math.round(outcome.latencyMs * MICROS_PER_MS));
+      this.#latency.recordValue(micros);
+      bucket.latency.recordValue(micros);
+    }
+  }
+
+  #bucket(second: number): SecondBucket {
+    let bucket = this.#seconds.get(second);
+    if (!bucket) {
+      bucket = { requests: 0, errors: 0, latency: hdr.build(HISTOGRAM) };
+      this.#seconds.set(second, bucket);
+    }
+    return bucket;
+  }
+
+  get requests(): number {
+    return this.#requests;
+  }
+
+  summary(): {
+    requests: number;
+    errors: number;
+    successfulRequests: number;
+    statusCounts: Record<string, number>;
+    latencyMs: LatencySummary;
+    timeline: TimelinePoint[];
+  } {
+    const latency = this.#latency;
+    return {
+      requests: this.#requests,
+      errors: this.#errors,
+      successfulRequests: latency.totalCount,
+      statusCounts: Object.fromEntries([...this.#statusCounts].sort(([a], [b]) => a.localeCompare(b))),
+      latencyMs: {
+        p50: percentileMs(latency, 50),
+        p90: percentileMs(latency, 90),
+        p95: percentileMs(latency, 95),
+        p99: percentileMs(latency, 99),
+        max: latency.totalCount === 0 ? null : round3(latency.maxValue / MICROS_PER_MS),
+      },
+      timeline: [...this.#seconds.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([second, bucket]) => ({
+          second,
+          requests: bucket.requests,
+          errors: bucket.errors,
+          p50Ms: percentileMs(bucket.latency, 50),
+          p95Ms: percentileMs(bucket.latency, 95),
+        })),
+    };
+  }
+}

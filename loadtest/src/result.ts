@@ -1,0 +1,100 @@
+/**
+ * The normalized load-test result: what both the Node runner and the k6 summary parser produce, what the SLO
+ * gate and the PR report read. A figure the source did not measure is null and named in `missing`, never guessed.
+ */
+import { z } from 'zod';
+
+export const RESULT_SCHEMA_VERSION = 1 as const;
+
+/** Status-count keys besides numeric codes. */
+export const TRANSPORT_ERROR = 'transport_error';
+export const OTHER_STATUS = 'other';
+
+const ms = z.number().nonnegative().nullable();
+
+export const LatencySummarySchema = z.object({ p50: ms, p90: ms, p95: ms, p99: ms, max: ms });
+export type LatencySummary = z.infer<typeof LatencySummarySchema>;
+export const PERCENTILE_KEYS = ['p50', 'p90', 'p95', 'p99'] as const;
+export type PercentileKey = (typeof PERCENTILE_KEYS)[number];
+
+export const TimelinePointSchema = z.object({
+  /** Whole seconds since the start, by each request's scheduled send time. */
+  second: z.number().int().nonnegative(),
+  requests: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  p50Ms: ms,
+  p95Ms: ms,
+});
+export type TimelinePoint = z.infer<typeof TimelinePointSchema>;
+
+export const LoadTestResultSchema = z.object({
+  schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
+  tool: z.enum(['node', 'k6']),
+  scenario: z.string().min(1),
+  target: z.string(),
+  gitSha: z.string().nullable(),
+  startedAt: z.iso.datetime().nullable(),
+  durationSeconds: z.number().positive().nullable(),
+  targetRatePerSecond: z.number().positive().nullable(),
+  achievedRatePerSecond: z.number().nonnegative().nullable(),
+  targetRateReached: z.boolean().nullable(),
+  /** Requests that got an answer or failed in transport (sent and finished). */
+  requests: z.number().int().nonnegative(),
+  /** Scheduled by the open model but never sent: the client or target could not keep up. */
+  droppedRequests: z.number().int().nonnegative().nullable(),
+  /** Availability-bad share of `requests`: 5xx and transport failures (4xx are the caller's fault). */
+  errorRate: z.number().min(0).max(1).nullable(),
+  /** Keyed by HTTP status code, `transport_error`, or `other` (k6: a status the script does not count). */
+  statusCounts: z.record(z.string(), z.number().int().nonnegative()).nullable(),
+  successfulRequests: z.number().int().nonnegative().nullable(),
+  /** Over successful (2xx) responses; the Node runner measures from each request's scheduled send time. */
+  latencyMs: LatencySummarySchema,
+  timeline: z.array(TimelinePointSchema).nullable(),
+  missing: z.array(z.string()),
+  notes: z.array(z.string()),
+});
+export type LoadTestResult = z.infer<typeof LoadTestResultSchema>;
+
+/** Parses untrusted JSON (a file) into a result, or throws naming the source and every bad field. */
+export function parseLoadTestResult(json: unknown, source: string): LoadTestResult {
+  const parsed = LoadTestResultSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map(
+    (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+  );
+  throw new Error(
+    `${source} is not a shiftgate load-test result (schema v${RESULT_SCHEMA_VERSION}): ${problems.join('; ')}. ` +
+      'Produce one with `npm run loadtest`, or parse k6 output with `npm run loadtest:report -- --k6-summary`.',
+  );
+}
+
+/** Names the null figures, so a report can say what the source did not measure. */
+export function missingFigures(result: Omit<LoadTestResult, 'missing'>): string[] {
+  const missing: string[] = [];
+  for (const [key, value] of Object.entries(result.latencyMs)) {
+    if (value === null) missing.push(`latencyMs.${key}`);
+  }
+  const topLevel = [
+    'durationSeconds',
+    'achievedRatePerSecond',
+    'errorRate',
+    'statusCounts',
+    'successfulRequests',
+  ] as const;
+  for (const key of topLevel) if (result[key] === null) missing.push(key);
+  return missing;
+}
+
+/**
+ * The rate counts as reached when nothing was dropped and the achieved rate is within this share of the target:
+ * k6 divides by the whole test time including the graceful stop, so a healthy run reads slightly under target.
+ */
+export const RATE_REACHED_SHARE = 0.95;
+
+export function isTargetRateReached(
+  targetRatePerSecond: number,
+  achievedRatePerSecond: number,
+  droppedRequests: number,
+): boolean {
+  return droppedRequests === 0 && achievedRatePerSecond >= RATE_REACHED_SHARE * targetRatePerSecond;
+}
