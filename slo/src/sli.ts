@@ -69,7 +69,8 @@ export function burnRate(slo: ServiceLevelObjective, totals: WindowTotals): numb
 export function budgetRemaining(slo: ServiceLevelObjective, totals: WindowTotals): number | undefined {
   const allowedBad = errorBudget(slo) * totals.total;
   if (totals.measuredPeriods === 0 || allowedBad === 0) return undefined;
-  return 1 - totals.bad / allowedBad;
+  // Rounded so that spending exactly the budget reads 0 (exhausted), not a float residue like 1e-16.
+  return Number((1 - totals.bad / allowedBad).toFixed(9));
 }
 
 export function minutesToMs(minutes: number): number {

@@ -1,0 +1,121 @@
+/**
+ * `npm run slo:report`: reads CloudWatch for the rolling SLO window and prints the error-budget report.
+ * Exit codes (documented in docs/slo.md): 0 every budget has something left (or there is no data yet);
+ * 1 bad usage, an invalid SLO definition or an AWS error; 3 a budget is spent: freeze releases.
+ */
+import { rename, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { fetchReportInput } from './cloudwatch-series.ts';
+import { SLO_DEFINITION } from './definition.ts';
+import { buildReport, EXIT_USAGE_OR_AWS_ERROR, reportExitCode } from './report.ts';
+import { renderJson, renderMarkdown } from './report-render.ts';
+import { validateDefinition } from './validate.ts';
+
+export const USAGE = `Usage: npm run slo:report -- --function-name NAME [options]
+  --function-name NAME  Lambda function serving the API (or env SLO_FUNCTION_NAME)
+  --alias NAME          alias traffic goes through (default: live)
+  --region REGION       AWS region (default: the SDK's, e.g. AWS_REGION)
+  --end ISO-8601        end of the window (default: now), e.g. 2026-11-29T00:00:00Z
+  --format FORMAT       markdown (default) or json, printed to stdout
+  --json-file PATH      also write the JSON report to PATH
+Exit codes: 0 budgets left or no data yet, 1 usage/definition/AWS error, 3 a budget is spent (release freeze).`;
+
+export interface CliIo {
+  env: Readonly<Record<string, string | undefined>>;
+  now: () => Date;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  makeClient: (region: string | undefined) => CloudWatchClient;
+  /** Writes the whole file or nothing. */
+  writeFileAtomic: (path: string, text: string) => Promise<void>;
+}
+
+interface CliOptions {
+  functionName: string;
+  aliasName: string;
+  region: string | undefined;
+  end: Date;
+  format: 'markdown' | 'json';
+  jsonFile: string | undefined;
+}
+
+export async function runReportCli(args: readonly string[], io: CliIo): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseOptions(args, io);
+    validateDefinition(SLO_DEFINITION);
+  } catch (error) {
+    io.stderr(`${messageOf(error)}\n\n${USAGE}\n`);
+    return EXIT_USAGE_OR_AWS_ERROR;
+  }
+  try {
+    const input = await fetchReportInput(io.makeClient(options.region), {
+      definition: SLO_DEFINITION,
+      target: { functionName: options.functionName, aliasName: options.aliasName },
+      end: options.end,
+    });
+    const report = buildReport(SLO_DEFINITION, input);
+    io.stdout(options.format === 'json' ? renderJson(report) : renderMarkdown(report));
+    if (options.jsonFile !== undefined) await io.writeFileAtomic(options.jsonFile, renderJson(report));
+    return reportExitCode(report);
+  } catch (error) {
+    io.stderr(`slo:report failed while reading CloudWatch or writing the report: ${messageOf(error)}\n`);
+    return EXIT_USAGE_OR_AWS_ERROR;
+  }
+}
+
+function parseOptions(args: readonly string[], io: CliIo): CliOptions {
+  const { values } = parseArgs({
+    args: [...args],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      'function-name': { type: 'string' },
+      alias: { type: 'string', default: 'live' },
+      region: { type: 'string' },
+      end: { type: 'string' },
+      format: { type: 'string', default: 'markdown' },
+      'json-file': { type: 'string' },
+    },
+  });
+  const functionName = values['function-name'] ?? io.env.SLO_FUNCTION_NAME?.trim();
+  if (functionName === undefined || functionName === '') {
+    throw new Error(
+      'Missing --function-name (or environment variable SLO_FUNCTION_NAME): name the Lambda function',
+    );
+  }
+  const end = values.end === undefined ? io.now() : new Date(values.end);
+  if (Number.isNaN(end.getTime())) {
+    throw new Error(`--end '${values.end}' is not a date; use ISO-8601 like 2026-11-29T00:00:00Z`);
+  }
+  if (values.format !== 'markdown' && values.format !== 'json') {
+    throw new Error(`--format '${values.format}' is not supported; use markdown or json`);
+  }
+  return {
+    functionName,
+    aliasName: values.alias,
+    region: values.region,
+    end,
+    format: values.format,
+    jsonFile: values['json-file'],
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The real edges: process env, clock, stdio, the AWS SDK and a temp-file-then-rename write. */
+export const PROCESS_IO: CliIo = {
+  env: process.env,
+  now: () => new Date(),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  makeClient: (region) => new CloudWatchClient(region === undefined ? {} : { region }),
+  writeFileAtomic: async (path, text) => {
+    const temporary = `${path}.${process.pid}.tmp`;
+    await writeFile(temporary, text, 'utf8');
+    await rename(temporary, path);
+  },
+};
