@@ -1,11 +1,160 @@
-import type { Household } from './domain.ts';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { ARTIFACT_FILES, contentVersion, type ModelCard, modelCardSchema } from './card.ts';
+import { type Household, MONTHS_PER_YEAR } from './domain.ts';
+import {
+  encodeHousehold,
+  FEATURE_COLUMNS,
+  FEATURE_COUNT,
+  type FeatureScaling,
+  knownMonthIndex,
+} from './features.ts';
+import { ONNX_NAMES } from './onnx-export.ts';
 
 /**
- * What the service needs of a trained model. Implemented by loadPredictor (model owner fills this in).
+ * What the service needs of a trained model. Implemented by loadPredictor.
  */
 export interface Predictor {
   /** The artifact's content hash, as written in its card. */
   readonly modelVersion: string;
   /** 12 predicted kWh per household, months 1..12 in order. */
   predict(households: readonly Household[]): Promise<number[][]>;
+}
+
+/**
+ * Loads model.onnx and model.card.json from artifactDir into ONE onnxruntime session. Anything wrong with the
+ * artifact — a missing file, a card that does not parse or does not match this code's encoder, a model whose
+ * hash differs from the card's version, bytes onnxruntime rejects — throws at once, naming the file.
+ */
+export async function loadPredictor(artifactDir: string): Promise<Predictor> {
+  const modelPath = join(artifactDir, ARTIFACT_FILES.model);
+  const cardPath = join(artifactDir, ARTIFACT_FILES.card);
+  const [modelBytes, cardText] = await Promise.all([readArtifact(modelPath), readArtifact(cardPath)]);
+  const card = parseCard(cardText.toString('utf8'), cardPath);
+  const actualVersion = contentVersion(modelBytes);
+  if (actualVersion !== card.version) {
+    throw new Error(
+      `model artifact ${modelPath} has content hash ${actualVersion} but ${cardPath} says version ${card.version}; ` +
+        'the two files must come from the same `npm run train`',
+    );
+  }
+  return createPredictor(modelBytes, card.version, card.featureSchema.scaling, modelPath);
+}
+
+/**
+ * A predictor over model bytes already in memory; `source` names them in errors. The trainer uses this to prove
+ * the export through the very code path the service runs.
+ */
+export async function createPredictor(
+  modelBytes: Uint8Array,
+  modelVersion: string,
+  scaling: FeatureScaling,
+  source: string,
+): Promise<Predictor> {
+  const session = await createSession(modelBytes, source);
+  return { modelVersion, predict: (households) => predictBatch(session, scaling, households) };
+}
+
+async function readArtifact(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new Error(
+      `cannot read model artifact ${path}: ${messageOf(error)}; run \`npm run train\` to create it`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+function parseCard(text: string, cardPath: string): ModelCard {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`model card ${cardPath} is not valid JSON: ${messageOf(error)}`, { cause: error });
+  }
+  const parsed = modelCardSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
+    throw new Error(`model card ${cardPath} is invalid: ${issues.join('; ')}`);
+  }
+  const card = parsed.data;
+  const columns = card.featureSchema.columns;
+  if (
+    columns.length !== FEATURE_COUNT ||
+    columns.some((column, index) => column !== FEATURE_COLUMNS[index])
+  ) {
+    throw new Error(
+      `model card ${cardPath} lists ${columns.length} feature columns that differ from this code's ` +
+        `${FEATURE_COUNT}-column encoder; retrain with \`npm run train\``,
+    );
+  }
+  return card;
+}
+
+async function createSession(modelBytes: Uint8Array, modelPath: string): Promise<InferenceSession> {
+  let session: InferenceSession;
+  try {
+    // A graph this small finishes before a thread pool would wake up: one thread is the fast path on Lambda.
+    session = await InferenceSession.create(modelBytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  } catch (error) {
+    throw new Error(`onnxruntime rejected model artifact ${modelPath}: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+  const expectedInputs = [ONNX_NAMES.features, ONNX_NAMES.knownMonth];
+  if (
+    expectedInputs.some((name) => !session.inputNames.includes(name)) ||
+    !session.outputNames.includes(ONNX_NAMES.ratios)
+  ) {
+    throw new Error(
+      `model artifact ${modelPath} has inputs [${session.inputNames.join(', ')}] and outputs ` +
+        `[${session.outputNames.join(', ')}]; expected inputs [${expectedInputs.join(', ')}] and output ${ONNX_NAMES.ratios}`,
+    );
+  }
+  return session;
+}
+
+async function predictBatch(
+  session: InferenceSession,
+  scaling: FeatureScaling,
+  households: readonly Household[],
+): Promise<number[][]> {
+  if (households.length === 0) return [];
+  const count = households.length;
+  const features = new Float32Array(count * FEATURE_COUNT);
+  const knownMonth = new Float32Array(count * MONTHS_PER_YEAR);
+  households.forEach((household, row) => {
+    const { kwh } = household.knownUsage;
+    if (!(Number.isFinite(kwh) && kwh > 0)) {
+      throw new RangeError(`knownUsage.kwh must be a finite number > 0, got ${kwh} (household ${row})`);
+    }
+    knownMonth[row * MONTHS_PER_YEAR + knownMonthIndex(household)] = 1;
+    encodeHousehold(household, scaling, features, row * FEATURE_COUNT);
+  });
+  const outputs = await session.run({
+    [ONNX_NAMES.features]: new Tensor('float32', features, [count, FEATURE_COUNT]),
+    [ONNX_NAMES.knownMonth]: new Tensor('float32', knownMonth, [count, MONTHS_PER_YEAR]),
+  });
+  const ratios = outputs[ONNX_NAMES.ratios]?.data;
+  if (!(ratios instanceof Float32Array) || ratios.length !== count * MONTHS_PER_YEAR) {
+    throw new Error(`model returned no ${ONNX_NAMES.ratios} tensor of ${count}×${MONTHS_PER_YEAR} floats`);
+  }
+  // Multiply in float64: a 1e-9 kWh bill times a float32 ratio must not underflow to 0.
+  return households.map((household, row) =>
+    Array.from(ratios.subarray(row * MONTHS_PER_YEAR, (row + 1) * MONTHS_PER_YEAR), (ratio) => {
+      const kwh = household.knownUsage.kwh * ratio;
+      if (!(Number.isFinite(kwh) && kwh > 0)) throw new Error(`model produced a non-positive kWh (${kwh})`);
+      return kwh;
+    }),
+  );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
