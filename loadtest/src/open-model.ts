@@ -23,6 +23,9 @@ export interface OpenModelPlan {
 
 export interface OpenModelRun {
   startedAt: Date;
+  /** The schedule's length; shorter than planned only when aborted. */
+  elapsedSeconds: number;
+  aborted: boolean;
   scheduled: number;
   /** Sent within the schedule window; the rest were dropped. */
   sent: number;
@@ -34,6 +37,9 @@ export interface OpenModelRun {
  * queue in undici, and that queueing is still measured because latency starts at the due time. */
 const MAX_CONNECTIONS = 256;
 const JSON_HEADERS = { 'content-type': 'application/json' };
+/** Node timers fire up to ~1 ms late; wake this much early and yield with setImmediate until the due time, so the
+ * client's own lateness stays well under the 2 ms accuracy the runner promises. */
+const EARLY_WAKE_MS = 1.5;
 
 export function validatePlan(plan: OpenModelPlan): void {
   const problems: string[] = [];
@@ -66,7 +72,10 @@ export async function runOpenModel(plan: OpenModelPlan, signal?: AbortSignal): P
   let next = 0;
   let inFlight = 0;
   let windowClosed = false;
+  let aborted = false;
+  let closedAt = 0;
   let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
 
   let drain: () => void = () => {};
   const drained = new Promise<void>((resolve) => {
@@ -76,6 +85,7 @@ export async function runOpenModel(plan: OpenModelPlan, signal?: AbortSignal): P
   const send = (index: number) => {
     const dueAt = t0 + index * intervalMs;
     const body = plan.bodies[index % plan.bodies.length];
+    recorder.recordSendLag(performance.now() - dueAt);
     inFlight += 1;
     const finish = (outcome: Outcome) => {
       recorder.record(outcome);
@@ -112,15 +122,22 @@ export async function runOpenModel(plan: OpenModelPlan, signal?: AbortSignal): P
     );
   };
 
+  const cancelWake = () => {
+    if (timer) clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+    timer = undefined;
+    immediate = undefined;
+  };
+
   const closeWindow = () => {
     windowClosed = true;
-    if (timer) clearTimeout(timer);
+    closedAt = performance.now();
+    cancelWake();
     if (inFlight === 0) drain();
   };
 
   function pump() {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
+    cancelWake();
     if (windowClosed) return;
     const elapsed = performance.now() - t0;
     const due = Math.min(scheduled, Math.floor(elapsed / intervalMs) + 1);
@@ -131,13 +148,18 @@ export async function runOpenModel(plan: OpenModelPlan, signal?: AbortSignal): P
     }
     // At the in-flight limit the next completion pumps; otherwise sleep until the next request is due.
     if (inFlight < plan.maxInFlight) {
-      timer = setTimeout(pump, Math.max(0, next * intervalMs - elapsed));
+      const wait = next * intervalMs - elapsed;
+      if (wait > EARLY_WAKE_MS) timer = setTimeout(pump, wait - EARLY_WAKE_MS);
+      else immediate = setImmediate(pump);
     } else {
       timer = setTimeout(pump, Math.max(0, windowMs - elapsed));
     }
   }
 
-  const abort = () => closeWindow();
+  const abort = () => {
+    aborted = true;
+    closeWindow();
+  };
   signal?.addEventListener('abort', abort, { once: true });
   try {
     pump();
@@ -146,5 +168,6 @@ export async function runOpenModel(plan: OpenModelPlan, signal?: AbortSignal): P
     signal?.removeEventListener('abort', abort);
     await pool.close();
   }
-  return { startedAt, scheduled, sent: next, dropped: scheduled - next, recorder };
+  const elapsedSeconds = aborted ? (closedAt - t0) / 1_000 : plan.durationSeconds;
+  return { startedAt, elapsedSeconds, aborted, scheduled, sent: next, dropped: scheduled - next, recorder };
 }

@@ -37,6 +37,7 @@ function percentileMs(histogram: hdr.Histogram, percentile: number): number | nu
 
 export class OutcomeRecorder {
   readonly #latency = hdr.build(HISTOGRAM);
+  readonly #sendLag = hdr.build(HISTOGRAM);
   readonly #seconds = new Map<number, SecondBucket>();
   readonly #statusCounts = new Map<string, number>();
   readonly #badStatusFrom: number;
@@ -62,6 +63,20 @@ export class OutcomeRecorder {
       this.#latency.recordValue(micros);
       bucket.latency.recordValue(micros);
     }
+  }
+
+  /** How late the client sent a request against its schedule: the runner's own contribution to latency. */
+  recordSendLag(lagMs: number): void {
+    this.#sendLag.recordValue(Math.max(1, Math.round(lagMs * MICROS_PER_MS)));
+  }
+
+  sendLagMs(): { p50: number | null; p99: number | null; max: number | null } {
+    const lag = this.#sendLag;
+    return {
+      p50: percentileMs(lag, 50),
+      p99: percentileMs(lag, 99),
+      max: lag.totalCount === 0 ? null : round3(lag.maxValue / MICROS_PER_MS),
+    };
   }
 
   #bucket(second: number): SecondBucket {

@@ -1,0 +1,129 @@
+/**
+ * Holds a load-test result against the SLOs of slo/: availability (share of good requests) and each latency
+ * objective (a percentile of successful responses). Pure. A figure the result lacks fails its check and says so:
+ * an SLO that was not measured was not shown to hold.
+ */
+import type { LoadTestObjectives } from '../../slo/src/load-test.ts';
+import { type LoadTestResult, PERCENTILE_KEYS, type PercentileKey } from './result.ts';
+
+export interface GateCheck {
+  name: string;
+  kind: 'availability' | 'latency' | 'load';
+  /** Human-readable objective, e.g. "p95 ≤ 80 ms". */
+  objective: string;
+  /** Human-readable measurement, or null when the result lacks it. */
+  measured: string | null;
+  /** Signed distance to the limit in the objective's unit: positive = room left, negative = over. */
+  margin: number | null;
+  marginUnit: 'ms' | 'pp' | null;
+  passed: boolean;
+  reason: string | null;
+}
+
+export interface GateVerdict {
+  passed: boolean;
+  checks: GateCheck[];
+}
+
+const percentFormat = (ratio: number) => `${(ratio * 100).toFixed(3).replace(/\.?0+$/, '')} %`;
+const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+function availabilityCheck(result: LoadTestResult, objectives: LoadTestObjectives): GateCheck {
+  const { name, minGoodRatio } = objectives.availability;
+  const objective = `good requests ≥ ${percentFormat(minGoodRatio)}`;
+  if (result.errorRate === null) {
+    return {
+      name,
+      kind: 'availability',
+      objective,
+      measured: null,
+      margin: null,
+      marginUnit: null,
+      passed: false,
+      reason: 'the result has no error rate',
+    };
+  }
+  if (result.requests === 0) {
+    return {
+      name,
+      kind: 'availability',
+      objective,
+      measured: null,
+      margin: null,
+      marginUnit: null,
+      passed: false,
+      reason: 'no request finished',
+    };
+  }
+  const goodRatio = 1 - result.errorRate;
+  return {
+    name,
+    kind: 'availability',
+    objective,
+    measured: `${percentFormat(goodRatio)} (${percentFormat(result.errorRate)} errors)`,
+    margin: round((goodRatio - minGoodRatio) * 100, 4),
+    marginUnit: 'pp',
+    passed: goodRatio >= minGoodRatio,
+    reason: null,
+  };
+}
+
+function percentileKey(percentile: number): PercentileKey | null {
+  const key = `p${percentile}`;
+  return (PERCENTILE_KEYS as readonly string[]).includes(key) ? (key as PercentileKey) : null;
+}
+
+function latencyCheck(result: LoadTestResult, gate: LoadTestObjectives['latency'][number]): GateCheck {
+  const objective = `p${gate.percentile} of successful responses ≤ ${gate.thresholdMs} ms`;
+  const key = percentileKey(gate.percentile);
+  const base = { name: gate.name, kind: 'latency' as const, objective };
+  if (key === null) {
+    return {
+      ...base,
+      measured: null,
+      margin: null,
+      marginUnit: null,
+      passed: false,
+      reason: `results carry ${PERCENTILE_KEYS.join('/')} only, not p${gate.percentile}`,
+    };
+  }
+  const measured = result.latencyMs[key];
+  if (measured === null) {
+    const why = result.successfulRequests === 0 ? 'no successful response' : `the result has no ${key}`;
+    return { ...base, measured: null, margin: null, marginUnit: null, passed: false, reason: why };
+  }
+  return {
+    ...base,
+    measured: `${measured.toFixed(1)} ms`,
+    margin: round(gate.thresholdMs - measured, 3),
+    marginUnit: 'ms',
+    passed: measured <= gate.thresholdMs,
+    reason: null,
+  };
+}
+
+/** A run that could not keep its arrival rate did not test the planned load; its latency understates the risk. */
+function loadCheck(result: LoadTestResult): GateCheck | null {
+  if (result.targetRateReached === null || result.targetRatePerSecond === null) return null;
+  const achieved = result.achievedRatePerSecond ?? 0;
+  return {
+    name: 'target-arrival-rate',
+    kind: 'load',
+    objective: `${result.targetRatePerSecond} req/s sent on schedule`,
+    measured: `${achieved.toFixed(1)} req/s, ${result.droppedRequests ?? 0} dropped`,
+    margin: null,
+    marginUnit: null,
+    passed: result.targetRateReached,
+    reason: result.targetRateReached ? null : 'target rate not reached: the planned load was not applied',
+  };
+}
+
+export function evaluateGate(result: LoadTestResult, objectives: LoadTestObjectives): GateVerdict {
+  const load = loadCheck(result);
+  const checks = [
+    availabilityCheck(result, objectives),
+    ...objectives.latency.map((gate) => latencyCheck(result, gate)),
+    ...(load ? [load] : []),
+  ];
+  return { passed: checks.every((check) => check.passed), checks };
+}
