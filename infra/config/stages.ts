@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { LAMBDA_ARCHITECTURES } from '../image/architecture.ts';
+
+/**
+ * Per-stage settings of the stack. Each number is chosen here, once, with its reason; the stack, its tests and
+ * docs/infrastructure.md read them from this table.
+ */
+const provisionedConcurrencySchema = z
+  .object({
+    // Target tracking on utilisation cannot scale out from 0 (no utilisation is reported), so at least 1.
+    min: z.int().min(1),
+    max: z.int().min(1),
+  })
+  .refine((pc) => pc.min <= pc.max, { message: 'provisionedConcurrency.min must not exceed max' });
+
+export const stageSettingsSchema = z.object({
+  memoryMiB: z.int().min(128).max(10_240),
+  timeoutSeconds: z.int().min(1).max(900),
+  architecture: z.enum(LAMBDA_ARCHITECTURES),
+  logRetentionDays: z.int().positive(),
+  provisionedConcurrency: provisionedConcurrencySchema,
+  functionUrlAuthType: z.enum(['AWS_IAM', 'NONE']),
+});
+export type StageSettings = z.infer<typeof stageSettingsSchema>;
+
+const shared = {
+  // ~0.6 vCPU: the model is a few hundred bytes of linear algebra, so a request is dominated by JSON and
+  // validation; more memory buys CPU we would not use. The load test's p95 tells whether to move to 1769 MiB
+  // (one full vCPU).
+  memoryMiB: 1024,
+  // A prediction takes milliseconds; 5 s bounds what one stuck request can cost while staying far above the
+  // 80 ms p95 objective. Init (loading onnxruntime and the model) has its own 10 s limit and is done ahead of
+  // traffic for provisioned environments.
+  timeoutSeconds: 5,
+  // onnxruntime's arm64 build aborts at start-up on Lambda (microsoft/onnxruntime#10038: no
+  // /sys/devices/system/cpu/possible); arm64 stays buildable and can be switched on once a release with the
+  // cpuinfo fix (microsoft/onnxruntime#28230) is verified on a real arm64 function.
+  architecture: 'x86_64',
+  // Callers sign with SigV4 (IAM). The URL has no WAF or rate limit of its own, so an open URL would let anyone
+  // run up the bill; a stage can opt into NONE for a public demo.
+  functionUrlAuthType: 'AWS_IAM',
+} as const;
+
+export const STAGES = {
+  dev: {
+    ...shared,
+    logRetentionDays: 7,
+    // One warm environment keeps dev latency comparable with prod; two is enough for a load test at low rate.
+    provisionedConcurrency: { min: 1, max: 2 },
+  },
+  prod: {
+    ...shared,
+    // Covers the 28-day SLO window, so an incident can be read back over the whole window it burns.
+    logRetentionDays: 30,
+    // 2 keeps a warm spare during a release (the alias splits provisioned concurrency between two versions by
+    // weight); 10 serves ~250 req/s at 20 ms and utilisation 0.5 before spilling over to on-demand.
+    provisionedConcurrency: { min: 2, max: 10 },
+  },
+} as const satisfies Record<string, StageSettings>;
+
+export type StageName = keyof typeof STAGES;
+export const STAGE_NAMES = Object.keys(STAGES) as StageName[];
+
+/** Target utilisation for provisioned-concurrency auto scaling: scale out when half of it is busy. */
+export const PROVISIONED_CONCURRENCY_TARGET_UTILIZATION = 0.5;
+
+export function stageSettings(name: string): StageSettings {
+  if (!Object.hasOwn(STAGES, name)) {
+    throw new Error(
+      `Unknown stage "${name}": pass -c stage=<${STAGE_NAMES.join('|')}> or add it to infra/config/stages.ts.`,
+    );
+  }
+  return stageSettingsSchema.parse(STAGES[name as StageName]);
+}

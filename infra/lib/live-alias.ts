@@ -1,0 +1,107 @@
+import { CfnScalableTarget, CfnScalingPolicy } from 'aws-cdk-lib/aws-applicationautoscaling';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { CfnPermission, CfnUrl, type IFunction, type IVersion } from 'aws-cdk-lib/aws-lambda';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION, type StageSettings } from '../config/stages.ts';
+import { LIVE_ALIAS_NAME } from './names.ts';
+
+export interface LiveAliasProps {
+  readonly function: IFunction;
+  /** Where `live` points when the stack is first created; later deploys leave it alone. */
+  readonly initialVersion: IVersion;
+  readonly settings: StageSettings;
+}
+
+/**
+ * The `live` alias, its auto-scaled provisioned concurrency and its Function URL, built so that a deploy never
+ * moves production traffic and never resets what scaling or a release did:
+ * - the alias is not an AWS::Lambda::Alias (CloudFormation would re-point it to the new version and drop its
+ *   weights on every deploy); a custom resource creates it once, and on later deploys only reads it;
+ * - provisioned concurrency is not a fixed ProvisionedConcurrencyConfig on the alias (re-applying a fixed value
+ *   throttles a scaled-out alias); Application Auto Scaling owns it, within min/max from the stage settings.
+ */
+export class LiveAlias extends Construct {
+  readonly aliasName = LIVE_ALIAS_NAME;
+  readonly url: CfnUrl;
+
+  constructor(scope: Construct, id: string, props: LiveAliasProps) {
+    super(scope, id);
+    const { function: fn, initialVersion, settings } = props;
+
+    const alias = new AwsCustomResource(this, 'CreateOnce', {
+      onCreate: {
+        service: 'Lambda',
+        action: 'createAlias',
+        parameters: {
+          FunctionName: fn.functionName,
+          Name: LIVE_ALIAS_NAME,
+          FunctionVersion: initialVersion.version,
+          Description: 'Production traffic; moved only by the release step (UpdateAlias).',
+        },
+        physicalResourceId: PhysicalResourceId.fromResponse('AliasArn'),
+      },
+      // A read, so that an update changes nothing yet fails loudly if the alias has gone missing.
+      onUpdate: {
+        service: 'Lambda',
+        action: 'getAlias',
+        parameters: { FunctionName: fn.functionName, Name: LIVE_ALIAS_NAME },
+        physicalResourceId: PhysicalResourceId.fromResponse('AliasArn'),
+      },
+      // No onDelete: deleting the function deletes its aliases.
+      policy: AwsCustomResourcePolicy.fromStatements([
+        new PolicyStatement({
+          actions: ['lambda:CreateAlias', 'lambda:GetAlias'],
+          resources: [fn.functionArn],
+        }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+
+    const resourceId = `function:${fn.functionName}:${LIVE_ALIAS_NAME}`;
+    // No RoleARN: Application Auto Scaling uses its Lambda service-linked role.
+    const scalableTarget = new CfnScalableTarget(this, 'ProvisionedConcurrency', {
+      serviceNamespace: 'lambda',
+      scalableDimension: 'lambda:function:ProvisionedConcurrency',
+      resourceId,
+      minCapacity: settings.provisionedConcurrency.min,
+      maxCapacity: settings.provisionedConcurrency.max,
+    });
+    scalableTarget.node.addDependency(alias);
+    new CfnScalingPolicy(this, 'TrackUtilization', {
+      policyName: `${LIVE_ALIAS_NAME}-provisioned-concurrency-utilization`,
+      policyType: 'TargetTrackingScaling',
+      scalingTargetId: scalableTarget.ref,
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: PROVISIONED_CONCURRENCY_TARGET_UTILIZATION,
+        predefinedMetricSpecification: { predefinedMetricType: 'LambdaProvisionedConcurrencyUtilization' },
+      },
+    });
+
+    this.url = new CfnUrl(this, 'FunctionUrl', {
+      targetFunctionArn: fn.functionArn,
+      qualifier: LIVE_ALIAS_NAME,
+      authType: settings.functionUrlAuthType,
+    });
+    this.url.node.addDependency(alias);
+
+    if (settings.functionUrlAuthType === 'NONE') {
+      // Since October 2025 a public URL needs both permissions; InvokeFunction only via the URL.
+      const aliasArn = `${fn.functionArn}:${LIVE_ALIAS_NAME}`;
+      const urlPermission = new CfnPermission(this, 'PublicUrlInvoke', {
+        action: 'lambda:InvokeFunctionUrl',
+        functionName: aliasArn,
+        principal: '*',
+        functionUrlAuthType: 'NONE',
+      });
+      const invokePermission = new CfnPermission(this, 'PublicUrlInvokeFunction', {
+        action: 'lambda:InvokeFunction',
+        functionName: aliasArn,
+        principal: '*',
+        invokedViaFunctionUrl: true,
+      });
+      urlPermission.node.addDependency(alias);
+      invokePermission.node.addDependency(alias);
+    }
+  }
+}

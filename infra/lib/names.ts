@@ -1,0 +1,21 @@
+/** Names shared by the stack, its outputs and the release step that reads them. */
+
+/** The alias that carries production traffic; only the release step moves it. */
+export const LIVE_ALIAS_NAME = 'live';
+
+/** CloudFormation output keys; the release workflow reads these, so renaming one is a breaking change. */
+export const OUTPUT_KEYS = {
+  functionName: 'FunctionName',
+  publishedVersion: 'PublishedVersion',
+  aliasName: 'AliasName',
+  functionUrl: 'FunctionUrl',
+  deployRoleArn: 'DeployRoleArn',
+  dashboardName: 'DashboardName',
+} as const;
+
+/** GitHub's OIDC issuer and the audience that aws-actions/configure-aws-credentials requests. */
+export const GITHUB_OIDC = {
+  url: 'https://token.actions.githubusercontent.com',
+  host: 'token.actions.githubusercontent.com',
+  audience: 'sts.amazonaws.com',
+} as const;

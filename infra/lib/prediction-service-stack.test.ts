@@ -1,0 +1,181 @@
+import { rmSync } from 'node:fs';
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION, STAGES } from '../config/stages.ts';
+import { DASHBOARD_PANELS } from './dashboard-panels.ts';
+import { LIVE_ALIAS_NAME, OUTPUT_KEYS } from './names.ts';
+import {
+  cfnText,
+  onlyResource,
+  propertyKeys,
+  type Synthesized,
+  synthesize,
+  TEST_CONTEXT,
+} from './testing/synth.ts';
+
+const prod = STAGES[TEST_CONTEXT.stage];
+
+describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknowledged finding)', () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    synth = synthesize();
+  });
+  afterAll(() => rmSync(synth.outdir, { recursive: true, force: true }));
+
+  it('runs the image as a Lambda function sized and logged as the stage settings say, outside any VPC', () => {
+    const { resource } = onlyResource(synth.service, 'AWS::Lambda::Function', { PackageType: 'Image' });
+    expect(resource.Properties).toMatchObject({
+      PackageType: 'Image',
+      Architectures: [prod.architecture],
+      MemorySize: prod.memoryMiB,
+      Timeout: prod.timeoutSeconds,
+      LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'INFO' },
+    });
+    expect(resource.Properties.VpcConfig).toBeUndefined();
+    synth.service.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: prod.logRetentionDays });
+  });
+
+  it('gives the function a role with no managed policy that may only write its own logs', () => {
+    const roles = synth.service.findResources('AWS::IAM::Role', {
+      Properties: {
+        AssumeRolePolicyDocument: Match.objectLike({
+          Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
+        }),
+      },
+    });
+    const executionRole = Object.entries(roles).find(([id]) => id.startsWith('PredictorExecutionRole'));
+    expect(executionRole?.[1].Properties.ManagedPolicyArns).toBeUndefined();
+    synth.service.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: executionRole?.[0] }],
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] })],
+      },
+    });
+  });
+
+  it('publishes a version per deploy and keeps old ones, since live may still route to them', () => {
+    const { id, resource } = onlyResource(synth.service, 'AWS::Lambda::Version');
+    expect(resource.DeletionPolicy).toBe('Retain');
+    expect(resource.UpdateReplacePolicy).toBe('Retain');
+    synth.service.hasOutput(OUTPUT_KEYS.publishedVersion, { Value: { 'Fn::GetAtt': [id, 'Version'] } });
+  });
+
+  it('leaves no CloudFormation-managed alias or fixed provisioned concurrency that a deploy could re-apply', () => {
+    synth.service.resourceCountIs('AWS::Lambda::Alias', 0);
+    const keys = propertyKeys(synth.service);
+    expect(keys.has('ProvisionedConcurrencyConfig')).toBe(false);
+    expect(keys.has('RoutingConfig')).toBe(false);
+  });
+
+  it('creates live once, on the version of the first deploy, and on later deploys only reads it', () => {
+    const { resource } = onlyResource(synth.service, 'Custom::AWS');
+    const version = onlyResource(synth.service, 'AWS::Lambda::Version').id;
+    const create = JSON.parse(cfnText(resource.Properties.Create));
+    const update = JSON.parse(cfnText(resource.Properties.Update));
+    expect(create).toMatchObject({
+      action: 'createAlias',
+      parameters: { Name: LIVE_ALIAS_NAME, FunctionVersion: `{${version}.Version}` },
+    });
+    expect(update).toMatchObject({ action: 'getAlias', parameters: { Name: LIVE_ALIAS_NAME } });
+    expect(resource.Properties.Delete).toBeUndefined();
+  });
+
+  it('scales provisioned concurrency on live by target tracking at 0.5 utilisation, within the stage min/max', () => {
+    const { id, resource } = onlyResource(synth.service, 'AWS::ApplicationAutoScaling::ScalableTarget');
+    expect(resource.Properties).toMatchObject({
+      ServiceNamespace: 'lambda',
+      ScalableDimension: 'lambda:function:ProvisionedConcurrency',
+      MinCapacity: prod.provisionedConcurrency.min,
+      MaxCapacity: prod.provisionedConcurrency.max,
+    });
+    expect(cfnText(resource.Properties.ResourceId)).toMatch(
+      new RegExp(`^function:\\{Ref:PredictorFunction\\w+\\}:${LIVE_ALIAS_NAME}$`),
+    );
+    expect(resource.Properties.RoleARN).toBeUndefined();
+    expect(resource.DependsOn).toContain(onlyResource(synth.service, 'Custom::AWS').id);
+    synth.service.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      ScalingTargetId: { Ref: id },
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: PROVISIONED_CONCURRENCY_TARGET_UTILIZATION,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'LambdaProvisionedConcurrencyUtilization' },
+      },
+    });
+  });
+
+  it('serves live through an IAM-authenticated Function URL, with no load balancer, NAT gateway or public grant', () => {
+    const { resource } = onlyResource(synth.service, 'AWS::Lambda::Url');
+    expect(resource.Properties).toMatchObject({ AuthType: 'AWS_IAM', Qualifier: LIVE_ALIAS_NAME });
+    synth.service.resourceCountIs('AWS::Lambda::Permission', 0);
+    const types = Object.values(synth.service.toJSON().Resources as Record<string, { Type: string }>).map(
+      (r) => r.Type,
+    );
+    expect(types.filter((type) => /ElasticLoadBalancing|NatGateway|EC2::VPC|ApiGateway/.test(type))).toEqual(
+      [],
+    );
+  });
+
+  it('outputs what the release step needs', () => {
+    for (const key of Object.values(OUTPUT_KEYS)) synth.service.hasOutput(key, {});
+    synth.service.hasOutput(OUTPUT_KEYS.aliasName, { Value: LIVE_ALIAS_NAME });
+  });
+
+  it('draws every panel for the alias and, by search, for each executed version', () => {
+    const { resource } = onlyResource(synth.service, 'AWS::CloudWatch::Dashboard');
+    const body = cfnText(resource.Properties.DashboardBody);
+    for (const panel of DASHBOARD_PANELS) {
+      expect(body).toContain(`"AWS/Lambda","${panel.metricName}","FunctionName"`);
+      for (const statistic of panel.statistics) {
+        expect(body).toContain(`MetricName=\\"${panel.metricName}\\"`);
+        expect(body).toContain(`', '${statistic}', 60)`);
+      }
+    }
+    expect(body).toContain(`Resource=\\"{Ref:`);
+    expect(body).toMatch(/\{AWS\/Lambda,ExecutedVersion,FunctionName,Resource\}/);
+  });
+
+  it('wires the SLO burn-rate alarms to the function and the live alias', () => {
+    expect(
+      Object.keys(synth.service.findResources('AWS::CloudWatch::CompositeAlarm')).length,
+    ).toBeGreaterThan(0);
+    expect(JSON.stringify(synth.service.findResources('AWS::CloudWatch::Alarm'))).toContain(
+      `:${LIVE_ALIAS_NAME}`,
+    );
+  });
+});
+
+describe('a stage overriding the Function URL auth type to NONE', () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    synth = synthesize({ stage: 'dev', functionUrlAuthType: 'NONE' });
+  });
+  afterAll(() => rmSync(synth.outdir, { recursive: true, force: true }));
+
+  it('grants the public both permissions a URL now needs, on live only, and InvokeFunction only via the URL', () => {
+    synth.service.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', Qualifier: LIVE_ALIAS_NAME });
+    const permissions = Object.values(synth.service.findResources('AWS::Lambda::Permission')).map((p) => ({
+      ...p.Properties,
+      FunctionName: cfnText(p.Properties.FunctionName),
+    }));
+    expect(permissions).toEqual([
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunctionUrl',
+        Principal: '*',
+        FunctionUrlAuthType: 'NONE',
+      }),
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunction',
+        Principal: '*',
+        InvokedViaFunctionUrl: true,
+      }),
+    ]);
+    for (const permission of permissions) expect(permission.FunctionName).toMatch(/:live$/);
+  });
+
+  it('takes the dev settings', () => {
+    synth.service.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: STAGES.dev.provisionedConcurrency.min,
+      MaxCapacity: STAGES.dev.provisionedConcurrency.max,
+    });
+  });
+});

@@ -1,0 +1,54 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib/core';
+import type { Construct } from 'constructs';
+import type { StageSettings } from '../config/stages.ts';
+import { GithubDeployRole } from './github-deploy-role.ts';
+import { LiveAlias } from './live-alias.ts';
+import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
+import { OUTPUT_KEYS } from './names.ts';
+import { PredictionFunction } from './prediction-function.ts';
+import { ServiceDashboard } from './service-dashboard.ts';
+import { SloAlarms } from './slo-alarms.ts';
+
+export interface GithubDeploySettings {
+  readonly repository: string;
+  readonly branch: string;
+  readonly environment: string;
+}
+
+export interface PredictionServiceStackProps extends StackProps {
+  readonly stage: string;
+  readonly settings: StageSettings;
+  readonly github: GithubDeploySettings;
+  readonly imageContextDir: string;
+}
+
+/** One stage of the predictor: wiring only; each part is its own construct. */
+export class PredictionServiceStack extends Stack {
+  constructor(scope: Construct, id: string, props: PredictionServiceStackProps) {
+    super(scope, id, props);
+    const { settings, github, imageContextDir } = props;
+
+    const predictor = new PredictionFunction(this, 'Predictor', { settings, imageContextDir });
+    const fn = predictor.function;
+    const live = new LiveAlias(this, 'Live', { function: fn, initialVersion: predictor.version, settings });
+    const dashboard = new ServiceDashboard(this, 'Dashboard', {
+      functionName: fn.functionName,
+      aliasName: live.aliasName,
+      dashboardName: `shiftgate-${props.stage}`,
+    });
+    new SloAlarms(this, 'SloAlarms', { functionName: fn.functionName, aliasName: live.aliasName });
+    const deployRole = new GithubDeployRole(this, 'GithubDeploy', { ...github, function: fn });
+
+    acknowledgeNagFindings({ stack: this, predictor, deployRole });
+
+    const outputs = {
+      [OUTPUT_KEYS.functionName]: fn.functionName,
+      [OUTPUT_KEYS.publishedVersion]: predictor.version.version,
+      [OUTPUT_KEYS.aliasName]: live.aliasName,
+      [OUTPUT_KEYS.functionUrl]: live.url.attrFunctionUrl,
+      [OUTPUT_KEYS.deployRoleArn]: deployRole.role.roleArn,
+      [OUTPUT_KEYS.dashboardName]: dashboard.dashboard.dashboardName,
+    };
+    for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
+  }
+}

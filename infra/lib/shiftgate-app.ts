@@ -1,0 +1,38 @@
+import { type App, type Environment, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { AppConfig } from '../config/app-config.ts';
+import { GithubOidcStack } from './github-oidc-stack.ts';
+import { PredictionServiceStack } from './prediction-service-stack.ts';
+
+export interface ShiftgateStacks {
+  readonly oidc: GithubOidcStack;
+  readonly service: PredictionServiceStack;
+}
+
+export const STACK_NAMES = {
+  oidc: 'ShiftgateGithubOidc',
+  service: (stage: string) => `Shiftgate-${stage}`,
+} as const;
+
+/** Adds the stacks to `app` and runs cdk-nag's AwsSolutions pack over them at synth; bin/app.ts and the tests share it. */
+export function addShiftgateStacks(
+  app: App,
+  config: AppConfig,
+  env: Environment,
+  imageContextDir: string,
+): ShiftgateStacks {
+  const oidc = new GithubOidcStack(app, STACK_NAMES.oidc, {
+    env,
+    description: 'shiftgate: GitHub OIDC provider',
+  });
+  const service = new PredictionServiceStack(app, STACK_NAMES.service(config.stage), {
+    env,
+    description: `shiftgate predictor, stage ${config.stage}`,
+    stage: config.stage,
+    settings: config.settings,
+    github: config.github,
+    imageContextDir,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { oidc, service };
+}
