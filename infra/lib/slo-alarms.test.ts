@@ -29,7 +29,8 @@ describe('SloAlarms', () => {
     const built = stackWithAlarms(new App());
     alarms = built.alarms;
     template = Template.fromStack(built.stack);
-  });
+    // The first synth loads most of aws-cdk-lib; on a busy 2-core runner that alone can take 20 s.
+  }, 90_000);
 
   it('creates a long and a short alarm and one composite per SLO x window pair', () => {
     const pairs = SLO_DEFINITION.objectives.length * SLO_DEFINITION.burnRateAlerts.length;
@@ -115,7 +116,7 @@ describe('SloAlarms', () => {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     stackWithAlarms(app);
     expect(() => app.synth()).not.toThrow();
-  });
+  }, 60_000);
 
   it('would fail cdk-nag on a finding (the check above can fail)', () => {
     const app = new App();
@@ -123,5 +124,5 @@ describe('SloAlarms', () => {
     const { stack } = stackWithAlarms(app);
     new Topic(stack, 'UnencryptedTopic');
     expect(() => app.synth()).toThrow(/AwsSolutions-SNS/);
-  });
+  }, 60_000);
 });
