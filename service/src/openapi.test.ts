@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HTTP_LIMITS } from './limits.ts';
 import { openApiDocument } from './openapi.ts';
-import { householdRequest } from './schema.ts';
+import { householdRequest, SMALLEST_USABLE_KWH } from './schema.ts';
 
 const document = openApiDocument('v-test');
 
@@ -41,7 +41,7 @@ describe('openApiDocument', () => {
       required: ['area', 'householdSize', 'knownUsage'],
       properties: {
         householdSize: { type: 'integer', minimum: 1, maximum: 10 },
-        knownUsage: { properties: { kwh: { exclusiveMinimum: 0, maximum: 10_000 } } },
+        knownUsage: { properties: { kwh: { minimum: SMALLEST_USABLE_KWH, maximum: 10_000 } } },
       },
     });
     expect(document.components.schemas.BatchRequest).toMatchObject({

@@ -7,10 +7,17 @@ import { HTTP_LIMITS } from './limits.ts';
  * with these, the tests parse responses with these, and the OpenAPI document is generated from these.
  */
 
+/**
+ * The contract says kWh > 0, but below the smallest normal double (2^-1022) a seasonal ratio times the bill
+ * underflows towards 0 and the months stop being comparable. No bill is that small, so such a number is refused
+ * as unusable rather than answered wrongly; everything a meter could print is accepted.
+ */
+export const SMALLEST_USABLE_KWH = 2 ** -1022;
+
 const knownUsage = z
   .strictObject({
     month: z.int().min(LIMITS.month.min).max(LIMITS.month.max).describe('Month of the bill, 1 = January.'),
-    kwh: z.number().positive().max(LIMITS.maxKwh).describe('kWh on that month’s bill.'),
+    kwh: z.number().min(SMALLEST_USABLE_KWH).max(LIMITS.maxKwh).describe('kWh on that month’s bill.'),
   })
   .describe('One monthly electricity bill the household already knows.');
 

@@ -1,0 +1,53 @@
+// Bundles the service for Node (ESM, node20): dist/service/server.mjs (local server), dist/service/lambda.mjs
+// (exports `handler`; the Lambda image copies it) and dist/service/invoke.mjs (the `npm run invoke` CLI).
+// onnxruntime-node stays external: its native binaries load from node_modules at run time.
+// Plain .mjs so a fresh clone builds with `node` alone. The bundle is written beside the old one and swapped in,
+// so a failed build never leaves a half-written dist/service.
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'dist', 'service');
+const staging = `${outdir}.staging-${process.pid}`;
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: {
+    server: 'service/src/server.ts',
+    lambda: 'service/src/lambda.ts',
+    invoke: 'service/src/invoke.ts',
+  },
+  outdir: staging,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['onnxruntime-node'],
+  // Bundled CommonJS dependencies call require(); ESM has none, so give the bundle one.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+  write: false,
+  metafile: true,
+});
+
+await rm(staging, { recursive: true, force: true });
+for (const file of result.outputFiles) {
+  await mkdir(dirname(file.path), { recursive: true });
+  await writeFile(file.path, file.contents);
+}
+await rm(outdir, { recursive: true, force: true });
+await rename(staging, outdir);
+
+for (const [path, { bytes }] of Object.entries(result.metafile.outputs)) {
+  if (path.endsWith('.mjs')) {
+    const built = join(outdir, relative(relative(root, staging), path));
+    console.log(`${relative(root, built)}  ${(bytes / 1024).toFixed(0)} KiB`);
+  }
+}

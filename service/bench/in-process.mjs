@@ -1,0 +1,20 @@
+// Child process of the bench runner: times one prediction through the built Lambda handler, in process.
+// Plain `node`, no loader hooks, so the figures are the bundle's own. stdout (the handler's logs) is discarded
+// by the parent; the samples go back over IPC.
+import { pathToFileURL } from 'node:url';
+
+const { handler } = await import(pathToFileURL(process.argv[2]).href);
+const context = { awsRequestId: 'bench', functionName: 'predictor', getRemainingTimeInMillis: () => 30_000 };
+
+process.once('message', async ({ event, warmup, iterations }) => {
+  for (let i = 0; i < warmup; i++) await handler(event, context);
+  const samples = new Float64Array(iterations);
+  for (let i = 0; i < iterations; i++) {
+    const started = performance.now();
+    const result = await handler(event, context);
+    samples[i] = performance.now() - started;
+    if (result.statusCode !== 200)
+      throw new Error(`the handler answered ${result.statusCode}: ${result.body}`);
+  }
+  process.send({ samples: Array.from(samples) }, () => process.disconnect());
+});

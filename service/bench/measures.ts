@@ -1,0 +1,140 @@
+import autocannon from 'autocannon';
+import { forkChild, freePort, nextMessage, pollUntil, rssMegabytes, spawnServer, stop } from './processes.ts';
+import { median, percentile } from './stats.ts';
+
+/** Each benchmark of issue 2, as a function from built files to figures. */
+
+const BENCH_DIR = new URL('./', import.meta.url);
+const script = (name: string) => new URL(name, BENCH_DIR).pathname;
+
+export interface PredictRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
+export async function inProcessLatency(handlerPath: string, event: unknown, iterations: number) {
+  const child = forkChild(script('in-process.mjs'), [handlerPath]);
+  try {
+    child.send({ event, warmup: Math.min(2_000, iterations), iterations });
+    const { samples } = await nextMessage<{ samples: number[] }>(child, 120_000);
+    return { p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), iterations };
+  } finally {
+    await stop(child);
+  }
+}
+
+export async function lambdaInit(handlerPath: string, runs: number) {
+  const imports: number[] = [];
+  const totals: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const child = forkChild(script('lambda-init.mjs'), [handlerPath]);
+    const { importMs, sinceProcessStartMs } = await nextMessage<{
+      importMs: number;
+      sinceProcessStartMs: number;
+    }>(child, 30_000);
+    await stop(child);
+    imports.push(importMs);
+    totals.push(sinceProcessStartMs);
+  }
+  return { importMs: median(imports), sinceProcessStartMs: median(totals), runs };
+}
+
+async function answers200(url: string, request: PredictRequest): Promise<boolean> {
+  const response = await fetch(url, { method: 'POST', ...request });
+  await response.arrayBuffer();
+  return response.status === 200;
+}
+
+export async function coldStart(serverPath: string, request: PredictRequest, runs: number) {
+  const times: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const port = await freePort();
+    const started = performance.now();
+    const server = spawnServer(serverPath, port);
+    try {
+      await pollUntil(() => answers200(`http://127.0.0.1:${port}/predict`, request), 10_000);
+      times.push(performance.now() - started);
+    } finally {
+      await stop(server);
+    }
+  }
+  return { medianMs: median(times), maxMs: Math.max(...times), runs };
+}
+
+async function load(
+  url: string,
+  request: PredictRequest,
+  options: { connections: number; seconds?: number; amount?: number },
+) {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    body: request.body,
+    headers: request.headers,
+    connections: options.connections,
+    duration: options.seconds ?? 10,
+    ...(options.amount === undefined ? {} : { amount: options.amount }),
+  });
+  const failed = result.errors + result.timeouts + result.non2xx;
+  if (failed > 0) throw new Error(`${failed} of ${result.requests.total} requests to ${url} failed`);
+  return {
+    rps: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    total: result.requests.total,
+  };
+}
+
+async function startService(serverPath: string, request: PredictRequest) {
+  const port = await freePort();
+  const server = spawnServer(serverPath, port);
+  const url = `http://127.0.0.1:${port}/predict`;
+  await pollUntil(() => answers200(url, request), 10_000);
+  return { server, url };
+}
+
+async function startBare(body: string) {
+  const bare = forkChild(script('bare-server.mjs'));
+  bare.send({ body });
+  const { port } = await nextMessage<{ port: number }>(bare, 10_000);
+  return { bare, url: `http://127.0.0.1:${port}/predict` };
+}
+
+/** Both servers up at once and loaded in turn with the same tool and settings, each after its own warm-up. */
+export async function throughput(
+  serverPath: string,
+  request: PredictRequest,
+  connections: number,
+  seconds: number,
+) {
+  const { server, url: serviceUrl } = await startService(serverPath, request);
+  const answer = await (await fetch(serviceUrl, { method: 'POST', ...request })).text();
+  const { bare, url: bareUrl } = await startBare(answer);
+  try {
+    for (const url of [bareUrl, serviceUrl]) await load(url, request, { connections, seconds: 2 });
+    const baseline = await load(bareUrl, request, { connections, seconds });
+    const service = await load(serviceUrl, request, { connections, seconds });
+    return {
+      serviceRps: service.rps,
+      bareRps: baseline.rps,
+      ratio: service.rps / baseline.rps,
+      service,
+      baseline,
+      responseBytes: answer.length,
+    };
+  } finally {
+    await Promise.all([stop(server), stop(bare)]);
+  }
+}
+
+export async function rssAfterRequests(serverPath: string, request: PredictRequest, requests: number) {
+  const { server, url } = await startService(serverPath, request);
+  try {
+    const pid = server.pid ?? 0;
+    const atStartMb = await rssMegabytes(pid);
+    await load(url, request, { connections: 16, amount: requests });
+    return { afterMb: await rssMegabytes(pid), atStartMb, requests };
+  } finally {
+    await stop(server);
+  }
+}

@@ -1,0 +1,30 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { loadPredictor } from '../../model/src/predictor.ts';
+import { type AppDependencies, createApp } from './app.ts';
+import type { ServiceConfig } from './config.ts';
+import { createObserver, SERVICE_NAME } from './observability.ts';
+
+/**
+ * Wires the app for a runtime: loads the model (throwing with the file's name when it is missing or corrupt),
+ * builds the Powertools logger and, where asked, the EMF metrics.
+ */
+export interface ServiceOptions {
+  /** EMF to stdout: on for Lambda, where CloudWatch turns it into metrics; off locally, where it is noise. */
+  emitMetrics: boolean;
+  requestIdOf: AppDependencies['requestIdOf'];
+}
+
+export async function createService(config: ServiceConfig, options: ServiceOptions) {
+  const predictor = await loadPredictor(config.modelDir);
+  const logger = new Logger({ serviceName: SERVICE_NAME });
+  const metrics = options.emitMetrics
+    ? new Metrics({ namespace: config.metricsNamespace, serviceName: SERVICE_NAME })
+    : undefined;
+  const app = createApp({
+    predictor,
+    observer: createObserver(logger, metrics),
+    requestIdOf: options.requestIdOf,
+  });
+  return { app, logger, modelVersion: predictor.modelVersion };
+}

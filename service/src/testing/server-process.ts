@@ -1,0 +1,68 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+/** Runs service/src/server.ts in its own `node` process on an ephemeral loopback port. */
+
+const SERVER_ENTRY = fileURLToPath(new URL('../server.ts', import.meta.url));
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<number | null>;
+}
+
+export interface ServerExit {
+  code: number | null;
+  stderr: string;
+}
+
+function spawnServer(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', SERVER_ENTRY], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Resolves once the server logs the port it listens on; rejects if it exits first. */
+export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+  const child = spawnServer(env);
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    child.stdout?.on('data', (chunk) => {
+      buffered += String(chunk);
+      const match = buffered.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening: ${stderr}`)));
+  });
+  // Keep draining stdout so request logs never fill the pipe and block the server.
+  child.stdout?.resume();
+  return {
+    url,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const [code] = (await exited) as [number | null];
+      return code;
+    },
+  };
+}
+
+/** Runs the server expecting it to fail at start-up. */
+export async function failedStart(env: Record<string, string>): Promise<ServerExit> {
+  const child = spawnServer(env);
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  child.stdout?.resume();
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stderr };
+}
