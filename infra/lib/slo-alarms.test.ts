@@ -102,6 +102,18 @@ describe('SloAlarms', () => {
     }
   });
 
+  it('names composite alarms after a prefix when one is given, so pipelines can find them', () => {
+    const stack = new Stack(new App(), 'Named');
+    new SloAlarms(stack, 'Slo', {
+      functionName: 'f',
+      aliasName: 'live',
+      alarmNamePrefix: 'shiftgate-prod-slo',
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
+      AlarmName: 'shiftgate-prod-slo-latency-p95-page-1h-5m',
+    });
+  }, 60_000);
+
   it('refuses an invalid definition at synth time, naming the problem', () => {
     const stack = new Stack(new App(), 'Bad');
     const definition = structuredClone(SLO_DEFINITION);

@@ -39,6 +39,11 @@ export interface SloAlarmsProps {
   readonly pageTopic?: ITopic;
   /** Notified when a ticket-severity composite alarm fires. @default no action */
   readonly ticketTopic?: ITopic;
+  /**
+   * Names composite alarms '<prefix>-<id>' (e.g. 'shiftgate-prod-slo-latency-p95-page-1h-5m') so a pipeline can
+   * find them with `describe-alarms --alarm-name-prefix`. @default CloudFormation-generated names
+   */
+  readonly alarmNamePrefix?: string;
   /** @default SLO_DEFINITION from slo/src/definition.ts */
   readonly definition?: SloDefinition;
 }
@@ -71,6 +76,8 @@ export class SloAlarms extends Construct {
       const long = this.windowAlarm(spec.long);
       const short = this.windowAlarm(spec.short);
       const alarm = new CompositeAlarm(this, spec.id, {
+        compositeAlarmName:
+          props.alarmNamePrefix === undefined ? undefined : `${props.alarmNamePrefix}-${spec.id}`,
         alarmRule: AlarmRule.allOf(
           AlarmRule.fromAlarm(long, AlarmState.ALARM),
           AlarmRule.fromAlarm(short, AlarmState.ALARM),

@@ -3,8 +3,8 @@
  * load-test gate, the CloudWatch burn-rate alarms and the error-budget report are all derived from this data.
  *
  * A typed module rather than a YAML file because k6 imports it too and cannot parse YAML without bundling a
- * parser; the shape follows OpenSLO v1 (service, timeWindow, budgetingMethod, indicator, objectives, alert
- * policy) so it can be rendered to OpenSLO YAML if a tool ever needs it. Dependency-free on purpose: k6 runs it.
+ * parser; field names follow OpenSLO v1 (service, timeWindow, budgetingMethod, target, timeSliceWindow) so a
+ * converter to OpenSLO YAML would be a mechanical mapping. Dependency-free on purpose: k6 runs it.
  * Whoever edits this file should run `npx vitest run slo` — the loaded definition is validated there and at the
  * start of every CLI (see validate.ts).
  */
