@@ -1,0 +1,64 @@
+/** Command-line parsing for the loadtest CLIs. Pure: argv and environment in, validated options out. */
+import { parseArgs } from 'node:util';
+import { resolveScenarioRun, type ScenarioRun } from './scenarios.ts';
+
+export const ENGINES = ['auto', 'k6', 'node'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+export interface LoadtestOptions {
+  run: ScenarioRun;
+  /** Base URL of the service; null = build and start the local service. */
+  target: string | null;
+  engine: Engine;
+  out: string | null;
+  gitSha: string | null;
+}
+
+export const LOADTEST_USAGE = `usage: npm run loadtest -- [--scenario smoke|pr|canary] [--target URL] [--rate N] [--duration SECONDS]
+                          [--engine auto|k6|node] [--out FILE] [--git-sha SHA]
+  --target   base URL of the service (POST {target}/predict); without it the local service is built and started
+  --engine   auto (default) uses k6 when it is on PATH, else the Node open-model runner`;
+
+export function parseLoadtestArgs(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): LoadtestOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scenario: { type: 'string' },
+      target: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      engine: { type: 'string', default: 'auto' },
+      out: { type: 'string' },
+      'git-sha': { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const engine = values.engine ?? 'auto';
+  if (!(ENGINES as readonly string[]).includes(engine)) {
+    throw new Error(`--engine must be one of ${ENGINES.join(', ')}, got "${engine}"`);
+  }
+  const target = values.target ?? null;
+  if (target !== null && !/^https?:\/\/[^/]+/.test(target)) {
+    throw new Error(`--target must be an http(s) base URL like http://127.0.0.1:3000, got "${target}"`);
+  }
+  return {
+    run: resolveScenarioRun({ scenario: values.scenario, rate: values.rate, duration: values.duration }),
+    target,
+    engine: engine as Engine,
+    out: values.out ?? null,
+    gitSha: values['git-sha'] ?? env.GITHUB_SHA ?? null,
+  };
+}
+
+/** loadtest/results/pr-2026-11-29T01-50-00Z.json: sortable, and safe in every file system. */
+export function defaultResultPath(scenario: string, startedAt: Date): string {
+  const stamp = startedAt
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replaceAll(':', '-');
+  return `loadtest/results/${scenario}-${stamp}.json`;
+}

@@ -1,0 +1,65 @@
+/**
+ * npm run loadtest:report -- RESULT.json [--base BASE.json] [--out FILE]: the pull-request report (sticky
+ * comment and job summary) as markdown, to FILE or stdout. A --base that does not exist yet (the base branch has
+ * no result) is reported as such; a --base that exists but is not a result is an error. Exit 0 when rendered:
+ * failing the build is `npm run slo:gate`'s job.
+ */
+import { access } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { loadTestObjectives } from '../../../slo/src/load-test.ts';
+import { compareResults } from '../compare.ts';
+import { readResultFile, writeFileAtomic } from '../files.ts';
+import { evaluateGate } from '../gate.ts';
+import { renderPrReport } from '../report.ts';
+
+const USAGE = 'usage: npm run loadtest:report -- RESULT.json [--base BASE.json] [--out FILE]';
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2),
+    options: { base: { type: 'string' }, out: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const [path, ...extra] = positionals;
+  if (path === undefined || extra.length > 0)
+    throw new Error(`expected exactly one result file, got ${positionals.length}`);
+  const result = await readResultFile(path);
+  let base = null;
+  if (values.base !== undefined) {
+    if (await exists(values.base)) {
+      const baseResult = await readResultFile(values.base);
+      base = { result: baseResult, comparison: compareResults(result, baseResult) };
+    } else {
+      process.stderr.write(
+        `loadtest:report: no base result at ${values.base}; reporting without a comparison\n`,
+      );
+    }
+  }
+  const objectives = loadTestObjectives();
+  // The tightest latency limit is the one a queue crosses first.
+  const tightest = [...objectives.latency].sort((a, b) => a.thresholdMs - b.thresholdMs)[0];
+  const markdown = renderPrReport({
+    result,
+    verdict: evaluateGate(result, objectives),
+    base,
+    timelineLimit: tightest ? { label: `${tightest.name} limit`, ms: tightest.thresholdMs } : null,
+  });
+  if (values.out) await writeFileAtomic(values.out, markdown);
+  else process.stdout.write(markdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `loadtest:report: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`,
+  );
+  process.exitCode = 2;
+});

@@ -1,0 +1,34 @@
+/**
+ * npm run slo:gate -- RESULT.json [--markdown FILE]: holds a load-test result (or a raw k6 summary) against the
+ * SLOs in slo/. Prints the markdown verdict; exit 0 = every SLO kept, 1 = an SLO failed, 2 = bad input.
+ */
+import { parseArgs } from 'node:util';
+import { loadTestObjectives } from '../../../slo/src/load-test.ts';
+import { readResultFile, writeFileAtomic } from '../files.ts';
+import { evaluateGate } from '../gate.ts';
+import { renderGateReport } from '../report.ts';
+
+const USAGE = 'usage: npm run slo:gate -- RESULT.json [--markdown FILE]';
+const EXIT = { sloFailed: 1, badInput: 2 } as const;
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2),
+    options: { markdown: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const [path, ...extra] = positionals;
+  if (path === undefined || extra.length > 0)
+    throw new Error(`expected exactly one result file, got ${positionals.length}`);
+  const result = await readResultFile(path);
+  const verdict = evaluateGate(result, loadTestObjectives());
+  const markdown = renderGateReport(result, verdict);
+  if (values.markdown) await writeFileAtomic(values.markdown, `${markdown}\n`);
+  process.stdout.write(`${markdown}\n`);
+  if (!verdict.passed) process.exitCode = EXIT.sloFailed;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`slo:gate: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+  process.exitCode = EXIT.badInput;
+});

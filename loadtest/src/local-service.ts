@@ -1,0 +1,103 @@
+/**
+ * Builds and starts the service (`npm run build` -> dist/service/server.mjs) on a free loopback port for a run
+ * without --target, waits until GET /health answers, and stops it afterwards. The server picks its own port
+ * (PORT=0) and logs it as JSON ({"message":"listening","port":N}), so two runs never race for one port.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SERVER_ENTRY = 'dist/service/server.mjs';
+/** Loading the ONNX model and the first inference take a few seconds on a small runner. */
+const START_TIMEOUT_MS = 30_000;
+const HEALTH_POLL_MS = 100;
+
+export interface LocalService {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function run(command: string, args: string[]): Promise<void> {
+  const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`\`${command} ${args.join(' ')}\` failed with exit code ${code}`);
+}
+
+/** The port from the server's JSON "listening" log line, or null for any other line. */
+export function listeningPort(line: string): number | null {
+  try {
+    const entry = JSON.parse(line) as { message?: unknown; port?: unknown };
+    return entry.message === 'listening' && typeof entry.port === 'number' ? entry.port : null;
+  } catch {
+    return null;
+  }
+}
+
+function waitForPort(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    const timer = setTimeout(
+      () => reject(new Error(`the service did not log "listening" within ${START_TIMEOUT_MS} ms`)),
+      START_TIMEOUT_MS,
+    );
+    lines.on('line', (line) => {
+      const port = listeningPort(line);
+      if (port === null) return;
+      clearTimeout(timer);
+      // Keep draining its logs so the child never blocks on a full pipe.
+      lines.removeAllListeners('line');
+      lines.on('line', () => {});
+      resolve(port);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(
+        new Error(`the service exited with code ${code} before listening; run \`npm start\` to see why`),
+      );
+    });
+  });
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let lastProblem = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${url}/health`);
+      if (response.ok) return;
+      lastProblem = `status ${response.status}`;
+    } catch (error) {
+      lastProblem = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, HEALTH_POLL_MS));
+  }
+  throw new Error(`${url}/health did not answer 200 within ${START_TIMEOUT_MS} ms (last: ${lastProblem})`);
+}
+
+export async function startLocalService(log: (message: string) => void): Promise<LocalService> {
+  log('building the service (npm run build)');
+  await run('npm', ['run', 'build', '--silent']);
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    const port = await waitForPort(child);
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHealth(url);
+    log(`local service ready at ${url}`);
+    return { url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
