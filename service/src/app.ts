@@ -30,7 +30,8 @@ function problemResponse(body: Problem, headers: Record<string, string> = {}): R
 
 export function createApp({ predictor, observer, requestIdOf }: AppDependencies): Hono<AppEnv> {
   const { modelVersion } = predictor;
-  const openApi = JSON.stringify(openApiDocument(modelVersion));
+  // Generated on first request, not at init: a Lambda cold start should not pay for a document few clients read.
+  let openApi: string | undefined;
 
   async function predict(c: Context<AppEnv>): Promise<Response> {
     const body = await readJsonBody(c.req.raw, HTTP_LIMITS.maxBodyBytes);
@@ -59,7 +60,10 @@ export function createApp({ predictor, observer, requestIdOf }: AppDependencies)
     {
       method: 'GET',
       path: '/openapi.json',
-      handle: (c: Context<AppEnv>) => c.body(openApi, 200, { 'content-type': 'application/json' }),
+      handle: (c: Context<AppEnv>) => {
+        openApi ??= JSON.stringify(openApiDocument(modelVersion));
+        return c.body(openApi, 200, { 'content-type': 'application/json' });
+      },
     },
   ] as const;
 

@@ -17,7 +17,11 @@ export const SMALLEST_USABLE_KWH = 2 ** -1022;
 const knownUsage = z
   .strictObject({
     month: z.int().min(LIMITS.month.min).max(LIMITS.month.max).describe('Month of the bill, 1 = January.'),
-    kwh: z.number().min(SMALLEST_USABLE_KWH).max(LIMITS.maxKwh).describe('kWh on that month’s bill.'),
+    kwh: z
+      .number()
+      .min(SMALLEST_USABLE_KWH, 'Too small: expected a kWh > 0')
+      .max(LIMITS.maxKwh)
+      .describe('kWh on that month’s bill.'),
   })
   .describe('One monthly electricity bill the household already knows.');
 
