@@ -32,7 +32,7 @@ export async function runNodeScenario(options: {
     gitSha: options.gitSha,
     startedAt: outcome.startedAt,
     ratePerSecond: run.ratePerSecond,
-    durationSeconds: outcome.elapsedSeconds,
+    elapsedSeconds: outcome.elapsedSeconds,
     sent: outcome.sent,
     dropped: outcome.dropped,
     summary: outcome.recorder.summary(),

@@ -23,7 +23,7 @@ export interface OpenModelPlan {
 
 export interface OpenModelRun {
   startedAt: Date;
-  /** The schedule's length; shorter than planned only when aborted. */
+  /** From the first due time to the last answer (the schedule, cut short if aborted, plus the drain). */
   elapsedSeconds: number;
   aborted: boolean;
   scheduled: number;
@@ -73,7 +73,6 @@ export async function runOpenModel(plan: OpenModelPlan, signal?: AbortSignal): P
   let inFlight = 0;
   let windowClosed = false;
   let aborted = false;
-  let closedAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
 
@@ -131,7 +130,6 @@ export async function runOpenModel(plan: OpenModelPlan, signal?: AbortSignal): P
 
   const closeWindow = () => {
     windowClosed = true;
-    closedAt = performance.now();
     cancelWake();
     if (inFlight === 0) drain();
   };
@@ -168,6 +166,6 @@ export async function runOpenModel(plan: OpenModelPlan, signal?: AbortSignal): P
     signal?.removeEventListener('abort', abort);
     await pool.close();
   }
-  const elapsedSeconds = aborted ? (closedAt - t0) / 1_000 : plan.durationSeconds;
+  const elapsedSeconds = (performance.now() - t0) / 1_000;
   return { startedAt, elapsedSeconds, aborted, scheduled, sent: next, dropped: scheduled - next, recorder };
 }
