@@ -19,7 +19,7 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
   let synth: Synthesized;
   beforeAll(() => {
     synth = synthesize();
-  });
+  }, SYNTH_TIMEOUT_MS);
   afterAll(() => rmSync(synth.outdir, { recursive: true, force: true }));
 
   it('runs the image as a Lambda function sized and logged as the stage settings say, outside any VPC', () => {
@@ -148,7 +148,7 @@ describe('a stage overriding the Function URL auth type to NONE', () => {
   let synth: Synthesized;
   beforeAll(() => {
     synth = synthesize({ stage: 'dev', functionUrlAuthType: 'NONE' });
-  });
+  }, SYNTH_TIMEOUT_MS);
   afterAll(() => rmSync(synth.outdir, { recursive: true, force: true }));
 
   it('grants the public both permissions a URL now needs, on live only, and InvokeFunction only via the URL', () => {

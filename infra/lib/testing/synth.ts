@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,9 @@ import { addShiftgateStacks, type ShiftgateStacks } from '../shiftgate-app.ts';
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 export const TEST_CONTEXT = { stage: 'prod', githubRepository: 'example-org/shiftgate' } as const;
+/** Synthesis takes 3-20 s depending on machine load; hooks that synthesize get this much. */
+export const SYNTH_TIMEOUT_MS = 120_000;
+
 export const TEST_ENV = { account: '123456789012', region: 'ap-northeast-1' } as const;
 
 /** Every object key anywhere under the template's resources, e.g. to prove a property is never set. */
@@ -45,13 +48,22 @@ export interface Synthesized {
 export function synthesize(
   context: Record<string, string> = {},
   imageContextDir: string = REPO_ROOT,
+  /** Changes the stacks before synth, e.g. to prove cdk-nag rejects what it should. */
+  extend: (stacks: ShiftgateStacks) => void = () => {},
 ): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'shiftgate-cdk-'));
   const app = new App({ outdir });
   const merged: Record<string, string> = { ...TEST_CONTEXT, ...context };
   const config = readAppConfig((key) => merged[key]);
   const stacks = addShiftgateStacks(app, config, TEST_ENV, imageContextDir);
-  const assembly = app.synth();
+  extend(stacks);
+  let assembly: CloudAssembly;
+  try {
+    assembly = app.synth();
+  } catch (error) {
+    rmSync(outdir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     outdir,
     stacks,

@@ -1,0 +1,102 @@
+import { rmSync } from 'node:fs';
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GITHUB_OIDC } from './names.ts';
+import {
+  cfnText,
+  onlyResource,
+  SYNTH_TIMEOUT_MS,
+  type Synthesized,
+  synthesize,
+  TEST_CONTEXT,
+} from './testing/synth.ts';
+
+interface Statement {
+  Sid?: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+describe('GitHub OIDC deploy role', () => {
+  let synth: Synthesized;
+  let statements: Statement[];
+  beforeAll(() => {
+    synth = synthesize({ githubEnvironment: 'production' });
+    const role = onlyResource(synth.service, 'AWS::IAM::Role', {
+      Description: Match.stringLikeRegexp('^GitHub'),
+    });
+    const policy = onlyResource(synth.service, 'AWS::IAM::Policy', { Roles: [{ Ref: role.id }] });
+    statements = (policy.resource.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+  }, SYNTH_TIMEOUT_MS);
+  afterAll(() => rmSync(synth.outdir, { recursive: true, force: true }));
+
+  it("may be assumed only through GitHub's OIDC provider, by this repository's main branch or named environment", () => {
+    const { resource } = onlyResource(synth.service, 'AWS::IAM::Role', {
+      Description: Match.stringLikeRegexp('^GitHub'),
+    });
+    const [trust, ...others] = (resource.Properties.AssumeRolePolicyDocument as { Statement: Statement[] })
+      .Statement;
+    expect(others).toEqual([]);
+    expect(trust?.Action).toBe('sts:AssumeRoleWithWebIdentity');
+    expect(cfnText((trust as unknown as { Principal: { Federated: unknown } }).Principal.Federated)).toBe(
+      `arn:{Ref:AWS::Partition}:iam::{Ref:AWS::AccountId}:oidc-provider/${GITHUB_OIDC.host}`,
+    );
+    expect(trust?.Condition).toEqual({
+      StringEquals: {
+        [`${GITHUB_OIDC.host}:aud`]: GITHUB_OIDC.audience,
+        [`${GITHUB_OIDC.host}:sub`]: [
+          `repo:${TEST_CONTEXT.githubRepository}:ref:refs/heads/main`,
+          `repo:${TEST_CONTEXT.githubRepository}:environment:production`,
+        ],
+      },
+    });
+    expect(resource.Properties.MaxSessionDuration).toBe(3600);
+  });
+
+  it('deploys only by assuming the four CDK bootstrap roles, named exactly', () => {
+    const deploy = statements.find((s) => s.Sid === 'DeployThroughCdkBootstrapRoles');
+    expect((deploy?.Resource as unknown[]).map(cfnText)).toEqual(
+      ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(
+        (kind) =>
+          `arn:{Ref:AWS::Partition}:iam::{Ref:AWS::AccountId}:role/cdk-hnb659fds-${kind}-role-{Ref:AWS::AccountId}-{Ref:AWS::Region}`,
+      ),
+    );
+  });
+
+  it('releases only on this function and its qualified versions and aliases', () => {
+    const release = statements.find((s) => s.Sid === 'ReleaseByMovingTheLiveAlias');
+    const fnArn = `{${onlyResource(synth.service, 'AWS::Lambda::Function', { PackageType: 'Image' }).id}.Arn}`;
+    expect((release?.Resource as unknown[]).map(cfnText)).toEqual([fnArn, `${fnArn}:*`]);
+    expect(release?.Action).toEqual(
+      expect.arrayContaining([
+        'lambda:UpdateAlias',
+        'lambda:GetAlias',
+        'lambda:PublishVersion',
+        'lambda:InvokeFunction',
+      ]),
+    );
+  });
+
+  it('grants no wildcard action, and a wildcard resource only to the metric read that has no resource-level form', () => {
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    expect(statements.filter((s) => s.Resource === '*').map((s) => s.Action)).toEqual([
+      'cloudwatch:GetMetricData',
+    ]);
+  });
+});
+
+describe('GithubOidcStack', () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    synth = synthesize();
+  }, SYNTH_TIMEOUT_MS);
+  afterAll(() => rmSync(synth.outdir, { recursive: true, force: true }));
+
+  it("registers GitHub's issuer for the STS audience once, and keeps it if the stack is deleted", () => {
+    const { resource } = onlyResource(synth.oidc, 'AWS::IAM::OIDCProvider');
+    expect(resource.Properties).toMatchObject({ Url: GITHUB_OIDC.url, ClientIdList: [GITHUB_OIDC.audience] });
+    expect(resource.DeletionPolicy).toBe('Retain');
+  });
+});
