@@ -82,8 +82,8 @@ export function findDomainViolations(model: LogRatioModel): DomainViolation[] {
 }
 
 /** Each repair step keeps this share of a failing clamp range; the loop gives up when a range is this narrow. */
-const NARROWING = 0.9;
-const MAX_NARROWING_STEPS = 40;
+const NARROWING = 0.8;
+const MAX_NARROWING_STEPS = 15;
 
 /**
  * Where a fact fails at the edge of a kind's residual range, the data there are too sparse to trust: narrow that
