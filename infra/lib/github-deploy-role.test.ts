@@ -31,6 +31,12 @@ describe('GitHub OIDC deploy role', () => {
   }, SYNTH_TIMEOUT_MS);
   afterAll(() => rmSync(synth.outdir, { recursive: true, force: true }));
 
+  function statementWithSid(sid: string): Statement {
+    const statement = statements.find((s) => s.Sid === sid);
+    if (statement === undefined) throw new Error(`no statement ${sid}`);
+    return statement;
+  }
+
   it("may be assumed only through GitHub's OIDC provider, by this repository's main branch or named environment", () => {
     const { resource } = onlyResource(synth.service, 'AWS::IAM::Role', {
       Description: Match.stringLikeRegexp('^GitHub'),
@@ -55,8 +61,8 @@ describe('GitHub OIDC deploy role', () => {
   });
 
   it('deploys only by assuming the four CDK bootstrap roles, named exactly', () => {
-    const deploy = statements.find((s) => s.Sid === 'DeployThroughCdkBootstrapRoles');
-    expect((deploy?.Resource as unknown[]).map(cfnText)).toEqual(
+    const deploy = statementWithSid('DeployThroughCdkBootstrapRoles');
+    expect((deploy.Resource as unknown[]).map(cfnText)).toEqual(
       ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(
         (kind) =>
           `arn:{Ref:AWS::Partition}:iam::{Ref:AWS::AccountId}:role/cdk-hnb659fds-${kind}-role-{Ref:AWS::AccountId}-{Ref:AWS::Region}`,
@@ -65,10 +71,10 @@ describe('GitHub OIDC deploy role', () => {
   });
 
   it('releases only on this function and its qualified versions and aliases', () => {
-    const release = statements.find((s) => s.Sid === 'ReleaseByMovingTheLiveAlias');
+    const release = statementWithSid('ReleaseByMovingTheLiveAlias');
     const fnArn = `{${onlyResource(synth.service, 'AWS::Lambda::Function', { PackageType: 'Image' }).id}.Arn}`;
-    expect((release?.Resource as unknown[]).map(cfnText)).toEqual([fnArn, `${fnArn}:*`]);
-    expect(release?.Action).toEqual(
+    expect((release.Resource as unknown[]).map(cfnText)).toEqual([fnArn, `${fnArn}:*`]);
+    expect(release.Action).toEqual(
       expect.arrayContaining([
         'lambda:UpdateAlias',
         'lambda:GetAlias',

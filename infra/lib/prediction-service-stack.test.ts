@@ -8,6 +8,7 @@ import {
   cfnText,
   onlyResource,
   propertyKeys,
+  SYNTH_TIMEOUT_MS,
   type Synthesized,
   synthesize,
   TEST_CONTEXT,

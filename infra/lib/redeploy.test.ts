@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_ALIAS_NAME } from './names.ts';
-import { cfnText, onlyResource, REPO_ROOT, type Synthesized, synthesize } from './testing/synth.ts';
+import {
+  cfnText,
+  onlyResource,
+  REPO_ROOT,
+  SYNTH_TIMEOUT_MS,
+  type Synthesized,
+  synthesize,
+} from './testing/synth.ts';
 
 type Resources = Record<string, { Type: string; Properties?: unknown }>;
 
