@@ -9,7 +9,19 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SERVER_ENTRY = 'dist/service/server.mjs';
+
+/** How to build and start the service; tests swap in a stand-in server. */
+export interface ServiceCommand {
+  /** Run before starting, from the repository root; null to skip. */
+  build: { command: string; args: string[] } | null;
+  /** Node script started with PORT=0 and HOST=127.0.0.1. */
+  entry: string;
+}
+
+export const BUILT_SERVICE: ServiceCommand = {
+  build: { command: 'npm', args: ['run', 'build', '--silent'] },
+  entry: 'dist/service/server.mjs',
+};
 /** Loading the ONNX model and the first inference take a few seconds on a small runner. */
 const START_TIMEOUT_MS = 30_000;
 const HEALTH_POLL_MS = 100;
@@ -76,10 +88,15 @@ async function waitForHealth(url: string): Promise<void> {
   throw new Error(`${url}/health did not answer 200 within ${START_TIMEOUT_MS} ms (last: ${lastProblem})`);
 }
 
-export async function startLocalService(log: (message: string) => void): Promise<LocalService> {
-  log('building the service (npm run build)');
-  await run('npm', ['run', 'build', '--silent']);
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+export async function startLocalService(
+  log: (message: string) => void,
+  service: ServiceCommand = BUILT_SERVICE,
+): Promise<LocalService> {
+  if (service.build) {
+    log(`building the service (${service.build.command} ${service.build.args.join(' ')})`);
+    await run(service.build.command, service.build.args);
+  }
+  const child = spawn(process.execPath, [service.entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'inherit'],

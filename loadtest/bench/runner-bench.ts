@@ -1,0 +1,77 @@
+/**
+ * npm run bench:loadtest [-- --rate 5000 --duration 10]: how much open-model load the Node runner sustains on
+ * this machine against a trivial local server (fixture server, no delay, in its own process), and what the
+ * runner itself costs per request. Prints a JSON summary; docs/load-testing.md records the figures.
+ *
+ * Overhead per request is measured two ways:
+ * - CPU: the runner process's user+system CPU time during the run / requests answered;
+ * - send lag: how late the runner sent each request against its schedule (its contribution to latency).
+ */
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { startFixtureServer } from '../fixtures/start-fixture-server.ts';
+import { runOpenModel } from '../src/open-model.ts';
+import { concurrencyFor } from '../src/scenarios.ts';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: { rate: { type: 'string', default: '5000' }, duration: { type: 'string', default: '10' } },
+});
+const rate = Number(values.rate);
+const duration = Number(values.duration);
+if (!Number.isInteger(rate) || rate <= 0 || !Number.isInteger(duration) || duration <= 0) {
+  throw new Error(
+    `--rate and --duration must be positive whole numbers, got ${values.rate} and ${values.duration}`,
+  );
+}
+
+/** Both processes are JIT-compiled and their sockets opened before anything is measured. */
+const WARMUP = [
+  { rate: Math.ceil(rate / 5), seconds: 1 },
+  { rate, seconds: 2 },
+];
+
+const server = await startFixtureServer();
+try {
+  const plan = (ratePerSecond: number, durationSeconds: number) => ({
+    url: `${server.url}/predict`,
+    ratePerSecond,
+    durationSeconds,
+    bodies: [
+      '{"area":"tokyo","householdSize":3,"housing":"apartment","allElectric":false,"knownUsage":{"month":8,"kwh":420}}',
+    ],
+    maxInFlight: concurrencyFor(ratePerSecond).max,
+    requestTimeoutMs: 10_000,
+    badStatusFrom: 500,
+  });
+  for (const step of WARMUP) await runOpenModel(plan(step.rate, step.seconds));
+
+  const cpuBefore = process.cpuUsage();
+  const run = await runOpenModel(plan(rate, duration));
+  const cpu = process.cpuUsage(cpuBefore);
+  const summary = run.recorder.summary();
+  const achieved = summary.requests / run.elapsedSeconds;
+  const report = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      loadavg1m: loadavg()[0],
+    },
+    targetRatePerSecond: rate,
+    durationSeconds: duration,
+    achievedRatePerSecond: Number(achieved.toFixed(1)),
+    sustained: run.dropped === 0 && achieved >= 0.95 * rate,
+    requests: summary.requests,
+    dropped: run.dropped,
+    errors: summary.errors,
+    latencyMs: summary.latencyMs,
+    runnerCpuMicrosPerRequest: Number(((cpu.user + cpu.system) / summary.requests).toFixed(1)),
+    runnerCpuShareOfOneCore: Number(((cpu.user + cpu.system) / 1e6 / run.elapsedSeconds).toFixed(3)),
+    sendLagMs: run.recorder.sendLagMs(),
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+} finally {
+  await server.stop();
+}
