@@ -27,6 +27,11 @@ export function maxBurnRate(slo: ServiceLevelObjective): number {
   return 1 / errorBudget(slo);
 }
 
+/** The burn rate that spends `budgetConsumed` of a whole SLO window's budget within `longMinutes`. */
+export function burnRateFactor(budgetConsumed: number, sloMinutes: number, longMinutes: number): number {
+  return (budgetConsumed * sloMinutes) / longMinutes;
+}
+
 export function sloWindowMinutes(definition: SloDefinition): number {
   return durationMinutes(definition.timeWindow.duration);
 }
@@ -41,7 +46,7 @@ export function burnRateWindowPairs(definition: SloDefinition): BurnRateWindowPa
       longMinutes,
       shortMinutes: durationMinutes(alert.shortWindow),
       budgetConsumed: alert.budgetConsumed,
-      factor: (alert.budgetConsumed * windowMinutes) / longMinutes,
+      factor: burnRateFactor(alert.budgetConsumed, windowMinutes, longMinutes),
     };
   });
 }

@@ -2,6 +2,7 @@
  * Checks an SLO definition before anything is derived from it. Every problem is reported at once, each naming
  * the field, its value and the fix, so a bad edit to definition.ts fails the tests and every CLI at start-up.
  */
+import { burnRateFactor, maxBurnRate } from './burn-rate.ts';
 import type { BurnRateAlert, ServiceLevelObjective, SloDefinition } from './definition.ts';
 import { durationMinutes } from './duration.ts';
 
@@ -134,15 +135,15 @@ function checkAlert(
     return;
   }
   if (long === undefined || windowMinutes === undefined) return;
-  const factor = (alert.budgetConsumed * windowMinutes) / long;
+  const factor = burnRateFactor(alert.budgetConsumed, windowMinutes, long);
   for (const slo of objectives) {
     // The highest possible burn rate is 1 / budget (every event or slice bad); an alert whose factor is above
     // it can never fire, which is exactly the trap of writing p50 as "50% of requests under 60 ms".
-    const maxBurnRate = 1 / (1 - slo.target);
-    if (factor >= maxBurnRate) {
+    const highest = maxBurnRate(slo);
+    if (factor >= highest) {
       problems.push(
         `${where}: burn-rate factor ${factor.toFixed(3)} can never fire for '${slo.name}' (highest possible burn ` +
-          `rate ${maxBurnRate.toFixed(3)}); raise that SLO's target or lower budgetConsumed`,
+          `rate ${highest.toFixed(3)}); raise that SLO's target or lower budgetConsumed`,
       );
     }
     const slice = slo.timeSliceWindow === undefined ? undefined : safeMinutes(slo.timeSliceWindow);
