@@ -59,6 +59,7 @@ export const modelCardSchema = z.object({
     exportParity: z.object({
       description: z.string(),
       maxAbsDiffKwhBelow: z.number().positive(),
+      maxRelativeDiffBelow: z.number().positive(),
     }),
   }),
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CALIBRATION_TOLERANCE, PUBLISHED_ANNUAL_KWH } from './assumptions.ts';
 import { AREAS, type Area, LIMITS, MONTHS_PER_YEAR } from './domain.ts';
 import {
   asQuery,
@@ -58,8 +59,9 @@ describe('generateHouseholdYears', () => {
     },
   );
 
-  it('makes Kanto and Kansai milder in winter than the north', () => {
-    const winterSwing = (area: Area) => meanMonth(mixedFuel(area), JANUARY) / meanMonth(mixedFuel(area), MAY);
+  it('makes Kanto and Kansai milder in winter than the north (all households, as area tables average them)', () => {
+    const inArea = (area: Area) => years.filter((year) => year.area === area);
+    const winterSwing = (area: Area) => meanMonth(inArea(area), JANUARY) / meanMonth(inArea(area), MAY);
     expect(winterSwing('tokyo')).toBeLessThan(winterSwing('hokkaido'));
     expect(winterSwing('kansai')).toBeLessThan(winterSwing('tohoku'));
   });
@@ -79,6 +81,31 @@ describe('generateHouseholdYears', () => {
     const byHousing = (housing: string) =>
       annual(years.filter((y) => y.housing === housing && y.householdSize === 3 && !y.allElectric));
     expect(byHousing('detached')).toBeGreaterThan(byHousing('apartment'));
+  });
+
+  it.each([
+    {
+      what: 'all households (areas equally weighted)',
+      rows: years,
+      published: PUBLISHED_ANNUAL_KWH.national,
+    },
+    {
+      what: 'Hokuriku',
+      rows: years.filter((y) => y.area === 'hokuriku'),
+      published: PUBLISHED_ANNUAL_KWH.hokuriku,
+    },
+    {
+      what: 'Hokkaido',
+      rows: years.filter((y) => y.area === 'hokkaido'),
+      published: PUBLISHED_ANNUAL_KWH.hokkaido,
+    },
+  ])('keeps the annual mean of $what near the survey’s $published kWh', ({ rows, published }) => {
+    expect(Math.abs(annual(rows) / published - 1)).toBeLessThan(CALIBRATION_TOLERANCE);
+  });
+
+  it('makes Hokuriku the heaviest area over the year, as the survey finds', () => {
+    const byArea = AREAS.map((area) => ({ area, kwh: annual(years.filter((y) => y.area === area)) }));
+    expect(byArea.sort((a, b) => b.kwh - a.kwh)[0]?.area).toBe('hokuriku');
   });
 
   it.each([0, -3, 2.5])('rejects a household count of %s', (count) => {

@@ -85,8 +85,10 @@ export async function runTraining(config: TrainingConfig): Promise<TrainingResul
       heldOutMape: { model: modelMape, flat: flatMape, coefficients: coefficientsMape },
       exportParity: {
         description:
-          'max |onnxruntime kWh − trainer float64 kWh| over every held-out query, as a power-of-ten bound',
+          'max |onnxruntime kWh − trainer float64 kWh| (and relative to the trainer) over every held-out query, ' +
+          'as power-of-ten bounds',
         maxAbsDiffKwhBelow: powerOfTenAbove(parity.maxAbsDiffKwh),
+        maxRelativeDiffBelow: powerOfTenAbove(parity.maxRelativeDiff),
       },
     },
   };
