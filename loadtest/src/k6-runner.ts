@@ -2,8 +2,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { accessSync, constants } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { K6_ENV } from './k6-contract.ts';
 import { parseK6Summary } from './k6-summary.ts';
@@ -47,6 +47,8 @@ export async function runK6(options: {
     ...['-e', `${K6_ENV.summaryPath}=${options.summaryPath}`],
     SCRIPT,
   ];
+  // handleSummary writes the file but does not create its directory.
+  await mkdir(dirname(options.summaryPath), { recursive: true });
   const child = spawn(options.k6, args, { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0 && code !== K6_THRESHOLDS_FAILED) {

@@ -1,6 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { k6Thresholds } from '../../slo/src/load-test.ts';
-import { buildK6Options, concurrencyFor, resolveScenarioRun, SCENARIOS } from './scenarios.ts';
+import {
+  buildK6Options,
+  concurrencyFor,
+  resolveScenarioRun,
+  SCENARIOS,
+  scenarioTableMarkdown,
+} from './scenarios.ts';
 
 describe('resolveScenarioRun', () => {
   it.each([
@@ -78,5 +85,26 @@ describe('concurrencyFor', () => {
     [5_000, { preAllocated: 500, max: 5_000 }],
   ])('sizes %d req/s by Little’s law with a floor: %j', (rate, expected) => {
     expect(concurrencyFor(rate)).toEqual(expected);
+  });
+});
+
+describe('docs/load-testing.md', () => {
+  /** Biome pads markdown tables; compare cell contents only. */
+  const cells = (table: string) =>
+    table
+      .trim()
+      .split('\n')
+      .map((row) =>
+        row
+          .split('|')
+          .map((cell) => cell.trim().replace(/^-+$/, '-'))
+          .join('|'),
+      );
+
+  it('shows the scenario table generated from SCENARIOS', () => {
+    const docs = readFileSync(new URL('../../docs/load-testing.md', import.meta.url), 'utf8');
+    const table =
+      docs.split('<!-- scenario-table:start -->')[1]?.split('<!-- scenario-table:end -->')[0] ?? '';
+    expect(cells(table)).toEqual(cells(scenarioTableMarkdown()));
   });
 });

@@ -133,3 +133,16 @@ export function buildK6Options(run: ScenarioRun, thresholds: K6Thresholds): K6Sc
     discardResponseBodies: true,
   };
 }
+
+/** The scenario table of docs/load-testing.md, generated so the page cannot drift from the data above. */
+export function scenarioTableMarkdown(): string {
+  const rows = Object.values(SCENARIOS).map((s) => {
+    const concurrency = concurrencyFor(s.ratePerSecond);
+    return `| \`${s.name}\` | ${s.purpose} | ${s.ratePerSecond} req/s | ${s.durationSeconds} s | ${s.ratePerSecond * s.durationSeconds} | ${concurrency.preAllocated} / ${concurrency.max} |`;
+  });
+  return [
+    '| Scenario | Purpose | Arrival rate | Duration | Requests | k6 VUs pre-allocated / max (= Node in-flight limit) |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
