@@ -87,6 +87,16 @@ describe('readJsonBody', () => {
     expect(result.ok ? 200 : result.problem.status).toBe(413);
   });
 
+  it('cuts off an endless stream with no Content-Length at the limit', async () => {
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(encode('[0,0,0,0,'));
+      },
+    });
+    const result = await readJsonBody(post(endless), limit);
+    expect(result.ok ? 200 : result.problem.status).toBe(413);
+  });
+
   it('checks the media type before reading', async () => {
     const result = await readJsonBody(post('{}', { 'content-type': 'text/plain' }), limit);
     expect(result.ok ? 200 : result.problem.status).toBe(415);

@@ -81,12 +81,22 @@ export function parseJsonBytes(bytes: Uint8Array): JsonBody {
   }
 }
 
+/**
+ * With a Content-Length and no Transfer-Encoding, HTTP framing bounds the body, so it is read in one go (the
+ * Node adapter's fast path, with no web stream); otherwise it is streamed and cut off at the cap. Either way
+ * the bytes actually read are checked against the cap too.
+ */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<JsonBody> {
   const mediaTypeProblem = jsonMediaTypeProblem(request.headers.get('content-type') ?? undefined);
   if (mediaTypeProblem) return { ok: false, problem: mediaTypeProblem };
-  const declaredLength = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (declaredLength > maxBytes) return { ok: false, problem: tooLarge(maxBytes) };
-  const bytes = request.body ? await readCapped(request.body, maxBytes) : new Uint8Array();
-  if (bytes === undefined) return { ok: false, problem: tooLarge(maxBytes) };
+  const declaredLength = request.headers.get('content-length');
+  if (Number(declaredLength) > maxBytes) return { ok: false, problem: tooLarge(maxBytes) };
+  const framed = declaredLength !== null && !request.headers.has('transfer-encoding');
+  const bytes = framed
+    ? new Uint8Array(await request.arrayBuffer())
+    : request.body
+      ? await readCapped(request.body, maxBytes)
+      : new Uint8Array();
+  if (bytes === undefined || bytes.byteLength > maxBytes) return { ok: false, problem: tooLarge(maxBytes) };
   return parseJsonBytes(bytes);
 }

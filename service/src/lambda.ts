@@ -12,6 +12,7 @@ import { createService } from './service.ts';
 const config = readConfig(process.env, process.cwd());
 
 const { app } = await createService(config, {
+  coalescePredictions: false,
   emitMetrics: true,
   requestIdOf: (env) =>
     (env as { lambdaContext?: Context } | undefined)?.lambdaContext?.awsRequestId ?? 'unknown',

@@ -6,4 +6,9 @@ export const HTTP_LIMITS = {
   /** 64 KiB holds a full batch of 100 households (~130 bytes each) with ample room for whitespace. */
   maxBodyBytes: 64 * 1024,
   maxBatchInstances: 100,
+  /**
+   * The local server merges concurrent requests into one model run of at most this many households: a run
+   * costs about the same for 1 or 64 rows, and a cap keeps one run short so no request waits behind a long one.
+   */
+  maxHouseholdsPerModelRun: 256,
 } as const;

@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const config = readConfig(process.env, process.cwd());
   const { app, logger, modelVersion } = await createService(config, {
     emitMetrics: false,
+    coalescePredictions: true,
     requestIdOf: () => randomUUID(),
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (address) => {

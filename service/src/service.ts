@@ -2,7 +2,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { loadPredictor } from '../../model/src/predictor.ts';
 import { type AppDependencies, createApp } from './app.ts';
+import { coalescingPredictor } from './coalescing-predictor.ts';
 import type { ServiceConfig } from './config.ts';
+import { HTTP_LIMITS } from './limits.ts';
 import { createObserver, SERVICE_NAME } from './observability.ts';
 
 /**
@@ -12,11 +14,16 @@ import { createObserver, SERVICE_NAME } from './observability.ts';
 export interface ServiceOptions {
   /** EMF to stdout: on for Lambda, where CloudWatch turns it into metrics; off locally, where it is noise. */
   emitMetrics: boolean;
+  /** Merge concurrent requests into shared model runs: on for the server; a Lambda sees one request at a time. */
+  coalescePredictions: boolean;
   requestIdOf: AppDependencies['requestIdOf'];
 }
 
 export async function createService(config: ServiceConfig, options: ServiceOptions) {
-  const predictor = await loadPredictor(config.modelDir);
+  const loaded = await loadPredictor(config.modelDir);
+  const predictor = options.coalescePredictions
+    ? coalescingPredictor(loaded, HTTP_LIMITS.maxHouseholdsPerModelRun)
+    : loaded;
   const logger = new Logger({ serviceName: SERVICE_NAME });
   const metrics = options.emitMetrics
     ? new Metrics({ namespace: config.metricsNamespace, serviceName: SERVICE_NAME })
