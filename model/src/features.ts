@@ -61,26 +61,16 @@ export const FEATURE_COUNT = FEATURE_COLUMNS.length;
 
 /** The household's kind as numbers, in CATEGORICAL_COLUMNS order. */
 export function encodeCategorical(household: Household): number[] {
-  const areaIndex = AREAS.indexOf(household.area);
-  if (areaIndex < 0) throw new Error(`unknown area "${household.area}"; expected one of ${AREAS.join(', ')}`);
-  const detached = household.housing === 'detached' ? 1 : 0;
-  const allElectric = household.allElectric ? 1 : 0;
-  const lnSize = Math.log(household.householdSize);
-  return [
-    ...oneHotScaled(areaIndex, 1),
-    ...oneHotScaled(areaIndex, allElectric),
-    ...oneHotScaled(areaIndex, lnSize),
-    detached,
-    allElectric,
-    detached * allElectric,
-    lnSize,
-    lnSize * lnSize,
-  ];
+  const values = new Float64Array(CATEGORICAL_COUNT);
+  writeCategorical(household, values);
+  return Array.from(values);
 }
 
 /** The typical ln(kWh) of a bill for this household's kind and known month. */
 export function expectedLnKwh(household: Household, scaling: FeatureScaling): number {
-  return dot(encodeCategorical(household), scaling.expectedLnKwh[knownMonthIndex(household)] ?? []);
+  const values = new Float64Array(CATEGORICAL_COUNT);
+  writeCategorical(household, values);
+  return typicalLnKwh(values, household, scaling);
 }
 
 export interface TrainingResidual {
@@ -146,26 +136,24 @@ export function encodeHousehold(
   target: Float32Array | Float64Array,
   offset: number,
 ): void {
-  const categorical = encodeCategorical(household);
-  const areaIndex = AREAS.indexOf(household.area);
-  const allElectric = household.allElectric ? 1 : 0;
-  const expected = dot(categorical, scaling.expectedLnKwh[knownMonthIndex(household)] ?? []);
-  const residual = Math.log(household.knownUsage.kwh) - expected;
+  // Built in float64 first, so the trainer (float64) and the predictor (float32) see the same residual.
+  const values = new Float64Array(FEATURE_COUNT);
+  const areaIndex = writeCategorical(household, values);
+  const residual = Math.log(household.knownUsage.kwh) - typicalLnKwh(values, household, scaling);
   const bounds = residualBoundsOf(household, scaling);
   const level = Math.min(bounds.max, Math.max(bounds.min, residual));
-  target.set(
-    [
-      ...categorical,
-      level,
-      ...scaling.residualKnots.map((knot) => Math.max(0, level - knot)),
-      ...oneHotScaled(areaIndex, level),
-      ...oneHotScaled(areaIndex, allElectric * level),
-      (household.housing === 'detached' ? 1 : 0) * level,
-      allElectric * level,
-      Math.log(household.householdSize) * level,
-    ],
-    offset,
-  );
+  const allElectric = household.allElectric ? 1 : 0;
+  let at = CATEGORICAL_COUNT;
+  values[at++] = level;
+  for (const knot of scaling.residualKnots) values[at++] = Math.max(0, level - knot);
+  values[at + areaIndex] = level;
+  at += AREAS.length;
+  values[at + areaIndex] = allElectric * level;
+  at += AREAS.length;
+  values[at++] = (household.housing === 'detached' ? 1 : 0) * level;
+  values[at++] = allElectric * level;
+  values[at] = Math.log(household.householdSize) * level;
+  target.set(values, offset);
 }
 
 /** Index 0..11 of the known month, validated. */
@@ -177,10 +165,27 @@ export function knownMonthIndex(household: Household): number {
   return month - 1;
 }
 
-function oneHotScaled(index: number, value: number): number[] {
-  return AREAS.map((_, at) => (at === index ? value : 0));
+/** Writes the CATEGORICAL_COLUMNS into values[0..] (values start zeroed); returns the area's index. */
+function writeCategorical(household: Household, values: Float64Array): number {
+  const areaIndex = AREAS.indexOf(household.area);
+  if (areaIndex < 0) throw new Error(`unknown area "${household.area}"; expected one of ${AREAS.join(', ')}`);
+  const detached = household.housing === 'detached' ? 1 : 0;
+  const allElectric = household.allElectric ? 1 : 0;
+  const lnSize = Math.log(household.householdSize);
+  const areas = AREAS.length;
+  values[areaIndex] = 1;
+  values[areas + areaIndex] = allElectric;
+  values[2 * areas + areaIndex] = lnSize;
+  let at = 3 * areas;
+  for (const value of [detached, allElectric, detached * allElectric, lnSize, lnSize * lnSize])
+    values[at++] = value;
+  return areaIndex;
 }
 
-function dot(a: readonly number[], b: readonly number[]): number {
-  return a.reduce((sum, value, index) => sum + value * (b[index] ?? 0), 0);
+function typicalLnKwh(values: Float64Array, household: Household, scaling: FeatureScaling): number {
+  const coefficients = scaling.expectedLnKwh[knownMonthIndex(household)] ?? [];
+  let sum = 0;
+  for (let column = 0; column < CATEGORICAL_COUNT; column++)
+    sum += (values[column] ?? 0) * (coefficients[column] ?? 0);
+  return sum;
 }

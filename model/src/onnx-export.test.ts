@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { AREAS, type Household, MONTHS_PER_YEAR } from './domain.ts';
 import { encodeHousehold, FEATURE_COLUMNS, FEATURE_COUNT } from './features.ts';
 import { predictLogRatios } from './log-ratio-model.ts';
-import { exportOnnx, ONNX_NAMES } from './onnx-export.ts';
+import { exportOnnx } from './onnx-export.ts';
+import { ONNX_NAMES } from './onnx-io.ts';
 import { createRandom } from './random.ts';
 import { handBuiltModel } from './testing-models.ts';
 

@@ -2,6 +2,7 @@ import onnxProto from 'onnx-proto';
 import { MONTHS_PER_YEAR } from './domain.ts';
 import { FEATURE_COUNT } from './features.ts';
 import { type LogRatioModel, OUTPUTS_PER_FEATURE } from './log-ratio-model.ts';
+import { ONNX_NAMES } from './onnx-io.ts';
 
 const { onnx } = onnxProto;
 
@@ -15,11 +16,6 @@ const { onnx } = onnxProto;
 
 export const ONNX_OPSET = 17;
 export const ONNX_IR_VERSION = 8;
-export const ONNX_NAMES = {
-  features: 'features',
-  knownMonth: 'known_month_onehot',
-  ratios: 'ratios',
-} as const;
 
 export function exportOnnx(model: LogRatioModel): Uint8Array {
   const float = onnx.TensorProto.DataType.FLOAT;

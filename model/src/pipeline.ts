@@ -5,7 +5,8 @@ import { FEATURE_COLUMNS } from './features.ts';
 import { asQuery, generateHouseholdYears, type HouseholdYear } from './generator.ts';
 import { type LogRatioModel, predictKwh } from './log-ratio-model.ts';
 import { evaluateMape } from './metrics.ts';
-import { exportOnnx, ONNX_IR_VERSION, ONNX_NAMES, ONNX_OPSET } from './onnx-export.ts';
+import { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET } from './onnx-export.ts';
+import { ONNX_NAMES } from './onnx-io.ts';
 import { measureExportParity } from './parity.ts';
 import { DEFAULT_TRAINING_OPTIONS, trainLogRatioModel } from './trainer.ts';
 

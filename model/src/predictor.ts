@@ -10,7 +10,7 @@ import {
   type FeatureScaling,
   knownMonthIndex,
 } from './features.ts';
-import { ONNX_NAMES } from './onnx-export.ts';
+import { ONNX_NAMES } from './onnx-io.ts';
 
 /**
  * What the service needs of a trained model. Implemented by loadPredictor.
