@@ -20,6 +20,8 @@ export const stageSettingsSchema = z.object({
   logRetentionDays: z.int().positive(),
   provisionedConcurrency: provisionedConcurrencySchema,
   functionUrlAuthType: z.enum(['AWS_IAM', 'NONE']),
+  /** Lambda's own log lines (START, REPORT...): INFO keeps them, WARN drops them. */
+  systemLogLevel: z.enum(['INFO', 'WARN']),
 });
 export type StageSettings = z.infer<typeof stageSettingsSchema>;
 
@@ -45,6 +47,8 @@ export const STAGES = {
   dev: {
     ...shared,
     logRetentionDays: 7,
+    // The REPORT line (init duration, max memory used) is what sizing memory and reading cold starts need.
+    systemLogLevel: 'INFO',
     // One warm environment keeps dev latency comparable with prod; two is enough for a load test at low rate.
     provisionedConcurrency: { min: 1, max: 2 },
   },
@@ -52,6 +56,9 @@ export const STAGES = {
     ...shared,
     // Covers the 28-day SLO window, so an incident can be read back over the whole window it burns.
     logRetentionDays: 30,
+    // START/REPORT lines are ~45% of the log bytes per request (docs/infrastructure.md, cost table); duration
+    // and spillover (cold starts) are already metrics. Switch to INFO while re-sizing memory.
+    systemLogLevel: 'WARN',
     // 2 keeps a warm spare during a release (the alias splits provisioned concurrency between two versions by
     // weight); 10 serves ~250 req/s at 20 ms and utilisation 0.5 before spilling over to on-demand.
     provisionedConcurrency: { min: 2, max: 10 },

@@ -76,8 +76,7 @@ export class PredictionFunction extends Construct {
       // JSON so Powertools' structured lines and the platform's REPORT lines are both queryable fields.
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
-      // INFO keeps the platform REPORT line (duration, init duration, memory): the record of every cold start.
-      systemLogLevelV2: SystemLogLevel.INFO,
+      systemLogLevelV2: SystemLogLevel[settings.systemLogLevel],
       // Old versions must outlive the template that published them: `live` may still point at one (before or
       // during a release), and Lambda refuses to delete a version an alias routes to.
       currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },

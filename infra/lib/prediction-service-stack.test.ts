@@ -30,7 +30,7 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
       Architectures: [prod.architecture],
       MemorySize: prod.memoryMiB,
       Timeout: prod.timeoutSeconds,
-      LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'INFO' },
+      LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: prod.systemLogLevel },
     });
     expect(resource.Properties.VpcConfig).toBeUndefined();
     synth.service.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: prod.logRetentionDays });

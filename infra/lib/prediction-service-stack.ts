@@ -36,7 +36,11 @@ export class PredictionServiceStack extends Stack {
       aliasName: live.aliasName,
       dashboardName: `shiftgate-${props.stage}`,
     });
-    new SloAlarms(this, 'SloAlarms', { functionName: fn.functionName, aliasName: live.aliasName });
+    new SloAlarms(this, 'SloAlarms', {
+      functionName: fn.functionName,
+      aliasName: live.aliasName,
+      alarmNamePrefix: `shiftgate-${props.stage}`,
+    });
     const deployRole = new GithubDeployRole(this, 'GithubDeploy', { ...github, function: fn });
 
     acknowledgeNagFindings({ stack: this, predictor, deployRole });
