@@ -24,8 +24,8 @@ async function main(): Promise<void> {
     },
   });
   const config: TrainingConfig = {
-    seed: parseInteger('--seed', values.seed),
-    householdYears: parseInteger('--household-years', values['household-years']),
+    seed: parseInteger('--seed', values.seed, 0),
+    householdYears: parseInteger('--household-years', values['household-years'], 1),
   };
   const started = performance.now();
   const result = await runTraining(config);
@@ -54,10 +54,10 @@ async function main(): Promise<void> {
   );
 }
 
-function parseInteger(flag: string, raw: string | undefined): number {
+function parseInteger(flag: string, raw: string | undefined, min: number): number {
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${flag} must be a non-negative integer, got "${raw}"`);
+  if (raw === undefined || raw.trim() === '' || !Number.isInteger(value) || value < min) {
+    throw new Error(`${flag} must be an integer >= ${min}, got "${raw}"`);
   }
   return value;
 }
