@@ -77,6 +77,12 @@ describe('loadPredictor on the committed artifact', () => {
     await expect(predictor.predict([household({ knownUsage: { month: 1, kwh } })])).rejects.toThrow(error);
   });
 
+  it.each([0, 11, 2.5])('refuses a household of %s persons', async (householdSize) => {
+    await expect(predictor.predict([household({ householdSize })])).rejects.toThrow(
+      `householdSize must be an integer 1-10, got ${householdSize} (household 0)`,
+    );
+  });
+
   it('refuses month 13', async () => {
     await expect(predictor.predict([household({ knownUsage: { month: 13, kwh: 1 } })])).rejects.toThrow(
       /knownUsage.month must be an integer 1-12, got 13/,

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ARTIFACT_FILES, contentVersion, type ModelCard, modelCardSchema } from './card.ts';
-import { type Household, MONTHS_PER_YEAR } from './domain.ts';
+import { type Household, LIMITS, MONTHS_PER_YEAR } from './domain.ts';
 import {
   encodeHousehold,
   FEATURE_COLUMNS,
@@ -133,6 +133,11 @@ async function predictBatch(
     const { kwh } = household.knownUsage;
     if (!(Number.isFinite(kwh) && kwh > 0)) {
       throw new RangeError(`knownUsage.kwh must be a finite number > 0, got ${kwh} (household ${row})`);
+    }
+    const { min, max } = LIMITS.householdSize;
+    const size = household.householdSize;
+    if (!(Number.isInteger(size) && size >= min && size <= max)) {
+      throw new RangeError(`householdSize must be an integer ${min}-${max}, got ${size} (household ${row})`);
     }
     knownMonth[row * MONTHS_PER_YEAR + knownMonthIndex(household)] = 1;
     encodeHousehold(household, scaling, features, row * FEATURE_COUNT);
