@@ -1,8 +1,10 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
-import { SYNTH_TIMEOUT_MS, synthesize } from './testing/synth.ts';
+import { REPO_ROOT, SYNTH_TIMEOUT_MS, synthesize } from './testing/synth.ts';
 
 describe('cdk-nag AwsSolutions checks', () => {
   it(
@@ -37,9 +39,37 @@ describe('cdk-nag AwsSolutions checks', () => {
   );
 });
 
+/**
+ * Runs the Dockerfile's build-stage command in a copy of the staged context, with the dependencies `npm ci`
+ * would install linked in: proves the context holds everything the image build reads.
+ */
+function expectBuildStageRuns(assetDir: string): void {
+  const buildDir = mkdtempSync(join(tmpdir(), 'shiftgate-build-stage-'));
+  try {
+    cpSync(assetDir, buildDir, { recursive: true });
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(buildDir, 'node_modules'));
+    const dockerfile = readFileSync(join(buildDir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(
+      /^RUN npm run build:image-context -- --arch "\$\{TARGETARCH\}" --out \/image-context$/m,
+    );
+    const run = spawnSync(
+      'npm',
+      ['run', 'build:image-context', '--', '--arch', 'amd64', '--out', join(buildDir, 'out')],
+      {
+        cwd: buildDir,
+        encoding: 'utf8',
+      },
+    );
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(readdirSync(join(buildDir, 'out')).sort()).toEqual(['lambda.mjs', 'model', 'node_modules']);
+  } finally {
+    rmSync(buildDir, { recursive: true, force: true });
+  }
+}
+
 describe('the image asset CDK stages (the Docker build context, narrowed by .dockerignore)', () => {
   it(
-    'holds what the build stage reads and nothing else: no node_modules, tests, training data or cdk.out',
+    'holds what the build stage reads and nothing else (no node_modules, tests, training data or cdk.out), enough to run it',
     () => {
       const synth = synthesize();
       try {
@@ -67,6 +97,7 @@ describe('the image asset CDK stages (the Docker build context, narrowed by .doc
           /(^|\/)node_modules\/|\.test\.ts$|^model\/data\/|^cdk\.out\/|^dist\/|^build\/|^\.git\//.test(file),
         );
         expect(leaked).toEqual([]);
+        expectBuildStageRuns(assetDir as string);
       } finally {
         rmSync(synth.outdir, { recursive: true, force: true });
       }
