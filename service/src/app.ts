@@ -5,36 +5,37 @@ import { HTTP_LIMITS } from './limits.ts';
 import type { Observer } from './observability.ts';
 import { openApiDocument } from './openapi.ts';
 import { householdPredictionOf, predictCommandOf } from './predict.ts';
-import { PROBLEM_CONTENT_TYPE, type Problem, problem } from './problem.ts';
+import { problem, problemResponse } from './problem.ts';
 
 /**
  * The one HTTP app behind both the Lambda handler and the local server. It knows only fetch's Request and
- * Response; the runtime adapters pass in how to name a request (`requestIdOf`) and where its records go.
+ * Response; the runtime adapters pass in how to name a request, where its body already is, and where its
+ * records go.
  */
 
 export interface AppDependencies {
   predictor: Predictor;
   observer: Observer;
-  /** Reads the runtime's request id from the adapter's env (the Lambda context, or nothing locally). */
+  /** The runtime's id for a request, from the adapter's env (the Lambda context) or made up locally. */
   requestIdOf: (env: unknown) => string;
+  /** A body the runtime already holds in memory (a Lambda event's); when undefined it is read from the Request. */
+  bufferedBodyOf?: (env: unknown) => Uint8Array | undefined;
 }
 
 type AppEnv = { Variables: { requestId: string } };
 
-function problemResponse(body: Problem, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status: body.status,
-    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers },
-  });
-}
-
-export function createApp({ predictor, observer, requestIdOf }: AppDependencies): Hono<AppEnv> {
+export function createApp({
+  predictor,
+  observer,
+  requestIdOf,
+  bufferedBodyOf,
+}: AppDependencies): Hono<AppEnv> {
   const { modelVersion } = predictor;
   // Generated on first request, not at init: a Lambda cold start should not pay for a document few clients read.
   let openApi: string | undefined;
 
   async function predict(c: Context<AppEnv>): Promise<Response> {
-    const body = await readJsonBody(c.req.raw, HTTP_LIMITS.maxBodyBytes);
+    const body = await readJsonBody(c.req.raw, HTTP_LIMITS.maxBodyBytes, bufferedBodyOf?.(c.env));
     if (!body.ok) return problemResponse(body.problem);
     const command = predictCommandOf(body.value);
     if (!command.ok) return problemResponse(command.problem);

@@ -97,6 +97,14 @@ describe('readJsonBody', () => {
     expect(result.ok ? 200 : result.problem.status).toBe(413);
   });
 
+  it.each([
+    { name: 'a buffered body within the limit', bytes: '"0123456789abcd"', status: 200 },
+    { name: 'a buffered body over the limit', bytes: '"0123456789abcde"', status: 413 },
+  ])('measures $name without reading the Request', async ({ bytes, status }) => {
+    const result = await readJsonBody(post('ignored', { 'content-length': '0' }), limit, encode(bytes));
+    expect(result.ok ? 200 : result.problem.status).toBe(status);
+  });
+
   it('checks the media type before reading', async () => {
     const result = await readJsonBody(post('{}', { 'content-type': 'text/plain' }), limit);
     expect(result.ok ? 200 : result.problem.status).toBe(415);

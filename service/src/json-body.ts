@@ -84,11 +84,21 @@ export function parseJsonBytes(bytes: Uint8Array): JsonBody {
 /**
  * With a Content-Length and no Transfer-Encoding, HTTP framing bounds the body, so it is read in one go (the
  * Node adapter's fast path, with no web stream); otherwise it is streamed and cut off at the cap. Either way
- * the bytes actually read are checked against the cap too.
+ * the bytes actually read are checked against the cap too. A body the runtime already buffered (a Lambda
+ * event's) is only measured.
  */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<JsonBody> {
+export async function readJsonBody(
+  request: Request,
+  maxBytes: number,
+  buffered?: Uint8Array,
+): Promise<JsonBody> {
   const mediaTypeProblem = jsonMediaTypeProblem(request.headers.get('content-type') ?? undefined);
   if (mediaTypeProblem) return { ok: false, problem: mediaTypeProblem };
+  if (buffered !== undefined) {
+    return buffered.byteLength > maxBytes
+      ? { ok: false, problem: tooLarge(maxBytes) }
+      : parseJsonBytes(buffered);
+  }
   const declaredLength = request.headers.get('content-length');
   if (Number(declaredLength) > maxBytes) return { ok: false, problem: tooLarge(maxBytes) };
   const framed = declaredLength !== null && !request.headers.has('transfer-encoding');

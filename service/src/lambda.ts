@@ -1,7 +1,5 @@
-import type { Context } from 'aws-lambda';
-import { handle } from 'hono/aws-lambda';
 import { readConfig } from './config.ts';
-import { routableEvent } from './lambda-event.ts';
+import { type LambdaBindings, lambdaHandler } from './lambda-adapter.ts';
 import { createService } from './service.ts';
 
 /**
@@ -14,12 +12,8 @@ const config = readConfig(process.env, process.cwd());
 const { app } = await createService(config, {
   coalescePredictions: false,
   emitMetrics: true,
-  requestIdOf: (env) =>
-    (env as { lambdaContext?: Context } | undefined)?.lambdaContext?.awsRequestId ?? 'unknown',
+  requestIdOf: (env) => (env as LambdaBindings).lambdaContext.awsRequestId,
+  bufferedBodyOf: (env) => (env as LambdaBindings).body,
 });
 
-const handleHttpEvent = handle(app);
-
-type HttpEvent = Parameters<typeof handleHttpEvent>[0];
-
-export const handler = (event: HttpEvent, context: Context) => handleHttpEvent(routableEvent(event), context);
+export const handler = lambdaHandler(app);

@@ -56,3 +56,10 @@ export function fieldErrorsOf(issues: readonly z.core.$ZodIssue[]): FieldError[]
       : [{ path: jsonPointer(issue.path), message: issue.message }],
   );
 }
+
+export function problemResponse(body: Problem, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status: body.status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers },
+  });
+}

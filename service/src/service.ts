@@ -17,21 +17,19 @@ export interface ServiceOptions {
   /** Merge concurrent requests into shared model runs: on for the server; a Lambda sees one request at a time. */
   coalescePredictions: boolean;
   requestIdOf: AppDependencies['requestIdOf'];
+  bufferedBodyOf?: AppDependencies['bufferedBodyOf'];
 }
 
 export async function createService(config: ServiceConfig, options: ServiceOptions) {
+  const { emitMetrics, coalescePredictions, ...runtime } = options;
   const loaded = await loadPredictor(config.modelDir);
-  const predictor = options.coalescePredictions
+  const predictor = coalescePredictions
     ? coalescingPredictor(loaded, HTTP_LIMITS.maxHouseholdsPerModelRun)
     : loaded;
   const logger = new Logger({ serviceName: SERVICE_NAME });
-  const metrics = options.emitMetrics
+  const metrics = emitMetrics
     ? new Metrics({ namespace: config.metricsNamespace, serviceName: SERVICE_NAME })
     : undefined;
-  const app = createApp({
-    predictor,
-    observer: createObserver(logger, metrics),
-    requestIdOf: options.requestIdOf,
-  });
+  const app = createApp({ predictor, observer: createObserver(logger, metrics), ...runtime });
   return { app, logger, modelVersion: predictor.modelVersion };
 }
