@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
+import type { AppConfig } from '../config/app-config.ts';
 import type { StageSettings } from '../config/stages.ts';
 import { GithubDeployRole } from './github-deploy-role.ts';
 import { LiveAlias } from './live-alias.ts';
@@ -9,16 +10,10 @@ import { PredictionFunction } from './prediction-function.ts';
 import { ServiceDashboard } from './service-dashboard.ts';
 import { SloAlarms } from './slo-alarms.ts';
 
-export interface GithubDeploySettings {
-  readonly repository: string;
-  readonly branch: string;
-  readonly environment: string;
-}
-
 export interface PredictionServiceStackProps extends StackProps {
   readonly stage: string;
   readonly settings: StageSettings;
-  readonly github: GithubDeploySettings;
+  readonly github: AppConfig['github'];
   readonly imageContextDir: string;
 }
 
