@@ -1,7 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, SYNTH_TIMEOUT_MS, synthesize } from './testing/synth.ts';
@@ -40,28 +49,53 @@ describe('cdk-nag AwsSolutions checks', () => {
 });
 
 /**
- * Runs the Dockerfile's build-stage command in a copy of the staged context, with the dependencies `npm ci`
- * would install linked in: proves the context holds everything the image build reads.
+ * Replays the build stage's `COPY` instructions from the staged context into an empty folder, the way Docker
+ * would: a directory source copies its content into the destination; a destination ending in `/` receives files.
+ */
+function copyLikeTheBuildStage(contextDir: string, workDir: string): string {
+  const dockerfile = readFileSync(join(contextDir, 'Dockerfile'), 'utf8');
+  const buildStage = dockerfile
+    .split(/^FROM /m)
+    .find((stage) => /^\S.* AS build$/m.test(stage.split('\n')[0] ?? ''));
+  expect(buildStage, 'a stage named build').toBeDefined();
+  for (const line of (buildStage as string).split('\n').filter((l) => l.startsWith('COPY '))) {
+    const words = line
+      .split(/\s+/)
+      .slice(1)
+      .filter((word) => !word.startsWith('--'));
+    const destination = words.pop() ?? '';
+    for (const source of words) {
+      const from = join(contextDir, source);
+      expect(existsSync(from), `COPY ${source}: missing from the staged context (.dockerignore)`).toBe(true);
+      const into =
+        destination.endsWith('/') && !statSync(from).isDirectory()
+          ? join(destination, basename(source))
+          : destination;
+      cpSync(from, join(workDir, into), { recursive: true });
+    }
+  }
+  return buildStage as string;
+}
+
+/**
+ * Runs the build stage in a folder holding only what its COPY instructions bring, plus the dependencies `npm ci`
+ * would install: proves the staged context and the Dockerfile agree on what the image build reads.
  */
 function expectBuildStageRuns(assetDir: string): void {
   const buildDir = mkdtempSync(join(tmpdir(), 'shiftgate-build-stage-'));
   try {
-    cpSync(assetDir, buildDir, { recursive: true });
+    const buildStage = copyLikeTheBuildStage(assetDir, buildDir);
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(buildDir, 'node_modules'));
-    const dockerfile = readFileSync(join(buildDir, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(
+    expect(buildStage).toMatch(
       /^RUN npm run build:image-context -- --arch "\$\{TARGETARCH\}" --out \/image-context$/m,
     );
-    const run = spawnSync(
-      'npm',
-      ['run', 'build:image-context', '--', '--arch', 'amd64', '--out', join(buildDir, 'out')],
-      {
-        cwd: buildDir,
-        encoding: 'utf8',
-      },
-    );
+    const out = join(buildDir, 'out');
+    const run = spawnSync('npm', ['run', 'build:image-context', '--', '--arch', 'amd64', '--out', out], {
+      cwd: buildDir,
+      encoding: 'utf8',
+    });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(readdirSync(join(buildDir, 'out')).sort()).toEqual(['lambda.mjs', 'model', 'node_modules']);
+    expect(readdirSync(out).sort()).toEqual(['lambda.mjs', 'model', 'node_modules']);
   } finally {
     rmSync(buildDir, { recursive: true, force: true });
   }
