@@ -1,5 +1,16 @@
+import { request as httpRequest } from 'node:http';
 import autocannon from 'autocannon';
-import { forkChild, freePort, nextMessage, pollUntil, rssMegabytes, spawnServer, stop } from './processes.ts';
+import {
+  cpuMilliseconds,
+  forkChild,
+  freePort,
+  nextMessage,
+  pollUntil,
+  rssMegabytes,
+  spawnListeningServer,
+  spawnServer,
+  stop,
+} from './processes.ts';
 import { median, percentile } from './stats.ts';
 
 /** Each benchmark of issue 2, as a function from built files to figures. */
@@ -16,8 +27,11 @@ export async function inProcessLatency(handlerPath: string, event: unknown, iter
   const child = forkChild(script('in-process.mjs'), [handlerPath]);
   try {
     child.send({ event, warmup: Math.min(2_000, iterations), iterations });
-    const { samples } = await nextMessage<{ samples: number[] }>(child, 120_000);
-    return { p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), iterations };
+    const { samples, cpuMsPerCall } = await nextMessage<{ samples: number[]; cpuMsPerCall: number }>(
+      child,
+      120_000,
+    );
+    return { p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), cpuMsPerCall, iterations };
   } finally {
     await stop(child);
   }
@@ -39,23 +53,43 @@ export async function lambdaInit(handlerPath: string, runs: number) {
   return { importMs: median(imports), sinceProcessStartMs: median(totals), runs };
 }
 
+/** node:http rather than fetch: fetch loads undici on first use, which would bill the parent's start-up to the server. */
+function post(url: string, request: PredictRequest): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      url,
+      { method: 'POST', headers: request.headers, timeout: 10_000 },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer from ${url} within 10 s`)));
+    outgoing.end(request.body);
+  });
+}
+
 async function answers200(url: string, request: PredictRequest): Promise<boolean> {
-  const response = await fetch(url, { method: 'POST', ...request });
-  await response.arrayBuffer();
-  return response.status === 200;
+  return (await post(url, request)).status === 200;
 }
 
 export async function coldStart(serverPath: string, request: PredictRequest, runs: number) {
   const times: number[] = [];
   for (let run = 0; run < runs; run++) {
-    const port = await freePort();
     const started = performance.now();
-    const server = spawnServer(serverPath, port);
+    const { child, port } = await spawnListeningServer(serverPath);
     try {
-      await pollUntil(() => answers200(`http://127.0.0.1:${port}/predict`, request), 10_000);
+      if (!(await answers200(`http://127.0.0.1:${port}/predict`, request))) {
+        throw new Error(`${serverPath} did not answer its first /predict with 200`);
+      }
       times.push(performance.now() - started);
     } finally {
-      await stop(server);
+      await stop(child);
     }
   }
   return { medianMs: median(times), maxMs: Math.max(...times), runs };
@@ -64,8 +98,9 @@ export async function coldStart(serverPath: string, request: PredictRequest, run
 async function load(
   url: string,
   request: PredictRequest,
-  options: { connections: number; seconds?: number; amount?: number },
+  options: { connections: number; seconds?: number; amount?: number; serverPid?: number },
 ) {
+  const cpuBefore = options.serverPid === undefined ? 0 : await cpuMilliseconds(options.serverPid);
   const result = await autocannon({
     url,
     method: 'POST',
@@ -77,11 +112,15 @@ async function load(
   });
   const failed = result.errors + result.timeouts + result.non2xx;
   if (failed > 0) throw new Error(`${failed} of ${result.requests.total} requests to ${url} failed`);
+  const cpuMs =
+    options.serverPid === undefined ? Number.NaN : (await cpuMilliseconds(options.serverPid)) - cpuBefore;
   return {
     rps: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     total: result.requests.total,
+    // Server CPU per request: on unshared cores the throughput ratio tends to the inverse ratio of these.
+    serverCpuMsPerRequest: cpuMs / result.requests.total,
   };
 }
 
@@ -108,12 +147,12 @@ export async function throughput(
   seconds: number,
 ) {
   const { server, url: serviceUrl } = await startService(serverPath, request);
-  const answer = await (await fetch(serviceUrl, { method: 'POST', ...request })).text();
+  const { body: answer } = await post(serviceUrl, request);
   const { bare, url: bareUrl } = await startBare(answer);
   try {
     for (const url of [bareUrl, serviceUrl]) await load(url, request, { connections, seconds: 2 });
-    const baseline = await load(bareUrl, request, { connections, seconds });
-    const service = await load(serviceUrl, request, { connections, seconds });
+    const baseline = await load(bareUrl, request, { connections, seconds, serverPid: bare.pid });
+    const service = await load(serviceUrl, request, { connections, seconds, serverPid: server.pid });
     return {
       serviceRps: service.rps,
       bareRps: baseline.rps,

@@ -23,6 +23,31 @@ export function spawnServer(entry: string, port: number): ChildProcess {
   });
 }
 
+/**
+ * `node <entry>` on a free port, resolved when it logs that it listens. Waiting for the log line rather than
+ * polling the port keeps the waiting from stealing CPU from the start being measured.
+ */
+export async function spawnListeningServer(entry: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [entry], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += String(chunk);
+      const match = output.match(/"port":(\d+)/);
+      if (!match) return;
+      child.stdout?.off('data', onData);
+      child.stdout?.resume();
+      resolve(Number(match[1]));
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before listening`)));
+  });
+  return { child, port };
+}
+
 /** Forks a plain-node child with IPC, stdout discarded. */
 export function forkChild(script: string, args: string[] = []): ChildProcess {
   return fork(script, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
@@ -51,7 +76,7 @@ export async function pollUntil(attempt: () => Promise<boolean>, timeoutMs: numb
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     if (await attempt().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`gave up after ${timeoutMs} ms`);
 }
@@ -62,4 +87,14 @@ export async function rssMegabytes(pid: number): Promise<number> {
   const kilobytes = Number(status.match(/^VmRSS:\s+(\d+) kB$/m)?.[1]);
   if (!Number.isFinite(kilobytes)) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return kilobytes / 1024;
+}
+
+/** CPU time (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */
+export async function cpuMilliseconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the whole line.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  if (!Number.isFinite(ticks)) throw new Error(`no CPU times in /proc/${pid}/stat`);
+  return ticks * 10;
 }

@@ -76,6 +76,11 @@ async function main(check: boolean): Promise<void> {
       `(16 connections, 10 s, autocannon); cold start max ${cold.maxMs.toFixed(0)} ms; ` +
       `init since process start ${init.sinceProcessStartMs.toFixed(0)} ms; RSS at start ${rss.atStartMb.toFixed(0)} MB`,
   );
+  console.log(
+    `CPU time (robust to a shared machine): ${(inProcess.cpuMsPerCall * 1000).toFixed(0)} µs per in-process call; ` +
+      `server ${(http.service.serverCpuMsPerRequest * 1000).toFixed(0)} µs vs bare ${(http.baseline.serverCpuMsPerRequest * 1000).toFixed(0)} µs per request ` +
+      `(ratio ${(http.baseline.serverCpuMsPerRequest / http.service.serverCpuMsPerRequest).toFixed(2)})`,
+  );
   console.log(`raw figures: ${OUTPUT}`);
   if (check && verdicts.some((verdict) => !verdict.pass)) process.exitCode = 1;
 }
