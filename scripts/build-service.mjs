@@ -2,7 +2,8 @@
 // (exports `handler`; the Lambda image copies it) and dist/service/invoke.mjs (the `npm run invoke` CLI).
 // onnxruntime-node stays external: its native binaries load from node_modules at run time.
 // Plain .mjs so a fresh clone builds with `node` alone. The bundle is written beside the old one and swapped in,
-// so a failed build never leaves a half-written dist/service.
+// so a failed build never leaves a half-written dist/service. Sizes go to stderr, so that
+// `npm run invoke --silent -- event.json | jq` sees only the response.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +70,6 @@ await rename(staging, outdir);
 for (const [path, { bytes }] of Object.entries(result.metafile.outputs)) {
   if (path.endsWith('.mjs')) {
     const built = join(outdir, relative(relative(root, staging), path));
-    console.log(`${relative(root, built)}  ${(bytes / 1024).toFixed(0)} KiB`);
+    console.error(`${relative(root, built)}  ${(bytes / 1024).toFixed(0)} KiB`);
   }
 }
