@@ -36,7 +36,7 @@ describe('renderPrReport', () => {
     );
     expect(markdown).toMatch(/\| ✅ \| latency-p50 \| .* \| 48\.3 ms \| 11\.7 ms to spare \|/);
     expect(markdown).toMatch(/\| ❌ \| availability \| .* \| 99\.8 % \(0\.2 % errors\) \| 0\.100 pp over \|/);
-    expect(markdown).toContain('| p95 | 35.9 ms | 86.4 ms | +50.5 ms (+140.7 %) | ±5.4 ms | 🔺 worse |');
+    expect(markdown).toContain('| p95 | 35.9 ms | 86.4 ms | +50.5 ms (+140.7 %) | ±21.5 ms | 🔺 worse |');
     expect(markdown).toContain('| errorRate | 0.00 % | 0.20 % | +0.20 pp |');
     expect(markdown).toContain('  bar [48.3, 71.9, 86.4, 120.5]');
     expect(markdown).toContain('  line [21.4, 30.2, 35.9, 52.3]');
