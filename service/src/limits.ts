@@ -11,4 +11,9 @@ export const HTTP_LIMITS = {
    * costs about the same for 1 or 64 rows, and a cap keeps one run short so no request waits behind a long one.
    */
   maxHouseholdsPerModelRun: 256,
+  /**
+   * Local server: a client that stalls or trickles its request holds one socket for at most this long, never
+   * the process; an honest request of at most 64 KiB arrives in a fraction of it.
+   */
+  requestTimeoutMs: 10_000,
 } as const;

@@ -66,6 +66,32 @@ describe('the local server', () => {
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
 
+  it('drops a client that stalls mid-body, and keeps serving others meanwhile', async () => {
+    const started = performance.now();
+    const closed = new Promise<number>((resolve, reject) => {
+      const stalled = httpRequest(`${server.url}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': '100' },
+      });
+      stalled.on('response', (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      });
+      stalled.on('error', () => resolve(0));
+      stalled.write('{"area":');
+      setTimeout(
+        () => reject(new Error('the stalled request was never dropped')),
+        HTTP_LIMITS.requestTimeoutMs * 2,
+      );
+    });
+
+    expect((await post(JSON.stringify(household))).status).toBe(200);
+    const status = await closed;
+
+    expect([0, 408]).toContain(status);
+    expect(performance.now() - started).toBeLessThan(HTTP_LIMITS.requestTimeoutMs * 2);
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     const own = await startServer();
     expect(await own.stop()).toBe(0);

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { readConfig } from './config.ts';
+import { HTTP_LIMITS } from './limits.ts';
 import { createService } from './service.ts';
 
 /**
  * The local Node server: the same app as on Lambda, behind @hono/node-server. Metrics are off here (EMF
  * only means something to CloudWatch); the structured request logs are the same.
  */
-
-/** A client that trickles its body holds one socket for at most this long, never the process. */
-const REQUEST_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = readConfig(process.env, process.cwd());
@@ -25,7 +24,11 @@ async function main(): Promise<void> {
       modelVersion,
     });
   });
-  server.setTimeout(REQUEST_TIMEOUT_MS);
+  if (server instanceof Server) {
+    server.requestTimeout = HTTP_LIMITS.requestTimeoutMs;
+    server.headersTimeout = HTTP_LIMITS.requestTimeoutMs;
+  }
+  server.setTimeout(HTTP_LIMITS.requestTimeoutMs);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => server.close(() => process.exit(0)));
   }
