@@ -49,6 +49,7 @@ export async function runK6(options: {
   ];
   // handleSummary writes the file but does not create its directory.
   await mkdir(dirname(options.summaryPath), { recursive: true });
+  const startedAt = new Date().toISOString();
   const child = spawn(options.k6, args, { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0 && code !== K6_THRESHOLDS_FAILED) {
@@ -60,5 +61,6 @@ export async function runK6(options: {
     target: options.target,
     gitSha: options.gitSha,
     targetRatePerSecond: run.ratePerSecond,
+    startedAt,
   });
 }

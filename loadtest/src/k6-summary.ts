@@ -27,6 +27,8 @@ export interface K6RunContext {
   gitSha: string | null;
   /** Known when the run was ours (an arrival-rate scenario); null for a foreign summary. */
   targetRatePerSecond: number | null;
+  /** When k6 was started, if known: k6 summaries do not say. */
+  startedAt?: string | null;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -145,7 +147,7 @@ export function parseK6Summary(json: unknown, context: K6RunContext): LoadTestRe
     scenario: context.scenario,
     target: context.target,
     gitSha: context.gitSha,
-    startedAt: null,
+    startedAt: context.startedAt ?? null,
     durationSeconds,
     targetRatePerSecond: context.targetRatePerSecond,
     achievedRatePerSecond,

@@ -96,12 +96,18 @@ export async function startLocalService(
     log(`building the service (${service.build.command} ${service.build.args.join(' ')})`);
     await run(service.build.command, service.build.args);
   }
+  // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the service must keep
+  // answering while the runner finishes its in-flight requests. The runner stops it, also if the runner exits.
   const child = spawn(process.execPath, [service.entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
   });
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   const stop = async () => {
+    process.removeListener('exit', killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
     child.kill('SIGTERM');

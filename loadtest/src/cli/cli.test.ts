@@ -104,6 +104,7 @@ describe.concurrent('npm run loadtest', () => {
       targetRateReached: true,
     });
     expect(result.latencyMs.p95).toBe(14);
+    expect(result.startedAt).not.toBeNull();
   });
 
   it('fails when k6 itself fails, naming the command to rerun', async () => {
