@@ -25,13 +25,17 @@ export function buildNodeResult(facts: NodeRunFacts): LoadTestResult {
   const notes = [
     'latency measured from each request’s scheduled send time (open model, coordinated omission kept)',
   ];
-  if (!targetRateReached) {
+  if (facts.aborted) {
+    // An interrupted run did not apply its planned load, whatever the target could have done.
+    notes.push(
+      `run interrupted before the end of its schedule: ${facts.dropped} scheduled requests not sent`,
+    );
+  } else if (!targetRateReached) {
     notes.push(
       `target rate NOT reached: ${achievedRatePerSecond.toFixed(1)} of ${facts.ratePerSecond} req/s answered, ` +
         `${facts.dropped} scheduled requests never sent (in-flight limit full); the target cannot sustain the rate`,
     );
   }
-  if (facts.aborted) notes.push('run interrupted before the end of its schedule');
   const result = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     tool: 'node' as const,
