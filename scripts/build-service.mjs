@@ -5,7 +5,7 @@
 // so a failed build never leaves a half-written dist/service. Sizes go to stderr, so that
 // `npm run invoke --silent -- event.json | jq` sees only the response.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -27,7 +27,8 @@ const englishOnlyZodLocales = {
     }));
   },
 };
-const outdir = join(root, 'dist', 'service');
+// `node scripts/build-service.mjs [outdir]`: dist/service unless told otherwise (the build test uses its own).
+const outdir = resolve(root, process.argv[2] ?? join('dist', 'service'));
 const staging = `${outdir}.staging-${process.pid}`;
 
 // onnxruntime-node is CommonJS. Imported from ESM, Node first scans its files with cjs-module-lexer to find

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
-/** Runs service/src/server.ts in its own `node` process on an ephemeral loopback port. */
+/** Runs the server (service/src/server.ts through tsx, or a built .mjs) in its own `node` process on an ephemeral loopback port. */
 
 const SERVER_ENTRY = fileURLToPath(new URL('../server.ts', import.meta.url));
 
@@ -17,16 +17,20 @@ export interface ServerExit {
   stderr: string;
 }
 
-function spawnServer(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', SERVER_ENTRY], {
+function spawnServer(env: Record<string, string>, entry = SERVER_ENTRY): ChildProcess {
+  const args = entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry];
+  return spawn(process.execPath, args, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
 /** Resolves once the server logs the port it listens on; rejects if it exits first. */
-export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawnServer(env);
+export async function startServer(
+  env: Record<string, string> = {},
+  entry = SERVER_ENTRY,
+): Promise<ServerProcess> {
+  const child = spawnServer(env, entry);
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
     stderr += String(chunk);
