@@ -64,7 +64,7 @@ export function parseLoadTestResult(json: unknown, source: string): LoadTestResu
   );
   throw new Error(
     `${source} is not a shiftgate load-test result (schema v${RESULT_SCHEMA_VERSION}): ${problems.join('; ')}. ` +
-      'Produce one with `npm run loadtest`, or parse k6 output with `npm run loadtest:report -- --k6-summary`.',
+      'Produce one with `npm run loadtest`; slo:gate and loadtest:report also read a raw k6 summary (a file without schemaVersion).',
   );
 }
 
