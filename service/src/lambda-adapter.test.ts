@@ -113,7 +113,10 @@ describe('lambdaHandler', () => {
   it('answers an event that is no HTTP event at all with a 400 problem', async () => {
     const handler = lambdaHandler({ fetch: () => new Response() });
     const result = await handler({} as HttpEvent, localLambdaContext());
-    expect(result).toMatchObject({ statusCode: 400, headers: { 'content-type': 'application/problem+json' } });
+    expect(result).toMatchObject({
+      statusCode: 400,
+      headers: { 'content-type': 'application/problem+json' },
+    });
   });
 
   it('hands the app the decoded body and the Lambda context', async () => {
