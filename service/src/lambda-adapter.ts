@@ -47,19 +47,18 @@ function albQueryString(event: ALBEvent): string {
     .join('&');
 }
 
-function headersOf(event: HttpEvent): Headers {
-  const headers = new Headers();
+/** Header pairs as fetch takes them, so the Request fills its own header list once. */
+function headersOf(event: HttpEvent): [string, string][] {
   if (!isPayloadV2(event) && event.multiValueHeaders) {
-    for (const [name, values] of Object.entries(event.multiValueHeaders)) {
-      for (const value of values ?? []) headers.append(name, value);
-    }
-    return headers;
+    return Object.entries(event.multiValueHeaders).flatMap(([name, values]) =>
+      (values ?? []).map((value): [string, string] => [name, value]),
+    );
   }
-  for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (value !== undefined) headers.set(name, value);
-  }
-  if (isPayloadV2(event) && event.cookies?.length) headers.set('cookie', event.cookies.join('; '));
-  return headers;
+  const pairs = Object.entries(event.headers ?? {}).filter(
+    (pair): pair is [string, string] => pair[1] !== undefined,
+  );
+  if (isPayloadV2(event) && event.cookies?.length) pairs.push(['cookie', event.cookies.join('; ')]);
+  return pairs;
 }
 
 export function bodyOf(event: HttpEvent): Uint8Array | undefined {
