@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { readConfig } from './config.ts';
+
+/** A Lambda init that cannot serve must fail at once, naming what is wrong, before any invocation. */
+
+const run = promisify(execFile);
+const LAMBDA_ENTRY = fileURLToPath(new URL('./lambda.ts', import.meta.url));
+const ARTIFACTS = readConfig(process.env, process.cwd()).modelDir;
+
+async function initWith(env: Record<string, string>) {
+  const script = `await import(${JSON.stringify(LAMBDA_ENTRY)});`;
+  return run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...process.env, ...env },
+    timeout: 20_000,
+  }).then(
+    () => ({ code: 0, stderr: '' }),
+    (error: { code: number; stderr: string }) => error,
+  );
+}
+
+describe('Lambda init', () => {
+  it('fails naming the model file when the artifact is missing', async () => {
+    const { code, stderr } = await initWith({ MODEL_DIR: '/nonexistent/artifacts' });
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/\/nonexistent\/artifacts\/model\.(onnx|card\.json)/);
+  });
+
+  it('fails naming the model file when the artifact is corrupt', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'corrupt-model-'));
+    await copyFile(join(ARTIFACTS, 'model.card.json'), join(dir, 'model.card.json'));
+    await writeFile(join(dir, 'model.onnx'), 'not an onnx model');
+
+    const { code, stderr } = await initWith({ MODEL_DIR: dir });
+
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(join(dir, 'model.onnx'));
+  });
+
+  it('fails naming the variable when the configuration is invalid', async () => {
+    const { code, stderr } = await initWith({ PORT: 'eighty' });
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('PORT="eighty" is not a TCP port');
+  });
+});
