@@ -105,6 +105,23 @@ describe('readJsonBody', () => {
     expect(result.ok ? 200 : result.problem.status).toBe(status);
   });
 
+  it.each([
+    { name: 'streamed', headers: {} as Record<string, string> },
+    { name: 'framed by a Content-Length', headers: { 'content-length': '10' } },
+  ])('answers 400 when a $name body breaks off mid-way', async ({ headers }) => {
+    const broken = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encode('{"ar'));
+        controller.error(new Error('Client connection prematurely closed.'));
+      },
+    });
+    const result = await readJsonBody(post(broken, headers), limit);
+    expect(result.ok ? 200 : result.problem).toMatchObject({
+      status: 400,
+      errors: [{ path: '', message: 'Client connection prematurely closed.' }],
+    });
+  });
+
   it('checks the media type before reading', async () => {
     const result = await readJsonBody(post('{}', { 'content-type': 'text/plain' }), limit);
     expect(result.ok ? 200 : result.problem.status).toBe(415);

@@ -102,11 +102,23 @@ export async function readJsonBody(
   const declaredLength = request.headers.get('content-length');
   if (Number(declaredLength) > maxBytes) return { ok: false, problem: tooLarge(maxBytes) };
   const framed = declaredLength !== null && !request.headers.has('transfer-encoding');
-  const bytes = framed
-    ? new Uint8Array(await request.arrayBuffer())
-    : request.body
-      ? await readCapped(request.body, maxBytes)
-      : new Uint8Array();
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = framed
+      ? new Uint8Array(await request.arrayBuffer())
+      : request.body
+        ? await readCapped(request.body, maxBytes)
+        : new Uint8Array();
+  } catch (error) {
+    // The client went away or broke the framing mid-body: its fault, so a 4xx, never a logged server error.
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      problem: problem(400, 'The body could not be read to its end; send it again, complete.', [
+        { path: '', message },
+      ]),
+    };
+  }
   if (bytes === undefined || bytes.byteLength > maxBytes) return { ok: false, problem: tooLarge(maxBytes) };
   return parseJsonBytes(bytes);
 }
