@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_LIMITS } from './limits.ts';
 import { jsonTestSuiteCases } from './testing/json-test-suite.ts';
@@ -90,6 +92,24 @@ describe('the local server', () => {
 
     expect([0, 408]).toContain(status);
     expect(performance.now() - started).toBeLessThan(HTTP_LIMITS.requestTimeoutMs * 2);
+  });
+
+  it('records a client that hangs up mid-body as a 4xx, never a 5xx', async () => {
+    const { port } = new URL(server.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(
+      'POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ar',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const logged = server.logs.length;
+    socket.destroy();
+
+    const deadline = Date.now() + 5_000;
+    while (server.logs.length === logged && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+
+    expect(server.logs.slice(logged)).toEqual([expect.objectContaining({ path: '/predict', status: 400 })]);
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -9,6 +9,8 @@ const SERVER_ENTRY = fileURLToPath(new URL('../server.ts', import.meta.url));
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** Every JSON log line the server has written so far. */
+  logs: Record<string, unknown>[];
   stop(): Promise<number | null>;
 }
 
@@ -44,11 +46,19 @@ export async function startServer(
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening: ${stderr}`)));
   });
-  // Keep draining stdout so request logs never fill the pipe and block the server.
-  child.stdout?.resume();
+  // Keep reading stdout so request logs never fill the pipe and block the server.
+  const logs: Record<string, unknown>[] = [];
+  let partial = '';
+  child.stdout?.on('data', (chunk) => {
+    const lines = (partial + String(chunk)).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines)
+      if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, unknown>);
+  });
   return {
     url,
     child,
+    logs,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       const exited = once(child, 'exit');
