@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { SLO_DEFINITION } from '../../slo/src/definition.ts';
 
 /**
  * The service's whole configuration, read once at start-up. Precedence: environment variable > default.
@@ -19,7 +20,7 @@ export const CONFIG_DEFAULTS = {
   port: 3000,
   host: '127.0.0.1',
   modelDir: 'model/artifacts',
-  metricsNamespace: 'Shiftgate',
+  metricsNamespace: SLO_DEFINITION.metrics.namespace,
 } as const;
 
 export class ConfigError extends Error {

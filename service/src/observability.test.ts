@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SLO_DEFINITION } from '../../slo/src/definition.ts';
 import {
   createObserver,
   LATENCY_METRIC,
@@ -73,7 +74,7 @@ describe('createObserver', () => {
     'emits an EMF Latency in ms with dimensions [service, StatusClass=$statusClass]',
     ({ status, statusClass }) => {
       const output = captureOutput();
-      const metrics = new Metrics({ namespace: 'Shiftgate', serviceName: SERVICE_NAME });
+      const metrics = new Metrics({ namespace: SLO_DEFINITION.metrics.namespace, serviceName: SERVICE_NAME });
       const observer = createObserver(new Logger({ serviceName: SERVICE_NAME, logLevel: 'SILENT' }), metrics);
 
       observer.requestCompleted(record(status));
@@ -83,7 +84,7 @@ describe('createObserver', () => {
         _aws: {
           CloudWatchMetrics: [
             {
-              Namespace: 'Shiftgate',
+              Namespace: SLO_DEFINITION.metrics.namespace,
               Dimensions: [['service', STATUS_CLASS_DIMENSION]],
               Metrics: [{ Name: LATENCY_METRIC, Unit: 'Milliseconds' }],
             },
@@ -98,7 +99,7 @@ describe('createObserver', () => {
 
   it('publishes each request on its own, so two requests never share a dimension set', () => {
     const output = captureOutput();
-    const metrics = new Metrics({ namespace: 'Shiftgate', serviceName: SERVICE_NAME });
+    const metrics = new Metrics({ namespace: SLO_DEFINITION.metrics.namespace, serviceName: SERVICE_NAME });
     const observer = createObserver(new Logger({ serviceName: SERVICE_NAME, logLevel: 'SILENT' }), metrics);
 
     observer.requestCompleted(record(200));

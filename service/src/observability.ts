@@ -1,13 +1,17 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SLO_DEFINITION } from '../../slo/src/definition.ts';
 
 /**
  * What every request leaves behind: one structured log line and, where a metrics sink is given, one EMF
  * `Latency` sample with dimensions [service, StatusClass]. The SLO alarms are built on exactly these names.
  */
 
-export const SERVICE_NAME = 'predictor';
-export const LATENCY_METRIC = 'Latency';
-export const STATUS_CLASS_DIMENSION = 'StatusClass';
+// The SLO definition is the one source of these names: the burn-rate alarms and the report read the same ones.
+export const {
+  service: SERVICE_NAME,
+  latencyMetric: LATENCY_METRIC,
+  statusClassDimension: STATUS_CLASS_DIMENSION,
+} = SLO_DEFINITION.metrics;
 
 export type RequestRecord = {
   requestId: string;
