@@ -28,38 +28,23 @@ export interface GateVerdict {
 const percentFormat = (ratio: number) => `${(ratio * 100).toFixed(3).replace(/\.?0+$/, '')} %`;
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
+/** A check whose figure the result lacks: it fails, since an SLO that was not measured was not shown to hold. */
+function unmeasured(base: Pick<GateCheck, 'name' | 'kind' | 'objective'>, reason: string): GateCheck {
+  return { ...base, measured: null, margin: null, marginUnit: null, passed: false, reason };
+}
+
 function availabilityCheck(result: LoadTestResult, objectives: LoadTestObjectives): GateCheck {
   const { name, minGoodRatio } = objectives.availability;
-  const objective = `good requests ≥ ${percentFormat(minGoodRatio)}`;
-  if (result.errorRate === null) {
-    return {
-      name,
-      kind: 'availability',
-      objective,
-      measured: null,
-      margin: null,
-      marginUnit: null,
-      passed: false,
-      reason: 'the result has no error rate',
-    };
-  }
-  if (result.requests === 0) {
-    return {
-      name,
-      kind: 'availability',
-      objective,
-      measured: null,
-      margin: null,
-      marginUnit: null,
-      passed: false,
-      reason: 'no request finished',
-    };
-  }
+  const base = {
+    name,
+    kind: 'availability' as const,
+    objective: `good requests ≥ ${percentFormat(minGoodRatio)}`,
+  };
+  if (result.errorRate === null) return unmeasured(base, 'the result has no error rate');
+  if (result.requests === 0) return unmeasured(base, 'no request finished');
   const goodRatio = 1 - result.errorRate;
   return {
-    name,
-    kind: 'availability',
-    objective,
+    ...base,
     measured: `${percentFormat(goodRatio)} (${percentFormat(result.errorRate)} errors)`,
     margin: round((goodRatio - minGoodRatio) * 100, 4),
     marginUnit: 'pp',
@@ -78,19 +63,12 @@ function latencyCheck(result: LoadTestResult, gate: LoadTestObjectives['latency'
   const key = percentileKey(gate.percentile);
   const base = { name: gate.name, kind: 'latency' as const, objective };
   if (key === null) {
-    return {
-      ...base,
-      measured: null,
-      margin: null,
-      marginUnit: null,
-      passed: false,
-      reason: `results carry ${PERCENTILE_KEYS.join('/')} only, not p${gate.percentile}`,
-    };
+    return unmeasured(base, `results carry ${PERCENTILE_KEYS.join('/')} only, not p${gate.percentile}`);
   }
   const measured = result.latencyMs[key];
   if (measured === null) {
     const why = result.successfulRequests === 0 ? 'no successful response' : `the result has no ${key}`;
-    return { ...base, measured: null, margin: null, marginUnit: null, passed: false, reason: why };
+    return unmeasured(base, why);
   }
   return {
     ...base,
