@@ -21,6 +21,7 @@ COPY tsconfig.json ./
 COPY scripts/build-service.mjs scripts/
 COPY infra/image infra/image
 COPY model/src model/src
+COPY slo/src slo/src
 COPY service/src service/src
 COPY model/artifacts model/artifacts
 RUN npm run build:image-context -- --arch "${TARGETARCH}" --out /image-context
