@@ -5,6 +5,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { LambdaRequest } from './lambda-request.ts';
 import { problem, problemResponse } from './problem.ts';
 
 /**
@@ -71,8 +72,9 @@ export function requestOf(event: HttpEvent): Request {
   const [method, path, query] = isPayloadV2(event)
     ? [event.requestContext.http.method, event.rawPath, event.rawQueryString]
     : [event.httpMethod, event.path, albQueryString(event)];
+  // URL parsing normalises the path (dot segments, percent-encoding) as a fetch Request would.
   const url = new URL(`${ORIGIN}${path.startsWith('/') ? '' : '/'}${path}${query ? `?${query}` : ''}`);
-  return new Request(url, { method, headers: headersOf(event) });
+  return new LambdaRequest(url.href, method, headersOf(event)) as unknown as Request;
 }
 
 /** Every response of this app is text (JSON or problem JSON), so no body needs base64. */
