@@ -65,6 +65,25 @@ describe('loadPredictor on the committed artifact', () => {
     });
   });
 
+  it('answers single households asked for at once each with their own months, as when asked one by one', async () => {
+    const inputs = Array.from({ length: 6 }, (_, index) =>
+      household({
+        area: AREAS[index % AREAS.length],
+        knownUsage: { month: 1 + index, kwh: 100 * (index + 1) },
+      }),
+    );
+    const oneByOne: number[][] = [];
+    for (const input of inputs) oneByOne.push(await predictOne(input));
+    expect(await Promise.all(inputs.map(predictOne))).toEqual(oneByOne);
+  });
+
+  it('answers the next single household right after one the model refused', async () => {
+    await expect(predictOne(household({ householdSize: 0 }))).rejects.toThrow(/householdSize/);
+    const months = await predictOne(household({ knownUsage: { month: 2, kwh: 250 } }));
+    expect(months[1]).toBe(250);
+    expect(months.filter((kwh) => kwh === 250)).toHaveLength(1);
+  });
+
   it('returns an empty list for an empty batch', async () => {
     expect(await predictor.predict([])).toEqual([]);
   });

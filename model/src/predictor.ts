@@ -53,7 +53,14 @@ export async function createPredictor(
   source: string,
 ): Promise<Predictor> {
   const session = await createSession(modelBytes, source);
-  return { modelVersion, predict: (households) => predictBatch(session, scaling, households) };
+  const oneRow = oneRowFeeds();
+  return {
+    modelVersion,
+    predict: (households) => {
+      if (households.length !== 1 || oneRow.busy) return predictBatch(session, scaling, households);
+      return predictOne(session, scaling, households, oneRow);
+    },
+  };
 }
 
 async function readArtifact(path: string): Promise<Buffer> {
@@ -120,6 +127,74 @@ async function createSession(modelBytes: Uint8Array, modelPath: string): Promise
   return session;
 }
 
+function checkHousehold(household: Household, row: number): void {
+  const { kwh } = household.knownUsage;
+  if (!(Number.isFinite(kwh) && kwh > 0)) {
+    throw new RangeError(`knownUsage.kwh must be a finite number > 0, got ${kwh} (household ${row})`);
+  }
+  const { min, max } = LIMITS.householdSize;
+  const size = household.householdSize;
+  if (!(Number.isInteger(size) && size >= min && size <= max)) {
+    throw new RangeError(`householdSize must be an integer ${min}-${max}, got ${size} (household ${row})`);
+  }
+}
+
+function encodeRows(
+  households: readonly Household[],
+  scaling: FeatureScaling,
+  features: Float32Array,
+  knownMonth: Float32Array,
+): void {
+  for (let row = 0; row < households.length; row++) {
+    const household = households[row] as Household;
+    checkHousehold(household, row);
+    knownMonth[row * MONTHS_PER_YEAR + knownMonthIndex(household)] = 1;
+    encodeHousehold(household, scaling, features, row * FEATURE_COUNT);
+  }
+}
+
+/**
+ * The input tensors of a one-household run, made once: a single prediction is the common request, and fresh
+ * typed arrays and Tensors per run cost more than the rest of the encoding. `busy` keeps a second run from
+ * overwriting them while the first waits for onnxruntime, which runs on a later turn of the event loop.
+ */
+interface OneRowFeeds {
+  features: Float32Array;
+  knownMonth: Float32Array;
+  feeds: Record<string, Tensor>;
+  busy: boolean;
+}
+
+function oneRowFeeds(): OneRowFeeds {
+  const features = new Float32Array(FEATURE_COUNT);
+  const knownMonth = new Float32Array(MONTHS_PER_YEAR);
+  return {
+    features,
+    knownMonth,
+    feeds: {
+      [ONNX_NAMES.features]: new Tensor('float32', features, [1, FEATURE_COUNT]),
+      [ONNX_NAMES.knownMonth]: new Tensor('float32', knownMonth, [1, MONTHS_PER_YEAR]),
+    },
+    busy: false,
+  };
+}
+
+async function predictOne(
+  session: InferenceSession,
+  scaling: FeatureScaling,
+  households: readonly Household[],
+  oneRow: OneRowFeeds,
+): Promise<number[][]> {
+  oneRow.busy = true;
+  try {
+    oneRow.knownMonth.fill(0);
+    encodeRows(households, scaling, oneRow.features, oneRow.knownMonth);
+    return kwhOf(households, await session.run(oneRow.feeds));
+  } finally {
+    oneRow.busy = false;
+  }
+}
+
 async function predictBatch(
   session: InferenceSession,
   scaling: FeatureScaling,
@@ -129,35 +204,33 @@ async function predictBatch(
   const count = households.length;
   const features = new Float32Array(count * FEATURE_COUNT);
   const knownMonth = new Float32Array(count * MONTHS_PER_YEAR);
-  households.forEach((household, row) => {
-    const { kwh } = household.knownUsage;
-    if (!(Number.isFinite(kwh) && kwh > 0)) {
-      throw new RangeError(`knownUsage.kwh must be a finite number > 0, got ${kwh} (household ${row})`);
-    }
-    const { min, max } = LIMITS.householdSize;
-    const size = household.householdSize;
-    if (!(Number.isInteger(size) && size >= min && size <= max)) {
-      throw new RangeError(`householdSize must be an integer ${min}-${max}, got ${size} (household ${row})`);
-    }
-    knownMonth[row * MONTHS_PER_YEAR + knownMonthIndex(household)] = 1;
-    encodeHousehold(household, scaling, features, row * FEATURE_COUNT);
-  });
+  encodeRows(households, scaling, features, knownMonth);
   const outputs = await session.run({
     [ONNX_NAMES.features]: new Tensor('float32', features, [count, FEATURE_COUNT]),
     [ONNX_NAMES.knownMonth]: new Tensor('float32', knownMonth, [count, MONTHS_PER_YEAR]),
   });
+  return kwhOf(households, outputs);
+}
+
+/** Each household's bill times the model's 12 ratios, multiplied in float64 so a 1e-9 kWh bill cannot underflow. */
+function kwhOf(households: readonly Household[], outputs: InferenceSession.ReturnType): number[][] {
+  const count = households.length;
   const ratios = outputs[ONNX_NAMES.ratios]?.data;
   if (!(ratios instanceof Float32Array) || ratios.length !== count * MONTHS_PER_YEAR) {
     throw new Error(`model returned no ${ONNX_NAMES.ratios} tensor of ${count}×${MONTHS_PER_YEAR} floats`);
   }
-  // Multiply in float64: a 1e-9 kWh bill times a float32 ratio must not underflow to 0.
-  return households.map((household, row) =>
-    Array.from(ratios.subarray(row * MONTHS_PER_YEAR, (row + 1) * MONTHS_PER_YEAR), (ratio) => {
-      const kwh = household.knownUsage.kwh * ratio;
+  const rows: number[][] = [];
+  for (let row = 0; row < count; row++) {
+    const bill = (households[row] as Household).knownUsage.kwh;
+    const months: number[] = [];
+    for (let month = 0; month < MONTHS_PER_YEAR; month++) {
+      const kwh = bill * (ratios[row * MONTHS_PER_YEAR + month] as number);
       if (!(Number.isFinite(kwh) && kwh > 0)) throw new Error(`model produced a non-positive kWh (${kwh})`);
-      return kwh;
-    }),
-  );
+      months.push(kwh);
+    }
+    rows.push(months);
+  }
+  return rows;
 }
 
 function messageOf(error: unknown): string {
