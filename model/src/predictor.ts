@@ -83,7 +83,8 @@ function parseCard(text: string, cardPath: string): ModelCard {
   } catch (error) {
     throw new Error(`model card ${cardPath} is not valid JSON: ${messageOf(error)}`, { cause: error });
   }
-  const parsed = modelCardSchema.safeParse(json);
+  // Parsed once per process: compiling zod's fast path for the card's nested objects costs more than it saves.
+  const parsed = modelCardSchema.safeParse(json, { jitless: true });
   if (!parsed.success) {
     const issues = parsed.error.issues.map(
       (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
