@@ -7,6 +7,7 @@ import type {
 } from 'aws-lambda';
 import { LambdaRequest } from './lambda-request.ts';
 import { problem, problemResponse } from './problem.ts';
+import { TextResponse } from './text-response.ts';
 
 /**
  * The Lambda edge: an HTTP event (Function URL or API Gateway HTTP API, payload 2.0; or an ALB) becomes a
@@ -81,18 +82,13 @@ export function requestOf(event: HttpEvent): Request {
 export async function resultOf(event: HttpEvent, response: Response): Promise<HttpResult> {
   const body = await response.text();
   const base = { statusCode: response.status, body, isBase64Encoded: false };
+  const headers = TextResponse.headersOf(response);
   if (!isPayloadV2(event) && event.multiValueHeaders) {
     const multiValueHeaders: Record<string, string[]> = {};
-    response.headers.forEach((value, name) => {
-      multiValueHeaders[name] = [value];
-    });
+    for (const [name, value] of Object.entries(headers)) multiValueHeaders[name] = [value];
     return { ...base, multiValueHeaders };
   }
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  return { ...base, headers };
+  return { ...base, headers: { ...headers } };
 }
 
 export function lambdaHandler(app: Fetchable) {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from './config.ts';
+import { lambdaEvent } from './testing/lambda-events.ts';
 
 /** A Lambda init that cannot serve must fail at once, naming what is wrong, before any invocation. */
 
@@ -46,5 +47,28 @@ describe('Lambda init', () => {
     const { code, stderr } = await initWith({ PORT: 'eighty' });
     expect(code).not.toBe(0);
     expect(stderr).toContain('PORT="eighty" is not a TCP port');
+  });
+
+  it('serves POST /predict without loading undici, whose load alone is ~40 ms of init', async () => {
+    const event = lambdaEvent('function-url-post', {
+      method: 'POST',
+      path: '/predict',
+      contentType: 'application/json',
+      body: JSON.stringify({ area: 'tokyo', householdSize: 3, knownUsage: { month: 8, kwh: 420 } }),
+    });
+    const script = [
+      `const { handler } = await import(${JSON.stringify(LAMBDA_ENTRY)});`,
+      `const result = await handler(${JSON.stringify(event)}, { awsRequestId: 'r1' });`,
+      "const undici = process.moduleLoadList.filter((name) => name.includes('undici'));",
+      'console.error(JSON.stringify({ status: result.statusCode, headers: result.headers, undici }));',
+    ].join('\n');
+    const { stderr } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      timeout: 20_000,
+    });
+    expect(JSON.parse(stderr.trim().split('\n').at(-1) ?? '')).toEqual({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      undici: [],
+    });
   });
 });
