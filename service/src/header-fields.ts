@@ -25,13 +25,14 @@ export function headerValue(name: string, value: string): string {
 
 /** Name → value, names lower-cased and repeats joined, as Headers.get would answer for each name. */
 export function headerRecord(fields: Iterable<readonly [string, string]>): Record<string, string> {
-  // No prototype, so a header named __proto__ is just a header.
-  const record: Record<string, string> = Object.create(null);
+  const values = new Map<string, string>();
   for (const [name, value] of fields) {
     const key = headerName(name);
     const normalised = headerValue(name, value);
-    const previous = record[key];
-    record[key] = previous === undefined ? normalised : `${previous}, ${normalised}`;
+    const previous = values.get(key);
+    values.set(key, previous === undefined ? normalised : `${previous}, ${normalised}`);
   }
-  return record;
+  // fromEntries defines own properties, so a header named __proto__ is just a header; unlike a prototype-less
+  // object, the result stays a fast-mode object.
+  return Object.fromEntries(values);
 }

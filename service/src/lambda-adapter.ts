@@ -81,14 +81,13 @@ export function requestOf(event: HttpEvent): Request {
 /** Every response of this app is text (JSON or problem JSON), so no body needs base64. */
 export async function resultOf(event: HttpEvent, response: Response): Promise<HttpResult> {
   const body = await response.text();
-  const base = { statusCode: response.status, body, isBase64Encoded: false };
   const headers = TextResponse.headersOf(response);
   if (!isPayloadV2(event) && event.multiValueHeaders) {
     const multiValueHeaders: Record<string, string[]> = {};
     for (const [name, value] of Object.entries(headers)) multiValueHeaders[name] = [value];
-    return { ...base, multiValueHeaders };
+    return { statusCode: response.status, body, isBase64Encoded: false, multiValueHeaders };
   }
-  return { ...base, headers: { ...headers } };
+  return { statusCode: response.status, body, isBase64Encoded: false, headers };
 }
 
 export function lambdaHandler(app: Fetchable) {

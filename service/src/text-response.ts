@@ -58,15 +58,13 @@ export class TextResponse {
       const fields = plainFields(response.#init.headers);
       if (fields !== undefined) {
         const record = headerRecord(fields);
-        if (response.#text !== null) record['content-type'] ??= TEXT_CONTENT_TYPE;
+        if (response.#text !== null && record['content-type'] === undefined) {
+          record['content-type'] = TEXT_CONTENT_TYPE;
+        }
         return record;
       }
     }
-    const record: Record<string, string> = Object.create(null);
-    response.headers.forEach((value, name) => {
-      record[name] = value;
-    });
-    return record;
+    return Object.fromEntries(response.headers);
   }
 
   constructor(body?: ConstructorParameters<typeof Response>[0], init?: ResponseInit) {
