@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,10 +37,14 @@ describe('Lambda init', () => {
     await copyFile(join(ARTIFACTS, 'model.card.json'), join(dir, 'model.card.json'));
     await writeFile(join(dir, 'model.onnx'), 'not an onnx model');
 
-    const { code, stderr } = await initWith({ MODEL_DIR: dir });
+    try {
+      const { code, stderr } = await initWith({ MODEL_DIR: dir });
 
-    expect(code).not.toBe(0);
-    expect(stderr).toContain(join(dir, 'model.onnx'));
+      expect(code).not.toBe(0);
+      expect(stderr).toContain(join(dir, 'model.onnx'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails naming the variable when the configuration is invalid', async () => {
