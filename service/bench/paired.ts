@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../src/lambda-adapter.ts';
 import { lambdaEvent } from '../src/testing/lambda-events.ts';
+import { EXAMPLE_PREDICT_BODY } from './example-body.ts';
 import { percentile } from './stats.ts';
 
 /**
@@ -35,13 +36,7 @@ const event = lambdaEvent('function-url-post', {
   method: 'POST',
   path: '/predict',
   contentType: 'application/json',
-  body: JSON.stringify({
-    area: 'tokyo',
-    householdSize: 3,
-    housing: 'apartment',
-    allElectric: false,
-    knownUsage: { month: 8, kwh: 420 },
-  }),
+  body: EXAMPLE_PREDICT_BODY,
 }) as unknown as HttpEvent;
 const context = { awsRequestId: 'bench', functionName: 'predictor' } as Context;
 

@@ -2,6 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { lambdaEvent } from '../src/testing/lambda-events.ts';
+import { EXAMPLE_PREDICT_BODY } from './example-body.ts';
 import { coldStart, inProcessLatency, lambdaInit, rssAfterRequests, throughput } from './measures.ts';
 import { judge, renderTable } from './targets.ts';
 
@@ -14,13 +15,7 @@ const DIST = resolve('dist/service');
 const OUTPUT = resolve('dist/bench/service.json');
 
 const request = {
-  body: JSON.stringify({
-    area: 'tokyo',
-    householdSize: 3,
-    housing: 'apartment',
-    allElectric: false,
-    knownUsage: { month: 8, kwh: 420 },
-  }),
+  body: EXAMPLE_PREDICT_BODY,
   headers: { 'content-type': 'application/json' },
 };
 
