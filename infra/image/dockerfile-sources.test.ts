@@ -22,11 +22,13 @@ function bundledSources(): string[] {
   });
   if (build.status !== 0) throw new Error(`the service build failed:\n${build.stderr}`);
   const map = JSON.parse(readFileSync(join(outDir, 'lambda.mjs.map'), 'utf8')) as { sources: string[] };
-  return map.sources
-    // `namespace:path` entries are the build script's virtual modules (its esbuild plugins), not files.
-    .filter((source) => !source.includes(':'))
-    .map((source) => relative(REPO_ROOT, resolve(outDir, source)))
-    .filter((source) => !source.startsWith('node_modules/'));
+  return (
+    map.sources
+      // `namespace:path` entries are the build script's virtual modules (its esbuild plugins), not files.
+      .filter((source) => !source.includes(':'))
+      .map((source) => relative(REPO_ROOT, resolve(outDir, source)))
+      .filter((source) => !source.startsWith('node_modules/'))
+  );
 }
 
 /** The sources of the build stage's COPY instructions (the final stage copies only from /image-context). */
