@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../src/lambda-adapter.ts';
+import { EXAMPLE_PREDICT_REQUEST } from '../src/openapi.ts';
 import { lambdaEvent } from '../src/testing/lambda-events.ts';
-import { EXAMPLE_PREDICT_BODY } from './example-body.ts';
 import { percentile } from './stats.ts';
 
 /**
@@ -36,7 +36,7 @@ const event = lambdaEvent('function-url-post', {
   method: 'POST',
   path: '/predict',
   contentType: 'application/json',
-  body: EXAMPLE_PREDICT_BODY,
+  body: JSON.stringify(EXAMPLE_PREDICT_REQUEST),
 }) as unknown as HttpEvent;
 const context = { awsRequestId: 'bench', functionName: 'predictor' } as Context;
 

@@ -1,8 +1,8 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { EXAMPLE_PREDICT_REQUEST } from '../src/openapi.ts';
 import { lambdaEvent } from '../src/testing/lambda-events.ts';
-import { EXAMPLE_PREDICT_BODY } from './example-body.ts';
 import { coldStart, inProcessLatency, lambdaInit, rssAfterRequests, throughput } from './measures.ts';
 import { judge, renderTable } from './targets.ts';
 
@@ -15,7 +15,7 @@ const DIST = resolve('dist/service');
 const OUTPUT = resolve('dist/bench/service.json');
 
 const request = {
-  body: EXAMPLE_PREDICT_BODY,
+  body: JSON.stringify(EXAMPLE_PREDICT_REQUEST),
   headers: { 'content-type': 'application/json' },
 };
 

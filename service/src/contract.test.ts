@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_LIMITS } from './limits.ts';
+import { EXAMPLE_PREDICT_REQUEST } from './openapi.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { batchResponse, healthResponse, predictResponse, problemResponse } from './schema.ts';
 import { jsonTestSuiteCases } from './testing/json-test-suite.ts';
@@ -7,13 +8,7 @@ import { realApp } from './testing/real-app.ts';
 
 /** The HTTP contract of docs/api.md, status by status, against the real trained model. */
 
-const issueExample = {
-  area: 'tokyo',
-  householdSize: 3,
-  housing: 'apartment',
-  allElectric: false,
-  knownUsage: { month: 8, kwh: 420 },
-};
+const issueExample = EXAMPLE_PREDICT_REQUEST;
 
 let service: Awaited<ReturnType<typeof realApp>>;
 beforeAll(async () => {

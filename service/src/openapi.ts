@@ -28,7 +28,8 @@ const COMPONENTS = {
 
 type ComponentName = keyof typeof COMPONENTS;
 
-const EXAMPLE_REQUEST = {
+/** The example body: the document's example, the contract tests' first case and the benchmarks' request. */
+export const EXAMPLE_PREDICT_REQUEST = {
   area: 'tokyo',
   householdSize: 3,
   housing: 'apartment',
@@ -84,9 +85,11 @@ export function openApiDocument(modelVersion: string) {
               'application/json': {
                 schema: { oneOf: [ref('HouseholdRequest'), ref('BatchRequest')] },
                 examples: {
-                  single: { value: EXAMPLE_REQUEST },
+                  single: { value: EXAMPLE_PREDICT_REQUEST },
                   batch: {
-                    value: { instances: [EXAMPLE_REQUEST, { ...EXAMPLE_REQUEST, area: 'hokkaido' }] },
+                    value: {
+                      instances: [EXAMPLE_PREDICT_REQUEST, { ...EXAMPLE_PREDICT_REQUEST, area: 'hokkaido' }],
+                    },
                   },
                 },
               },
