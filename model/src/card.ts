@@ -26,7 +26,7 @@ export const modelCardSchema = z.object({
   onnx: z.object({
     opset: z.number().int(),
     irVersion: z.number().int(),
-    inputs: z.object({ features: z.string(), knownMonthOneHot: z.string() }),
+    input: z.string(),
     output: z.string(),
   }),
   featureSchema: z.object({

@@ -4,7 +4,7 @@ import { AREAS, type Household, MONTHS_PER_YEAR } from './domain.ts';
 import { encodeHousehold, FEATURE_COLUMNS, FEATURE_COUNT } from './features.ts';
 import { predictLogRatios } from './log-ratio-model.ts';
 import { exportOnnx } from './onnx-export.ts';
-import { ONNX_NAMES } from './onnx-io.ts';
+import { encodeInputRow, INPUT_WIDTH, ONNX_NAMES } from './onnx-io.ts';
 import { createRandom } from './random.ts';
 import { handBuiltModel } from './testing-models.ts';
 
@@ -24,15 +24,12 @@ const households: Household[] = Array.from({ length: 60 }, (_, index) => ({
 
 async function runOnnx(bytes: Uint8Array, batch: readonly Household[]): Promise<Float32Array> {
   const session = await InferenceSession.create(bytes);
-  const features = new Float32Array(batch.length * FEATURE_COUNT);
-  const knownMonth = new Float32Array(batch.length * MONTHS_PER_YEAR);
+  const input = new Float32Array(batch.length * INPUT_WIDTH);
   batch.forEach((household, row) => {
-    encodeHousehold(household, model.scaling, features, row * FEATURE_COUNT);
-    knownMonth[row * MONTHS_PER_YEAR + household.knownUsage.month - 1] = 1;
+    encodeInputRow(household, model.scaling, input, row);
   });
   const outputs = await session.run({
-    [ONNX_NAMES.features]: new Tensor('float32', features, [batch.length, FEATURE_COUNT]),
-    [ONNX_NAMES.knownMonth]: new Tensor('float32', knownMonth, [batch.length, MONTHS_PER_YEAR]),
+    [ONNX_NAMES.input]: new Tensor('float32', input, [batch.length, INPUT_WIDTH]),
   });
   expect(outputs[ONNX_NAMES.ratios]?.dims).toEqual([batch.length, MONTHS_PER_YEAR]);
   return outputs[ONNX_NAMES.ratios]?.data as Float32Array;
@@ -41,7 +38,7 @@ async function runOnnx(bytes: Uint8Array, batch: readonly Household[]): Promise<
 describe('exportOnnx', () => {
   it('declares the inputs and output the predictor feeds and reads', async () => {
     const session = await InferenceSession.create(exportOnnx(model));
-    expect(session.inputNames).toEqual([ONNX_NAMES.features, ONNX_NAMES.knownMonth]);
+    expect(session.inputNames).toEqual([ONNX_NAMES.input]);
     expect(session.outputNames).toEqual([ONNX_NAMES.ratios]);
   });
 
@@ -63,6 +60,18 @@ describe('exportOnnx', () => {
     for (const [row, household] of households.entries()) {
       expect(ratios[row * MONTHS_PER_YEAR + household.knownUsage.month - 1]).toBe(1);
     }
+  });
+
+  it('places the features in the known month’s block and nothing anywhere else', () => {
+    const household = households[7] as Household;
+    const input = new Float32Array(2 * INPUT_WIDTH);
+    encodeInputRow(household, model.scaling, input, 1);
+    const features = new Float32Array(FEATURE_COUNT);
+    encodeHousehold(household, model.scaling, features, 0);
+    const blockStart = INPUT_WIDTH + (household.knownUsage.month - 1) * FEATURE_COUNT;
+    const expected = new Float32Array(2 * INPUT_WIDTH);
+    expected.set(features, blockStart);
+    expect(input).toEqual(expected);
   });
 
   it('is byte-identical for the same model', () => {

@@ -66,7 +66,7 @@ export async function runTraining(config: TrainingConfig): Promise<TrainingResul
     onnx: {
       opset: ONNX_OPSET,
       irVersion: ONNX_IR_VERSION,
-      inputs: { features: ONNX_NAMES.features, knownMonthOneHot: ONNX_NAMES.knownMonth },
+      input: ONNX_NAMES.input,
       output: ONNX_NAMES.ratios,
     },
     featureSchema: { columns: [...FEATURE_COLUMNS], scaling: model.scaling },

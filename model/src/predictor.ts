@@ -3,14 +3,8 @@ import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ARTIFACT_FILES, contentVersion, type ModelCard, modelCardSchema } from './card.ts';
 import { type Household, LIMITS, MONTHS_PER_YEAR } from './domain.ts';
-import {
-  encodeHousehold,
-  FEATURE_COLUMNS,
-  FEATURE_COUNT,
-  type FeatureScaling,
-  knownMonthIndex,
-} from './features.ts';
-import { ONNX_NAMES } from './onnx-io.ts';
+import { FEATURE_COLUMNS, FEATURE_COUNT, type FeatureScaling } from './features.ts';
+import { encodeInputRow, INPUT_WIDTH, ONNX_NAMES } from './onnx-io.ts';
 
 /**
  * What the service needs of a trained model. Implemented by loadPredictor.
@@ -115,14 +109,10 @@ async function createSession(modelBytes: Uint8Array, modelPath: string): Promise
       cause: error,
     });
   }
-  const expectedInputs = [ONNX_NAMES.features, ONNX_NAMES.knownMonth];
-  if (
-    expectedInputs.some((name) => !session.inputNames.includes(name)) ||
-    !session.outputNames.includes(ONNX_NAMES.ratios)
-  ) {
+  if (!session.inputNames.includes(ONNX_NAMES.input) || !session.outputNames.includes(ONNX_NAMES.ratios)) {
     throw new Error(
       `model artifact ${modelPath} has inputs [${session.inputNames.join(', ')}] and outputs ` +
-        `[${session.outputNames.join(', ')}]; expected inputs [${expectedInputs.join(', ')}] and output ${ONNX_NAMES.ratios}`,
+        `[${session.outputNames.join(', ')}]; expected input ${ONNX_NAMES.input} and output ${ONNX_NAMES.ratios}`,
     );
   }
   return session;
@@ -140,42 +130,31 @@ function checkHousehold(household: Household, row: number): void {
   }
 }
 
-function encodeRows(
-  households: readonly Household[],
-  scaling: FeatureScaling,
-  features: Float32Array,
-  knownMonth: Float32Array,
-): void {
+/** Fills `input`, which must be all zeros, with one row per household. */
+function encodeRows(households: readonly Household[], scaling: FeatureScaling, input: Float32Array): void {
   for (let row = 0; row < households.length; row++) {
     const household = households[row] as Household;
     checkHousehold(household, row);
-    knownMonth[row * MONTHS_PER_YEAR + knownMonthIndex(household)] = 1;
-    encodeHousehold(household, scaling, features, row * FEATURE_COUNT);
+    encodeInputRow(household, scaling, input, row);
   }
 }
 
 /**
- * The input tensors of a one-household run, made once: a single prediction is the common request, and fresh
+ * The input tensor of a one-household run, made once: a single prediction is the common request, and fresh
  * typed arrays and Tensors per run cost more than the rest of the encoding. `busy` keeps a second run from
- * overwriting them while the first waits for onnxruntime, which runs on a later turn of the event loop.
+ * overwriting it while the first waits for onnxruntime, which runs on a later turn of the event loop.
  */
 interface OneRowFeeds {
-  features: Float32Array;
-  knownMonth: Float32Array;
+  input: Float32Array;
   feeds: Record<string, Tensor>;
   busy: boolean;
 }
 
 function oneRowFeeds(): OneRowFeeds {
-  const features = new Float32Array(FEATURE_COUNT);
-  const knownMonth = new Float32Array(MONTHS_PER_YEAR);
+  const input = new Float32Array(INPUT_WIDTH);
   return {
-    features,
-    knownMonth,
-    feeds: {
-      [ONNX_NAMES.features]: new Tensor('float32', features, [1, FEATURE_COUNT]),
-      [ONNX_NAMES.knownMonth]: new Tensor('float32', knownMonth, [1, MONTHS_PER_YEAR]),
-    },
+    input,
+    feeds: { [ONNX_NAMES.input]: new Tensor('float32', input, [1, INPUT_WIDTH]) },
     busy: false,
   };
 }
@@ -188,8 +167,8 @@ async function predictOne(
 ): Promise<number[][]> {
   oneRow.busy = true;
   try {
-    oneRow.knownMonth.fill(0);
-    encodeRows(households, scaling, oneRow.features, oneRow.knownMonth);
+    oneRow.input.fill(0);
+    encodeRows(households, scaling, oneRow.input);
     return kwhOf(households, await session.run(oneRow.feeds));
   } finally {
     oneRow.busy = false;
@@ -203,12 +182,10 @@ async function predictBatch(
 ): Promise<number[][]> {
   if (households.length === 0) return [];
   const count = households.length;
-  const features = new Float32Array(count * FEATURE_COUNT);
-  const knownMonth = new Float32Array(count * MONTHS_PER_YEAR);
-  encodeRows(households, scaling, features, knownMonth);
+  const input = new Float32Array(count * INPUT_WIDTH);
+  encodeRows(households, scaling, input);
   const outputs = await session.run({
-    [ONNX_NAMES.features]: new Tensor('float32', features, [count, FEATURE_COUNT]),
-    [ONNX_NAMES.knownMonth]: new Tensor('float32', knownMonth, [count, MONTHS_PER_YEAR]),
+    [ONNX_NAMES.input]: new Tensor('float32', input, [count, INPUT_WIDTH]),
   });
   return kwhOf(households, outputs);
 }
