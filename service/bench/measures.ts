@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import autocannon from 'autocannon';
+import { LAYERS, type LayerSample } from './layers.ts';
 import {
   cpuMilliseconds,
   forkChild,
@@ -124,19 +125,20 @@ async function load(
   };
 }
 
-async function startService(serverPath: string, request: PredictRequest) {
+async function startService(serverPath: string, request: PredictRequest, env: Record<string, string> = {}) {
   const port = await freePort();
-  const server = spawnServer(serverPath, port);
+  const server = spawnServer(serverPath, port, env);
   const url = `http://127.0.0.1:${port}/predict`;
   await pollUntil(() => answers200(url, request), 10_000);
   return { server, url };
 }
 
-async function startBare(body: string) {
-  const bare = forkChild(script('bare-server.mjs'));
-  bare.send({ body });
-  const { port } = await nextMessage<{ port: number }>(bare, 10_000);
-  return { bare, url: `http://127.0.0.1:${port}/predict` };
+/** A child that answers every POST with `body`: bare-server.mjs or hono-server.mjs. */
+async function startFixedAnswerServer(scriptName: string, body: string) {
+  const server = forkChild(script(scriptName));
+  server.send({ body });
+  const { port } = await nextMessage<{ port: number }>(server, 10_000);
+  return { server, url: `http://127.0.0.1:${port}/predict` };
 }
 
 /** Both servers up at once and loaded in turn with the same tool and settings, each after its own warm-up. */
@@ -148,7 +150,7 @@ export async function throughput(
 ) {
   const { server, url: serviceUrl } = await startService(serverPath, request);
   const { body: answer } = await post(serviceUrl, request);
-  const { bare, url: bareUrl } = await startBare(answer);
+  const { server: bare, url: bareUrl } = await startFixedAnswerServer('bare-server.mjs', answer);
   try {
     for (const url of [bareUrl, serviceUrl]) await load(url, request, { connections, seconds: 2 });
     const baseline = await load(bareUrl, request, { connections, seconds, serverPid: bare.pid });
@@ -175,5 +177,45 @@ export async function rssAfterRequests(serverPath: string, request: PredictReque
     return { afterMb: await rssMegabytes(pid), atStartMb, requests };
   } finally {
     await stop(server);
+  }
+}
+
+/**
+ * The throughput of each layer of the stack under the same load, in `rounds` interleaved rounds: bare node:http,
+ * Hono on its node adapter with a fixed answer, the service with its request log silenced, the service. Says
+ * what each layer costs of the bare server's requests/s, which the single ratio of `throughput` cannot.
+ */
+export async function throughputLayers(
+  serverPath: string,
+  request: PredictRequest,
+  connections: number,
+  seconds: number,
+  rounds: number,
+): Promise<LayerSample[]> {
+  const { server: probe, url: probeUrl } = await startService(serverPath, request);
+  const { body: answer } = await post(probeUrl, request).finally(() => stop(probe));
+  const servers = await Promise.all(
+    LAYERS.map(async (layer) => {
+      if (layer.kind === 'fixed-answer') return startFixedAnswerServer(layer.script, answer);
+      return startService(serverPath, request, layer.env);
+    }),
+  );
+  try {
+    for (const { url } of servers) await load(url, request, { connections, seconds: 2 });
+    const samples: LayerSample[] = [];
+    for (let round = 0; round < rounds; round++) {
+      for (const [index, layer] of LAYERS.entries()) {
+        const { server, url } = servers[index] as (typeof servers)[number];
+        const figures = await load(url, request, { connections, seconds, serverPid: server.pid });
+        samples.push({
+          layer: layer.name,
+          rps: figures.rps,
+          serverCpuMsPerRequest: figures.serverCpuMsPerRequest,
+        });
+      }
+    }
+    return samples;
+  } finally {
+    await Promise.all(servers.map(({ server }) => stop(server)));
   }
 }

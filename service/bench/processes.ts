@@ -15,10 +15,13 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** `node <entry>` with the service's env; its logs go to /dev/null so they cost what they cost in production. */
-export function spawnServer(entry: string, port: number): ChildProcess {
+/**
+ * `node <entry>` with the service's env plus `env`; its logs go to /dev/null so they cost what they cost in
+ * production.
+ */
+export function spawnServer(entry: string, port: number, env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, [entry], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
