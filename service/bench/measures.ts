@@ -134,7 +134,7 @@ async function startService(serverPath: string, request: PredictRequest, env: Re
 }
 
 /** A child that answers every POST with `body`: bare-server.mjs or hono-server.mjs. */
-async function startFixedAnswerServer(scriptName: string, body: string) {
+export async function startFixedAnswerServer(scriptName: string, body: string) {
   const server = forkChild(script(scriptName));
   server.send({ body });
   const { port } = await nextMessage<{ port: number }>(server, 10_000);
