@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import autocannon from 'autocannon';
 import { LAYERS, type LayerSample } from './layers.ts';
@@ -129,7 +130,12 @@ async function startService(serverPath: string, request: PredictRequest, env: Re
   const port = await freePort();
   const server = spawnServer(serverPath, port, env);
   const url = `http://127.0.0.1:${port}/predict`;
-  await pollUntil(() => answers200(url, request), 10_000);
+  try {
+    await pollUntil(() => answers200(url, request), 10_000);
+  } catch (error) {
+    await stop(server);
+    throw new Error(`${serverPath} did not answer 200 on ${url} within 10 s`, { cause: error });
+  }
   return { server, url };
 }
 
@@ -194,13 +200,16 @@ export async function throughputLayers(
 ): Promise<LayerSample[]> {
   const { server: probe, url: probeUrl } = await startService(serverPath, request);
   const { body: answer } = await post(probeUrl, request).finally(() => stop(probe));
-  const servers = await Promise.all(
-    LAYERS.map(async (layer) => {
-      if (layer.kind === 'fixed-answer') return startFixedAnswerServer(layer.script, answer);
-      return startService(serverPath, request, layer.env);
-    }),
-  );
+  const servers: { server: ChildProcess; url: string }[] = [];
   try {
+    // One at a time, so a server that fails to start leaves only the ones already up for `finally` to stop.
+    for (const layer of LAYERS) {
+      servers.push(
+        layer.kind === 'fixed-answer'
+          ? await startFixedAnswerServer(layer.script, answer)
+          : await startService(serverPath, request, layer.env),
+      );
+    }
     for (const { url } of servers) await load(url, request, { connections, seconds: 2 });
     const samples: LayerSample[] = [];
     for (let round = 0; round < rounds; round++) {
