@@ -4,7 +4,7 @@ import { detectK6SummaryFormat, parseK6Summary } from './k6-summary.ts';
 import { LoadTestResultSchema } from './result.ts';
 
 const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../../../shared/fixtures/k6/${name}`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`../../test/fixtures/k6/${name}`, import.meta.url), 'utf8'));
 
 const foreign = {
   scenario: 'external',

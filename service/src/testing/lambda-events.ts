@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * Real AWS event envelopes (../shared/fixtures/lambda-events, beside the clone), changed only where a request to
- * this service differs: path, method, content-type header, body and isBase64Encoded.
+ * Real AWS event envelopes (test/fixtures/lambda-events, Powertools' MIT-0 test data), changed only where a
+ * request to this service differs: path, method, content-type header, body and isBase64Encoded.
  */
 
-const FIXTURES = new URL('../../../../shared/fixtures/lambda-events/', import.meta.url);
+const FIXTURES = new URL('../../../test/fixtures/lambda-events/', import.meta.url);
 
 export const EVENT_SHAPES = ['function-url-post', 'http-api-v2-post', 'alb-get'] as const;
 export type EventShape = (typeof EVENT_SHAPES)[number];
