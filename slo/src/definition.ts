@@ -21,6 +21,17 @@ export interface ServiceMetrics {
   service: string;
   latencyMetric: string;
   statusClassDimension: string;
+  /**
+   * Every `Latency` value is published under two dimension sets, so that two stages in one account never mix and
+   * a release can read one version's own figures:
+   *   [service, Stage, Alias, StatusClass]   the SLO, read on the `live` alias (both versions while shifting);
+   *   [service, Stage, Version, StatusClass] one Lambda version's figures, e.g. a release candidate's.
+   * Stage comes from the function's configuration, Alias from the invoked ARN's qualifier and Version from
+   * AWS_LAMBDA_FUNCTION_VERSION.
+   */
+  stageDimension: string;
+  aliasDimension: string;
+  versionDimension: string;
 }
 
 /**
@@ -91,6 +102,9 @@ export const SLO_DEFINITION: SloDefinition = {
     service: 'predictor',
     latencyMetric: 'Latency',
     statusClassDimension: 'StatusClass',
+    stageDimension: 'Stage',
+    aliasDimension: 'Alias',
+    versionDimension: 'Version',
   },
   objectives: [
     {
