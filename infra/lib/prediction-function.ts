@@ -15,8 +15,11 @@ import { Duration } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import type { StageSettings } from '../config/stages.ts';
 import { ARCHITECTURE_NAMES } from '../image/architecture.ts';
+import { STAGE_ENVIRONMENT_VARIABLE } from './names.ts';
 
 export interface PredictionFunctionProps {
+  /** The stage name, given to the service as its metrics' `Stage` dimension so two stages never mix. */
+  readonly stage: string;
   readonly settings: StageSettings;
   /** The Docker build context: the repository root, narrowed by .dockerignore. */
   readonly imageContextDir: string;
@@ -43,7 +46,7 @@ export class PredictionFunction extends Construct {
   /** Published by every deploy whose code or configuration changed; `live` is not moved to it here. */
   readonly version: Version;
 
-  constructor(scope: Construct, id: string, { settings, imageContextDir }: PredictionFunctionProps) {
+  constructor(scope: Construct, id: string, { stage, settings, imageContextDir }: PredictionFunctionProps) {
     super(scope, id);
 
     const logGroup = new LogGroup(this, 'Logs', {
@@ -73,6 +76,7 @@ export class PredictionFunction extends Construct {
       timeout: Duration.seconds(settings.timeoutSeconds),
       role,
       logGroup,
+      environment: { [STAGE_ENVIRONMENT_VARIABLE]: stage },
       // JSON so Powertools' structured lines and the platform's REPORT lines are both queryable fields.
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,

@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION, STAGES } from '../config/stages.ts';
 import { DASHBOARD_PANELS } from './dashboard-panels.ts';
-import { LIVE_ALIAS_NAME, OUTPUT_KEYS } from './names.ts';
+import { LIVE_ALIAS_NAME, OUTPUT_KEYS, STAGE_ENVIRONMENT_VARIABLE } from './names.ts';
 import {
   cfnText,
   onlyResource,
@@ -31,6 +31,8 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
       MemorySize: prod.memoryMiB,
       Timeout: prod.timeoutSeconds,
       LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: prod.systemLogLevel },
+      // The service's metrics carry it as their Stage dimension, which this stage's alarms read.
+      Environment: { Variables: { [STAGE_ENVIRONMENT_VARIABLE]: TEST_CONTEXT.stage } },
     });
     expect(resource.Properties.VpcConfig).toBeUndefined();
     synth.service.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: prod.logRetentionDays });
@@ -171,6 +173,13 @@ describe('a stage overriding the Function URL auth type to NONE', () => {
       }),
     ]);
     for (const permission of permissions) expect(permission.FunctionName).toMatch(/:live$/);
+  });
+
+  it('tells the function it runs in dev', () => {
+    synth.service.hasResourceProperties('AWS::Lambda::Function', {
+      PackageType: 'Image',
+      Environment: { Variables: { [STAGE_ENVIRONMENT_VARIABLE]: 'dev' } },
+    });
   });
 
   it('takes the dev settings', () => {

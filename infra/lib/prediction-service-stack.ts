@@ -23,7 +23,11 @@ export class PredictionServiceStack extends Stack {
     super(scope, id, props);
     const { settings, github, imageContextDir } = props;
 
-    const predictor = new PredictionFunction(this, 'Predictor', { settings, imageContextDir });
+    const predictor = new PredictionFunction(this, 'Predictor', {
+      stage: props.stage,
+      settings,
+      imageContextDir,
+    });
     const fn = predictor.function;
     const live = new LiveAlias(this, 'Live', { function: fn, initialVersion: predictor.version, settings });
     const dashboard = new ServiceDashboard(this, 'Dashboard', {
