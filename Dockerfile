@@ -19,6 +19,7 @@ COPY package.json package-lock.json .npmrc ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY scripts/build-service.mjs scripts/
+COPY common common
 COPY infra/image infra/image
 COPY model/src model/src
 COPY slo/src slo/src

@@ -35,7 +35,7 @@ export interface CliOptions {
  */
 export async function runCli(
   options: CliOptions,
-  main: () => Promise<number | undefined> | number | undefined,
+  main: (() => Promise<number | undefined> | number | undefined) | (() => Promise<void> | void),
 ): Promise<void> {
   try {
     process.exitCode = (await main()) ?? 0;

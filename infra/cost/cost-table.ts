@@ -1,9 +1,4 @@
-/**
- * `node --import tsx infra/cost/cost-table.ts` prints the cost tables of docs/infrastructure.md; a test keeps the
- * doc equal to this output, so a change of price, stage setting or assumption shows up in the doc.
- */
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isEntryPoint } from '../../common/cli.ts';
 import { sloAlarmPlan } from '../../slo/src/alarm-plan.ts';
 import { SLO_DEFINITION } from '../../slo/src/definition.ts';
 import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION, stageSettings } from '../config/stages.ts';
@@ -124,6 +119,4 @@ export function renderCostTables(): string {
   ].join('\n');
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  console.log(renderCostTables());
-}
+if (isEntryPoint(import.meta.url)) console.log(renderCostTables());

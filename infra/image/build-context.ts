@@ -10,6 +10,7 @@ import { cp, mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isEntryPoint, runCli } from '../../common/cli.ts';
 import { type LambdaArchitecture, parseArchitecture } from './architecture.ts';
 import { checkBudget, planImageContext, RUNTIME_PACKAGES, type RuntimePackage } from './context-plan.ts';
 
@@ -111,9 +112,4 @@ async function main(): Promise<void> {
   console.log(`image context for ${architecture}: ${(bytes / 1024 / 1024).toFixed(1)} MiB in ${outDir}`);
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  });
-}
+if (isEntryPoint(import.meta.url)) await runCli({ name: 'build:image-context' }, main);

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValidationSeverity, type ValidatorSettings, validate } from 'dockerfile-utils';
+import { isEntryPoint, runCli } from '../../common/cli.ts';
 import { LAMBDA_HANDLER } from './context-plan.ts';
 
 export interface DockerfileFinding {
@@ -135,17 +136,13 @@ export function lintDockerfile(text: string): DockerfileFinding[] {
   return [...generic, ...projectFindings(text)].sort((a, b) => a.line - b.line);
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const path = resolve(process.argv[2] ?? fileURLToPath(new URL('../../Dockerfile', import.meta.url)));
   const findings = lintDockerfile(await readFile(path, 'utf8'));
   for (const finding of findings) console.error(`${path}:${finding.line}: ${finding.message}`);
-  if (findings.length > 0) process.exitCode = 1;
-  else console.log(`${path}: no findings`);
+  if (findings.length > 0) return 1;
+  console.log(`${path}: no findings`);
+  return 0;
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  });
-}
+if (isEntryPoint(import.meta.url)) await runCli({ name: 'lint:dockerfile' }, main);

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /**
@@ -71,5 +72,32 @@ describe('the image build stage receives every source file the Lambda bundle is 
   it('lets each of them through .dockerignore', () => {
     const allowed = allowedByDockerignore(dockerignore);
     expect(sources.filter((source) => !under(source, allowed))).toEqual([]);
+  });
+});
+
+/** The repository files the build stage's own script (`npm run build:image-context`) imports, found by esbuild. */
+async function buildContextScriptSources(): Promise<string[]> {
+  const result = await build({
+    entryPoints: ['infra/image/build-context.ts'],
+    absWorkingDir: REPO_ROOT,
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  return Object.keys(result.metafile.inputs);
+}
+
+describe('the image build stage receives every source file its build-context script imports', () => {
+  it('copies each of them and lets each through .dockerignore', async () => {
+    const sources = await buildContextScriptSources();
+    expect(sources).toContain('common/cli.ts');
+    const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
+    const dockerignore = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8');
+    expect(sources.filter((source) => !under(source, copiedIntoBuildStage(dockerfile)))).toEqual([]);
+    expect(sources.filter((source) => !under(source, allowedByDockerignore(dockerignore)))).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '../../common/atomic-write.ts';
+import { runCli } from '../../common/cli.ts';
 import { ARTIFACT_FILES, serializeCard } from './card.ts';
 import { DEFAULT_TRAINING_CONFIG, runTraining, type TrainingConfig } from './pipeline.ts';
 
@@ -37,8 +39,7 @@ async function main(): Promise<void> {
   if (values.check) {
     for (const file of files) await assertUnchanged(file.path, file.bytes, config.seed);
   } else {
-    await mkdir(outDir, { recursive: true });
-    for (const file of files) await writeAtomically(file.path, file.bytes);
+    for (const file of files) await writeFileAtomic(file.path, file.bytes);
   }
 
   const mape = result.card.metrics.heldOutMape;
@@ -71,13 +72,4 @@ async function assertUnchanged(path: string, expected: Uint8Array, seed: number)
   }
 }
 
-async function writeAtomically(path: string, data: Uint8Array): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, path);
-}
-
-main().catch((error: unknown) => {
-  console.error(`train failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+await runCli({ name: 'train' }, main);
