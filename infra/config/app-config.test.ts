@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readAppConfig } from './app-config.ts';
-import { STAGES, stageSettings, stageSettingsSchema } from './stages.ts';
+import { parseStageSettings, STAGES, stageSettings } from './stages.ts';
 
 const reader = (context: Record<string, unknown>) => (key: string) => context[key];
 const repo = { githubRepository: 'example-org/shiftgate' };
@@ -56,9 +56,37 @@ describe('readAppConfig', () => {
   });
 });
 
+/** prod's alerting with some parts replaced, e.g. the page subscriptions. */
+function alertingWith(change: {
+  subscriptions?: Record<string, unknown[]>;
+  expectedTraffic?: unknown;
+}): Record<string, unknown> {
+  const base = STAGES.prod.alerting;
+  return {
+    alerting: {
+      subscriptions: { ...base.subscriptions, ...change.subscriptions },
+      expectedTraffic: 'expectedTraffic' in change ? change.expectedTraffic : base.expectedTraffic,
+    },
+  };
+}
+
 describe('stage settings', () => {
   it('are valid for every stage', () => {
     for (const name of Object.keys(STAGES)) expect(() => stageSettings(name)).not.toThrow();
+  });
+
+  it('accept email and HTTPS webhook subscribers and a stage that may sit idle', () => {
+    const alerting = {
+      subscriptions: {
+        page: [
+          { kind: 'email', address: 'oncall@example.org' },
+          { kind: 'webhook', url: 'https://relay.example.org/sns?team=ml' },
+        ],
+        ticket: [{ kind: 'email', address: 'ml-team@example.org' }],
+      },
+      expectedTraffic: null,
+    };
+    expect(parseStageSettings('prod', { ...STAGES.prod, alerting }).alerting).toEqual(alerting);
   });
 
   it.each([
@@ -74,7 +102,42 @@ describe('stage settings', () => {
     },
     { name: 'memory above the Lambda maximum', change: { memoryMiB: 20_000 }, error: /memoryMiB/ },
     { name: 'an architecture Lambda lacks', change: { architecture: 'riscv64' }, error: /architecture/ },
+    {
+      name: 'a webhook over plain HTTP',
+      change: alertingWith({
+        subscriptions: { page: [{ kind: 'webhook', url: 'http://chat.example.org/hook' }] },
+      }),
+      error:
+        /stage "prod".*alerting\.subscriptions\.page\.0\.url: must be an https:\/\/ URL on a public host/s,
+    },
+    {
+      name: 'a webhook on an IP address',
+      change: alertingWith({
+        subscriptions: { ticket: [{ kind: 'webhook', url: 'https://10.0.0.1/hook' }] },
+      }),
+      error: /must be an https:\/\/ URL/,
+    },
+    {
+      name: 'an email address without a domain',
+      change: alertingWith({ subscriptions: { page: [{ kind: 'email', address: 'oncall' }] } }),
+      error: /alerting\.subscriptions\.page\.0\.address: Invalid email address/,
+    },
+    {
+      name: 'a subscription of an unknown kind',
+      change: alertingWith({ subscriptions: { page: [{ kind: 'sms', number: '+10000000000' }] } }),
+      error: /kind/,
+    },
+    {
+      name: 'a silence window that is not whole 5-minute periods',
+      change: alertingWith({ expectedTraffic: { maxSilentMinutes: 12 } }),
+      error: /maxSilentMinutes/,
+    },
+    {
+      name: 'a silence window over a day',
+      change: alertingWith({ expectedTraffic: { maxSilentMinutes: 1445 } }),
+      error: /maxSilentMinutes/,
+    },
   ])('reject $name', ({ change, error }) => {
-    expect(() => stageSettingsSchema.parse({ ...STAGES.prod, ...change })).toThrow(error);
+    expect(() => parseStageSettings('prod', { ...STAGES.prod, ...change })).toThrow(error);
   });
 });

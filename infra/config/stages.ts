@@ -13,7 +13,52 @@ const provisionedConcurrencySchema = z
   })
   .refine((pc) => pc.min <= pc.max, { message: 'provisionedConcurrency.min must not exceed max' });
 
-export const stageSettingsSchema = z.object({
+/**
+ * Who hears an alert. SNS delivers to an email address after its owner clicks the confirmation link, and POSTs
+ * to an HTTPS endpoint after the endpoint confirms the subscription (it must visit the SubscribeURL SNS sends
+ * first): a chat tool's incoming-webhook URL needs a relay that does that, see docs/infrastructure.md.
+ */
+const alertSubscriptionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('email'), address: z.email() }),
+  z.object({
+    kind: z.literal('webhook'),
+    url: z.url({
+      protocol: /^https$/,
+      hostname: z.regexes.domain,
+      error: 'must be an https:// URL on a public host',
+    }),
+  }),
+]);
+export type AlertSubscription = z.infer<typeof alertSubscriptionSchema>;
+
+/** The silence alarm counts invocations per 5-minute period: fine enough for a half-hour window, and cheap. */
+export const TRAFFIC_PERIOD_MINUTES = 5;
+const MINUTES_PER_DAY = 1440;
+
+const alertingSchema = z.object({
+  /** Subscribers of the `page` topic (wake someone up) and of the `ticket` topic (look at it today). */
+  subscriptions: z.object({
+    page: z.array(alertSubscriptionSchema),
+    ticket: z.array(alertSubscriptionSchema),
+  }),
+  /**
+   * null: the stage may sit idle, so silence is no alarm. Otherwise live is expected to serve at least one
+   * request in every window of this many minutes, and a window without one raises a ticket. A whole number of
+   * TRAFFIC_PERIOD_MINUTES periods, at most a day (CloudWatch's limit for periods under an hour).
+   */
+  expectedTraffic: z
+    .object({
+      maxSilentMinutes: z
+        .int()
+        .min(TRAFFIC_PERIOD_MINUTES)
+        .max(MINUTES_PER_DAY)
+        .multipleOf(TRAFFIC_PERIOD_MINUTES),
+    })
+    .nullable(),
+});
+export type AlertingSettings = z.infer<typeof alertingSchema>;
+
+const stageSettingsSchema = z.object({
   memoryMiB: z.int().min(128).max(10_240),
   timeoutSeconds: z.int().min(1).max(900),
   architecture: z.enum(LAMBDA_ARCHITECTURES),
@@ -22,6 +67,7 @@ export const stageSettingsSchema = z.object({
   functionUrlAuthType: z.enum(['AWS_IAM', 'NONE']),
   /** Lambda's own log lines (START, REPORT...): INFO keeps them, WARN drops them. */
   systemLogLevel: z.enum(['INFO', 'WARN']),
+  alerting: alertingSchema,
 });
 export type StageSettings = z.infer<typeof stageSettingsSchema>;
 
@@ -51,6 +97,12 @@ export const STAGES = {
     systemLogLevel: 'INFO',
     // One warm environment keeps dev latency comparable with prod; two is enough for a load test at low rate.
     provisionedConcurrency: { min: 1, max: 2 },
+    alerting: {
+      // Add e.g. { kind: 'email', address: 'dev-team@example.org' }; see docs/infrastructure.md.
+      subscriptions: { page: [], ticket: [] },
+      // dev serves load tests and demos, then nothing for days: silence there is normal.
+      expectedTraffic: null,
+    },
   },
   prod: {
     ...shared,
@@ -62,6 +114,14 @@ export const STAGES = {
     // 2 keeps a warm spare during a release (the alias splits provisioned concurrency between two versions by
     // weight); 10 serves ~250 req/s at 20 ms and utilisation 0.5 before spilling over to on-demand.
     provisionedConcurrency: { min: 2, max: 10 },
+    alerting: {
+      // Add e.g. { kind: 'email', address: 'oncall@example.org' } or
+      // { kind: 'webhook', url: 'https://relay.example.org/sns' }; see docs/infrastructure.md.
+      subscriptions: { page: [], ticket: [] },
+      // prod has clients: half an hour without a single request means they cannot reach it (a broken URL, auth
+      // or DNS in front of it) while every SLO alarm, which only sees requests that arrive, stays quiet.
+      expectedTraffic: { maxSilentMinutes: 30 },
+    },
   },
 } as const satisfies Record<string, StageSettings>;
 
@@ -77,5 +137,16 @@ export function stageSettings(name: string): StageSettings {
       `Unknown stage "${name}": pass -c stage=<${STAGE_NAMES.join('|')}> or add it to infra/config/stages.ts.`,
     );
   }
-  return stageSettingsSchema.parse(STAGES[name as StageName]);
+  return parseStageSettings(name, STAGES[name as StageName]);
+}
+
+/** Validates one stage's settings; the error names the stage and every bad setting by its path. */
+export function parseStageSettings(name: string, raw: unknown): StageSettings {
+  const parsed = stageSettingsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(
+    `Invalid settings for stage "${name}" in infra/config/stages.ts:\n  ${problems.join('\n  ')}`,
+    { cause: parsed.error },
+  );
 }
