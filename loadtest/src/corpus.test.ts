@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AREAS, HOUSING_KINDS, LIMITS } from '../../model/src/domain.ts';
-import { buildCorpus, DEFAULT_CORPUS, type HouseholdInput } from './corpus.ts';
+import { AREAS, HOUSING_KINDS, type Household, LIMITS } from '../../model/src/domain.ts';
+import { buildCorpus, DEFAULT_CORPUS } from './corpus.ts';
 
-const households = (corpus: ReturnType<typeof buildCorpus>): HouseholdInput[] =>
+const households = (corpus: ReturnType<typeof buildCorpus>): Household[] =>
   corpus.flatMap((body) => ('instances' in body ? body.instances : [body]));
 
 describe('buildCorpus', () => {

@@ -1,19 +1,13 @@
 /**
  * Request bodies for load tests: a seeded, realistic mix of households across every area, household size,
  * housing kind and month, with a share of batch requests. Dependency-free on purpose: k6 imports this file by
- * relative path, so it may import only other dependency-free modules (model/src/domain.ts is one).
+ * relative path, so it may import only other dependency-free modules (model's domain.ts and random.ts are). The
+ * generator is model's mulberry32, so every run (k6 or Node) sends the same mix.
  */
-import { AREAS, type Area, HOUSING_KINDS, type Housing, LIMITS } from '../../model/src/domain.ts';
+import { AREAS, HOUSING_KINDS, type Household, LIMITS } from '../../model/src/domain.ts';
+import { createRandom } from '../../model/src/random.ts';
 
-export interface HouseholdInput {
-  area: Area;
-  householdSize: number;
-  housing: Housing;
-  allElectric: boolean;
-  knownUsage: { month: number; kwh: number };
-}
-
-export type PredictBody = HouseholdInput | { instances: HouseholdInput[] };
+export type PredictBody = Household | { instances: Household[] };
 
 export interface CorpusOptions {
   /** Number of distinct bodies; requests cycle through them. */
@@ -38,18 +32,6 @@ const ALL_ELECTRIC_SHARE = 0.15;
 const BASE_KWH_PER_PERSON = 140;
 const SEASONAL_FACTOR = [1.35, 1.3, 1.15, 0.95, 0.85, 0.9, 1.1, 1.25, 1.0, 0.9, 1.0, 1.2];
 
-/** mulberry32: a tiny, well-known seeded generator, so every run (k6 or Node) sends the same mix. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 function pick<T>(items: readonly T[], random: () => number): T {
   const item = items[Math.floor(random() * items.length)];
   if (item === undefined) throw new Error('pick: cannot pick from an empty list');
@@ -70,7 +52,7 @@ function householdSize(random: () => number): number {
   return tailStart + Math.floor(random() * (max - tailStart + 1));
 }
 
-export function randomHousehold(random: () => number): HouseholdInput {
+export function randomHousehold(random: () => number): Household {
   const size = householdSize(random);
   const month = LIMITS.month.min + Math.floor(random() * (LIMITS.month.max - LIMITS.month.min + 1));
   const allElectric = random() < ALL_ELECTRIC_SHARE;
@@ -96,7 +78,7 @@ export function buildCorpus(options: CorpusOptions = DEFAULT_CORPUS): PredictBod
   if (!Number.isInteger(options.maxBatch) || options.maxBatch < 2) {
     throw new Error(`corpus maxBatch must be an integer >= 2, got ${options.maxBatch}`);
   }
-  const random = seededRandom(options.seed);
+  const random = createRandom(options.seed).uniform;
   return Array.from({ length: options.size }, () => {
     if (random() >= options.batchShare) return randomHousehold(random);
     const count = 2 + Math.floor(random() * (options.maxBatch - 1));

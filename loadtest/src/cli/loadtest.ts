@@ -4,8 +4,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../../common/atomic-write.ts';
+import { isEntryPoint, runCli } from '../../../common/cli.ts';
 import { defaultResultPath, LOADTEST_USAGE, type LoadtestOptions, parseLoadtestArgs } from '../cli-args.ts';
-import { writeFileAtomic } from '../files.ts';
 import { findK6, runK6 } from '../k6-runner.ts';
 import { type LocalService, startLocalService } from '../local-service.ts';
 import { runNodeScenario } from '../node-runner.ts';
@@ -77,9 +78,6 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `loadtest: ${error instanceof Error ? error.message : String(error)}\n${LOADTEST_USAGE}\n`,
-  );
-  process.exitCode = 1;
-});
+if (isEntryPoint(import.meta.url)) {
+  await runCli({ name: 'loadtest', usage: LOADTEST_USAGE, failureCode: 1 }, main);
+}

@@ -6,11 +6,13 @@
  */
 import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '../../../common/atomic-write.ts';
+import { isEntryPoint, runCli } from '../../../common/cli.ts';
 import { loadTestObjectives } from '../../../slo/src/load-test.ts';
 import { compareResults } from '../compare.ts';
-import { readResultFile, writeFileAtomic } from '../files.ts';
 import { evaluateGate } from '../gate.ts';
 import { renderPrReport } from '../report.ts';
+import { readResultFile } from '../result-file.ts';
 
 const USAGE = 'usage: npm run loadtest:report -- RESULT.json [--base BASE.json] [--out FILE]';
 
@@ -57,9 +59,9 @@ async function main(): Promise<void> {
   else process.stdout.write(markdown);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `loadtest:report: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`,
-  );
-  process.exitCode = 2;
-});
+/** Rendering never fails the build (that is slo:gate's job); only bad input does. */
+const BAD_INPUT = 2;
+
+if (isEntryPoint(import.meta.url)) {
+  await runCli({ name: 'loadtest:report', usage: USAGE, failureCode: BAD_INPUT }, main);
+}

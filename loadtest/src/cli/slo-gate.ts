@@ -3,15 +3,17 @@
  * SLOs in slo/. Prints the markdown verdict; exit 0 = every SLO kept, 1 = an SLO failed, 2 = bad input.
  */
 import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '../../../common/atomic-write.ts';
+import { isEntryPoint, runCli } from '../../../common/cli.ts';
 import { loadTestObjectives } from '../../../slo/src/load-test.ts';
-import { readResultFile, writeFileAtomic } from '../files.ts';
 import { evaluateGate } from '../gate.ts';
 import { renderGateReport } from '../report.ts';
+import { readResultFile } from '../result-file.ts';
 
 const USAGE = 'usage: npm run slo:gate -- RESULT.json [--markdown FILE]';
-const EXIT = { sloFailed: 1, badInput: 2 } as const;
+const EXIT = { kept: 0, sloFailed: 1, badInput: 2 } as const;
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
     options: { markdown: { type: 'string' } },
@@ -25,10 +27,9 @@ async function main(): Promise<void> {
   const markdown = renderGateReport(result, verdict);
   if (values.markdown) await writeFileAtomic(values.markdown, `${markdown}\n`);
   process.stdout.write(`${markdown}\n`);
-  if (!verdict.passed) process.exitCode = EXIT.sloFailed;
+  return verdict.passed ? EXIT.kept : EXIT.sloFailed;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`slo:gate: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-  process.exitCode = EXIT.badInput;
-});
+if (isEntryPoint(import.meta.url)) {
+  await runCli({ name: 'slo:gate', usage: USAGE, failureCode: EXIT.badInput }, main);
+}
