@@ -10,11 +10,12 @@ import {
   SystemLogLevel,
   type Version,
 } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Duration } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import type { StageSettings } from '../config/stages.ts';
 import { ARCHITECTURE_NAMES } from '../image/architecture.ts';
+import { retentionOf } from './log-retention.ts';
 import { STAGE_ENVIRONMENT_VARIABLE } from './names.ts';
 
 export interface PredictionFunctionProps {
@@ -26,16 +27,6 @@ export interface PredictionFunctionProps {
 }
 
 const LAMBDA_ARCHITECTURE = { x86_64: Architecture.X86_64, arm64: Architecture.ARM_64 } as const;
-
-function retentionOf(days: number): RetentionDays {
-  const allowed = Object.values(RetentionDays).filter((value): value is number => typeof value === 'number');
-  if (!allowed.includes(days)) {
-    throw new Error(
-      `logRetentionDays ${days} is not a CloudWatch Logs retention; use one of ${allowed.join(', ')}.`,
-    );
-  }
-  return days as RetentionDays;
-}
 
 /**
  * The predictor as a container-image function, with its own log group and a least-privilege execution role,
