@@ -5,7 +5,7 @@ import {
   ComparisonOperator,
   CompositeAlarm,
   type IAlarm,
-  type IMetric,
+  type Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -31,7 +31,7 @@ export interface BurnRatePublisherProps {
   /** How often it runs; each run publishes one datapoint per series. */
   readonly every: Duration;
   /** One of the series it publishes: no datapoint in three runs' time means it stopped publishing. */
-  readonly heartbeat: IMetric;
+  readonly heartbeat: Metric;
   readonly logRetentionDays: number;
   /** Notified when the publisher fails or goes silent. */
   readonly ticketTopic: ITopic;
