@@ -1,21 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { sloAlarmPlan, type WindowAlarmSpec } from './alarm-plan.ts';
-import { SLO_DEFINITION } from './definition.ts';
+import { type BurnRateAlarmSpec, sloAlarmPlan, type WindowAlarmSpec } from './alarm-plan.ts';
+import { SLO_DEFINITION, type SloDefinition } from './definition.ts';
+import { missingDataAlarmPlan } from './missing-data-plan.ts';
 
-const TARGET = { functionName: 'predictor-fn', aliasName: 'live' };
+const TARGET = { functionName: 'predictor-prod', aliasName: 'live', stage: 'prod' };
 const PLAN = sloAlarmPlan(SLO_DEFINITION, TARGET);
 
 function numbers(spec: WindowAlarmSpec) {
   return [spec.periodSeconds, spec.evaluationPeriods, spec.datapointsToAlarm, spec.threshold, spec.exact];
 }
 
+function alarm(plan: BurnRateAlarmSpec[], id: string): BurnRateAlarmSpec {
+  const found = plan.find((candidate) => candidate.id === id);
+  if (found === undefined) throw new Error(`plan has no ${id}: ${plan.map((a) => a.id).join(', ')}`);
+  return found;
+}
+
+/** The time-sliced option: p95 and p50 of each 5-minute slice, 99% of slices good. */
+function timeSliced(): SloDefinition {
+  const definition = structuredClone(SLO_DEFINITION);
+  definition.objectives = definition.objectives.map((slo) =>
+    slo.indicator.kind === 'latency'
+      ? {
+          ...slo,
+          budgetingMethod: 'Timeslices',
+          indicator: { ...slo.indicator, percentile: slo.target * 100 },
+          target: 0.99,
+          timeSliceWindow: '5m',
+        }
+      : slo,
+  );
+  return definition;
+}
+
 describe('CloudWatch alarm plan derived from the SLO definition', () => {
-  it('covers every SLO x window pair once', () => {
-    expect(PLAN.map((alarm) => alarm.id)).toEqual(
-      ['availability', 'latency-p95', 'latency-p50'].flatMap((slo) =>
-        ['page-1h-5m', 'page-6h-30m', 'ticket-1d-2h', 'ticket-3d-6h'].map((pair) => `${slo}-${pair}`),
-      ),
-    );
+  it('covers every SLO x window pair that can fire, and leaves out the p50 ones that cannot', () => {
+    const pairs = ['page-1h-5m', 'page-6h-30m', 'ticket-1d-2h', 'ticket-3d-6h'];
+    expect(PLAN.map((spec) => spec.id)).toEqual([
+      ...pairs.map((pair) => `availability-${pair}`),
+      ...pairs.map((pair) => `latency-p95-${pair}`),
+      // 50% in <= 60 ms burns at most 2x: only the 0.933x ticket can fire.
+      'latency-p50-ticket-3d-6h',
+    ]);
   });
 
   // [period s, evaluation periods, datapoints to alarm, threshold, exact] for the long and the short window.
@@ -23,55 +49,115 @@ describe('CloudWatch alarm plan derived from the SLO definition', () => {
     ['availability-page-1h-5m', [3600, 1, 1, 0.01344, true], [300, 1, 1, 0.01344, true]],
     ['availability-page-6h-30m', [21_600, 1, 1, 0.0056, true], [1800, 1, 1, 0.0056, true]],
     ['availability-ticket-1d-2h', [86_400, 1, 1, 0.0028, true], [7200, 1, 1, 0.0028, true]],
-    // 3 days cannot be one period: every one of the 3 days must burn above the line.
-    ['availability-ticket-3d-6h', [86_400, 3, 3, 0.000933333, false], [21_600, 1, 1, 0.000933333, true]],
-    // Latency: percentile > threshold in M of N 5-minute slices, M = fewest slices that burn faster than the factor.
-    ['latency-p95-page-1h-5m', [300, 12, 2, 80, true], [300, 1, 1, 80, true]],
-    ['latency-p95-page-6h-30m', [300, 72, 5, 80, true], [300, 6, 1, 80, true]],
-    ['latency-p95-ticket-1d-2h', [300, 288, 9, 80, true], [300, 24, 1, 80, true]],
-    // 3 days of 5-minute periods exceed CloudWatch's one-day range: hourly periods, same count of bad periods.
-    ['latency-p95-ticket-3d-6h', [3600, 72, 9, 80, false], [300, 72, 1, 80, true]],
-    ['latency-p50-page-1h-5m', [300, 12, 2, 60, true], [300, 1, 1, 60, true]],
+    // 3 days cannot be one period: the published exact burn rate, above the factor.
+    ['availability-ticket-3d-6h', [300, 2, 1, 0.933333333, true], [21_600, 1, 1, 0.000933333, true]],
+    ['latency-p95-page-1h-5m', [3600, 1, 1, 0.672, true], [300, 1, 1, 0.672, true]],
+    ['latency-p95-ticket-1d-2h', [86_400, 1, 1, 0.14, true], [7200, 1, 1, 0.14, true]],
+    ['latency-p95-ticket-3d-6h', [300, 2, 1, 0.933333333, true], [21_600, 1, 1, 0.046666667, true]],
+    ['latency-p50-ticket-3d-6h', [300, 2, 1, 0.933333333, true], [21_600, 1, 1, 0.466666667, true]],
   ])('%s: long %j, short %j', (id, long, short) => {
-    const alarm = PLAN.find((candidate) => candidate.id === id);
-    expect(alarm && numbers(alarm.long)).toEqual(long);
-    expect(alarm && numbers(alarm.short)).toEqual(short);
+    expect(numbers(alarm(PLAN, id).long)).toEqual(long);
+    expect(numbers(alarm(PLAN, id).short)).toEqual(short);
   });
 
-  it('reads success-only latency at the SLO percentile and availability from the app and the alias', () => {
-    const p50 = PLAN.find((alarm) => alarm.id === 'latency-p50-page-1h-5m');
-    expect(p50?.long.source).toEqual({
-      kind: 'metric',
-      metric: {
-        namespace: 'Shiftgate',
-        metricName: 'Latency',
-        dimensions: { service: 'predictor', StatusClass: '2xx' },
-        statistic: 'p50',
+  it('reads latency as slow 2xx / all 2xx on the stage and alias: TC(:threshold) over SampleCount', () => {
+    const source = alarm(PLAN, 'latency-p95-page-1h-5m').long.source;
+    const dimensions = { service: 'predictor', Stage: 'prod', Alias: 'live', StatusClass: '2xx' };
+    expect(source).toEqual({
+      kind: 'expression',
+      expression: 'IF(FILL(successes, 0) > 0, (FILL(successes, 0) - FILL(fast, 0)) / FILL(successes, 0), 0)',
+      metrics: {
+        fast: { namespace: 'Shiftgate', metricName: 'Latency', dimensions, statistic: 'TC(:80)' },
+        successes: { namespace: 'Shiftgate', metricName: 'Latency', dimensions, statistic: 'SampleCount' },
       },
     });
-    const availability = PLAN.find((alarm) => alarm.id === 'availability-page-1h-5m')?.long.source;
-    if (availability?.kind !== 'expression') throw new Error('availability should be metric math');
-    expect(Object.keys(availability.metrics).sort()).toEqual([
+  });
+
+  it('reads availability from the app (stage and alias) and from Lambda (the alias)', () => {
+    const source = alarm(PLAN, 'availability-page-1h-5m').long.source;
+    if (source.kind !== 'expression') throw new Error('availability should be metric math');
+    expect(Object.keys(source.metrics).sort()).toEqual([
       'errors',
       'invocations',
       'serverErrors',
       'throttles',
     ]);
-    expect(availability.metrics.throttles?.dimensions).toEqual({
-      FunctionName: 'predictor-fn',
-      Resource: 'predictor-fn:live',
+    expect(source.metrics.throttles?.dimensions).toEqual({
+      FunctionName: 'predictor-prod',
+      Resource: 'predictor-prod:live',
     });
-    expect(availability.metrics.serverErrors?.dimensions).toEqual({
+    expect(source.metrics.serverErrors?.dimensions).toEqual({
       service: 'predictor',
+      Stage: 'prod',
+      Alias: 'live',
       StatusClass: '5xx',
     });
   });
 
+  it('alarms on the published BurnRate of the 3-day window, per stage and SLO', () => {
+    expect(alarm(PLAN, 'latency-p50-ticket-3d-6h').long.source).toEqual({
+      kind: 'metric',
+      metric: {
+        namespace: 'Shiftgate',
+        metricName: 'BurnRate',
+        dimensions: { service: 'predictor', Stage: 'prod', Slo: 'latency-p50', Window: '3d' },
+        statistic: 'Maximum',
+      },
+    });
+  });
+
+  it('keeps the time-sliced option: M of N slices above the percentile threshold, 3 days published', () => {
+    const plan = sloAlarmPlan(timeSliced(), TARGET);
+    expect(plan).toHaveLength(12);
+    const p50 = alarm(plan, 'latency-p50-page-1h-5m');
+    expect(numbers(p50.long)).toEqual([300, 12, 2, 60, true]);
+    expect(numbers(p50.short)).toEqual([300, 1, 1, 60, true]);
+    expect(p50.long.source).toMatchObject({ kind: 'metric', metric: { statistic: 'p50' } });
+    expect(numbers(alarm(plan, 'latency-p95-ticket-1d-2h').long)).toEqual([300, 288, 9, 80, true]);
+    expect(alarm(plan, 'latency-p95-ticket-3d-6h').long.source).toMatchObject({
+      metric: { metricName: 'BurnRate' },
+    });
+  });
+
   it('refuses at synth time a window CloudWatch could not evaluate, naming the alarm and the fix', () => {
-    const odd = structuredClone(SLO_DEFINITION);
-    odd.burnRateAlerts = [{ severity: 'ticket', longWindow: '36h', shortWindow: '2h', budgetConsumed: 0.1 }];
+    const odd = timeSliced();
+    odd.objectives = odd.objectives.map((slo) => ({ ...slo, timeSliceWindow: slo.timeSliceWindow && '7m' }));
     expect(() => sloAlarmPlan(odd, TARGET)).toThrow(
-      'Cannot build CloudWatch alarm availability-ticket-36h-2h-long: window is not a whole number of 86400s periods',
+      'Cannot build CloudWatch alarm latency-p95-page-1h-5m-long: window is not a whole number of 420s periods',
+    );
+  });
+});
+
+describe('missing-data alarms', () => {
+  it('fires when the alias is invoked but the app publishes nothing for the stage', () => {
+    const [appMissing, ...rest] = missingDataAlarmPlan(SLO_DEFINITION, TARGET);
+    expect(rest).toEqual([]);
+    expect(appMissing).toMatchObject({
+      id: 'app-metrics-missing',
+      periodSeconds: 3600,
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      treatMissingData: 'notBreaching',
+    });
+    if (appMissing?.source.kind !== 'expression') throw new Error('expected metric math');
+    expect(appMissing.source.expression).toBe(
+      'IF(FILL(invocations, 0) >= 61 AND (FILL(app2xx, 0) + FILL(app4xx, 0) + FILL(app5xx, 0)) == 0, 1, 0)',
+    );
+    expect(appMissing.source.metrics.app4xx?.dimensions).toMatchObject({ Stage: 'prod', Alias: 'live' });
+  });
+
+  it('fires on no invocations at all only where traffic is expected, missing data breaching', () => {
+    const specs = missingDataAlarmPlan(SLO_DEFINITION, TARGET, { expectInvocationsWithin: '1h' });
+    expect(specs[1]).toMatchObject({
+      id: 'invocations-missing',
+      source: { kind: 'metric', metric: { metricName: 'Invocations', statistic: 'Sum' } },
+      periodSeconds: 3600,
+      comparison: 'LessThanThreshold',
+      threshold: 1,
+      treatMissingData: 'breaching',
+    });
+    expect(() => missingDataAlarmPlan(SLO_DEFINITION, TARGET, { expectInvocationsWithin: '2d' })).toThrow(
+      "expectInvocationsWithin '2d' is longer than CloudWatch's one-day alarm period",
     );
   });
 });

@@ -1,35 +1,40 @@
 /**
- * The CloudWatch alarms, as plain data, that implement every (SLO x burn-rate window pair): one alarm per
- * window, joined by a composite alarm (long AND short). infra/lib/slo-alarms.ts only turns these into
- * constructs. CloudWatch limits shape the plan: a period is at most one day, and Period x EvaluationPeriods is
- * at most one day when the period is under an hour (seven days otherwise).
+ * The CloudWatch alarms, as plain data, that implement every (SLO x burn-rate window pair) that can fire: one
+ * alarm per window, joined by a composite alarm (long AND short). infra/lib/slo-alarms.ts only turns these into
+ * constructs. Pairs that can never fire for an SLO (see unfireableAlerts) are left out.
  *
- * - Occurrences (availability): one datapoint, period = window, alarm when the bad share > factor x budget.
- *   Exact. A window over one day uses daily periods and alarms only when EVERY day's share is above the line.
- * - Timeslices (latency): period = slice, alarm on the percentile itself, M of N: M = fewest bad slices that
- *   burn faster than the factor. Exact. A window over one day uses hourly periods with the same M as bad
- *   hours.
- * Both fallbacks are sufficient conditions (a day above the line in every day means the window is above it; a
- * bad hour holds at least one bad slice, because if every slice's percentile is under the threshold, so is the
- * hour's), so they never fire when the exact alert would not; they can miss an uneven slow burn, which the
- * daily `slo:report` still shows. See docs/slo.md.
+ * CloudWatch limits shape the plan: a period is at most one day, and Period x EvaluationPeriods is at most one
+ * day when the period is under an hour. Every window is exact:
+ * - up to one day, native metric math. Occurrences: one datapoint, period = window, alarm when the bad share is
+ *   above factor x budget. Timeslices: period = slice, M of N slices above the threshold.
+ * - longer (the 3-day window), the exact burn rate published every 5 minutes by slo/src/publisher as the custom
+ *   metric BurnRate{service, Stage, Slo, Window}; the alarm is BurnRate > factor.
  */
-import { type BurnRateWindowPair, burnRateWindowPairs, errorBudget } from './burn-rate.ts';
-import type { ServiceLevelObjective, Severity, SloDefinition } from './definition.ts';
+import { alertPairsFor, type BurnRateWindowPair, errorBudget } from './burn-rate.ts';
+import {
+  latencyPercentile,
+  type ServiceLevelObjective,
+  type Severity,
+  type SloDefinition,
+} from './definition.ts';
 import { durationMinutes, formatMinutes, SECONDS_PER_MINUTE } from './duration.ts';
 import {
   AVAILABILITY_BAD_RATIO_EXPRESSION,
   availabilitySources,
+  fastSuccessesSource,
+  LATENCY_SLOW_RATIO_EXPRESSION,
   type LambdaTarget,
-  latencySource,
+  latencyPercentileSource,
   type MetricRef,
+  successesSource,
 } from './metric-sources.ts';
 
 const SECONDS_PER_HOUR = 3600;
 const SECONDS_PER_DAY = 86_400;
-/** CloudWatch: Period x EvaluationPeriods <= 1 day for periods under an hour, <= 7 days otherwise. */
-const MAX_RANGE_SHORT_PERIODS_S = SECONDS_PER_DAY;
-const MAX_RANGE_S = 7 * SECONDS_PER_DAY;
+/** Longest window a native CloudWatch alarm can evaluate exactly (one period of at most a day). */
+export const NATIVE_WINDOW_LIMIT_MINUTES = SECONDS_PER_DAY / SECONDS_PER_MINUTE;
+/** How often the publisher runs (infra schedules it with this): its BurnRate datapoints are this far apart. */
+export const BURN_RATE_PUBLISH_INTERVAL_MINUTES = 5;
 
 export type AlarmSource =
   | { kind: 'metric'; metric: MetricRef }
@@ -43,9 +48,9 @@ export interface WindowAlarmSpec {
   periodSeconds: number;
   evaluationPeriods: number;
   datapointsToAlarm: number;
-  /** Alarm when the value is greater than this. */
+  /** Alarm when the value is greater than this; missing data is not breaching. */
   threshold: number;
-  /** False when CloudWatch's limits forced a coarser, sufficient-only condition. */
+  /** True for every window: none is approximated any more (kept so consumers can assert it). */
   exact: boolean;
   description: string;
 }
@@ -62,7 +67,7 @@ export interface BurnRateAlarmSpec {
 
 export function sloAlarmPlan(definition: SloDefinition, target: LambdaTarget): BurnRateAlarmSpec[] {
   return definition.objectives.flatMap((slo) =>
-    burnRateWindowPairs(definition).map((pair) => {
+    alertPairsFor(definition, slo).map((pair) => {
       const id = `${slo.name}-${pair.id}`;
       const line = `burns > ${round(pair.factor, 3)}x (${pair.budgetConsumed * 100}% of the budget)`;
       return {
@@ -80,6 +85,33 @@ export function sloAlarmPlan(definition: SloDefinition, target: LambdaTarget): B
   );
 }
 
+/** Windows of this SLO's alarms too long for a native alarm: the publisher computes these burn rates. */
+export function publishedWindows(definition: SloDefinition, slo: ServiceLevelObjective): number[] {
+  const minutes = alertPairsFor(definition, slo).flatMap((pair) => [pair.longMinutes, pair.shortMinutes]);
+  return [...new Set(minutes)].filter((m) => m > NATIVE_WINDOW_LIMIT_MINUTES).sort((a, b) => a - b);
+}
+
+/** The publisher's BurnRate metric for one SLO and window, as the alarm reads it. */
+export function burnRateMetric(
+  definition: SloDefinition,
+  stage: string,
+  sloName: string,
+  windowMinutes: number,
+): MetricRef {
+  const { metrics, published } = definition;
+  return {
+    namespace: metrics.namespace,
+    metricName: published.burnRateMetric,
+    dimensions: {
+      service: metrics.service,
+      [metrics.stageDimension]: stage,
+      [published.sloDimension]: sloName,
+      [published.windowDimension]: formatMinutes(windowMinutes),
+    },
+    statistic: 'Maximum',
+  };
+}
+
 function windowAlarm(
   definition: SloDefinition,
   slo: ServiceLevelObjective,
@@ -88,56 +120,79 @@ function windowAlarm(
   role: 'long' | 'short',
 ): WindowAlarmSpec {
   const windowMinutes = role === 'long' ? pair.longMinutes : pair.shortMinutes;
-  const badShare = pair.factor * errorBudget(slo);
   const id = `${slo.name}-${pair.id}-${role}`;
   const windowText = formatMinutes(windowMinutes);
-  const indicator = slo.indicator;
-  if (indicator.kind === 'availability') {
-    const exact = windowMinutes * SECONDS_PER_MINUTE <= SECONDS_PER_DAY;
-    const periodSeconds = exact ? windowMinutes * SECONDS_PER_MINUTE : SECONDS_PER_DAY;
-    const evaluationPeriods = (windowMinutes * SECONDS_PER_MINUTE) / periodSeconds;
+  if (windowMinutes > NATIVE_WINDOW_LIMIT_MINUTES) {
+    // Two periods, one breaching datapoint: a single late or skipped publisher run neither fires nor clears it.
     return checked({
       id,
       windowMinutes,
-      source: {
-        kind: 'expression',
-        expression: AVAILABILITY_BAD_RATIO_EXPRESSION,
-        metrics: { ...availabilitySources(definition.metrics, target) },
-      },
-      periodSeconds,
-      evaluationPeriods,
-      datapointsToAlarm: evaluationPeriods,
+      source: { kind: 'metric', metric: burnRateMetric(definition, target.stage, slo.name, windowMinutes) },
+      periodSeconds: BURN_RATE_PUBLISH_INTERVAL_MINUTES * SECONDS_PER_MINUTE,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 1,
+      threshold: round(pair.factor, 9),
+      exact: true,
+      description: `${slo.name}: published ${windowText} burn rate above ${round(pair.factor, 3)}`,
+    });
+  }
+  const badShare = pair.factor * errorBudget(slo);
+  const indicator = slo.indicator;
+  if (slo.budgetingMethod === 'Occurrences') {
+    const source: AlarmSource =
+      indicator.kind === 'availability'
+        ? {
+            kind: 'expression',
+            expression: AVAILABILITY_BAD_RATIO_EXPRESSION,
+            metrics: { ...availabilitySources(definition.metrics, target) },
+          }
+        : {
+            kind: 'expression',
+            expression: LATENCY_SLOW_RATIO_EXPRESSION,
+            metrics: {
+              fast: fastSuccessesSource(definition.metrics, target, indicator),
+              successes: successesSource(definition.metrics, target),
+            },
+          };
+    return checked({
+      id,
+      windowMinutes,
+      source,
+      periodSeconds: windowMinutes * SECONDS_PER_MINUTE,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
       threshold: round(badShare, 9),
-      exact,
+      exact: true,
       description: `${slo.name} bad share over ${windowText} above ${round(badShare * 100, 4)}%`,
     });
   }
+  if (indicator.kind !== 'latency') {
+    throw new Error(`SLO '${slo.name}' is time-sliced but not a latency SLO; validate the definition first`);
+  }
+  const percentile = latencyPercentile(slo, indicator);
   const sliceMinutes = durationMinutes(slo.timeSliceWindow ?? '');
   const slices = windowMinutes / sliceMinutes;
   // Strictly more bad slices than badShare allows; rounding first keeps 8.000000001 from becoming 9.
   const badSlicesToAlarm = Math.floor(round(badShare * slices, 9)) + 1;
-  const exact = windowMinutes * SECONDS_PER_MINUTE <= MAX_RANGE_SHORT_PERIODS_S;
-  const periodSeconds = exact ? sliceMinutes * SECONDS_PER_MINUTE : SECONDS_PER_HOUR;
-  const evaluationPeriods = (windowMinutes * SECONDS_PER_MINUTE) / periodSeconds;
   return checked({
     id,
     windowMinutes,
-    source: { kind: 'metric', metric: latencySource(definition.metrics, indicator) },
-    periodSeconds,
-    evaluationPeriods,
+    source: { kind: 'metric', metric: latencyPercentileSource(definition.metrics, target, percentile) },
+    periodSeconds: sliceMinutes * SECONDS_PER_MINUTE,
+    evaluationPeriods: slices,
     datapointsToAlarm: badSlicesToAlarm,
     threshold: indicator.thresholdMs,
-    exact,
+    exact: true,
     description:
-      `${slo.name}: p${indicator.percentile} > ${indicator.thresholdMs} ms in ${badSlicesToAlarm} of ` +
-      `${evaluationPeriods} ${exact ? formatMinutes(sliceMinutes) : '1h'} periods over ${windowText}`,
+      `${slo.name}: p${percentile} > ${indicator.thresholdMs} ms in ${badSlicesToAlarm} of ` +
+      `${slices} ${formatMinutes(sliceMinutes)} slices over ${windowText}`,
   });
 }
 
 /** Refuses, at synth time, an alarm CloudWatch would reject at deploy time. */
 function checked(spec: WindowAlarmSpec): WindowAlarmSpec {
   const range = spec.periodSeconds * spec.evaluationPeriods;
-  const maxRange = spec.periodSeconds < SECONDS_PER_HOUR ? MAX_RANGE_SHORT_PERIODS_S : MAX_RANGE_S;
+  const maxRange = spec.periodSeconds < SECONDS_PER_HOUR ? SECONDS_PER_DAY : 7 * SECONDS_PER_DAY;
   const problems = [
     spec.periodSeconds % SECONDS_PER_MINUTE !== 0 || spec.periodSeconds > SECONDS_PER_DAY
       ? `period ${spec.periodSeconds}s is not a whole number of minutes up to one day`

@@ -3,7 +3,7 @@
  * drift: alert-table.test.ts fails (and prints the fresh table) when the two disagree.
  */
 import { sloAlarmPlan, type WindowAlarmSpec } from './alarm-plan.ts';
-import { errorBudget } from './burn-rate.ts';
+import { errorBudget, unfireableAlerts } from './burn-rate.ts';
 import type { SloDefinition } from './definition.ts';
 import { formatMinutes } from './duration.ts';
 
@@ -11,7 +11,7 @@ export const ALERT_TABLE_BEGIN = '<!-- alert-table:begin (generated from slo/src
 export const ALERT_TABLE_END = '<!-- alert-table:end -->';
 
 export function alertTableMarkdown(definition: SloDefinition): string {
-  const plan = sloAlarmPlan(definition, { functionName: 'FUNCTION', aliasName: 'ALIAS' });
+  const plan = sloAlarmPlan(definition, { functionName: 'FUNCTION', aliasName: 'ALIAS', stage: 'STAGE' });
   const rows = plan.map((alarm) => {
     const slo = definition.objectives.find((candidate) => candidate.name === alarm.sloName);
     const badShare = alarm.pair.factor * (slo === undefined ? 0 : errorBudget(slo));
@@ -36,15 +36,26 @@ export function alertTableMarkdown(definition: SloDefinition): string {
     'CloudWatch long window',
     'CloudWatch short window',
   ];
-  return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  const table = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
+  const leftOut = unfireableAlerts(definition).map(
+    (alert) =>
+      `- ${alert.sloName} x ${alert.pairId}: factor ${Number(alert.factor.toFixed(3))}x is not below its highest ` +
+      `possible burn rate ${Number(alert.maxBurnRate.toFixed(3))}x, so it could never fire`,
+  );
+  return leftOut.length === 0
+    ? table.join('\n')
+    : [...table, '', 'Left out (validation names these; the plan omits them):', '', ...leftOut].join('\n');
 }
 
 function cloudWatchText(spec: WindowAlarmSpec): string {
   const period = formatMinutes(spec.periodSeconds / 60);
+  const source = spec.source;
   const comparison =
-    spec.source.kind === 'metric'
-      ? `${spec.source.metric.statistic} > ${spec.threshold} ms`
-      : `bad share > ${spec.threshold}`;
+    source.kind === 'expression'
+      ? `bad share > ${spec.threshold}`
+      : !source.metric.statistic.startsWith('p')
+        ? `${source.metric.metricName} (${source.metric.statistic}) > ${spec.threshold}`
+        : `${source.metric.statistic} > ${spec.threshold} ms`;
   const count = `${spec.datapointsToAlarm} of ${spec.evaluationPeriods} x ${period}`;
-  return `${comparison}, ${count}${spec.exact ? '' : ' (sufficient-only)'}`;
+  return `${comparison}, ${count}`;
 }

@@ -3,7 +3,7 @@
  * `at`, burn faster than its factor. The synthetic-incident tests and the report use this.
  */
 
-import { burnRateWindowPairs } from './burn-rate.ts';
+import { alertPairsFor } from './burn-rate.ts';
 import type { ServiceLevelObjective, SloDefinition } from './definition.ts';
 import { burnRate, minutesToMs, type PeriodOutcome, windowTotals } from './sli.ts';
 
@@ -16,14 +16,14 @@ export function burnRateOver(
   return burnRate(slo, windowTotals(slo, outcomes, at - minutesToMs(windowMinutes), at));
 }
 
-/** Ids ('page-1h-5m', ...) of the alerts that fire for this SLO at `at`. */
+/** Ids ('page-1h-5m', ...) of the alerts that fire for this SLO at `at`; only pairs that can fire are kept. */
 export function firingAlerts(
   definition: SloDefinition,
   slo: ServiceLevelObjective,
   outcomes: readonly PeriodOutcome[],
   at: number,
 ): string[] {
-  return burnRateWindowPairs(definition)
+  return alertPairsFor(definition, slo)
     .filter((pair) => {
       const long = burnRateOver(slo, outcomes, pair.longMinutes, at);
       const short = burnRateOver(slo, outcomes, pair.shortMinutes, at);

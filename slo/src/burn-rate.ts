@@ -51,6 +51,53 @@ export function burnRateWindowPairs(definition: SloDefinition): BurnRateWindowPa
   });
 }
 
+/** An alert left out for one SLO because it could never fire there, with the reason in words. */
+export interface UnfireableAlert {
+  sloName: string;
+  pairId: string;
+  factor: number;
+  maxBurnRate: number;
+  reason: string;
+}
+
+/**
+ * True when `pair` can fire for `slo`: the alert fires on a burn rate strictly above its factor, and no window
+ * can burn faster than 1 / budget (everything bad). "50% in <= 60 ms" has a 50% budget, so it burns at most 2x
+ * and the 13.44x, 5.6x and 2.8x alerts could never fire for it.
+ */
+export function canFire(slo: ServiceLevelObjective, pair: BurnRateWindowPair): boolean {
+  return pair.factor < maxBurnRate(slo);
+}
+
+/** The window pairs that can fire for this SLO: the only ones alarmed on, evaluated and published. */
+export function alertPairsFor(definition: SloDefinition, slo: ServiceLevelObjective): BurnRateWindowPair[] {
+  return burnRateWindowPairs(definition).filter((pair) => canFire(slo, pair));
+}
+
+/** Every (SLO x window pair) that can never fire, each naming why: the plan leaves these out. */
+export function unfireableAlerts(definition: SloDefinition): UnfireableAlert[] {
+  return definition.objectives.flatMap((slo) =>
+    burnRateWindowPairs(definition)
+      .filter((pair) => !canFire(slo, pair))
+      .map((pair) => {
+        const highest = maxBurnRate(slo);
+        return {
+          sloName: slo.name,
+          pairId: pair.id,
+          factor: pair.factor,
+          maxBurnRate: highest,
+          reason:
+            `'${slo.name}' x ${pair.id} can never fire: its factor ${round3(pair.factor)} is not below the ` +
+            `highest burn rate ${round3(highest)} (= 1 / budget ${round3(errorBudget(slo))}); left out of the alarms`,
+        };
+      }),
+  );
+}
+
+function round3(value: number): number {
+  return Number(value.toFixed(3));
+}
+
 /** Every distinct window (long and short) the alerts look at, shortest first: what the report prints. */
 export function distinctAlertWindows(definition: SloDefinition): number[] {
   const minutes = burnRateWindowPairs(definition).flatMap((pair) => [pair.longMinutes, pair.shortMinutes]);

@@ -1,6 +1,7 @@
 /**
- * The I/O edge of the report: one paginated GetMetricData call for every series the SLIs need, at the
- * latency slice (5 minutes; CloudWatch keeps 5-minute data for 63 days, enough for a 28-day window).
+ * The I/O edge of the report and the publisher: one paginated GetMetricData call for every series the SLIs
+ * need, at 5-minute resolution (CloudWatch keeps 5-minute data for 63 days, enough for a 28-day window), plus
+ * each latency SLO's percentile over the whole window as one datapoint (period = window).
  */
 import {
   type CloudWatchClient,
@@ -8,13 +9,21 @@ import {
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import { sloWindowMinutes } from './burn-rate.ts';
-import type { SloDefinition } from './definition.ts';
+import { latencyPercentile, type SloDefinition } from './definition.ts';
 import { durationMinutes, SECONDS_PER_MINUTE } from './duration.ts';
-import { availabilitySources, type LambdaTarget, latencySource, type MetricRef } from './metric-sources.ts';
-import type { AvailabilitySeries, ReportInput, Series } from './report.ts';
+import {
+  appLatencyOnAlias,
+  availabilitySources,
+  fastSuccessesSource,
+  type LambdaTarget,
+  latencyPercentileSource,
+  type MetricRef,
+  successesSource,
+} from './metric-sources.ts';
+import type { ReportInput, Series } from './report.ts';
 import { minutesToMs } from './sli.ts';
 
-/** Fetch resolution for every series; latency slices must be this long so one value is one slice. */
+/** Fetch resolution for every series; time slices must be this long so one value is one slice. */
 export const REPORT_PERIOD_MINUTES = 5;
 
 export interface FetchOptions {
@@ -24,54 +33,15 @@ export interface FetchOptions {
   end: Date;
 }
 
-export async function fetchReportInput(
-  client: CloudWatchClient,
-  options: FetchOptions,
-): Promise<ReportInput> {
-  const { definition, target } = options;
-  const periodMs = minutesToMs(REPORT_PERIOD_MINUTES);
-  const windowEnd = Math.floor(options.end.getTime() / periodMs) * periodMs;
-  const windowStart = windowEnd - minutesToMs(sloWindowMinutes(definition));
-
-  const availability = availabilitySources(definition.metrics, target);
-  const queries: { id: string; metric: MetricRef }[] = Object.entries(availability).map(([id, metric]) => ({
-    id,
-    metric,
-  }));
-  const latencyIds = new Map<string, string>();
-  definition.objectives.forEach((slo, index) => {
-    if (slo.indicator.kind !== 'latency') return;
-    if (durationMinutes(slo.timeSliceWindow ?? '') !== REPORT_PERIOD_MINUTES) {
-      throw new Error(
-        `SLO '${slo.name}' has timeSliceWindow ${slo.timeSliceWindow}; slo:report reads ${REPORT_PERIOD_MINUTES}m ` +
-          'periods, so use 5m or change REPORT_PERIOD_MINUTES in slo/src/cloudwatch-series.ts',
-      );
-    }
-    const id = `latency${index}`;
-    latencyIds.set(slo.name, id);
-    queries.push({ id, metric: latencySource(definition.metrics, slo.indicator) });
-  });
-
-  const series = await getMetricData(client, queries, windowStart, windowEnd);
-  const seriesOf = (id: string): Series => series.get(id) ?? new Map();
-  const availabilitySeries: AvailabilitySeries = {
-    serverErrors: seriesOf('serverErrors'),
-    errors: seriesOf('errors'),
-    throttles: seriesOf('throttles'),
-    invocations: seriesOf('invocations'),
-  };
-  const latency: Record<string, Series> = {};
-  for (const [name, id] of latencyIds) latency[name] = seriesOf(id);
-  return { windowEnd, availability: availabilitySeries, latency };
+interface SeriesQuery {
+  id: string;
+  metric: MetricRef;
+  periodSeconds: number;
 }
 
-async function getMetricData(
-  client: CloudWatchClient,
-  queries: readonly { id: string; metric: MetricRef }[],
-  start: number,
-  end: number,
-): Promise<Map<string, Map<number, number>>> {
-  const metricDataQueries: MetricDataQuery[] = queries.map(({ id, metric }) => ({
+/** One GetMetricData query; ids must start with a lower-case letter (CloudWatch's rule). */
+export function metricDataQuery(id: string, metric: MetricRef, periodSeconds: number): MetricDataQuery {
+  return {
     Id: id,
     ReturnData: true,
     MetricStat: {
@@ -80,10 +50,86 @@ async function getMetricData(
         MetricName: metric.metricName,
         Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })),
       },
-      Period: REPORT_PERIOD_MINUTES * SECONDS_PER_MINUTE,
+      Period: periodSeconds,
       Stat: metric.statistic,
     },
-  }));
+  };
+}
+
+export async function fetchReportInput(
+  client: CloudWatchClient,
+  options: FetchOptions,
+): Promise<ReportInput> {
+  const { definition, target } = options;
+  const periodMs = minutesToMs(REPORT_PERIOD_MINUTES);
+  const periodSeconds = REPORT_PERIOD_MINUTES * SECONDS_PER_MINUTE;
+  const windowEnd = Math.floor(options.end.getTime() / periodMs) * periodMs;
+  const windowMinutes = sloWindowMinutes(definition);
+  const windowStart = windowEnd - minutesToMs(windowMinutes);
+
+  const perPeriod = (id: string, metric: MetricRef): SeriesQuery => ({ id, metric, periodSeconds });
+  const queries: SeriesQuery[] = [
+    ...Object.entries(availabilitySources(definition.metrics, target)).map(([id, m]) => perPeriod(id, m)),
+    perPeriod('successes', successesSource(definition.metrics, target)),
+    perPeriod('clientErrors', appLatencyOnAlias(definition.metrics, target, '4xx', 'SampleCount')),
+  ];
+  const latencyIds = new Map<string, { series: string; window: string }>();
+  definition.objectives.forEach((slo, index) => {
+    const indicator = slo.indicator;
+    if (indicator.kind !== 'latency') return;
+    const ids = { series: `latency${index}`, window: `windowPercentile${index}` };
+    latencyIds.set(slo.name, ids);
+    const percentile = latencyPercentile(slo, indicator);
+    queries.push({
+      id: ids.window,
+      metric: latencyPercentileSource(definition.metrics, target, percentile),
+      periodSeconds: windowMinutes * SECONDS_PER_MINUTE,
+    });
+    if (slo.budgetingMethod === 'Occurrences') {
+      queries.push(perPeriod(ids.series, fastSuccessesSource(definition.metrics, target, indicator)));
+      return;
+    }
+    if (durationMinutes(slo.timeSliceWindow ?? '') !== REPORT_PERIOD_MINUTES) {
+      throw new Error(
+        `SLO '${slo.name}' has timeSliceWindow ${slo.timeSliceWindow}; the report reads ${REPORT_PERIOD_MINUTES}m ` +
+          'periods, so use 5m or change REPORT_PERIOD_MINUTES in slo/src/cloudwatch-series.ts',
+      );
+    }
+    queries.push(perPeriod(ids.series, latencyPercentileSource(definition.metrics, target, percentile)));
+  });
+
+  const series = await getMetricData(client, queries, windowStart, windowEnd);
+  const seriesOf = (id: string): Series => series.get(id) ?? new Map();
+  const latency: Record<string, Series> = {};
+  const windowPercentileMs: Record<string, number | undefined> = {};
+  for (const [name, ids] of latencyIds) {
+    latency[name] = seriesOf(ids.series);
+    windowPercentileMs[name] = [...seriesOf(ids.window).values()][0];
+  }
+  return {
+    windowEnd,
+    availability: {
+      serverErrors: seriesOf('serverErrors'),
+      errors: seriesOf('errors'),
+      throttles: seriesOf('throttles'),
+      invocations: seriesOf('invocations'),
+    },
+    successes: seriesOf('successes'),
+    clientErrors: seriesOf('clientErrors'),
+    latency,
+    windowPercentileMs,
+  };
+}
+
+async function getMetricData(
+  client: CloudWatchClient,
+  queries: readonly SeriesQuery[],
+  start: number,
+  end: number,
+): Promise<Map<string, Map<number, number>>> {
+  const metricDataQueries = queries.map(({ id, metric, periodSeconds }) =>
+    metricDataQuery(id, metric, periodSeconds),
+  );
   const series = new Map<string, Map<number, number>>(queries.map(({ id }) => [id, new Map()]));
   let nextToken: string | undefined;
   do {

@@ -1,11 +1,19 @@
 /**
  * Where each SLI's numbers live in CloudWatch: the service's EMF metrics plus Lambda's own metrics for the
- * alias. One place, read by the alarm plan (CDK) and the report (GetMetricData), so both measure alike.
+ * alias. One place, read by the alarm plan (CDK), the report and the publisher (GetMetricData), so all measure alike.
+ *
+ * The app publishes each POST /predict latency under [service, Stage, Alias, StatusClass] (the SLO, read on the
+ * `live` alias) and [service, Stage, Version, StatusClass] (one version's own figures). Lambda's metrics need no
+ * Stage: function names differ by stage.
  *
  * Availability joins two sources because neither sees everything: the app records the 5xx it answers, but a
  * crash, a timeout or a throttle never reaches the app. Lambda's Errors (crash/timeout) and Throttles cover
  * those; they are disjoint from the app's 5xx (an answered 500 is a successful invocation). All requests =
  * Invocations + Throttles (Lambda's Invocations excludes throttled requests).
+ *
+ * Latency (Occurrences) is good = TC(:threshold), the trimmed count of 2xx values <= threshold, over
+ * all = SampleCount of 2xx. CloudWatch's ranges exclude the lower bound and include the upper one, so a request of
+ * exactly 80 ms is good, as the objective says (docs/slo.md cites the statistics definitions).
  */
 import type { LatencyIndicator, ServiceMetrics } from './definition.ts';
 
@@ -13,13 +21,16 @@ export interface MetricRef {
   namespace: string;
   metricName: string;
   dimensions: Record<string, string>;
-  /** CloudWatch statistic: 'Sum', 'SampleCount', 'p95', ... */
+  /** CloudWatch statistic: 'Sum', 'SampleCount', 'p95', 'TC(:80)', 'PR(:80)', ... */
   statistic: string;
 }
 
+/** The function, the alias traffic goes through, and the stage whose app metrics to read. */
 export interface LambdaTarget {
   functionName: string;
   aliasName: string;
+  /** Value of the app's Stage dimension (dev, prod): two stages in one account never mix. */
+  stage: string;
 }
 
 export interface AvailabilitySources {
@@ -29,38 +40,71 @@ export interface AvailabilitySources {
   invocations: MetricRef;
 }
 
-const LAMBDA_NAMESPACE = 'AWS/Lambda';
+export const LAMBDA_NAMESPACE = 'AWS/Lambda';
 
-export function availabilitySources(metrics: ServiceMetrics, target: LambdaTarget): AvailabilitySources {
-  const alias = { FunctionName: target.functionName, Resource: `${target.functionName}:${target.aliasName}` };
-  const lambda = (metricName: string): MetricRef => ({
-    namespace: LAMBDA_NAMESPACE,
-    metricName,
-    dimensions: alias,
-    statistic: 'Sum',
-  });
-  return {
-    serverErrors: {
-      namespace: metrics.namespace,
-      metricName: metrics.latencyMetric,
-      dimensions: { service: metrics.service, [metrics.statusClassDimension]: '5xx' },
-      // One Latency value per request, so the count of values is the count of 5xx responses.
-      statistic: 'SampleCount',
-    },
-    errors: lambda('Errors'),
-    throttles: lambda('Throttles'),
-    invocations: lambda('Invocations'),
-  };
+/** Status classes the app can answer a POST /predict with; their SampleCounts sum to the app's requests. */
+export const APP_STATUS_CLASSES = ['2xx', '4xx', '5xx'] as const;
+
+function lambdaMetric(metricName: string, dimensions: Record<string, string>, statistic = 'Sum'): MetricRef {
+  return { namespace: LAMBDA_NAMESPACE, metricName, dimensions, statistic };
 }
 
-/** Success-only latency at the indicator's percentile (CloudWatch statistic 'p95', 'p50', ...). */
-export function latencySource(metrics: ServiceMetrics, indicator: LatencyIndicator): MetricRef {
+function aliasDimensions(target: LambdaTarget): Record<string, string> {
+  return { FunctionName: target.functionName, Resource: `${target.functionName}:${target.aliasName}` };
+}
+
+/** The app's Latency metric on the alias, for one status class, at one statistic. */
+export function appLatencyOnAlias(
+  metrics: ServiceMetrics,
+  target: LambdaTarget,
+  statusClass: string,
+  statistic: string,
+): MetricRef {
   return {
     namespace: metrics.namespace,
     metricName: metrics.latencyMetric,
-    dimensions: { service: metrics.service, [metrics.statusClassDimension]: indicator.statusClass },
-    statistic: `p${indicator.percentile}`,
+    dimensions: {
+      service: metrics.service,
+      [metrics.stageDimension]: target.stage,
+      [metrics.aliasDimension]: target.aliasName,
+      [metrics.statusClassDimension]: statusClass,
+    },
+    statistic,
   };
+}
+
+export function availabilitySources(metrics: ServiceMetrics, target: LambdaTarget): AvailabilitySources {
+  const alias = aliasDimensions(target);
+  return {
+    // One Latency value per request, so the count of values is the count of 5xx responses.
+    serverErrors: appLatencyOnAlias(metrics, target, '5xx', 'SampleCount'),
+    errors: lambdaMetric('Errors', alias),
+    throttles: lambdaMetric('Throttles', alias),
+    invocations: lambdaMetric('Invocations', alias),
+  };
+}
+
+/** Successful requests on the alias: the denominator of every latency objective. */
+export function successesSource(metrics: ServiceMetrics, target: LambdaTarget): MetricRef {
+  return appLatencyOnAlias(metrics, target, '2xx', 'SampleCount');
+}
+
+/** Successful requests answered within the threshold: CloudWatch's trimmed count TC(:threshold). */
+export function fastSuccessesSource(
+  metrics: ServiceMetrics,
+  target: LambdaTarget,
+  indicator: LatencyIndicator,
+): MetricRef {
+  return appLatencyOnAlias(metrics, target, indicator.statusClass, `TC(:${indicator.thresholdMs})`);
+}
+
+/** Success-only latency at a percentile (statistic 'p95', 'p50', ...): the time-sliced option's SLI. */
+export function latencyPercentileSource(
+  metrics: ServiceMetrics,
+  target: LambdaTarget,
+  percentile: number,
+): MetricRef {
+  return appLatencyOnAlias(metrics, target, '2xx', `p${percentile}`);
 }
 
 /**
@@ -70,3 +114,7 @@ export function latencySource(metrics: ServiceMetrics, indicator: LatencyIndicat
 export const AVAILABILITY_BAD_RATIO_EXPRESSION =
   'IF((FILL(invocations, 0) + FILL(throttles, 0)) > 0, ' +
   '(FILL(serverErrors, 0) + FILL(errors, 0) + FILL(throttles, 0)) / (FILL(invocations, 0) + FILL(throttles, 0)), 0)';
+
+/** Share of successful requests slower than the threshold, over ids `fast` (TC) and `successes` (SampleCount). */
+export const LATENCY_SLOW_RATIO_EXPRESSION =
+  'IF(FILL(successes, 0) > 0, (FILL(successes, 0) - FILL(fast, 0)) / FILL(successes, 0), 0)';

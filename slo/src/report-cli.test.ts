@@ -29,7 +29,10 @@ function cloudWatchHolds(scenario: Scenario): GetMetricDataCommandInput[] {
     return {
       NextToken: request.NextToken === undefined ? 'page-2' : undefined,
       MetricDataResults: (request.MetricDataQueries ?? []).map((query) => {
-        const points = page
+        // A whole-window statistic (the 28-day percentile) is one datapoint, on the first page.
+        const wholeWindow = (query.MetricStat?.Period ?? 0) * 1000 > PERIOD_MS;
+        const queried = wholeWindow ? (request.NextToken === undefined ? [start] : []) : page;
+        const points = queried
           .map((periodStart) => [
             periodStart,
             scenario[query.Id ?? '']?.(periodStart, (end - periodStart) / PERIOD_MS - 1),
@@ -64,17 +67,23 @@ function fakeIo() {
   return { io, out, err, files };
 }
 
-const ARGS = ['--function-name', 'predictor-fn', '--format', 'json'];
+const ARGS = ['--function-name', 'predictor-fn', '--stage', 'prod', '--format', 'json'];
 
 /** Steady traffic with a night every day: 00:00-06:00 has no requests and no datapoints at all. */
 const quietAtNight = (start: number) => new Date(start).getUTCHours() < 6;
+const daytime = (value: number) => (start: number) => (quietAtNight(start) ? undefined : value);
+/** 600 requests per daytime period: 590 2xx (580 within 80 ms, 400 within 60 ms), 10 4xx, a 5xx now and then. */
 const HEALTHY: Scenario = {
-  invocations: (start) => (quietAtNight(start) ? undefined : 600),
+  invocations: daytime(600),
   serverErrors: (start, fromEnd) => (quietAtNight(start) ? undefined : fromEnd % 10 === 0 ? 1 : 0),
-  errors: (start) => (quietAtNight(start) ? undefined : 0),
-  throttles: (start) => (quietAtNight(start) ? undefined : 0),
-  latency1: (start) => (quietAtNight(start) ? undefined : 48),
-  latency2: (start) => (quietAtNight(start) ? undefined : 25),
+  errors: daytime(0),
+  throttles: daytime(0),
+  successes: daytime(589),
+  clientErrors: daytime(10),
+  latency1: daytime(580),
+  windowPercentile1: () => 62.5,
+  latency2: daytime(400),
+  windowPercentile2: () => 41,
 };
 
 function parsed(out: string[]) {
@@ -103,8 +112,18 @@ describe('npm run slo:report', () => {
       ['errors', 'Sum', 300],
       ['throttles', 'Sum', 300],
       ['invocations', 'Sum', 300],
-      ['latency1', 'p95', 300],
-      ['latency2', 'p50', 300],
+      ['successes', 'SampleCount', 300],
+      ['clientErrors', 'SampleCount', 300],
+      ['windowPercentile1', 'p95', 2_419_200],
+      ['latency1', 'TC(:80)', 300],
+      ['windowPercentile2', 'p50', 2_419_200],
+      ['latency2', 'TC(:60)', 300],
+    ]);
+    expect(calls[0]?.MetricDataQueries?.[0]?.MetricStat?.Metric?.Dimensions).toEqual([
+      { Name: 'service', Value: 'predictor' },
+      { Name: 'Stage', Value: 'prod' },
+      { Name: 'Alias', Value: 'live' },
+      { Name: 'StatusClass', Value: '5xx' },
     ]);
   });
 
@@ -113,12 +132,18 @@ describe('npm run slo:report', () => {
     const { io, out } = fakeIo();
     expect(await runReportCli(ARGS, io)).toBe(0);
     const report = parsed(out);
-    const [availability, p95] = report.slos;
+    const [availability, p95, p50] = report.slos;
     expect(availability.attainment).toBeCloseTo(0.99983, 4);
     expect(availability.budgetRemaining).toBeGreaterThan(0.8);
-    // Night slices have no data: they hurt nobody, so they are not bad.
-    expect(p95).toMatchObject({ attainment: 1, bad: 0, measuredPeriods: 28 * 18 * 12 });
+    // Night periods have no requests: they hurt nobody and count for nothing.
+    expect(p95).toMatchObject({
+      measuredPeriods: 28 * 18 * 12,
+      windowPercentile: { percentile: 95, ms: 62.5 },
+    });
+    expect(p95.attainment).toBeCloseTo(580 / 589.1, 3);
+    expect(p50.windowPercentile).toEqual({ percentile: 50, ms: 41 });
     expect(report.budgetExhausted).toBe(false);
+    expect(report.dataProblems).toEqual([]);
   });
 
   it('exits 3 (release freeze) after an outage that spends the availability budget, and pages', async () => {
@@ -137,13 +162,30 @@ describe('npm run slo:report', () => {
     expect(JSON.parse(files.get('report.json') ?? '{}').budgetExhausted).toBe(true);
   });
 
-  it('reports zero traffic as no data, never 100%, in markdown too, and exits 0', async () => {
+  it('exits 2, naming region, function and alias, when the alias had no invocation at all', async () => {
     cloudWatchHolds({});
-    const { io, out } = fakeIo();
-    expect(await runReportCli(['--function-name', 'predictor-fn'], io)).toBe(0);
+    const { io, out, err } = fakeIo();
+    expect(await runReportCli(['--function-name', 'predictor-fn', '--stage', 'prod'], io)).toBe(2);
     const markdown = out.join('');
-    expect(markdown).toContain('| availability | 99.9% | no data | no data | 0 / 0 requests |');
+    expect(markdown).toContain('| availability | 99.9% | no data | no data | 0 / 0 requests | - |');
     expect(markdown).not.toContain('100%');
+    expect(err.join('')).toContain(
+      'Lambda recorded no invocation of predictor-fn:live in ap-northeast-1 in the 28d window: check --region',
+    );
+  });
+
+  it('exits 2 when Lambda was invoked but the app published nothing for the stage (wrong --stage?)', async () => {
+    cloudWatchHolds({ invocations: daytime(600), errors: daytime(0), throttles: daytime(0) });
+    const { io, err } = fakeIo();
+    expect(await runReportCli(ARGS, io)).toBe(2);
+    expect(err.join('')).toContain('the app published no Shiftgate/Latency with Stage=prod, Alias=live');
+  });
+
+  it('exits 2 when the app counts more requests than Lambda invoked (another stage mixed in)', async () => {
+    cloudWatchHolds({ ...HEALTHY, successes: daytime(1178) });
+    const { io, err } = fakeIo();
+    expect(await runReportCli(ARGS, io)).toBe(2);
+    expect(err.join('')).toContain('metrics of another stage or alias are mixed in');
   });
 
   it('reports a partial window (first data 26 hours ago) without inventing the missing days', async () => {
@@ -154,15 +196,15 @@ describe('npm run slo:report', () => {
       serverErrors: young(0),
       errors: young(0),
       throttles: young(0),
-      latency1: young(48),
-      latency2: young(25),
+      successes: young(600),
+      latency1: young(600),
+      latency2: young(600),
     });
     const { io, out } = fakeIo();
     expect(await runReportCli(ARGS, io)).toBe(0);
     const availability = parsed(out).slos[0];
     expect(availability).toMatchObject({ total: 600 * 26 * 12, attainment: 1, budgetRemaining: 1 });
-    // Slices are time: the budget counts all 8064 slices of 28 days; only the 312 measured ones can be bad.
-    expect(parsed(out).slos[1]).toMatchObject({ measuredPeriods: 312, total: WINDOW_PERIODS, bad: 0 });
+    expect(parsed(out).slos[1]).toMatchObject({ measuredPeriods: 312, total: 600 * 312, bad: 0 });
     expect(availability.burnRates.map((burn: { window: string }) => burn.window)).toEqual([
       '5m',
       '30m',
@@ -175,10 +217,11 @@ describe('npm run slo:report', () => {
   });
 
   it.each([
-    [[], 'Missing --function-name'],
-    [['--function-name', 'f', '--end', 'yesterday'], "--end 'yesterday' is not a date"],
-    [['--function-name', 'f', '--format', 'yaml'], "--format 'yaml' is not supported"],
-    [['--function-name', 'f', '--bogus'], "Unknown option '--bogus'"],
+    [['--stage', 'prod'], 'Missing --function-name'],
+    [['--function-name', 'f'], 'Missing --stage (or environment variable SLO_STAGE)'],
+    [['--function-name', 'f', '--stage', 'prod', '--end', 'yesterday'], "--end 'yesterday' is not a date"],
+    [['--function-name', 'f', '--stage', 'prod', '--format', 'yaml'], "--format 'yaml' is not supported"],
+    [['--function-name', 'f', '--stage', 'prod', '--bogus'], "Unknown option '--bogus'"],
   ])('rejects %j with exit code 1 and the usage', async (args, message) => {
     const calls = cloudWatchHolds(HEALTHY);
     const { io, err } = fakeIo();

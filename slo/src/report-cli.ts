@@ -1,11 +1,13 @@
 /**
  * `npm run slo:report`: reads CloudWatch for the rolling SLO window and prints the error-budget report.
- * Exit codes (documented in docs/slo.md): 0 every budget has something left (or there is no data yet);
- * 1 bad usage, an invalid SLO definition or an AWS error; 3 a budget is spent: freeze releases.
+ * Exit codes (report.ts, docs/slo.md): 0 every budget has something left; 1 bad usage, an invalid SLO
+ * definition or an AWS error; 2 no invocations or the app's and Lambda's metrics disagree; 3 a budget is
+ * overspent: freeze releases.
  */
-import { rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { writeFileAtomic } from '../../common/atomic-write.ts';
+import { describeError } from '../../common/errors.ts';
 import { fetchReportInput } from './cloudwatch-series.ts';
 import { SLO_DEFINITION } from './definition.ts';
 import { buildReport, EXIT_USAGE_OR_AWS_ERROR, reportExitCode } from './report.ts';
@@ -14,12 +16,14 @@ import { validateDefinition } from './validate.ts';
 
 export const USAGE = `Usage: npm run slo:report -- --function-name NAME [options]
   --function-name NAME  Lambda function serving the API (or env SLO_FUNCTION_NAME)
+  --stage NAME          stage whose metrics to read, e.g. prod (or env SLO_STAGE)
   --alias NAME          alias traffic goes through (default: live)
   --region REGION       AWS region (default: the SDK's, e.g. AWS_REGION)
   --end ISO-8601        end of the window (default: now), e.g. 2026-11-29T00:00:00Z
   --format FORMAT       markdown (default) or json, printed to stdout
   --json-file PATH      also write the JSON report to PATH
-Exit codes: 0 budgets left or no data yet, 1 usage/definition/AWS error, 3 a budget is spent (release freeze).`;
+Exit codes: 0 budgets left, 1 usage/definition/AWS error, 2 no invocations or app and Lambda metrics
+disagree (the message names the likely cause), 3 a budget is overspent (release freeze).`;
 
 export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
@@ -33,6 +37,7 @@ export interface CliIo {
 
 interface CliOptions {
   functionName: string;
+  stage: string;
   aliasName: string;
   region: string | undefined;
   end: Date;
@@ -46,21 +51,21 @@ export async function runReportCli(args: readonly string[], io: CliIo): Promise<
     options = parseOptions(args, io);
     validateDefinition(SLO_DEFINITION);
   } catch (error) {
-    io.stderr(`${messageOf(error)}\n\n${USAGE}\n`);
+    io.stderr(`${describeError(error)}\n\n${USAGE}\n`);
     return EXIT_USAGE_OR_AWS_ERROR;
   }
   try {
-    const input = await fetchReportInput(io.makeClient(options.region), {
-      definition: SLO_DEFINITION,
-      target: { functionName: options.functionName, aliasName: options.aliasName },
-      end: options.end,
-    });
-    const report = buildReport(SLO_DEFINITION, input);
+    const client = io.makeClient(options.region);
+    const target = { functionName: options.functionName, aliasName: options.aliasName, stage: options.stage };
+    const input = await fetchReportInput(client, { definition: SLO_DEFINITION, target, end: options.end });
+    const region = await client.config.region();
+    const report = buildReport(SLO_DEFINITION, input, { ...target, region });
     io.stdout(options.format === 'json' ? renderJson(report) : renderMarkdown(report));
     if (options.jsonFile !== undefined) await io.writeFileAtomic(options.jsonFile, renderJson(report));
+    for (const problem of report.dataProblems) io.stderr(`slo:report: ${problem}\n`);
     return reportExitCode(report);
   } catch (error) {
-    io.stderr(`slo:report failed while reading CloudWatch or writing the report: ${messageOf(error)}\n`);
+    io.stderr(`slo:report failed while reading CloudWatch or writing the report: ${describeError(error)}\n`);
     return EXIT_USAGE_OR_AWS_ERROR;
   }
 }
@@ -72,6 +77,7 @@ function parseOptions(args: readonly string[], io: CliIo): CliOptions {
     allowPositionals: false,
     options: {
       'function-name': { type: 'string' },
+      stage: { type: 'string' },
       alias: { type: 'string', default: 'live' },
       region: { type: 'string' },
       end: { type: 'string' },
@@ -85,6 +91,12 @@ function parseOptions(args: readonly string[], io: CliIo): CliOptions {
       'Missing --function-name (or environment variable SLO_FUNCTION_NAME): name the Lambda function',
     );
   }
+  const stage = values.stage ?? io.env.SLO_STAGE?.trim();
+  if (stage === undefined || stage === '') {
+    throw new Error(
+      'Missing --stage (or environment variable SLO_STAGE): name the stage whose metrics to read, e.g. prod',
+    );
+  }
   const end = values.end === undefined ? io.now() : new Date(values.end);
   if (Number.isNaN(end.getTime())) {
     throw new Error(`--end '${values.end}' is not a date; use ISO-8601 like 2026-11-29T00:00:00Z`);
@@ -94,6 +106,7 @@ function parseOptions(args: readonly string[], io: CliIo): CliOptions {
   }
   return {
     functionName,
+    stage,
     aliasName: values.alias,
     region: values.region,
     end,
@@ -102,20 +115,12 @@ function parseOptions(args: readonly string[], io: CliIo): CliOptions {
   };
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** The real edges: process env, clock, stdio, the AWS SDK and a temp-file-then-rename write. */
+/** The real edges: process env, clock, stdio, the AWS SDK and an all-or-nothing file write. */
 export const PROCESS_IO: CliIo = {
   env: process.env,
   now: () => new Date(),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   makeClient: (region) => new CloudWatchClient(region === undefined ? {} : { region }),
-  writeFileAtomic: async (path, text) => {
-    const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, text, 'utf8');
-    await rename(temporary, path);
-  },
+  writeFileAtomic,
 };

@@ -1,3 +1,4 @@
-import { PROCESS_IO, runReportCli } from './report-cli.ts';
+import { runCli } from '../../common/cli.ts';
+import { PROCESS_IO, runReportCli, USAGE } from './report-cli.ts';
 
-process.exitCode = await runReportCli(process.argv.slice(2), PROCESS_IO);
+await runCli({ name: 'slo:report', usage: USAGE }, () => runReportCli(process.argv.slice(2), PROCESS_IO));

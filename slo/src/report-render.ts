@@ -6,21 +6,24 @@ export function renderJson(report: SloReport): string {
 }
 
 export function renderMarkdown(report: SloReport): string {
-  const status = report.budgetExhausted
-    ? '**BUDGET EXHAUSTED: release freeze** (exit code 3)'
-    : '**OK**: every SLO has budget left';
+  const status =
+    report.dataProblems.length > 0
+      ? `**NO TRUSTWORTHY DATA** (exit code 2): ${report.dataProblems.join('; ')}`
+      : report.budgetExhausted
+        ? '**BUDGET OVERSPENT: release freeze** (exit code 3)'
+        : '**OK**: every SLO has budget left';
   const windows = report.slos[0]?.burnRates.map((burn) => burn.window) ?? [];
   const lines = [
     `# SLO report: ${report.service}`,
     '',
     `Rolling ${report.window} window ${report.windowStart} to ${report.windowEnd}. ${status}.`,
     '',
-    '| SLO | Target | Attainment | Budget remaining | Bad / total |',
-    '| --- | --- | --- | --- | --- |',
+    `| SLO | Target | Attainment | Budget remaining | Bad / total | ${report.window} percentile |`,
+    '| --- | --- | --- | --- | --- | --- |',
     ...report.slos.map(
       (row) =>
         `| ${row.name} | ${targetText(row)} | ${percent(row.attainment, 3)} | ${budgetText(row)} | ` +
-        `${count(row.bad)} / ${count(row.total)} ${row.unit} |`,
+        `${count(row.bad)} / ${count(row.total)} ${row.unit} | ${percentileText(row)} |`,
     ),
     '',
     '## Burn rates (1 = spending the budget exactly over the window)',
@@ -42,9 +45,17 @@ function targetText(row: SloReportRow): string {
   return row.budgetingMethod === 'Timeslices' ? `${target} of slices` : target;
 }
 
+function percentileText(row: SloReportRow): string {
+  const figure = row.windowPercentile;
+  if (figure === null) return '-';
+  return `p${figure.percentile} ${figure.ms === null ? 'no data' : `${Number(figure.ms.toFixed(1))} ms`}`;
+}
+
 function budgetText(row: SloReportRow): string {
   if (row.budgetRemaining === null) return 'no data';
-  return row.budgetExhausted ? `${percent(row.budgetRemaining, 1)} (spent)` : percent(row.budgetRemaining, 1);
+  return row.budgetExhausted
+    ? `${percent(row.budgetRemaining, 1)} (overspent)`
+    : percent(row.budgetRemaining, 1);
 }
 
 function percent(value: number | null, digits: number): string {

@@ -1,27 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { SLO_DEFINITION } from './definition.ts';
-import { buildReport, EXIT_BUDGET_EXHAUSTED, EXIT_OK, type ReportInput, reportExitCode } from './report.ts';
+import {
+  buildReport,
+  EXIT_BUDGET_EXHAUSTED,
+  EXIT_DATA_PROBLEM,
+  EXIT_OK,
+  type ReportInput,
+  reportExitCode,
+} from './report.ts';
 import { renderJson, renderMarkdown } from './report-render.ts';
 
 const PERIOD_MS = 5 * 60_000;
 const END = Date.UTC(2026, 10, 29, 0, 0);
 const WINDOW_PERIODS = (28 * 24 * 60) / 5;
+const SCOPE = { region: 'ap-northeast-1', functionName: 'predictor-prod', aliasName: 'live', stage: 'prod' };
 
 /** Period starts of the last `count` periods before END, oldest first. */
 function lastPeriods(count: number): number[] {
   return Array.from({ length: count }, (_, i) => END - (count - i) * PERIOD_MS);
 }
 
+type PerPeriod = (start: number) => number;
+
+/** Series over `starts`: requests per period, 5xx, Lambda errors, and 2xx within 80 ms / 60 ms. */
 function input(parts: {
   starts: number[];
-  requests?: (start: number) => number;
-  serverErrors?: (start: number) => number;
-  lambdaErrors?: (start: number) => number;
-  p95?: (start: number) => number;
-  p50?: (start: number) => number;
+  requests?: PerPeriod;
+  serverErrors?: PerPeriod;
+  lambdaErrors?: PerPeriod;
+  within80?: PerPeriod;
+  within60?: PerPeriod;
 }): ReportInput {
-  const series = (value: ((start: number) => number) | undefined) =>
+  const series = (value: PerPeriod | undefined) =>
     new Map(value === undefined ? [] : parts.starts.map((start) => [start, value(start)]));
+  const successes = (start: number) =>
+    (parts.requests?.(start) ?? 0) - (parts.serverErrors?.(start) ?? 0) - (parts.lambdaErrors?.(start) ?? 0);
   return {
     windowEnd: END,
     availability: {
@@ -30,7 +43,13 @@ function input(parts: {
       errors: series(parts.lambdaErrors),
       throttles: series(parts.requests && (() => 0)),
     },
-    latency: { 'latency-p95': series(parts.p95), 'latency-p50': series(parts.p50) },
+    successes: series(parts.requests && successes),
+    clientErrors: series(parts.requests && (() => 0)),
+    latency: {
+      'latency-p95': series(parts.within80 ?? (parts.requests && successes)),
+      'latency-p50': series(parts.within60 ?? (parts.requests && successes)),
+    },
+    windowPercentileMs: parts.requests ? { 'latency-p95': 61.5, 'latency-p50': 32 } : {},
   };
 }
 
@@ -41,7 +60,7 @@ function row(report: ReturnType<typeof buildReport>, name: string) {
 }
 
 describe('buildReport', () => {
-  it('reports attainment, budget left and burn rates of a healthy month', () => {
+  it('reports attainment, budget left, burn rates and the 28-day percentiles of a healthy month', () => {
     const report = buildReport(
       SLO_DEFINITION,
       input({
@@ -49,21 +68,23 @@ describe('buildReport', () => {
         requests: () => 1000,
         // One 5xx every other period: 0.05% failures, half the 0.1% budget.
         serverErrors: (start) => ((start / PERIOD_MS) % 2 === 0 ? 1 : 0),
-        p95: () => 55,
-        p50: () => 30,
+        // 2.5% of 2xx slower than 80 ms (half the 5% budget); 30% slower than 60 ms (60% of the 50%).
+        within80: () => 975,
+        within60: () => 700,
       }),
+      SCOPE,
     );
     const availability = row(report, 'availability');
     expect(availability.attainment).toBeCloseTo(0.9995, 6);
     expect(availability.budgetRemaining).toBeCloseTo(0.5, 6);
     expect(availability.burnRates.find((burn) => burn.window === '1h')?.burnRate).toBeCloseTo(0.5, 6);
-    expect(row(report, 'latency-p95')).toMatchObject({
-      attainment: 1,
-      budgetRemaining: 1,
-      bad: 0,
-      total: WINDOW_PERIODS,
-    });
-    expect(report.budgetExhausted).toBe(false);
+    const p95 = row(report, 'latency-p95');
+    expect(p95.unit).toBe('requests');
+    expect(p95.budgetRemaining).toBeCloseTo(0.51, 2);
+    expect(p95.windowPercentile).toEqual({ percentile: 95, ms: 61.5 });
+    expect(row(report, 'latency-p50').budgetRemaining).toBeCloseTo(0.4, 2);
+    expect(row(report, 'latency-p50').windowPercentile).toEqual({ percentile: 50, ms: 32 });
+    expect(report.dataProblems).toEqual([]);
     expect(reportExitCode(report)).toBe(EXIT_OK);
   });
 
@@ -74,102 +95,100 @@ describe('buildReport', () => {
     'counts $cause, which never reached the app, as a failed request',
     ({ invocations, lambdaErrors, throttles }) => {
       const starts = lastPeriods(WINDOW_PERIODS);
-      const base = input({
-        starts,
-        requests: () => invocations,
-        lambdaErrors: () => lambdaErrors,
-        p95: () => 50,
-        p50: () => 20,
-      });
-      const report = buildReport(SLO_DEFINITION, {
-        ...base,
-        availability: { ...base.availability, throttles: new Map(starts.map((start) => [start, throttles])) },
-      });
-      // 1 failure in every 1000 requests is exactly the budget: spent to the last request, releases freeze.
+      const base = input({ starts, requests: () => invocations, lambdaErrors: () => lambdaErrors });
+      const report = buildReport(
+        SLO_DEFINITION,
+        {
+          ...base,
+          availability: {
+            ...base.availability,
+            throttles: new Map(starts.map((start) => [start, throttles])),
+          },
+        },
+        SCOPE,
+      );
+      // 1 failure in every 1000 requests is exactly the budget: spent to the last request, but not overspent.
       expect(row(report, 'availability')).toMatchObject({
         total: 1000 * WINDOW_PERIODS,
         bad: WINDOW_PERIODS,
+        budgetRemaining: 0,
+        budgetExhausted: false,
       });
-      expect(row(report, 'availability').budgetRemaining).toBe(0);
-      expect(reportExitCode(report)).toBe(EXIT_BUDGET_EXHAUSTED);
+      expect(reportExitCode(report)).toBe(EXIT_OK);
     },
   );
 
-  it('spends the latency budget in slow slices and freezes releases when it is gone', () => {
+  it('freezes releases (exit 3) once a latency budget is overspent, and pages while it burns', () => {
     const starts = lastPeriods(WINDOW_PERIODS);
-    const slowFromIndex = WINDOW_PERIODS - 100;
+    const slowFrom = starts[WINDOW_PERIODS - 600] ?? 0;
+    // The last 50 hours: 60% of 2xx slower than 80 ms. Budget: 5% of 8064 x 1000 = 403,200 slow requests.
     const report = buildReport(
       SLO_DEFINITION,
-      input({
-        starts,
-        requests: () => 1000,
-        p95: (start) => (start >= (starts[slowFromIndex] ?? 0) ? 250 : 60),
-        p50: () => 30,
-      }),
+      input({ starts, requests: () => 1000, within80: (start) => (start >= slowFrom ? 400 : 1000) }),
+      SCOPE,
     );
     const p95 = row(report, 'latency-p95');
-    // 100 slow slices against 1% of 8064 = 80.64 allowed.
-    expect(p95.bad).toBe(100);
-    expect(p95.budgetRemaining).toBeCloseTo(1 - 100 / 80.64, 9);
-    expect(p95.firingAlerts).toEqual(['page-1h-5m', 'page-6h-30m', 'ticket-1d-2h', 'ticket-3d-6h']);
-    expect(row(report, 'latency-p50').budgetExhausted).toBe(false);
-    expect(reportExitCode(report)).toBe(EXIT_BUDGET_EXHAUSTED);
+    expect(p95.bad).toBe(600 * 600);
+    expect(p95.budgetRemaining).toBeCloseTo(1 - 360_000 / 403_200, 9);
+    expect(p95.budgetExhausted).toBe(false);
+    const worse = buildReport(
+      SLO_DEFINITION,
+      input({ starts, requests: () => 1000, within80: (start) => (start >= slowFrom ? 300 : 1000) }),
+      SCOPE,
+    );
+    expect(row(worse, 'latency-p95').budgetRemaining).toBeLessThan(0);
+    expect(row(worse, 'latency-p95').firingAlerts).toEqual([
+      'page-1h-5m',
+      'page-6h-30m',
+      'ticket-1d-2h',
+      'ticket-3d-6h',
+    ]);
+    expect(row(worse, 'latency-p50').budgetExhausted).toBe(false);
+    expect(reportExitCode(worse)).toBe(EXIT_BUDGET_EXHAUSTED);
   });
 
-  it('shows no data, not 100%, when nothing was measured, and does not freeze', () => {
-    const report = buildReport(SLO_DEFINITION, input({ starts: [] }));
+  it('never says OK on no data: no invocations is a data problem naming region, function and alias', () => {
+    const report = buildReport(SLO_DEFINITION, input({ starts: [] }), SCOPE);
     for (const slo of report.slos) {
-      expect(slo).toMatchObject({
-        attainment: null,
-        budgetRemaining: null,
-        budgetExhausted: false,
-        firingAlerts: [],
-      });
+      expect(slo).toMatchObject({ attainment: null, budgetRemaining: null, budgetExhausted: false });
       expect(slo.burnRates.every((burn) => burn.burnRate === null)).toBe(true);
     }
+    expect(report.dataProblems).toEqual([
+      expect.stringContaining('no invocation of predictor-prod:live in ap-northeast-1'),
+    ]);
+    expect(report.dataProblems[0]).toContain('check --region, --function-name and --alias');
     const markdown = renderMarkdown(report);
     expect(markdown).not.toContain('100%');
-    expect(markdown).toContain('no data');
+    expect(markdown).toContain('NO TRUSTWORTHY DATA');
     expect(JSON.parse(renderJson(report)).slos[0].attainment).toBeNull();
-    expect(reportExitCode(report)).toBe(EXIT_OK);
+    expect(reportExitCode(report)).toBe(EXIT_DATA_PROBLEM);
   });
 
-  it('judges a partial window (service two days old) on the data it has', () => {
+  it('judges a partial window (service two days old) on the requests it has', () => {
     const report = buildReport(
       SLO_DEFINITION,
-      input({
-        starts: lastPeriods(2 * 288),
-        requests: () => 100,
-        serverErrors: () => 0,
-        p95: () => 70,
-        p50: () => 40,
-      }),
+      input({ starts: lastPeriods(2 * 288), requests: () => 100, serverErrors: () => 0 }),
+      SCOPE,
     );
     expect(row(report, 'availability')).toMatchObject({ attainment: 1, budgetRemaining: 1, total: 57_600 });
-    // The 3-day burn rate is measured over the two days that exist; windows without data say so.
     expect(row(report, 'availability').burnRates.find((burn) => burn.window === '3d')?.burnRate).toBe(0);
-    expect(row(report, 'latency-p95').measuredPeriods).toBe(576);
+    expect(row(report, 'latency-p95')).toMatchObject({ total: 57_600, bad: 0 });
   });
 });
 
 describe('renderMarkdown', () => {
-  it('prints one row per SLO, every alert window and the freeze status', () => {
+  it('prints one row per SLO with its 28-day percentile, every alert window and the freeze status', () => {
     const report = buildReport(
       SLO_DEFINITION,
-      input({
-        starts: lastPeriods(24),
-        requests: () => 10,
-        serverErrors: () => 10,
-        p95: () => 500,
-        p50: () => 500,
-      }),
+      input({ starts: lastPeriods(24), requests: () => 10, serverErrors: () => 10 }),
+      SCOPE,
     );
     const markdown = renderMarkdown(report);
-    expect(markdown).toContain('BUDGET EXHAUSTED: release freeze');
+    expect(markdown).toContain('BUDGET OVERSPENT: release freeze');
     expect(markdown).toContain('| SLO | 5m | 30m | 1h | 2h | 6h | 1d | 3d | Alerts firing |');
     expect(markdown).toMatch(
-      /\| availability \| 99\.9% \| 0% \| -?[\d.,]+% \(spent\) \| 240 \/ 240 requests \|/,
+      /\| availability \| 99\.9% \| 0% \| -?[\d.,]+% \(overspent\) \| 240 \/ 240 requests \| - \|/,
     );
-    expect(markdown).toContain('| latency-p95 | 99% of slices |');
+    expect(markdown).toContain('| latency-p95 | 95% | no data | no data | 0 / 0 requests | p95 61.5 ms |');
   });
 });

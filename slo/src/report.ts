@@ -1,11 +1,13 @@
 /**
  * The error-budget report, computed from raw CloudWatch series: for every SLO the attainment over the SLO
- * window, the budget left, the burn rate of every alert window and the alerts that fire now. Pure: the
- * series come in as plain data (see cloudwatch-series.ts), the report goes out as plain data (report-render.ts).
+ * window, the budget left, the burn rate of every alert window and the alerts that fire now, plus the checks
+ * that the data can be trusted at all (data-checks.ts). Pure: the series come in as plain data (see
+ * cloudwatch-series.ts), the report goes out as plain data (report-render.ts).
  */
 import { burnRateOver, firingAlerts } from './alerts.ts';
 import { distinctAlertWindows, sloWindowMinutes } from './burn-rate.ts';
-import type { ServiceLevelObjective, SloDefinition } from './definition.ts';
+import { dataProblems } from './data-checks.ts';
+import { latencyPercentile, type ServiceLevelObjective, type SloDefinition } from './definition.ts';
 import { formatMinutes } from './duration.ts';
 import {
   attainment,
@@ -30,8 +32,25 @@ export interface AvailabilitySeries {
 export interface ReportInput {
   windowEnd: number;
   availability: AvailabilitySeries;
-  /** Per latency SLO name: the SLO percentile of successful-response latency in each slice. */
+  /** SampleCount of 2xx per period: the denominator of every Occurrences latency SLO. */
+  successes: Series;
+  /** SampleCount of 4xx: with 2xx and 5xx, the app's requests, checked against Lambda's invocations. */
+  clientErrors: Series;
+  /**
+   * Per latency SLO name: Occurrences, the 2xx answered within the threshold in each period (TC(:threshold));
+   * Timeslices, the SLO percentile of 2xx latency in each slice.
+   */
   latency: Readonly<Record<string, Series>>;
+  /** Per latency SLO name: its percentile of 2xx latency over the whole window (the 28-day p95), if any data. */
+  windowPercentileMs: Readonly<Record<string, number | undefined>>;
+}
+
+/** Where the report read, for messages that name the likely cause of missing or inconsistent data. */
+export interface ReportScope {
+  region: string;
+  functionName: string;
+  aliasName: string;
+  stage: string;
 }
 
 export interface WindowBurn {
@@ -53,7 +72,10 @@ export interface SloReportRow {
   /** null: no data in the window, which is never reported as 100%. */
   attainment: number | null;
   budgetRemaining: number | null;
+  /** Strictly overspent (remaining < 0); exactly 0 is spent to the last request but not over. */
   budgetExhausted: boolean;
+  /** Latency SLOs: their percentile over the whole window, e.g. { percentile: 95, ms: 61.2 }. */
+  windowPercentile: { percentile: number; ms: number | null } | null;
   burnRates: WindowBurn[];
   firingAlerts: string[];
 }
@@ -64,10 +86,12 @@ export interface SloReport {
   windowStart: string;
   windowEnd: string;
   budgetExhausted: boolean;
+  /** Why the numbers cannot be trusted (no invocations, app and Lambda disagree); empty when they can. */
+  dataProblems: string[];
   slos: SloReportRow[];
 }
 
-export function buildReport(definition: SloDefinition, input: ReportInput): SloReport {
+export function buildReport(definition: SloDefinition, input: ReportInput, scope: ReportScope): SloReport {
   const windowStart = input.windowEnd - minutesToMs(sloWindowMinutes(definition));
   const rows = definition.objectives.map((slo) => {
     const outcomes = outcomesFor(slo, input);
@@ -82,7 +106,14 @@ export function buildReport(definition: SloDefinition, input: ReportInput): SloR
       ...totals,
       attainment: attainment(totals) ?? null,
       budgetRemaining: remaining,
-      budgetExhausted: remaining !== null && remaining <= 0,
+      budgetExhausted: remaining !== null && remaining < 0,
+      windowPercentile:
+        slo.indicator.kind === 'latency'
+          ? {
+              percentile: latencyPercentile(slo, slo.indicator),
+              ms: input.windowPercentileMs[slo.name] ?? null,
+            }
+          : null,
       burnRates: distinctAlertWindows(definition).map((minutes) => ({
         window: formatMinutes(minutes),
         burnRate: burnRateOver(slo, outcomes, minutes, input.windowEnd) ?? null,
@@ -96,21 +127,35 @@ export function buildReport(definition: SloDefinition, input: ReportInput): SloR
     windowStart: new Date(windowStart).toISOString(),
     windowEnd: new Date(input.windowEnd).toISOString(),
     budgetExhausted: rows.some((row) => row.budgetExhausted),
+    dataProblems: dataProblems(definition, input, scope),
     slos: rows,
   };
 }
 
-/** Exit code of `slo:report`: 0 budgets left (or no data yet), 3 a budget is spent: freeze releases. */
+/**
+ * Exit codes of `slo:report`: 0 every budget has something left; 1 usage, definition or AWS error; 2 the data
+ * cannot be trusted (no invocations, or the app's metrics and Lambda's disagree): never an OK on no data;
+ * 3 a budget is overspent: freeze releases. Untrustworthy data wins over an overspent budget, which it may fake.
+ */
 export const EXIT_OK = 0;
 export const EXIT_USAGE_OR_AWS_ERROR = 1;
+export const EXIT_DATA_PROBLEM = 2;
 export const EXIT_BUDGET_EXHAUSTED = 3;
 
 export function reportExitCode(report: SloReport): number {
+  if (report.dataProblems.length > 0) return EXIT_DATA_PROBLEM;
   return report.budgetExhausted ? EXIT_BUDGET_EXHAUSTED : EXIT_OK;
 }
 
-function outcomesFor(slo: ServiceLevelObjective, input: ReportInput): PeriodOutcome[] {
+/** Per-period good/bad outcomes of one SLO from the report's series (also what the publisher computes from). */
+export function outcomesFor(slo: ServiceLevelObjective, input: ReportInput): PeriodOutcome[] {
   const indicator = slo.indicator;
+  if (indicator.kind === 'latency' && slo.budgetingMethod === 'Occurrences') {
+    const fast = input.latency[slo.name] ?? new Map<number, number>();
+    return occurrenceOutcomes(
+      [...input.successes].map(([start, total]) => ({ start, total, bad: total - (fast.get(start) ?? 0) })),
+    );
+  }
   if (indicator.kind === 'latency') {
     const series = input.latency[slo.name] ?? new Map<number, number>();
     return timesliceOutcomes(

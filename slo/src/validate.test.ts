@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SLO_DEFINITION, type SloDefinition } from './definition.ts';
 import { durationMinutes, formatMinutes } from './duration.ts';
-import { SloDefinitionError, validateDefinition } from './validate.ts';
+import { definitionNotices, SloDefinitionError, validateDefinition } from './validate.ts';
 
 /** A copy of the real definition with one edit applied, so each case proves one rule. */
 function edited(edit: (definition: SloDefinition) => void): SloDefinition {
@@ -26,6 +26,16 @@ function latency(definition: SloDefinition) {
   const slo = definition.objectives.find((o) => o.name === 'latency-p95');
   if (slo === undefined || slo.indicator.kind !== 'latency') throw new Error('fixture lost latency-p95');
   return { slo, indicator: slo.indicator };
+}
+
+/** latency-p95 switched to the time-sliced option: p95 of each 5-minute slice, 99% of slices. */
+function timeSliced(definition: SloDefinition) {
+  const { slo, indicator } = latency(definition);
+  slo.budgetingMethod = 'Timeslices';
+  slo.target = 0.99;
+  slo.timeSliceWindow = '5m';
+  indicator.percentile = 95;
+  return { slo, indicator };
 }
 
 describe('validateDefinition', () => {
@@ -56,11 +66,27 @@ describe('validateDefinition', () => {
       expectedError: 'target is 99.9',
     },
     {
-      name: 'a percentile above 100',
+      name: 'a time-sliced percentile above 100',
       edit: (d) => {
-        latency(d).indicator.percentile = 120;
+        timeSliced(d).indicator.percentile = 120;
       },
-      expectedError: "'latency-p95': indicator.percentile is 120; use a value between 0 and 100 exclusive",
+      expectedError:
+        "'latency-p95': indicator.percentile is 120; a Timeslices SLO needs one between 0 and 100",
+    },
+    {
+      name: 'a time-sliced SLO without a percentile',
+      edit: (d) => {
+        timeSliced(d).indicator.percentile = undefined;
+      },
+      expectedError: 'indicator.percentile is undefined; a Timeslices SLO needs one',
+    },
+    {
+      name: 'a percentile written on an Occurrences SLO (the target is its percentile)',
+      edit: (d) => {
+        latency(d).indicator.percentile = 95;
+      },
+      expectedError:
+        'indicator.percentile is 95 on an Occurrences SLO, whose percentile is the target; remove it',
     },
     {
       name: 'a negative latency threshold',
@@ -70,16 +96,16 @@ describe('validateDefinition', () => {
       expectedError: 'indicator.thresholdMs is -5',
     },
     {
-      name: 'a latency SLO written as a ratio of requests',
+      name: 'availability written as time slices',
       edit: (d) => {
-        latency(d).slo.budgetingMethod = 'Occurrences';
+        objectiveAt(d, 0).budgetingMethod = 'Timeslices';
       },
-      expectedError: 'latency percentiles are time-sliced: use Timeslices',
+      expectedError: 'availability counts requests: use Occurrences',
     },
     {
       name: 'a time slice that does not divide the window',
       edit: (d) => {
-        latency(d).slo.timeSliceWindow = '11m';
+        timeSliced(d).slo.timeSliceWindow = '11m';
       },
       expectedError: 'timeSliceWindow 11m does not divide timeWindow evenly',
     },
@@ -105,19 +131,26 @@ describe('validateDefinition', () => {
       expectedError: 'longWindow 30d is longer than the SLO window',
     },
     {
-      name: 'an alert that can never fire (p50 written with a 50% budget)',
+      name: 'an SLO none of whose alerts can fire',
       edit: (d) => {
-        objectiveAt(d, 2).target = 0.5;
+        d.burnRateAlerts = d.burnRateAlerts.slice(0, 3);
       },
-      expectedError:
-        "burnRateAlerts[0]: burn-rate factor 13.440 can never fire for 'latency-p50' (highest possible burn rate 2.000)",
+      expectedError: "'latency-p50': none of burnRateAlerts can fire for it (target 0.5)",
     },
     {
       name: 'windows that are not whole slices',
       edit: (d) => {
+        timeSliced(d);
         alertAt(d, 0).shortWindow = '3m';
       },
       expectedError: 'are not whole 5m slices',
+    },
+    {
+      name: 'an empty published metric name',
+      edit: (d) => {
+        d.published.burnRateMetric = ' ';
+      },
+      expectedError: "published.burnRateMetric is ' '",
     },
   ])('rejects $name, naming the field and the fix', ({ edit, expectedError }) => {
     const definition = edited(edit);
@@ -125,10 +158,23 @@ describe('validateDefinition', () => {
     expect(() => validateDefinition(definition)).toThrow(expectedError);
   });
 
+  it('names each alert that can never fire and why, without rejecting the definition', () => {
+    expect(definitionNotices(SLO_DEFINITION)).toEqual(
+      ['page-1h-5m', 'page-6h-30m', 'ticket-1d-2h'].map((pair) =>
+        expect.stringMatching(
+          new RegExp(
+            `^'latency-p50' x ${pair} can never fire: its factor [\\d.]+ is not below the highest burn rate 2 `,
+          ),
+        ),
+      ),
+    );
+    expect(definitionNotices(SLO_DEFINITION)[0]).toContain('(= 1 / budget 0.5); left out of the alarms');
+  });
+
   it('reports every problem at once', () => {
     const definition = edited((d) => {
       objectiveAt(d, 0).target = 2;
-      latency(d).indicator.percentile = 0;
+      latency(d).indicator.thresholdMs = 0;
     });
     try {
       validateDefinition(definition);

@@ -1,8 +1,12 @@
 /**
  * Checks an SLO definition before anything is derived from it. Every problem is reported at once, each naming
  * the field, its value and the fix, so a bad edit to definition.ts fails the tests and every CLI at start-up.
+ *
+ * An alert that can never fire for one SLO (its factor at or above that SLO's highest burn rate) is not a
+ * problem: it is named by `definitionNotices` and the alarm plan leaves it out. An SLO left with no alert at
+ * all is a problem: nothing would ever tell anyone it is burning.
  */
-import { burnRateFactor, maxBurnRate } from './burn-rate.ts';
+import { alertPairsFor, burnRateWindowPairs, unfireableAlerts } from './burn-rate.ts';
 import type { BurnRateAlert, ServiceLevelObjective, SloDefinition } from './definition.ts';
 import { durationMinutes } from './duration.ts';
 
@@ -23,9 +27,14 @@ export function validateDefinition(definition: SloDefinition): SloDefinition {
   const problems: string[] = [];
   const windowMinutes = checkDuration(problems, 'timeWindow.duration', definition.timeWindow.duration);
 
-  for (const [key, value] of Object.entries(definition.metrics)) {
-    if (typeof value !== 'string' || value.trim() === '') {
-      problems.push(`metrics.${key} is '${String(value)}'; name the CloudWatch ${key}`);
+  for (const [group, names] of Object.entries({
+    metrics: definition.metrics,
+    published: definition.published,
+  })) {
+    for (const [key, value] of Object.entries(names)) {
+      if (typeof value !== 'string' || value.trim() === '') {
+        problems.push(`${group}.${key} is '${String(value)}'; name the CloudWatch ${key}`);
+      }
     }
   }
   if (definition.objectives.length === 0) problems.push('objectives is empty; define at least one SLO');
@@ -46,8 +55,23 @@ export function validateDefinition(definition: SloDefinition): SloDefinition {
     checkAlert(problems, `burnRateAlerts[${index}]`, alert, definition.objectives, windowMinutes);
   });
 
+  if (problems.length === 0) {
+    for (const slo of definition.objectives) {
+      if (alertPairsFor(definition, slo).length === 0 && burnRateWindowPairs(definition).length > 0) {
+        problems.push(
+          `'${slo.name}': none of burnRateAlerts can fire for it (target ${slo.target}); add an alert whose ` +
+            'factor is below 1 / budget, or raise the target',
+        );
+      }
+    }
+  }
   if (problems.length > 0) throw new SloDefinitionError(problems);
   return definition;
+}
+
+/** What validation notes without rejecting: each (SLO x alert) that can never fire, and why. */
+export function definitionNotices(definition: SloDefinition): string[] {
+  return unfireableAlerts(definition).map((alert) => alert.reason);
 }
 
 function checkObjective(
@@ -84,19 +108,27 @@ function checkObjective(
     }
     return;
   }
-  if (!(Number.isFinite(indicator.percentile) && indicator.percentile > 0 && indicator.percentile < 100)) {
-    problems.push(
-      `${where}: indicator.percentile is ${indicator.percentile}; use a value between 0 and 100 exclusive (95 for p95)`,
-    );
-  }
   if (!(Number.isFinite(indicator.thresholdMs) && indicator.thresholdMs > 0)) {
     problems.push(
       `${where}: indicator.thresholdMs is ${indicator.thresholdMs}; use a positive number of milliseconds`,
     );
   }
-  if (slo.budgetingMethod !== 'Timeslices') {
+  if (slo.budgetingMethod === 'Occurrences') {
+    if (indicator.percentile !== undefined) {
+      problems.push(
+        `${where}: indicator.percentile is ${indicator.percentile} on an Occurrences SLO, whose percentile is ` +
+          'the target; remove it (or use Timeslices)',
+      );
+    }
+    if (slo.timeSliceWindow !== undefined) {
+      problems.push(`${where}: timeSliceWindow is set on an Occurrences SLO; remove it (or use Timeslices)`);
+    }
+    return;
+  }
+  const percentile = indicator.percentile;
+  if (percentile === undefined || !(Number.isFinite(percentile) && percentile > 0 && percentile < 100)) {
     problems.push(
-      `${where}: budgetingMethod is ${slo.budgetingMethod}; latency percentiles are time-sliced: use Timeslices`,
+      `${where}: indicator.percentile is ${percentile}; a Timeslices SLO needs one between 0 and 100 exclusive (95 for p95)`,
     );
   }
   if (slo.timeSliceWindow === undefined) {
@@ -134,18 +166,8 @@ function checkAlert(
     );
     return;
   }
-  if (long === undefined || windowMinutes === undefined) return;
-  const factor = burnRateFactor(alert.budgetConsumed, windowMinutes, long);
+  if (long === undefined) return;
   for (const slo of objectives) {
-    // The highest possible burn rate is 1 / budget (every event or slice bad); an alert whose factor is above
-    // it can never fire, which is exactly the trap of writing p50 as "50% of requests under 60 ms".
-    const highest = maxBurnRate(slo);
-    if (factor >= highest) {
-      problems.push(
-        `${where}: burn-rate factor ${factor.toFixed(3)} can never fire for '${slo.name}' (highest possible burn ` +
-          `rate ${highest.toFixed(3)}); raise that SLO's target or lower budgetConsumed`,
-      );
-    }
     const slice = slo.timeSliceWindow === undefined ? undefined : safeMinutes(slo.timeSliceWindow);
     if (slice !== undefined && short !== undefined && (short % slice !== 0 || long % slice !== 0)) {
       problems.push(

@@ -1,0 +1,58 @@
+/**
+ * Whether the report's numbers can be trusted: `slo:report` must never say OK because it read nothing. Pure.
+ *
+ * - No invocations (nor throttles) of the alias in the whole window: almost always the wrong region, function
+ *   or alias, and in any case nothing to judge.
+ * - Lambda invoked the alias but the app published no Latency value for this stage and alias: the wrong
+ *   --stage, or a service that does not emit its metrics. The SLOs would read "no data" forever.
+ * - The app counted more requests than Lambda invoked, beyond APP_EXCESS_TOLERANCE: every app request is an
+ *   invocation of the alias, so more means another stage's or alias's metrics are mixed in (or counted twice).
+ *   The opposite direction cannot be checked: Lambda also counts /health and /openapi.json invocations and
+ *   crashes, which rightly publish no Latency value, so fewer app requests than invocations is normal.
+ */
+import type { SloDefinition } from './definition.ts';
+import type { ReportInput, ReportScope, Series } from './report.ts';
+
+/**
+ * 1%: the two sources stamp the same request a little differently (EMF at the response, Lambda at the
+ * invocation's start), so a request near either edge of the window can fall inside one and outside the other;
+ * those are the requests of a few minutes out of 28 days, far below 1%. A second stage or alias mixed in adds
+ * as much again as its own traffic, far above it.
+ */
+export const APP_EXCESS_TOLERANCE = 0.01;
+
+export function dataProblems(definition: SloDefinition, input: ReportInput, scope: ReportScope): string[] {
+  const where = `${scope.functionName}:${scope.aliasName} in ${scope.region}`;
+  const invocations = total(input.availability.invocations) + total(input.availability.throttles);
+  if (invocations === 0) {
+    return [
+      `Lambda recorded no invocation of ${where} in the ${definition.timeWindow.duration} window: check --region, ` +
+        '--function-name and --alias (is traffic going through that alias?)',
+    ];
+  }
+  const appRequests =
+    total(input.successes) + total(input.clientErrors) + total(input.availability.serverErrors);
+  const appMetric =
+    `${definition.metrics.namespace}/${definition.metrics.latencyMetric} with ` +
+    `${definition.metrics.stageDimension}=${scope.stage}, ${definition.metrics.aliasDimension}=${scope.aliasName}`;
+  if (appRequests === 0) {
+    return [
+      `Lambda counted ${invocations} invocations of ${where} but the app published no ${appMetric}: check ` +
+        '--stage, and that the deployed service emits its metrics (the SLOs cannot be measured)',
+    ];
+  }
+  if (appRequests > invocations * (1 + APP_EXCESS_TOLERANCE)) {
+    return [
+      `The app counted ${appRequests} requests (${appMetric}) but Lambda only ${invocations} invocations of ` +
+        `${where}, more than ${APP_EXCESS_TOLERANCE * 100}% apart: metrics of another stage or alias are ` +
+        'mixed in; check the Stage and Alias dimensions the service publishes',
+    ];
+  }
+  return [];
+}
+
+function total(series: Series): number {
+  let sum = 0;
+  for (const value of series.values()) sum += value;
+  return sum;
+}
