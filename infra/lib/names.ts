@@ -17,7 +17,22 @@ export const OUTPUT_KEYS = {
   functionUrl: 'FunctionUrl',
   deployRoleArn: 'DeployRoleArn',
   dashboardName: 'DashboardName',
+  /**
+   * Comma-separated names of the page-severity SLO composite alarms: during a release, any of them in ALARM
+   * means roll back (`aws cloudwatch describe-alarms --alarm-types CompositeAlarm --alarm-names ...`).
+   */
+  pageAlarmNames: 'PageAlarmNames',
+  pageTopicArn: 'PageTopicArn',
+  ticketTopicArn: 'TicketTopicArn',
 } as const;
+
+/**
+ * Every alarm of a stage that notifies is named '<prefix>-<id>' (e.g. 'shiftgate-prod-availability-page-1h-5m');
+ * the stage's alert topics accept messages from these names only.
+ */
+export function alarmNamePrefix(stage: string): string {
+  return `shiftgate-${stage}`;
+}
 
 /** GitHub's OIDC issuer and the audience that aws-actions/configure-aws-credentials requests. */
 export const GITHUB_OIDC = {

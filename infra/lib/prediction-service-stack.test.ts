@@ -145,7 +145,48 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
       `:${LIVE_ALIAS_NAME}`,
     );
   });
+
+  it('sends every composite alarm to the topic of its severity', () => {
+    const topics = topicIds(synth);
+    const composites = Object.values(synth.service.findResources('AWS::CloudWatch::CompositeAlarm'));
+    const severities = composites.map((c) => /^\[(page|ticket)\]/.exec(c.Properties.AlarmDescription)?.[1]);
+    expect(new Set(severities)).toEqual(new Set(['page', 'ticket']));
+    composites.forEach((composite, i) => {
+      expect(composite.Properties.AlarmActions).toEqual([
+        { Ref: topics[severities[i] as 'page' | 'ticket'] },
+      ]);
+    });
+  });
+
+  it('names every alarm that notifies after the stage, since only those may publish to its topics', () => {
+    const notifying = [
+      ...Object.values(synth.service.findResources('AWS::CloudWatch::CompositeAlarm')),
+      ...Object.values(synth.service.findResources('AWS::CloudWatch::Alarm')),
+    ].filter((alarm) => alarm.Properties.AlarmActions !== undefined);
+    expect(notifying.length).toBeGreaterThan(0);
+    for (const alarm of notifying) expect(alarm.Properties.AlarmName).toMatch(/^shiftgate-prod-/);
+  });
+
+  it('outputs the page composites the release reads, and nothing else', () => {
+    const pageNames = Object.values(synth.service.findResources('AWS::CloudWatch::CompositeAlarm'))
+      .filter((c) => String(c.Properties.AlarmDescription).startsWith('[page]'))
+      .map((c) => c.Properties.AlarmName as string);
+    expect(pageNames.length).toBeGreaterThan(0);
+    const output = synth.service.findOutputs(OUTPUT_KEYS.pageAlarmNames)[OUTPUT_KEYS.pageAlarmNames];
+    expect(cfnText(output?.Value).split(',').sort()).toEqual(pageNames.sort());
+    const topics = topicIds(synth);
+    synth.service.hasOutput(OUTPUT_KEYS.pageTopicArn, { Value: { Ref: topics.page } });
+    synth.service.hasOutput(OUTPUT_KEYS.ticketTopicArn, { Value: { Ref: topics.ticket } });
+  });
 });
+
+/** Logical ids of the page and ticket topics, told apart by their display names. */
+function topicIds(synth: Synthesized): Record<'page' | 'ticket', string> {
+  const ids = (severity: string) =>
+    onlyResource(synth.service, 'AWS::SNS::Topic', { DisplayName: Match.stringLikeRegexp(` ${severity}$`) })
+      .id;
+  return { page: ids('page'), ticket: ids('ticket') };
+}
 
 describe('a stage overriding the Function URL auth type to NONE', () => {
   let synth: Synthesized;

@@ -2,10 +2,11 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 import type { AppConfig } from '../config/app-config.ts';
 import type { StageSettings } from '../config/stages.ts';
+import { AlertTopics } from './alert-topics.ts';
 import { GithubDeployRole } from './github-deploy-role.ts';
 import { LiveAlias } from './live-alias.ts';
 import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
-import { OUTPUT_KEYS } from './names.ts';
+import { alarmNamePrefix, OUTPUT_KEYS } from './names.ts';
 import { PredictionFunction } from './prediction-function.ts';
 import { ServiceDashboard } from './service-dashboard.ts';
 import { SloAlarms } from './slo-alarms.ts';
@@ -35,10 +36,18 @@ export class PredictionServiceStack extends Stack {
       aliasName: live.aliasName,
       dashboardName: `shiftgate-${props.stage}`,
     });
-    new SloAlarms(this, 'SloAlarms', {
+    const alarmPrefix = alarmNamePrefix(props.stage);
+    const alerts = new AlertTopics(this, 'Alerts', {
+      subscriptions: settings.alerting.subscriptions,
+      alarmNamePrefix: `${alarmPrefix}-`,
+      displayNamePrefix: `shiftgate ${props.stage}`,
+    });
+    const slo = new SloAlarms(this, 'SloAlarms', {
       functionName: fn.functionName,
       aliasName: live.aliasName,
-      alarmNamePrefix: `shiftgate-${props.stage}`,
+      alarmNamePrefix: alarmPrefix,
+      pageTopic: alerts.topics.page,
+      ticketTopic: alerts.topics.ticket,
     });
     const deployRole = new GithubDeployRole(this, 'GithubDeploy', { ...github, function: fn });
 
@@ -51,6 +60,9 @@ export class PredictionServiceStack extends Stack {
       [OUTPUT_KEYS.functionUrl]: live.url.attrFunctionUrl,
       [OUTPUT_KEYS.deployRoleArn]: deployRole.role.roleArn,
       [OUTPUT_KEYS.dashboardName]: dashboard.dashboard.dashboardName,
+      [OUTPUT_KEYS.pageAlarmNames]: slo.pageAlarmNames.join(','),
+      [OUTPUT_KEYS.pageTopicArn]: alerts.topics.page.topicArn,
+      [OUTPUT_KEYS.ticketTopicArn]: alerts.topics.ticket.topicArn,
     };
     for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
   }

@@ -15,6 +15,7 @@ function stackWithAlarms(app: App): { stack: Stack; alarms: SloAlarms } {
   const alarms = new SloAlarms(stack, 'Slo', {
     functionName: 'predictor-fn',
     aliasName: 'live',
+    alarmNamePrefix: 'shiftgate-test',
     pageTopic: Topic.fromTopicArn(stack, 'Page', PAGE_TOPIC_ARN),
     ticketTopic: Topic.fromTopicArn(stack, 'Ticket', TICKET_TOPIC_ARN),
   });
@@ -36,7 +37,7 @@ describe('SloAlarms', () => {
     const pairs = SLO_DEFINITION.objectives.length * SLO_DEFINITION.burnRateAlerts.length;
     template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', pairs);
     template.resourceCountIs('AWS::CloudWatch::Alarm', 2 * pairs);
-    expect(alarms.pageAlarms).toHaveLength(SLO_DEFINITION.objectives.length * 2);
+    expect(alarms.pageAlarmNames).toHaveLength(SLO_DEFINITION.objectives.length * 2);
   });
 
   it('alarms on success-only p95 latency in 2 of 12 five-minute slices for the 1h page window', () => {
@@ -102,25 +103,26 @@ describe('SloAlarms', () => {
     }
   });
 
-  it('names composite alarms after a prefix when one is given, so pipelines can find them', () => {
-    const stack = new Stack(new App(), 'Named');
-    new SloAlarms(stack, 'Slo', {
-      functionName: 'f',
-      aliasName: 'live',
-      alarmNamePrefix: 'shiftgate-prod-slo',
+  it('names composite alarms after the prefix, so the release and the topics can tell them', () => {
+    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
+      AlarmName: 'shiftgate-test-latency-p95-page-1h-5m',
     });
-    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
-      AlarmName: 'shiftgate-prod-slo-latency-p95-page-1h-5m',
-    });
-  }, 60_000);
+    for (const name of alarms.pageAlarmNames) expect(name).toMatch(/^shiftgate-test-[a-z0-9-]+-page-/);
+  });
 
   it('refuses an invalid definition at synth time, naming the problem', () => {
     const stack = new Stack(new App(), 'Bad');
     const definition = structuredClone(SLO_DEFINITION);
     definition.timeWindow.duration = '4w' as never;
-    expect(() => new SloAlarms(stack, 'Slo', { functionName: 'f', aliasName: 'live', definition })).toThrow(
-      "timeWindow.duration: Invalid duration '4w'",
-    );
+    expect(
+      () =>
+        new SloAlarms(stack, 'Slo', {
+          functionName: 'f',
+          aliasName: 'live',
+          alarmNamePrefix: 'p',
+          definition,
+        }),
+    ).toThrow("timeWindow.duration: Invalid duration '4w'");
   });
 
   it('passes cdk-nag AwsSolutions checks', () => {

@@ -11,7 +11,6 @@ import {
   AlarmState,
   ComparisonOperator,
   CompositeAlarm,
-  type IAlarm,
   type IMetric,
   MathExpression,
   Metric,
@@ -40,10 +39,10 @@ export interface SloAlarmsProps {
   /** Notified when a ticket-severity composite alarm fires. @default no action */
   readonly ticketTopic?: ITopic;
   /**
-   * Names composite alarms '<prefix>-<id>' (e.g. 'shiftgate-prod-slo-latency-p95-page-1h-5m') so a pipeline can
-   * find them with `describe-alarms --alarm-name-prefix`. @default CloudFormation-generated names
+   * Names composite alarms '<prefix>-<id>' (e.g. 'shiftgate-prod-latency-p95-page-1h-5m'): the release finds
+   * them by name, and the alert topics accept only alarms named after their stage.
    */
-  readonly alarmNamePrefix?: string;
+  readonly alarmNamePrefix: string;
   /** @default SLO_DEFINITION from slo/src/definition.ts */
   readonly definition?: SloDefinition;
 }
@@ -52,6 +51,8 @@ export interface SloBurnRateAlarm {
   /** '<slo>-<severity>-<long>-<short>', e.g. 'latency-p95-page-1h-5m'. */
   readonly id: string;
   readonly severity: Severity;
+  /** '<alarmNamePrefix>-<id>', known at synth. */
+  readonly alarmName: string;
   readonly alarm: CompositeAlarm;
 }
 
@@ -75,9 +76,9 @@ export class SloAlarms extends Construct {
     this.burnRateAlarms = plan.map((spec) => {
       const long = this.windowAlarm(spec.long);
       const short = this.windowAlarm(spec.short);
+      const alarmName = `${props.alarmNamePrefix}-${spec.id}`;
       const alarm = new CompositeAlarm(this, spec.id, {
-        compositeAlarmName:
-          props.alarmNamePrefix === undefined ? undefined : `${props.alarmNamePrefix}-${spec.id}`,
+        compositeAlarmName: alarmName,
         alarmRule: AlarmRule.allOf(
           AlarmRule.fromAlarm(long, AlarmState.ALARM),
           AlarmRule.fromAlarm(short, AlarmState.ALARM),
@@ -86,13 +87,13 @@ export class SloAlarms extends Construct {
       });
       const topic = topics[spec.severity];
       if (topic !== undefined) alarm.addAlarmAction(new SnsAction(topic));
-      return { id: spec.id, severity: spec.severity, alarm };
+      return { id: spec.id, severity: spec.severity, alarmName, alarm };
     });
   }
 
-  /** Composite alarms that should page on-call (and roll back a release in progress). */
-  get pageAlarms(): IAlarm[] {
-    return this.burnRateAlarms.filter((entry) => entry.severity === 'page').map((entry) => entry.alarm);
+  /** Names of the composite alarms that page on-call (and roll back a release in progress). */
+  get pageAlarmNames(): string[] {
+    return this.burnRateAlarms.filter((entry) => entry.severity === 'page').map((entry) => entry.alarmName);
   }
 
   private windowAlarm(spec: WindowAlarmSpec): Alarm {
