@@ -52,8 +52,8 @@ const result = await build({
   absWorkingDir: root,
   entryPoints: {
     server: 'service/src/server.ts',
-    lambda: 'service/src/lambda.ts',
-    invoke: 'service/src/invoke.ts',
+    lambda: 'service/src/lambda/main.ts',
+    invoke: 'service/src/lambda/invoke.ts',
   },
   outdir: staging,
   outExtension: { '.js': '.mjs' },

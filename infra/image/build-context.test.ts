@@ -105,10 +105,11 @@ describe('the image context (the final stage of the Lambda image)', () => {
       contentType: 'application/json',
       body: JSON.stringify({ area: 'tokyo', householdSize: 3, knownUsage: { month: 8, kwh: 420 } }),
     });
-    // An empty environment: no NODE_PATH, no NODE_OPTIONS (so no tsx loader), no MODEL_DIR.
+    // An empty environment: no NODE_PATH, no NODE_OPTIONS (so no tsx loader), no MODEL_DIR; only the stage
+    // name that the stack sets and the metrics require.
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', HARNESS], {
       cwd: dir,
-      env: {},
+      env: { SHIFTGATE_STAGE: 'test' },
       input: JSON.stringify(event),
       encoding: 'utf8',
       timeout: 60_000,

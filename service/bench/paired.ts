@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import type { HttpEvent, HttpResult } from '../src/lambda-adapter.ts';
+import type { HttpEvent } from '../src/lambda/event.ts';
+import type { HttpResult } from '../src/lambda/result.ts';
 import { EXAMPLE_PREDICT_REQUEST } from '../src/openapi.ts';
 import { lambdaEvent } from '../src/testing/lambda-events.ts';
 import { percentile } from './stats.ts';

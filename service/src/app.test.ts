@@ -13,7 +13,7 @@ const household = { area: 'tokyo', householdSize: 3, knownUsage: { month: 8, kwh
 function setup(predictor = fakePredictor()) {
   const observer = recordingObserver();
   let nextId = 0;
-  const app = createApp({ predictor, observer, requestIdOf: () => `req-${++nextId}` });
+  const app = createApp({ predictor, observer, invocationOf: () => ({ requestId: `req-${++nextId}` }) });
   const postJson = (body: unknown, path = '/predict') =>
     app.request(path, {
       method: 'POST',

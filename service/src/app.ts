@@ -5,7 +5,7 @@ import { HTTP_LIMITS } from './limits.ts';
 import type { Observer } from './observability.ts';
 import { openApiDocument } from './openapi.ts';
 import { householdPredictionOf, predictCommandOf } from './predict.ts';
-import { problem, problemResponse } from './problem.ts';
+import { problem, problemResponse, serverFaultProblem } from './problem.ts';
 
 /**
  * The one HTTP app behind both the Lambda handler and the local server. It knows only fetch's Request and
@@ -16,10 +16,16 @@ import { problem, problemResponse } from './problem.ts';
 export interface AppDependencies {
   predictor: Predictor;
   observer: Observer;
-  /** The runtime's id for a request, from the adapter's env (the Lambda context) or made up locally. */
-  requestIdOf: (env: unknown) => string;
+  /** What the runtime says about a request, from the adapter's env (the Lambda context) or made up locally. */
+  invocationOf: (env: unknown) => Invocation;
   /** A body the runtime already holds in memory (a Lambda event's); when undefined it is read from the Request. */
   bufferedBodyOf?: (env: unknown) => Uint8Array | undefined;
+}
+
+export interface Invocation {
+  requestId: string;
+  /** The qualifier the Lambda function was invoked with (see lambda/context.ts); absent off Lambda. */
+  alias?: string;
 }
 
 type AppEnv = { Variables: { requestId: string } };
@@ -27,7 +33,7 @@ type AppEnv = { Variables: { requestId: string } };
 export function createApp({
   predictor,
   observer,
-  requestIdOf,
+  invocationOf,
   bufferedBodyOf,
 }: AppDependencies): Hono<AppEnv> {
   const { modelVersion } = predictor;
@@ -72,11 +78,12 @@ export function createApp({
 
   app.use(async (c, next) => {
     const startedAt = performance.now();
-    const requestId = requestIdOf(c.env);
+    const { requestId, alias } = invocationOf(c.env);
     c.set('requestId', requestId);
     await next();
     observer.requestCompleted({
       requestId,
+      ...(alias === undefined ? {} : { alias }),
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
@@ -106,9 +113,7 @@ export function createApp({
 
   app.onError((error, c) => {
     observer.unexpectedError(c.get('requestId') ?? 'unknown', error);
-    return problemResponse(
-      problem(500, 'The server failed to answer; the error is logged, please retry later.'),
-    );
+    return problemResponse(serverFaultProblem());
   });
 
   return app;

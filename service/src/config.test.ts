@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_DEFAULTS, readConfig } from './config.ts';
+import { STAGE_ENVIRONMENT_VARIABLE as STACK_STAGE_VARIABLE } from '../../infra/lib/names.ts';
+import { CONFIG_DEFAULTS, readConfig, STAGE_ENVIRONMENT_VARIABLE } from './config.ts';
 
 describe('readConfig', () => {
   it('defaults everything, resolving the model directory against the working directory', () => {
@@ -8,6 +9,9 @@ describe('readConfig', () => {
       host: '127.0.0.1',
       modelDir: '/srv/app/model/artifacts',
       metricsNamespace: CONFIG_DEFAULTS.metricsNamespace,
+      stage: undefined,
+      functionVersion: '$LATEST',
+      microBatching: true,
     });
   });
 
@@ -17,12 +21,18 @@ describe('readConfig', () => {
       HOST: '0.0.0.0',
       MODEL_DIR: '/opt/model',
       POWERTOOLS_METRICS_NAMESPACE: 'Other',
+      SHIFTGATE_STAGE: 'prod',
+      AWS_LAMBDA_FUNCTION_VERSION: '12',
+      MICRO_BATCHING: 'off',
     };
     expect(readConfig(env, '/srv/app')).toEqual({
       port: 0,
       host: '0.0.0.0',
       modelDir: '/opt/model',
       metricsNamespace: 'Other',
+      stage: 'prod',
+      functionVersion: '12',
+      microBatching: false,
     });
   });
 
@@ -31,6 +41,8 @@ describe('readConfig', () => {
     { env: { MODEL_DIR: '  ' }, modelDir: '/srv/app/model/artifacts' },
     { env: { PORT: ' 8080 ' }, port: 8080 },
     { env: { PORT: '' }, port: 3000 },
+    { env: { SHIFTGATE_STAGE: '  ' }, stage: undefined },
+    { env: { MICRO_BATCHING: 'on' }, microBatching: true },
   ])('reads $env', ({ env, ...expected }) => {
     expect(readConfig(env, '/srv/app')).toMatchObject(expected);
   });
@@ -43,4 +55,14 @@ describe('readConfig', () => {
       );
     },
   );
+
+  it.each(['yes', 'true', '0'])('refuses MICRO_BATCHING=%s, naming the variable and the fix', (value) => {
+    expect(() => readConfig({ MICRO_BATCHING: value }, '/')).toThrow(
+      `MICRO_BATCHING="${value}" is neither on nor off; set it to on or off`,
+    );
+  });
+
+  it('reads the stage from the variable the stack sets', () => {
+    expect(STAGE_ENVIRONMENT_VARIABLE).toBe(STACK_STAGE_VARIABLE);
+  });
 });

@@ -14,6 +14,15 @@ export interface ServiceConfig {
   /** Absolute directory holding model.onnx and model.card.json. */
   modelDir: string;
   metricsNamespace: string;
+  /**
+   * The `Stage` dimension of the metrics (SHIFTGATE_STAGE, which the stack sets). Optional here because only the
+   * metrics need it: createService refuses to emit metrics without it.
+   */
+  stage: string | undefined;
+  /** The `Version` dimension: the Lambda version this environment runs ($LATEST when unpublished or off Lambda). */
+  functionVersion: string;
+  /** Local server only: merge concurrent predictions into shared model runs (MICRO_BATCHING=on|off). */
+  microBatching: boolean;
 }
 
 export const CONFIG_DEFAULTS = {
@@ -21,7 +30,16 @@ export const CONFIG_DEFAULTS = {
   host: '127.0.0.1',
   modelDir: 'model/artifacts',
   metricsNamespace: SLO_DEFINITION.metrics.namespace,
+  functionVersion: '$LATEST',
+  microBatching: true,
 } as const;
+
+/**
+ * The variable holding the stage's name ('dev', 'prod'), published as the metrics' Stage dimension. The stack
+ * sets it under the same name (infra/lib/names.ts; config.test.ts holds the two together): the Lambda bundle
+ * carries service, model, slo and common code only.
+ */
+export const STAGE_ENVIRONMENT_VARIABLE = 'SHIFTGATE_STAGE';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -46,6 +64,13 @@ function portOf(env: Env): number {
   return port;
 }
 
+function switchOf(env: Env, name: string, fallback: boolean): boolean {
+  const raw = variable(env, name);
+  if (raw === undefined) return fallback;
+  if (raw === 'on' || raw === 'off') return raw === 'on';
+  throw new ConfigError(`${name}="${raw}" is neither on nor off; set it to on or off, or unset it.`);
+}
+
 export function readConfig(env: Env, cwd: string): ServiceConfig {
   const modelDir = variable(env, 'MODEL_DIR') ?? CONFIG_DEFAULTS.modelDir;
   return {
@@ -53,5 +78,9 @@ export function readConfig(env: Env, cwd: string): ServiceConfig {
     host: variable(env, 'HOST') ?? CONFIG_DEFAULTS.host,
     modelDir: isAbsolute(modelDir) ? modelDir : resolve(cwd, modelDir),
     metricsNamespace: variable(env, 'POWERTOOLS_METRICS_NAMESPACE') ?? CONFIG_DEFAULTS.metricsNamespace,
+    stage: variable(env, STAGE_ENVIRONMENT_VARIABLE),
+    // Lambda sets it in every execution environment.
+    functionVersion: variable(env, 'AWS_LAMBDA_FUNCTION_VERSION') ?? CONFIG_DEFAULTS.functionVersion,
+    microBatching: switchOf(env, 'MICRO_BATCHING', CONFIG_DEFAULTS.microBatching),
   };
 }

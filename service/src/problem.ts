@@ -63,3 +63,8 @@ export function problemResponse(body: Problem, headers: Record<string, string> =
     headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers },
   });
 }
+
+/** A server fault: what failed is logged, never sent. */
+export function serverFaultProblem(): Problem {
+  return problem(500, 'The server failed to answer; the error is logged, please retry later.');
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import { runCli } from '../../common/cli.ts';
 import { readConfig } from './config.ts';
 import { HTTP_LIMITS } from './limits.ts';
 import { createService } from './service.ts';
@@ -14,14 +15,15 @@ async function main(): Promise<void> {
   const config = readConfig(process.env, process.cwd());
   const { app, logger, modelVersion } = await createService(config, {
     emitMetrics: false,
-    coalescePredictions: true,
-    requestIdOf: () => randomUUID(),
+    coalescePredictions: config.microBatching,
+    invocationOf: () => ({ requestId: randomUUID() }),
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (address) => {
     logger.info('listening', {
       url: `http://${config.host}:${address.port}`,
       port: address.port,
       modelVersion,
+      microBatching: config.microBatching,
     });
   });
   if (server instanceof Server) {
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`predictor failed to start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+await runCli({ name: 'predictor' }, async () => {
+  await main();
+  return undefined;
 });

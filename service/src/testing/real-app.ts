@@ -7,7 +7,7 @@ import { recordingObserver } from './recording-observer.ts';
 export async function realApp() {
   const predictor = await loadPredictor(readConfig(process.env, process.cwd()).modelDir);
   const observer = recordingObserver();
-  const app = createApp({ predictor, observer, requestIdOf: () => 'test' });
+  const app = createApp({ predictor, observer, invocationOf: () => ({ requestId: 'test' }) });
   const postJson = (body: unknown) =>
     app.request('/predict', {
       method: 'POST',

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { lambdaEvent } from './testing/lambda-events.ts';
+import { lambdaEvent } from '../testing/lambda-events.ts';
 
 /** `npm run invoke` as a user runs it: an event file in, the handler's response (and only it) on stdout. */
 
 const run = promisify(execFile);
 const INVOKE = fileURLToPath(new URL('./invoke.ts', import.meta.url));
 // The CLI takes the handler module as its second argument; the source one spares the test a build.
-const HANDLER = fileURLToPath(new URL('./lambda.ts', import.meta.url));
+const HANDLER = fileURLToPath(new URL('./main.ts', import.meta.url));
 
 async function invoke(...args: string[]) {
   return run(process.execPath, ['--import', 'tsx', INVOKE, ...args], { timeout: 20_000 }).catch(
@@ -45,7 +45,7 @@ describe('the invoke CLI', () => {
   });
 
   it.each([
-    { name: 'no event file', args: [], message: 'usage: npm run invoke -- <event.json>' },
+    { name: 'no event file', args: [], message: 'no event file given' },
     {
       name: 'a missing event file',
       args: ['/nonexistent/event.json'],

@@ -5,19 +5,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { readConfig } from './config.ts';
-import { lambdaEvent } from './testing/lambda-events.ts';
+import { readConfig } from '../config.ts';
+import { lambdaEvent } from '../testing/lambda-events.ts';
 
 /** A Lambda init that cannot serve must fail at once, naming what is wrong, before any invocation. */
 
 const run = promisify(execFile);
-const LAMBDA_ENTRY = fileURLToPath(new URL('./lambda.ts', import.meta.url));
+const LAMBDA_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
 const ARTIFACTS = readConfig(process.env, process.cwd()).modelDir;
 
 async function initWith(env: Record<string, string>) {
   const script = `await import(${JSON.stringify(LAMBDA_ENTRY)});`;
   return run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, SHIFTGATE_STAGE: 'test', ...env },
     timeout: 20_000,
   }).then(
     () => ({ code: 0, stderr: '' }),
@@ -53,7 +53,14 @@ describe('Lambda init', () => {
     expect(stderr).toContain('PORT="eighty" is not a TCP port');
   });
 
-  it('serves POST /predict without loading undici, whose load alone is ~40 ms of init', async () => {
+  it('fails naming SHIFTGATE_STAGE when it is missing, before loading the model', async () => {
+    const { code, stderr } = await initWith({ SHIFTGATE_STAGE: '', MODEL_DIR: '/nonexistent/artifacts' });
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('SHIFTGATE_STAGE is not set');
+    expect(stderr).not.toContain('/nonexistent/artifacts');
+  });
+
+  it('serves POST /predict from a fresh process', async () => {
     const event = lambdaEvent('function-url-post', {
       method: 'POST',
       path: '/predict',
@@ -62,17 +69,17 @@ describe('Lambda init', () => {
     });
     const script = [
       `const { handler } = await import(${JSON.stringify(LAMBDA_ENTRY)});`,
-      `const result = await handler(${JSON.stringify(event)}, { awsRequestId: 'r1' });`,
-      "const undici = process.moduleLoadList.filter((name) => name.includes('undici'));",
-      'console.error(JSON.stringify({ status: result.statusCode, headers: result.headers, undici }));',
+      "const context = { awsRequestId: 'r1', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:predictor' };",
+      `const result = await handler(${JSON.stringify(event)}, context);`,
+      'console.error(JSON.stringify({ status: result.statusCode, headers: result.headers }));',
     ].join('\n');
     const { stderr } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, SHIFTGATE_STAGE: 'test' },
       timeout: 20_000,
     });
     expect(JSON.parse(stderr.trim().split('\n').at(-1) ?? '')).toEqual({
       status: 200,
       headers: { 'content-type': 'application/json' },
-      undici: [],
     });
   });
 });

@@ -1,13 +1,28 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { handler } from './lambda.ts';
-import { HTTP_LIMITS } from './limits.ts';
-import { localLambdaContext } from './local-lambda-context.ts';
-import { LATENCY_METRIC, STATUS_CLASS_DIMENSION } from './observability.ts';
-import { PROBLEM_CONTENT_TYPE } from './problem.ts';
-import { healthResponse, predictResponse, problemResponse } from './schema.ts';
-import { EVENT_SHAPES, fixtureEvent, type HttpRequestSpec, lambdaEvent } from './testing/lambda-events.ts';
+import { HTTP_LIMITS } from '../limits.ts';
+import {
+  ALIAS_DIMENSION,
+  LATENCY_METRIC,
+  SERVICE_NAME,
+  STAGE_DIMENSION,
+  STATUS_CLASS_DIMENSION,
+  VERSION_DIMENSION,
+} from '../observability.ts';
+import { PROBLEM_CONTENT_TYPE } from '../problem.ts';
+import { healthResponse, predictResponse, problemResponse } from '../schema.ts';
+import { EVENT_SHAPES, fixtureEvent, type HttpRequestSpec, lambdaEvent } from '../testing/lambda-events.ts';
+import { localLambdaContext } from './context.ts';
 
-/** The built-for-Lambda handler, with the real model, on each envelope AWS delivers. */
+/** The Lambda entry, with the real model, on each envelope AWS delivers. */
+
+// What Lambda and the stack set before init; the entry reads them once, at import.
+const { STAGE, VERSION } = vi.hoisted(() => {
+  const values = { STAGE: 'test-stage', VERSION: '7' };
+  process.env.SHIFTGATE_STAGE = values.STAGE;
+  process.env.AWS_LAMBDA_FUNCTION_VERSION = values.VERSION;
+  return values;
+});
+const { handler } = await import('./main.ts');
 
 const household = { area: 'tokyo', householdSize: 3, knownUsage: { month: 8, kwh: 420 } };
 const predictJson = (body: string, extra: Partial<HttpRequestSpec> = {}): HttpRequestSpec => ({
@@ -95,7 +110,10 @@ describe.each(EVENT_SHAPES)('the Lambda handler on a %s event', (shape) => {
 
   it('logs the invocation under its Lambda request id and flushes one Latency metric', async () => {
     const output = captureOutput();
-    const context = localLambdaContext();
+    const context = {
+      ...localLambdaContext(),
+      invokedFunctionArn: `${localLambdaContext().invokedFunctionArn}:live`,
+    };
 
     await invoke(lambdaEvent(shape, predictJson('{}')), context);
 
@@ -106,9 +124,39 @@ describe.each(EVENT_SHAPES)('the Lambda handler on a %s event', (shape) => {
       status: 400,
       method: 'POST',
       path: '/predict',
+      alias: 'live',
     });
     const emf = lines.filter((line) => '_aws' in line);
     expect(emf).toHaveLength(1);
-    expect(emf[0]).toMatchObject({ [STATUS_CLASS_DIMENSION]: '4xx', [LATENCY_METRIC]: expect.any(Number) });
+    const [metric] = emf as [{ _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] } }];
+    expect(
+      metric._aws.CloudWatchMetrics.map(({ Dimensions }) => Dimensions.map((set) => [...set].sort())),
+    ).toEqual([
+      [
+        ['service', STAGE_DIMENSION, ALIAS_DIMENSION, STATUS_CLASS_DIMENSION].sort(),
+        ['service', STAGE_DIMENSION, VERSION_DIMENSION, STATUS_CLASS_DIMENSION].sort(),
+      ],
+    ]);
+    expect(metric).toMatchObject({
+      service: SERVICE_NAME,
+      [STAGE_DIMENSION]: STAGE,
+      [ALIAS_DIMENSION]: 'live',
+      [VERSION_DIMENSION]: VERSION,
+      [STATUS_CLASS_DIMENSION]: '4xx',
+      [LATENCY_METRIC]: expect.any(Number),
+    });
+    // Powertools' warning about the keys both sets share is expected and not logged.
+    expect(lines.filter((line) => line.level === 'WARN')).toEqual([]);
+  });
+
+  it.each([
+    { name: 'GET /health', request: { method: 'GET', path: '/health' } },
+    { name: 'GET /openapi.json', request: { method: 'GET', path: '/openapi.json' } },
+    { name: 'a 404', request: { method: 'POST', path: '/nowhere' } },
+    { name: 'GET /predict (405)', request: { method: 'GET', path: '/predict' } },
+  ])('emits no metric for $name', async ({ request }) => {
+    const output = captureOutput();
+    await invoke(lambdaEvent(shape, request));
+    expect(output().filter((line) => '_aws' in line)).toEqual([]);
   });
 });

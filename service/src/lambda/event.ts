@@ -1,0 +1,99 @@
+import type { ALBEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
+
+/**
+ * A Lambda HTTP event (Function URL or API Gateway HTTP API, payload 2.0; or an Application Load Balancer) as
+ * the fetch Request the app reads, after the model of Hono's adapter (hono/aws-lambda). Anything else, or an
+ * event fetch cannot carry, is a MalformedEventError: the adapter answers it with a 400.
+ *
+ * The body is not attached to the Request: the event already holds it in memory, so the app gets its bytes
+ * beside the Request (bodyOf) and never drains a web stream. The origin is fixed because the app routes on the
+ * path alone; a placeholder or forged Host then cannot break URL parsing, and a GET that carries a body (an ALB
+ * forwards one) stays a valid Request.
+ */
+
+export type HttpEvent = APIGatewayProxyEventV2 | ALBEvent;
+
+export class MalformedEventError extends Error {
+  override name = 'MalformedEventError';
+}
+
+const ORIGIN = 'https://lambda.invalid';
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function isPayloadV2(event: HttpEvent): event is APIGatewayProxyEventV2 {
+  return 'rawPath' in event && isRecord(event.requestContext) && 'http' in event.requestContext;
+}
+
+/** The event's own shape, checked before anything reads it: a non-HTTP invocation must not become a 500. */
+function httpEventOf(event: unknown): HttpEvent {
+  if (!isRecord(event)) throw new MalformedEventError('the event is not a JSON object');
+  const { requestContext } = event;
+  if ('rawPath' in event && isRecord(requestContext) && isRecord(requestContext.http)) {
+    if (typeof event.rawPath !== 'string') throw new MalformedEventError('rawPath is not a string');
+    if (typeof requestContext.http.method !== 'string') {
+      throw new MalformedEventError('requestContext.http.method is not a string');
+    }
+    return event as unknown as HttpEvent;
+  }
+  if (typeof event.httpMethod === 'string' && typeof event.path === 'string') {
+    return event as unknown as HttpEvent;
+  }
+  throw new MalformedEventError(
+    'it is neither a payload 2.0 event (rawPath, requestContext.http) nor an ALB event (httpMethod, path)',
+  );
+}
+
+/** Hono's rule: fetch takes only Latin-1 header values, so a value with anything else goes percent-encoded. */
+const sanitized = (value: string) => (/[^\p{ASCII}]/u.test(value) ? encodeURIComponent(value) : value);
+
+function headersOf(event: HttpEvent): [string, string][] {
+  const pairs: [string, string][] = [];
+  if (!isPayloadV2(event) && event.multiValueHeaders) {
+    for (const [name, values] of Object.entries(event.multiValueHeaders)) {
+      for (const value of values ?? []) pairs.push([name, sanitized(value)]);
+    }
+    return pairs;
+  }
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (typeof value === 'string') pairs.push([name, sanitized(value)]);
+  }
+  // Payload 2.0 moves the Cookie header into its own list.
+  if (isPayloadV2(event) && event.cookies?.length)
+    pairs.push(['cookie', sanitized(event.cookies.join('; '))]);
+  return pairs;
+}
+
+function albQueryString(event: ALBEvent): string {
+  // The ALB passes query keys and values still URL-encoded, as the client sent them.
+  if (event.multiValueQueryStringParameters) {
+    return Object.entries(event.multiValueQueryStringParameters)
+      .flatMap(([key, values]) => (values ?? []).map((value) => `${key}=${value}`))
+      .join('&');
+  }
+  return Object.entries(event.queryStringParameters ?? {})
+    .map(([key, value]) => `${key}=${value ?? ''}`)
+    .join('&');
+}
+
+/** The Request for an HTTP event; a MalformedEventError (keeping fetch's TypeError as its cause) for anything else. */
+export function requestOf(input: unknown): { event: HttpEvent; request: Request } {
+  const event = httpEventOf(input);
+  const [method, path, query] = isPayloadV2(event)
+    ? [event.requestContext.http.method, event.rawPath, event.rawQueryString]
+    : [event.httpMethod, event.path, albQueryString(event)];
+  const url = `${ORIGIN}${path.startsWith('/') ? '' : '/'}${path}${query ? `?${query}` : ''}`;
+  try {
+    return { event, request: new Request(url, { method, headers: headersOf(event) }) };
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    throw new MalformedEventError('its method, path or a header is not valid HTTP', { cause: error });
+  }
+}
+
+/** The decoded event body, or undefined when the event has none. */
+export function bodyOf(event: HttpEvent): Uint8Array | undefined {
+  if (!event.body) return undefined;
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}

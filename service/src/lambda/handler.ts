@@ -1,0 +1,72 @@
+import type { Context } from 'aws-lambda';
+import type { Invocation } from '../app.ts';
+import type { Observer } from '../observability.ts';
+import { problem, problemResponse, serverFaultProblem } from '../problem.ts';
+import { aliasOf } from './context.ts';
+import { bodyOf, MalformedEventError, requestOf } from './event.ts';
+import { type HttpResult, resultOf } from './result.ts';
+
+/**
+ * The Lambda handler around the app, with Hono's error policy (hono/aws-lambda): an event that is no HTTP
+ * request this function can read is the caller's fault, a 400 problem; any other failure is logged and
+ * answered with a 500 that says nothing of its cause.
+ */
+
+/** What the app finds in its env on Lambda. */
+export interface LambdaBindings {
+  lambdaContext: Context;
+  /** The decoded event body, or undefined when the event has none. */
+  body: Uint8Array | undefined;
+}
+
+interface Fetchable {
+  fetch(request: Request, bindings: LambdaBindings): Response | Promise<Response>;
+}
+
+/** The app's hooks for reading its env on Lambda (AppDependencies.invocationOf and .bufferedBodyOf). */
+export const LAMBDA_BINDINGS = {
+  invocationOf: (env: unknown): Invocation => {
+    const { lambdaContext } = env as LambdaBindings;
+    return { requestId: lambdaContext.awsRequestId, alias: aliasOf(lambdaContext) };
+  },
+  bufferedBodyOf: (env: unknown) => (env as LambdaBindings).body,
+};
+
+const EVENT_SOURCES = 'a Function URL, an API Gateway HTTP API (payload 2.0) or an Application Load Balancer';
+
+/** A result every event source accepts, for an event whose own source could not be told. */
+async function plainResult(response: Response): Promise<HttpResult> {
+  return {
+    statusCode: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: await response.text(),
+    isBase64Encoded: false,
+  };
+}
+
+export function lambdaHandler(app: Fetchable, observer: Observer) {
+  return async (input: unknown, context: Context): Promise<HttpResult> => {
+    let parsed: ReturnType<typeof requestOf>;
+    try {
+      parsed = requestOf(input);
+    } catch (error) {
+      if (!(error instanceof MalformedEventError)) {
+        observer.unexpectedError(context.awsRequestId, error);
+        return plainResult(problemResponse(serverFaultProblem()));
+      }
+      observer.malformedEvent(context.awsRequestId, error);
+      return plainResult(
+        problemResponse(
+          problem(400, `The event is not an HTTP request from ${EVENT_SOURCES}: ${error.message}.`),
+        ),
+      );
+    }
+    const { event, request } = parsed;
+    try {
+      return await resultOf(event, await app.fetch(request, { lambdaContext: context, body: bodyOf(event) }));
+    } catch (error) {
+      observer.unexpectedError(context.awsRequestId, error);
+      return resultOf(event, problemResponse(serverFaultProblem()));
+    }
+  };
+}
