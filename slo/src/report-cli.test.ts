@@ -1,54 +1,15 @@
-import {
-  CloudWatchClient,
-  GetMetricDataCommand,
-  type GetMetricDataCommandInput,
-} from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type CliIo, runReportCli } from './report-cli.ts';
+import { answerGetMetricData, PERIOD_MS, type Scenario } from './testing/cloudwatch-fake.ts';
 
-const PERIOD_MS = 5 * 60_000;
 const END = new Date('2026-11-29T00:03:00Z');
 const WINDOW_END = Date.UTC(2026, 10, 29, 0, 0);
 const WINDOW_PERIODS = (28 * 24 * 60) / 5;
 const cloudWatch = mockClient(CloudWatchClient);
 
-/** What CloudWatch holds for each query id, as a value per period start (undefined: no datapoint). */
-type Scenario = Record<string, (start: number, indexFromEnd: number) => number | undefined>;
-
-/** Answers GetMetricData from a scenario, newest last, split over two pages like the real API does. */
-function cloudWatchHolds(scenario: Scenario): GetMetricDataCommandInput[] {
-  const calls: GetMetricDataCommandInput[] = [];
-  cloudWatch.on(GetMetricDataCommand).callsFake((request: GetMetricDataCommandInput) => {
-    calls.push(request);
-    const start = request.StartTime?.getTime() ?? 0;
-    const end = request.EndTime?.getTime() ?? 0;
-    const periods = Array.from({ length: (end - start) / PERIOD_MS }, (_, i) => start + i * PERIOD_MS);
-    const half = Math.floor(periods.length / 2);
-    const page = request.NextToken === undefined ? periods.slice(0, half) : periods.slice(half);
-    return {
-      NextToken: request.NextToken === undefined ? 'page-2' : undefined,
-      MetricDataResults: (request.MetricDataQueries ?? []).map((query) => {
-        // A whole-window statistic (the 28-day percentile) is one datapoint, on the first page.
-        const wholeWindow = (query.MetricStat?.Period ?? 0) * 1000 > PERIOD_MS;
-        const queried = wholeWindow ? (request.NextToken === undefined ? [start] : []) : page;
-        const points = queried
-          .map((periodStart) => [
-            periodStart,
-            scenario[query.Id ?? '']?.(periodStart, (end - periodStart) / PERIOD_MS - 1),
-          ])
-          .filter((point): point is [number, number] => point[1] !== undefined);
-        return {
-          Id: query.Id,
-          StatusCode: 'Complete',
-          Timestamps: points.map(([periodStart]) => new Date(periodStart)),
-          Values: points.map(([, value]) => value),
-        };
-      }),
-    };
-  });
-  return calls;
-}
+const cloudWatchHolds = (scenario: Scenario) => answerGetMetricData(cloudWatch, scenario);
 
 function fakeIo() {
   const out: string[] = [];
