@@ -4,9 +4,10 @@
 import { pathToFileURL } from 'node:url';
 
 const { handler } = await import(pathToFileURL(process.argv[2]).href);
-const context = { awsRequestId: 'bench', functionName: 'predictor', getRemainingTimeInMillis: () => 30_000 };
 
-process.once('message', async ({ event, warmup, iterations }) => {
+// The parent's local Lambda context, its functions lost to IPC and given back here.
+process.once('message', async ({ event, context: data, warmup, iterations }) => {
+  const context = { ...data, getRemainingTimeInMillis: () => 30_000 };
   for (let i = 0; i < warmup; i++) await handler(event, context);
   const samples = new Float64Array(iterations);
   const cpuBefore = process.cpuUsage();

@@ -1,13 +1,14 @@
 /**
- * The performance targets of issue 2, and the pure judgement of measured figures against them. The runner
- * measures; this decides and renders.
+ * The performance targets (issue 2, revised by issue 9), and the pure judgement of measured figures against
+ * them. The runner measures; this decides and renders. Lambda bills whole milliseconds, so the in-process
+ * targets sit well below one.
  */
 
 export const TARGETS = [
   {
     key: 'inProcessP50Ms',
     label: 'In-process p50, one prediction via the Lambda handler',
-    limit: 0.2,
+    limit: 0.25,
     unit: 'ms',
     better: 'lower',
   },
@@ -20,8 +21,8 @@ export const TARGETS = [
   },
   {
     key: 'throughputRatio',
-    label: 'HTTP throughput, /predict ÷ bare node:http',
-    limit: 0.8,
+    label: 'HTTP throughput, the server as shipped ÷ the floor (node:http + one model run)',
+    limit: 0.7,
     unit: '×',
     better: 'higher',
   },

@@ -1,7 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import autocannon from 'autocannon';
-import { LAYERS, type LayerSample } from './layers.ts';
+import { median, percentile } from '../../common/percentile.ts';
+import { localLambdaContext } from '../../service/src/lambda/context.ts';
+import type { Layer, LayerSample } from './layers.ts';
 import {
   cpuMilliseconds,
   forkChild,
@@ -13,12 +15,14 @@ import {
   spawnServer,
   stop,
 } from './processes.ts';
-import { median, percentile } from './stats.ts';
 
-/** Each benchmark of issue 2, as a function from built files to figures. */
+/** Each benchmark of issues 2 and 9, as a function from built files to figures. */
 
 const BENCH_DIR = new URL('./', import.meta.url);
 const script = (name: string) => new URL(name, BENCH_DIR).pathname;
+
+/** What the stack sets on the function and the Lambda init requires; the bench's own metrics go nowhere. */
+const LAMBDA_ENV = { SHIFTGATE_STAGE: 'bench' };
 
 export interface PredictRequest {
   body: string;
@@ -26,9 +30,10 @@ export interface PredictRequest {
 }
 
 export async function inProcessLatency(handlerPath: string, event: unknown, iterations: number) {
-  const child = forkChild(script('in-process.mjs'), [handlerPath]);
+  const child = forkChild(script('in-process.mjs'), [handlerPath], { env: LAMBDA_ENV });
   try {
-    child.send({ event, warmup: Math.min(2_000, iterations), iterations });
+    const context = localLambdaContext();
+    child.send({ event, context, warmup: Math.min(2_000, iterations), iterations });
     const { samples, cpuMsPerCall } = await nextMessage<{ samples: number[]; cpuMsPerCall: number }>(
       child,
       120_000,
@@ -43,7 +48,7 @@ export async function lambdaInit(handlerPath: string, runs: number) {
   const imports: number[] = [];
   const totals: number[] = [];
   for (let run = 0; run < runs; run++) {
-    const child = forkChild(script('lambda-init.mjs'), [handlerPath]);
+    const child = forkChild(script('lambda-init.mjs'), [handlerPath], { env: LAMBDA_ENV });
     const { importMs, sinceProcessStartMs } = await nextMessage<{
       importMs: number;
       sinceProcessStartMs: number;
@@ -147,73 +152,48 @@ export async function startFixedAnswerServer(scriptName: string, body: string) {
   return { server, url: `http://127.0.0.1:${port}/predict` };
 }
 
-/** Both servers up at once and loaded in turn with the same tool and settings, each after its own warm-up. */
-export async function throughput(
-  serverPath: string,
-  request: PredictRequest,
-  connections: number,
-  seconds: number,
-) {
-  const { server, url: serviceUrl } = await startService(serverPath, request);
-  const { body: answer } = await post(serviceUrl, request);
-  const { server: bare, url: bareUrl } = await startFixedAnswerServer('bare-server.mjs', answer);
-  try {
-    for (const url of [bareUrl, serviceUrl]) await load(url, request, { connections, seconds: 2 });
-    const baseline = await load(bareUrl, request, { connections, seconds, serverPid: bare.pid });
-    const service = await load(serviceUrl, request, { connections, seconds, serverPid: server.pid });
-    return {
-      serviceRps: service.rps,
-      bareRps: baseline.rps,
-      ratio: service.rps / baseline.rps,
-      service,
-      baseline,
-      responseBytes: answer.length,
-    };
-  } finally {
-    await Promise.all([stop(server), stop(bare)]);
-  }
+/** floor-server.ts over the model in `modelDir`, through tsx (it imports the model's TypeScript). */
+export async function startFloorServer(modelDir: string) {
+  const server = forkChild(script('floor-server.ts'), [], { execArgv: ['--import', 'tsx'] });
+  server.send({ modelDir });
+  const { port } = await nextMessage<{ port: number }>(server, 30_000);
+  return { server, url: `http://127.0.0.1:${port}/predict` };
 }
 
-export async function rssAfterRequests(serverPath: string, request: PredictRequest, requests: number) {
-  const { server, url } = await startService(serverPath, request);
-  try {
-    const pid = server.pid ?? 0;
-    const atStartMb = await rssMegabytes(pid);
-    await load(url, request, { connections: 16, amount: requests });
-    return { afterMb: await rssMegabytes(pid), atStartMb, requests };
-  } finally {
-    await stop(server);
-  }
+export interface ServedModel {
+  serverPath: string;
+  modelDir: string;
 }
 
 /**
- * The throughput of each layer of the stack under the same load, in `rounds` interleaved rounds: bare node:http,
- * Hono on its node adapter with a fixed answer, the service with its request log silenced, the service. Says
- * what each layer costs of the bare server's requests/s, which the single ratio of `throughput` cannot.
+ * The throughput of each layer under the same load, in `rounds` interleaved rounds (so drifting load on a shared
+ * machine hits all of them alike), each server up before any is measured and warmed up for 2 s.
  */
-export async function throughputLayers(
-  serverPath: string,
+export async function throughputOfLayers(
+  served: ServedModel,
+  layers: readonly Layer[],
   request: PredictRequest,
-  connections: number,
-  seconds: number,
-  rounds: number,
+  options: { connections: number; seconds: number; rounds: number },
 ): Promise<LayerSample[]> {
-  const { server: probe, url: probeUrl } = await startService(serverPath, request);
+  const { server: probe, url: probeUrl } = await startService(served.serverPath, request);
   const { body: answer } = await post(probeUrl, request).finally(() => stop(probe));
   const servers: { server: ChildProcess; url: string }[] = [];
   try {
     // One at a time, so a server that fails to start leaves only the ones already up for `finally` to stop.
-    for (const layer of LAYERS) {
+    for (const layer of layers) {
       servers.push(
         layer.kind === 'fixed-answer'
           ? await startFixedAnswerServer(layer.script, answer)
-          : await startService(serverPath, request, layer.env),
+          : layer.kind === 'floor'
+            ? await startFloorServer(served.modelDir)
+            : await startService(served.serverPath, request, layer.env),
       );
     }
+    const { connections, seconds, rounds } = options;
     for (const { url } of servers) await load(url, request, { connections, seconds: 2 });
     const samples: LayerSample[] = [];
     for (let round = 0; round < rounds; round++) {
-      for (const [index, layer] of LAYERS.entries()) {
+      for (const [index, layer] of layers.entries()) {
         const { server, url } = servers[index] as (typeof servers)[number];
         const figures = await load(url, request, { connections, seconds, serverPid: server.pid });
         samples.push({
@@ -226,5 +206,17 @@ export async function throughputLayers(
     return samples;
   } finally {
     await Promise.all(servers.map(({ server }) => stop(server)));
+  }
+}
+
+export async function rssAfterRequests(serverPath: string, request: PredictRequest, requests: number) {
+  const { server, url } = await startService(serverPath, request);
+  try {
+    const pid = server.pid ?? 0;
+    const atStartMb = await rssMegabytes(pid);
+    await load(url, request, { connections: 16, amount: requests });
+    return { afterMb: await rssMegabytes(pid), atStartMb, requests };
+  } finally {
+    await stop(server);
   }
 }

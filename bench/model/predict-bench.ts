@@ -1,21 +1,19 @@
 import { resolve } from 'node:path';
-import { AREAS, HOUSING_KINDS, type Household } from '../src/domain.ts';
-import { loadPredictor } from '../src/predictor.ts';
+import { runCli } from '../../common/cli.ts';
+import { median, percentile } from '../../common/percentile.ts';
+import { AREAS, HOUSING_KINDS, type Household } from '../../model/src/domain.ts';
+import { loadPredictor } from '../../model/src/predictor.ts';
 
 /**
  * `npm run bench:model`: how long loadPredictor takes (the service's init cost) and how long predict() takes per
  * batch size, through onnxruntime-node exactly as the service calls it. Bounded loops; prints one table.
  */
 
-const ARTIFACT_DIR = resolve(import.meta.dirname, '..', 'artifacts');
+const ARTIFACT_DIR = resolve(import.meta.dirname, '..', '..', 'model', 'artifacts');
 const LOADS = 10;
 const WARMUP = 200;
 const ITERATIONS = 2_000;
 const BATCH_SIZES = [1, 10, 100] as const;
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 function households(count: number): Household[] {
   return Array.from({ length: count }, (_, index) => ({
@@ -34,9 +32,8 @@ async function main(): Promise<void> {
     await loadPredictor(ARTIFACT_DIR);
     loads.push(performance.now() - started);
   }
-  loads.sort((a, b) => a - b);
   console.log(
-    `loadPredictor: median ${percentile(loads, 50).toFixed(1)} ms, max ${loads.at(-1)?.toFixed(1)} ms (${LOADS} loads)`,
+    `loadPredictor: median ${median(loads).toFixed(1)} ms, max ${Math.max(...loads).toFixed(1)} ms (${LOADS} loads)`,
   );
 
   const predictor = await loadPredictor(ARTIFACT_DIR);
@@ -50,7 +47,6 @@ async function main(): Promise<void> {
       await predictor.predict(batch);
       samples.push((performance.now() - started) * 1_000);
     }
-    samples.sort((a, b) => a - b);
     const p50 = percentile(samples, 50);
     console.log(
       `${String(size).padStart(5)}  ${p50.toFixed(0).padStart(6)}   ${percentile(samples, 99).toFixed(0).padStart(6)}   ${(p50 / size).toFixed(1).padStart(8)}`,
@@ -58,4 +54,7 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await runCli({ name: 'bench:model' }, async () => {
+  await main();
+  return undefined;
+});

@@ -1,17 +1,20 @@
 /**
- * `node --import tsx infra/image/bench-image-context.ts [--arch x86_64] [--runs 5] [--warm 200]`
+ * `npm run bench:image [-- --arch x86_64 --runs 5 --warm 200]`
  *
  * Start-up and latency of the handler as the image runs it: a fresh `node` per run, cwd = the image context
- * (build it first with `npm run build:image-context`), empty environment. Prints the median of each figure:
+ * (build it first with `npm run build:image-context`), an environment holding only the stage name the stack sets. Prints the median of each figure:
  * init (importing the bundle: onnxruntime, the model, the app), the first request, and the mean warm request.
  * This machine is not Lambda: read the figures as relative (before/after a change), not as Lambda durations.
  */
 import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseArchitecture } from './architecture.ts';
-import { HANDLER_FILE } from './context-plan.ts';
+import { runCli } from '../../common/cli.ts';
+import { median } from '../../common/percentile.ts';
+import { parseArchitecture } from '../../infra/image/architecture.ts';
+import { HANDLER_FILE } from '../../infra/image/context-plan.ts';
+import { localLambdaContext } from '../../service/src/lambda/context.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -26,7 +29,7 @@ const event = {
     requestId: 'bench', routeKey: '$default', stage: '$default', timeEpoch: Date.now() },
   body: JSON.stringify({ area: 'tokyo', householdSize: 3, knownUsage: { month: 8, kwh: 420 } }), isBase64Encoded: false,
 };
-const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 5000 };
+const context = { ...${JSON.stringify(localLambdaContext())}, getRemainingTimeInMillis: () => 5000 };
 const first = await handler(event, context);
 const t2 = performance.now();
 for (let i = 0; i < ${warmRequests}; i++) await handler(event, context);
@@ -39,14 +42,6 @@ interface Sample {
   initMs: number;
   firstMs: number;
   warmMs: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 function main(): void {
@@ -68,7 +63,7 @@ function main(): void {
   for (let run = 0; run < runs; run++) {
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', harness(warm)], {
       cwd: dir,
-      env: {},
+      env: { SHIFTGATE_STAGE: 'bench' },
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
     });
@@ -86,11 +81,10 @@ function main(): void {
   );
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
+await runCli(
+  { name: 'bench:image', usage: 'npm run bench:image [-- --arch x86_64 --runs 5 --warm 200]' },
+  () => {
     main();
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  }
-}
+    return undefined;
+  },
+);

@@ -51,9 +51,17 @@ export async function spawnListeningServer(entry: string): Promise<{ child: Chil
   return { child, port };
 }
 
-/** Forks a plain-node child with IPC, stdout discarded. */
-export function forkChild(script: string, args: string[] = []): ChildProcess {
-  return fork(script, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
+/** Forks a child with IPC, stdout discarded; plain node (no loader hooks) unless `execArgv` says otherwise. */
+export function forkChild(
+  script: string,
+  args: string[] = [],
+  options: { execArgv?: string[]; env?: Record<string, string> } = {},
+): ChildProcess {
+  return fork(script, args, {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: options.execArgv ?? [],
+    env: { ...process.env, ...options.env },
+  });
 }
 
 export async function nextMessage<T>(child: ChildProcess, timeoutMs: number): Promise<T> {
