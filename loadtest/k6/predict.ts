@@ -1,22 +1,28 @@
 /**
  * k6 load test of POST /predict: `k6 run -e SCENARIO=pr -e TARGET=http://127.0.0.1:3000 loadtest/k6/predict.ts`
- * (RATE and DURATION override the scenario's defaults). Normally started by `npm run loadtest`, which then
- * normalizes the summary this script writes. Thresholds come from slo/, so k6 exits non-zero when an SLO fails.
+ * (RATE and DURATION override the scenario's defaults; SIGV4_REGION=<region> signs every request for an AWS_IAM
+ * Function URL with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN). Normally started by
+ * `npm run loadtest`, which then normalizes the summary this script writes. Thresholds come from slo/, so k6
+ * exits non-zero when an SLO fails.
  */
+
+import { Endpoint, SignatureV4 } from 'https://jslib.k6.io/aws/0.14.0/signature.js';
 import exec from 'k6/execution';
 import http from 'k6/http';
 import { Counter } from 'k6/metrics';
-import { K6_EXPECTED_STATUSES, k6Thresholds } from '../../slo/src/load-test.ts';
+import { k6Thresholds, loadTestObjectives } from '../../slo/src/load-test.ts';
 import { buildCorpus } from '../src/corpus.ts';
 import {
   DEFAULT_K6_SUMMARY_PATH,
+  FUNCTION_URL_SIGNING_SERVICE,
   K6_ENV,
+  k6ExpectedStatuses,
   OTHER_STATUS_METRIC,
   predictUrl,
   statusMetricName,
   TRACKED_STATUSES,
 } from '../src/k6-contract.ts';
-import { buildK6Options, resolveScenarioRun } from '../src/scenarios.ts';
+import { buildK6Options, K6_REQUEST_TIMEOUT, resolveScenarioRun } from '../src/scenarios.ts';
 
 const run = resolveScenarioRun({
   scenario: __ENV[K6_ENV.scenario],
@@ -31,19 +37,53 @@ const summaryPath = __ENV[K6_ENV.summaryPath] || DEFAULT_K6_SUMMARY_PATH;
 
 export const options = buildK6Options(run, k6Thresholds());
 
-// Only 5xx and transport failures are availability errors; a 4xx is the caller's fault.
-http.setResponseCallback(http.expectedStatuses(K6_EXPECTED_STATUSES));
+// Bad, as in production and in the Node runner: 5xx, 429 (throttled) and transport failures; other 4xx are the
+// caller's fault (the gate's 2xx share catches a valid corpus answered with them).
+http.setResponseCallback(
+  http.expectedStatuses(...k6ExpectedStatuses(loadTestObjectives().availability.badStatusFrom)),
+);
 
 const bodies = buildCorpus().map((body) => JSON.stringify(body));
 const statusCounters = new Map<number, Counter>(
   TRACKED_STATUSES.map((status) => [status, new Counter(statusMetricName(status))]),
 );
 const otherStatusCounter = new Counter(OTHER_STATUS_METRIC);
-const params = { headers: { 'content-type': 'application/json' } };
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+function createSigner(region: string): SignatureV4 {
+  const accessKeyId = __ENV.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = __ENV.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new Error(
+      `${K6_ENV.sigv4Region} is set but AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are not; npm run loadtest -- --sigv4 passes them from the default credential chain`,
+    );
+  }
+  const sessionToken = __ENV.AWS_SESSION_TOKEN;
+  return new SignatureV4({
+    service: FUNCTION_URL_SIGNING_SERVICE,
+    region,
+    credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
+  });
+}
+
+const sigv4Region = __ENV[K6_ENV.sigv4Region];
+const signer = sigv4Region ? createSigner(sigv4Region) : null;
+// k6 has no URL class: the origin is what predictUrl was given, up to its first path slash.
+const origin = /^https?:\/\/[^/]+/.exec(url)?.[0] ?? url;
+const endpoint = signer ? new Endpoint(origin) : null;
+const path = url.slice(origin.length);
+
+/** Headers and URL for one request: signed over the exact body bytes sent, when signing. */
+function prepared(body: string): { url: string; headers: Record<string, string> } {
+  if (signer === null || endpoint === null) return { url, headers: JSON_HEADERS };
+  return signer.sign({ method: 'POST', endpoint, path, headers: { ...JSON_HEADERS }, body });
+}
 
 export default function predict(): void {
-  const body = bodies[exec.scenario.iterationInTest % bodies.length];
-  const response = http.post(url, body, params);
+  const body = bodies[exec.scenario.iterationInTest % bodies.length] as string;
+  const request = prepared(body);
+  // The same timeout as the Node runner (scenarios.ts): past it, the request is a transport failure (status 0).
+  const response = http.post(request.url, body, { headers: request.headers, timeout: K6_REQUEST_TIMEOUT });
   (statusCounters.get(response.status) ?? otherStatusCounter).add(1);
 }
 

@@ -34,6 +34,9 @@ export function percentileChart(current: LoadTestResult, base: LoadTestResult | 
   return lines.join('\n');
 }
 
+/** The per-second chart plots each second's p95 (the timeline's `p95Ms`), so its limit line is the p95 SLO's. */
+export const TIMELINE_PERCENTILE = 95;
+
 /** More bars than this are unreadable in a PR comment; longer runs are drawn in groups of seconds. */
 const MAX_TIMELINE_BARS = 60;
 
@@ -51,7 +54,7 @@ function groupedTimeline(result: LoadTestResult): { second: number; p95Ms: numbe
   return groups;
 }
 
-/** Per-second p95 over the run (bars) against a latency limit (line): queueing shows as a rising slope. */
+/** Per-second p95 over the run (bars) against the p95 limit (line): queueing shows as a rising slope. */
 export function timelineChart(
   result: LoadTestResult,
   limit: { label: string; ms: number } | null,

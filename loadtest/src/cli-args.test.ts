@@ -9,6 +9,7 @@ describe('parseLoadtestArgs', () => {
       engine: 'auto',
       out: null,
       gitSha: null,
+      sigv4: false,
     });
   });
 
@@ -21,7 +22,7 @@ describe('parseLoadtestArgs', () => {
       '--rate',
       '30',
     ];
-    const options = parseLoadtestArgs([...argv, '--engine', 'node', '--out', 'r.json'], {
+    const options = parseLoadtestArgs([...argv, '--engine', 'node', '--out', 'r.json', '--sigv4'], {
       GITHUB_SHA: 'cafe',
     });
     expect(options).toEqual({
@@ -30,11 +31,13 @@ describe('parseLoadtestArgs', () => {
       engine: 'node',
       out: 'r.json',
       gitSha: 'cafe',
+      sigv4: true,
     });
     expect(parseLoadtestArgs(['--git-sha', 'beef'], { GITHUB_SHA: 'cafe' }).gitSha).toBe('beef');
   });
 
   it.each([
+    [['--sigv4'], '--sigv4 signs requests to a deployed Function URL; pass it with --target https://...'],
     [['--scenario', 'soak'], 'unknown scenario "soak"; choose one of: smoke, pr, canary'],
     [
       ['--target', 'localhost:3000'],

@@ -12,12 +12,15 @@ export interface LoadtestOptions {
   engine: Engine;
   out: string | null;
   gitSha: string | null;
+  /** Sign every request with SigV4 (service `lambda`) for an AWS_IAM Function URL. */
+  sigv4: boolean;
 }
 
 export const LOADTEST_USAGE = `usage: npm run loadtest -- [--scenario smoke|pr|canary] [--target URL] [--rate N] [--duration SECONDS]
-                          [--engine auto|k6|node] [--out FILE] [--git-sha SHA]
+                          [--engine auto|k6|node] [--out FILE] [--git-sha SHA] [--sigv4]
   --target   base URL of the service (POST {target}/predict); without it the local service is built and started
-  --engine   auto (default) uses k6 when it is on PATH, else the Node open-model runner`;
+  --engine   auto (default) uses k6 when it is on PATH, else the Node open-model runner
+  --sigv4    sign requests for an AWS_IAM Function URL (region from the URL or AWS_REGION, default credentials)`;
 
 export function parseLoadtestArgs(
   argv: string[],
@@ -33,6 +36,7 @@ export function parseLoadtestArgs(
       engine: { type: 'string', default: 'auto' },
       out: { type: 'string' },
       'git-sha': { type: 'string' },
+      sigv4: { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -45,12 +49,17 @@ export function parseLoadtestArgs(
   if (target !== null && !/^https?:\/\/[^/]+/.test(target)) {
     throw new Error(`--target must be an http(s) base URL like http://127.0.0.1:3000, got "${target}"`);
   }
+  const sigv4 = values.sigv4 ?? false;
+  if (sigv4 && target === null) {
+    throw new Error('--sigv4 signs requests to a deployed Function URL; pass it with --target https://...');
+  }
   return {
     run: resolveScenarioRun({ scenario: values.scenario, rate: values.rate, duration: values.duration }),
     target,
     engine: engine as Engine,
     out: values.out ?? null,
     gitSha: values['git-sha'] ?? env.GITHUB_SHA ?? null,
+    sigv4,
   };
 }
 

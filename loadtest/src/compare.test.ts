@@ -1,64 +1,102 @@
 import { describe, expect, it } from 'vitest';
-import { compareResults, errorRateNoiseBand, latencyNoiseBand, NOISE_FLOOR_MS } from './compare.ts';
-import { aResult } from './test-results.ts';
+import { compareResults, errorRateNoiseBand, NOISE_FLOOR_MS } from './compare.ts';
+import type { LatencySamples } from './result.ts';
+import { aResult, fixtureResult } from './test-results.ts';
 
-const latency = (p50: number, p90: number, p95: number, p99: number) => ({
-  p50,
-  p90,
-  p95,
-  p99,
-  max: p99 * 2,
-});
+const bootstrap = { resamples: 300, seed: 11, confidence: 0.95 };
+
+/** 20 seconds of 40 latencies each, evenly spread over centre ± spread, and the percentiles they give. */
+function samples(centreMs: number, spreadMs: number): LatencySamples {
+  return Array.from({ length: 20 }, (_, second) => ({
+    second,
+    ms: Array.from({ length: 40 }, (_, i) => centreMs - spreadMs + (2 * spreadMs * i) / 39),
+  }));
+}
+
+function withSamples(centreMs: number, spreadMs = 5) {
+  const latencySamples = samples(centreMs, spreadMs);
+  const at = (share: number) => centreMs - spreadMs + 2 * spreadMs * share;
+  return aResult({
+    latencySamples,
+    latencyMs: { p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), max: at(1) },
+  });
+}
+
 const figure = (comparison: ReturnType<typeof compareResults>, name: string) =>
-  comparison.figures.find((f) => f.figure === name);
+  comparison.kind === 'compared' ? comparison.figures.find((f) => f.figure === name) : undefined;
 
 describe('compareResults', () => {
   it.each([
-    ['a change inside the band is noise', 40, 60, false, 'same'],
-    ['a rise beyond the band is worse', 40, 65, true, 'worse'],
-    ['a fall beyond the band is better', 40, 15, true, 'better'],
-  ])('p95: %s', (_case, baseP95, currentP95, beyond, direction) => {
-    const comparison = compareResults(
-      aResult({ latencyMs: latency(20, 30, currentP95, 60) }),
-      aResult({ latencyMs: latency(20, 30, baseP95, 60) }),
-    );
-    expect(figure(comparison, 'p95')).toMatchObject({
-      delta: currentP95 - baseP95,
+    ['the same distribution is noise', 20, false, 'same'],
+    ['a 4 ms rise is worse', 24, true, 'worse'],
+    ['a 4 ms fall is better', 16, true, 'better'],
+  ])('latency: %s (a bootstrap interval of the change)', (_case, currentCentre, beyond, direction) => {
+    const comparison = compareResults(withSamples(currentCentre), withSamples(20), bootstrap);
+    expect(figure(comparison, 'p50')).toMatchObject({
+      basis: 'block bootstrap',
       beyondNoise: beyond,
       direction,
     });
+    const interval = figure(comparison, 'p50')?.interval;
+    expect((interval?.low ?? 0) > 0 || (interval?.high ?? 0) < 0).toBe(beyond);
   });
 
-  it('never calls a sub-millisecond change beyond noise, however small the base', () => {
-    expect(latencyNoiseBand('p50', 2)).toBe(NOISE_FLOOR_MS);
-    const comparison = compareResults(
-      aResult({ latencyMs: latency(2.9, 3, 4, 5) }),
-      aResult({ latencyMs: latency(2, 3, 4, 5) }),
+  it('calls a certain but sub-millisecond change noise: below what a shared runner resolves', () => {
+    const comparison = compareResults(withSamples(20.5, 0.1), withSamples(20, 0.1), bootstrap);
+    const p50 = figure(comparison, 'p50');
+    expect(p50?.interval?.low).toBeGreaterThan(0);
+    expect(Math.abs(p50?.delta ?? 0)).toBeLessThan(NOISE_FLOOR_MS);
+    expect(p50?.beyondNoise).toBe(false);
+  });
+
+  it('gives the stored regressed PR a p95 interval well above 0 and the within-noise PR one around 0', () => {
+    const base = fixtureResult('base-main');
+    const regressed = figure(compareResults(fixtureResult('pr-regressed'), base), 'p95');
+    const same = figure(compareResults(fixtureResult('pr-within-noise'), base), 'p95');
+    expect(regressed).toMatchObject({ beyondNoise: true, direction: 'worse' });
+    expect(same?.interval?.low).toBeLessThan(0);
+    expect(same?.interval?.high).toBeGreaterThan(0);
+  });
+
+  it('ignores a base run that did not reach its arrival rate: its latency is no baseline', () => {
+    const base = aResult({ targetRateReached: false, achievedRatePerSecond: 120, droppedRequests: 4_000 });
+    expect(compareResults(withSamples(20), base, bootstrap)).toEqual({
+      kind: 'ignored',
+      reason:
+        'the base run did not reach its arrival rate (120.0 of 200 req/s, 4000 dropped), so its latency is no baseline',
+    });
+  });
+
+  it('leaves latency uncompared, and says why, when a run kept no samples (a k6 summary)', () => {
+    const comparison = compareResults(withSamples(20), aResult({ tool: 'k6' }), bootstrap);
+    expect(figure(comparison, 'p95')).toMatchObject({ delta: null, interval: null, beyondNoise: null });
+    expect(comparison.kind === 'compared' && comparison.caveats).toContain(
+      'latency not compared: the base run kept no latency samples (a k6 summary has none)',
     );
-    expect(figure(comparison, 'p50')?.beyondNoise).toBe(false);
-  });
-
-  it('widens the band towards the tail, where fewer samples decide the value', () => {
-    expect(latencyNoiseBand('p99', 100)).toBeGreaterThan(latencyNoiseBand('p95', 100));
-    expect(latencyNoiseBand('p95', 100)).toBeGreaterThan(latencyNoiseBand('p50', 100));
   });
 
   it('judges error rates with a two-proportion test: 0.2 % vs 0 % over 12,000 requests each is real', () => {
-    const comparison = compareResults(aResult({ errorRate: 0.002 }), aResult({ errorRate: 0 }));
-    expect(figure(comparison, 'errorRate')).toMatchObject({ beyondNoise: true, direction: 'worse' });
+    const comparison = compareResults(aResult({ errorRate: 0.002 }), aResult({ errorRate: 0 }), bootstrap);
+    expect(figure(comparison, 'errorRate')).toMatchObject({
+      basis: 'two-proportion z-test',
+      beyondNoise: true,
+      direction: 'worse',
+    });
   });
 
   it('calls 3 errors vs 1 in 1,000 requests noise', () => {
     const current = aResult({ requests: 1_000, errorRate: 0.003 });
     const base = aResult({ requests: 1_000, errorRate: 0.001 });
     expect(errorRateNoiseBand(current, base)).toBeGreaterThan(0.002);
-    expect(figure(compareResults(current, base), 'errorRate')?.beyondNoise).toBe(false);
+    expect(figure(compareResults(current, base, bootstrap), 'errorRate')?.beyondNoise).toBe(false);
   });
 
   it('leaves a figure either run lacks uncompared rather than guessing', () => {
+    const current = withSamples(20);
     const comparison = compareResults(
-      aResult({ latencyMs: { ...latency(20, 30, 40, 60), p99: null } }),
-      aResult(),
+      { ...current, latencyMs: { ...current.latencyMs, p99: null } },
+      withSamples(20),
+      bootstrap,
     );
     expect(figure(comparison, 'p99')).toMatchObject({ delta: null, beyondNoise: null, direction: null });
   });
@@ -66,12 +104,19 @@ describe('compareResults', () => {
   it('warns when the runs are not like for like', () => {
     const comparison = compareResults(
       aResult({ scenario: 'pr', targetRatePerSecond: 200 }),
-      aResult({ scenario: 'smoke', targetRatePerSecond: 20, tool: 'k6' }),
+      aResult({
+        scenario: 'smoke',
+        targetRatePerSecond: 20,
+        tool: 'k6',
+        system: { kind: 'function-url', signedSigV4: true },
+      }),
+      bootstrap,
     );
-    expect(comparison.caveats).toEqual([
+    expect(comparison.kind === 'compared' && comparison.caveats.slice(0, 4)).toEqual([
       'different scenarios: pr vs base smoke',
       'different arrival rates: 200 vs base 20 req/s',
       'different load generators: node vs base k6',
+      'different systems measured: local-node-server vs base function-url',
     ]);
   });
 });

@@ -1,46 +1,48 @@
 /**
  * Compares a run with the base branch's last run and says whether each change is beyond run-to-run noise.
  * Pure. The noise rule (docs/load-testing.md, "Noise"):
- * - latency percentiles: a change counts when it exceeds max(NOISE_FLOOR_MS, share x base), the share growing
- *   towards the tail because fewer samples decide a high percentile;
+ * - latency percentiles: a seeded block bootstrap (bootstrap.ts) over the per-second latency samples both
+ *   results keep gives a 95 % interval for the change; the change counts when that interval excludes 0 and
+ *   the change is at least NOISE_FLOOR_MS (smaller ones are below what a shared runner's timers can resolve);
  * - error rate: a two-proportion z-test at 95 % (|Δ| > 1.96 x pooled standard error), since errors are counts.
+ * A base run that did not reach its arrival rate is not a baseline and is not compared at all.
  */
-import { type LoadTestResult, PERCENTILE_KEYS, type PercentileKey } from './result.ts';
+import { type BootstrapOptions, bootstrapDifference, DEFAULT_BOOTSTRAP } from './bootstrap.ts';
+import { type LoadTestResult, PERCENTILE_KEYS } from './result.ts';
 
-/** Below this a latency change is timer and scheduler jitter on a shared runner, whatever its share. */
+/** Below this a latency change is timer and scheduler jitter on a shared runner, however certain. */
 export const NOISE_FLOOR_MS = 1;
-/** Share of the base value that repeated runs of the same commit stayed within: four `pr`-rate runs of one
- * commit on a shared 2-core runner (docs/load-testing.md, "Noise"), rounded up. Recalibrate on your runners. */
-export const NOISE_SHARE: Record<PercentileKey, number> = { p50: 0.1, p90: 0.3, p95: 0.6, p99: 1 };
 const Z_95 = 1.96;
 
 export type Direction = 'better' | 'worse' | 'same';
+export type NoiseBasis = 'block bootstrap' | 'two-proportion z-test';
 
 export interface FigureComparison {
-  figure: PercentileKey | 'errorRate';
+  figure: (typeof PERCENTILE_KEYS)[number] | 'errorRate';
   current: number | null;
   base: number | null;
   delta: number | null;
-  /** Changes within ± this are noise. */
-  noiseBand: number | null;
+  /** 95 % interval of the change (current - base); a change whose interval holds 0 is noise. */
+  interval: { low: number; high: number } | null;
+  basis: NoiseBasis | null;
   beyondNoise: boolean | null;
   direction: Direction | null;
 }
 
-export interface Comparison {
-  /** Why the two runs are not like for like, if they are not (different scenario or arrival rate). */
-  caveats: string[];
-  figures: FigureComparison[];
-}
+export type Comparison =
+  | {
+      kind: 'compared';
+      /** Why the two runs are not like for like, or what could not be compared. */
+      caveats: string[];
+      figures: FigureComparison[];
+    }
+  /** The base run is no baseline (it did not reach its rate): nothing is compared. */
+  | { kind: 'ignored'; reason: string };
 
 function directionOf(delta: number, beyondNoise: boolean): Direction {
   if (!beyondNoise) return 'same';
   // Every compared figure is lower-is-better.
   return delta > 0 ? 'worse' : 'better';
-}
-
-export function latencyNoiseBand(key: PercentileKey, baseMs: number): number {
-  return Math.max(NOISE_FLOOR_MS, NOISE_SHARE[key] * baseMs);
 }
 
 export function errorRateNoiseBand(current: LoadTestResult, base: LoadTestResult): number | null {
@@ -52,29 +54,42 @@ export function errorRateNoiseBand(current: LoadTestResult, base: LoadTestResult
   return Z_95 * Math.sqrt(pooled * (1 - pooled) * (1 / current.requests + 1 / base.requests));
 }
 
-function compareFigure(
+function uncompared(figure: FigureComparison['figure'], current: number | null, base: number | null) {
+  return {
+    figure,
+    current,
+    base,
+    delta: null,
+    interval: null,
+    basis: null,
+    beyondNoise: null,
+    direction: null,
+  };
+}
+
+function compared(
   figure: FigureComparison['figure'],
-  current: number | null,
-  base: number | null,
-  band: number | null,
+  current: number,
+  base: number,
+  interval: { low: number; high: number },
+  basis: NoiseBasis,
+  floor: number,
 ): FigureComparison {
-  if (current === null || base === null || band === null) {
-    return { figure, current, base, delta: null, noiseBand: band, beyondNoise: null, direction: null };
-  }
   const delta = current - base;
-  const beyondNoise = Math.abs(delta) > band;
+  const beyondNoise = (interval.low > 0 || interval.high < 0) && Math.abs(delta) >= floor;
   return {
     figure,
     current,
     base,
     delta,
-    noiseBand: band,
+    interval,
+    basis,
     beyondNoise,
     direction: directionOf(delta, beyondNoise),
   };
 }
 
-export function compareResults(current: LoadTestResult, base: LoadTestResult): Comparison {
+function caveatsOf(current: LoadTestResult, base: LoadTestResult): string[] {
   const caveats: string[] = [];
   if (current.scenario !== base.scenario) {
     caveats.push(`different scenarios: ${current.scenario} vs base ${base.scenario}`);
@@ -86,17 +101,60 @@ export function compareResults(current: LoadTestResult, base: LoadTestResult): C
   }
   if (current.tool !== base.tool)
     caveats.push(`different load generators: ${current.tool} vs base ${base.tool}`);
-  const figures = PERCENTILE_KEYS.map((key) => {
-    const baseMs = base.latencyMs[key];
-    return compareFigure(
-      key,
-      current.latencyMs[key],
-      baseMs,
-      baseMs === null ? null : latencyNoiseBand(key, baseMs),
+  if (current.system.kind !== base.system.kind)
+    caveats.push(`different systems measured: ${current.system.kind} vs base ${base.system.kind}`);
+  return caveats;
+}
+
+export function compareResults(
+  current: LoadTestResult,
+  base: LoadTestResult,
+  bootstrap: BootstrapOptions = DEFAULT_BOOTSTRAP,
+): Comparison {
+  if (base.targetRateReached === false) {
+    const achieved = base.achievedRatePerSecond?.toFixed(1) ?? 'n/a';
+    return {
+      kind: 'ignored',
+      reason: `the base run did not reach its arrival rate (${achieved} of ${base.targetRatePerSecond} req/s, ${base.droppedRequests ?? 0} dropped), so its latency is no baseline`,
+    };
+  }
+  const caveats = caveatsOf(current, base);
+  const intervals =
+    current.latencySamples && base.latencySamples
+      ? bootstrapDifference(current.latencySamples, base.latencySamples, PERCENTILE_KEYS, bootstrap)
+      : null;
+  if (intervals === null) {
+    const without = [current.latencySamples ? null : 'this run', base.latencySamples ? null : 'the base run']
+      .filter((name) => name !== null)
+      .join(' and ');
+    caveats.push(
+      without === ''
+        ? 'latency not compared: a run has fewer than two seconds of samples'
+        : `latency not compared: ${without} kept no latency samples (a k6 summary has none)`,
     );
+  }
+  const figures: FigureComparison[] = PERCENTILE_KEYS.map((key) => {
+    const currentMs = current.latencyMs[key];
+    const baseMs = base.latencyMs[key];
+    if (currentMs === null || baseMs === null || intervals === null)
+      return uncompared(key, currentMs, baseMs);
+    return compared(key, currentMs, baseMs, intervals[key], 'block bootstrap', NOISE_FLOOR_MS);
   });
-  figures.push(
-    compareFigure('errorRate', current.errorRate, base.errorRate, errorRateNoiseBand(current, base)),
-  );
-  return { caveats, figures };
+  const band = errorRateNoiseBand(current, base);
+  if (current.errorRate === null || base.errorRate === null || band === null) {
+    figures.push(uncompared('errorRate', current.errorRate, base.errorRate));
+  } else {
+    const delta = current.errorRate - base.errorRate;
+    figures.push(
+      compared(
+        'errorRate',
+        current.errorRate,
+        base.errorRate,
+        { low: delta - band, high: delta + band },
+        'two-proportion z-test',
+        0,
+      ),
+    );
+  }
+  return { kind: 'compared', caveats, figures };
 }

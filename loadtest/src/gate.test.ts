@@ -20,6 +20,7 @@ describe('evaluateGate', () => {
     expect(verdict.passed).toBe(true);
     expect(verdict.checks.map((c) => [c.name, c.passed, c.margin, c.marginUnit])).toEqual([
       ['availability', true, 0.1, 'pp'],
+      ['successful-responses', true, 0.1, 'pp'],
       ['latency-p95', true, 40, 'ms'],
       ['latency-p50', true, 40, 'ms'],
       ['target-arrival-rate', true, null, null],
@@ -64,6 +65,45 @@ describe('evaluateGate', () => {
     expect(result).toMatchObject({ passed: false, measured: null, reason });
   });
 
+  describe('the 2xx share: a valid corpus answered with 4xx fails, whatever its latency', () => {
+    // 2 % of valid requests refused with 422: good for availability (4xx are the caller's fault), fast as ever.
+    const refused = aResult({
+      statusCounts: { '200': 11_760, '422': 240 },
+      successfulRequests: 11_760,
+      latencyMs: { p50: 5, p90: 8, p95: 9, p99: 12, max: 20 },
+    });
+
+    it('fails a planted 4xx regression although availability and every latency pass', () => {
+      const verdict = evaluateGate(refused, objectives);
+      expect(verdict.passed).toBe(false);
+      expect(verdict.checks.filter((c) => !c.passed).map((c) => c.name)).toEqual(['successful-responses']);
+      expect(check(refused, 'successful-responses')).toMatchObject({
+        measured: '98 % (11760 of 12000)',
+        margin: -1.9,
+        reason: expect.stringContaining('240 × 422'),
+      });
+    });
+
+    it('does not pass because p95 got better', () => {
+      const faster = { ...refused, latencyMs: { p50: 1, p90: 1, p95: 1, p99: 1, max: 1 } };
+      expect(evaluateGate(faster, objectives).passed).toBe(false);
+    });
+
+    it('allows the share of misses the availability SLO allows, and no more', () => {
+      const atLimit = aResult({ statusCounts: { '200': 11_988, '403': 12 }, successfulRequests: 11_988 });
+      const over = aResult({ statusCounts: { '200': 11_987, '403': 13 }, successfulRequests: 11_987 });
+      expect(check(atLimit, 'successful-responses')?.passed).toBe(true);
+      expect(check(over, 'successful-responses')?.passed).toBe(false);
+    });
+
+    it('fails unmeasured when the result has no 2xx count', () => {
+      expect(check(aResult({ successfulRequests: null }), 'successful-responses')).toMatchObject({
+        passed: false,
+        reason: 'the result has no count of 2xx answers',
+      });
+    });
+  });
+
   it('fails when the error rate was not measured', () => {
     expect(check(aResult({ errorRate: null }), 'availability')).toMatchObject({
       passed: false,
@@ -89,7 +129,7 @@ describe('evaluateGate', () => {
 
   it('refuses a percentile the result format cannot carry', () => {
     const p999 = { ...objectives, latency: [{ name: 'latency-p99.9', percentile: 99.9, thresholdMs: 200 }] };
-    expect(evaluateGate(aResult(), p999).checks[1]).toMatchObject({
+    expect(evaluateGate(aResult(), p999).checks.find((c) => c.kind === 'latency')).toMatchObject({
       passed: false,
       reason: 'results carry p50/p90/p95/p99 only, not p99.9',
     });

@@ -1,14 +1,15 @@
 /**
- * Holds a load-test result against the SLOs of slo/: availability (share of good requests) and each latency
- * objective (a percentile of successful responses). Pure. A figure the result lacks fails its check and says so:
- * an SLO that was not measured was not shown to hold.
+ * Holds a load-test result against the SLOs of slo/: availability (share of good requests), the share of 2xx
+ * answers (every body of the corpus is valid), and each latency objective ("at least 95 % of 2xx in <= 80 ms",
+ * judged as the run's p95 <= 80 ms: the same statement). Pure. A figure the result lacks fails its check and says
+ * so: an SLO that was not measured was not shown to hold.
  */
 import type { LoadTestObjectives } from '../../slo/src/load-test.ts';
 import { type LoadTestResult, PERCENTILE_KEYS, type PercentileKey } from './result.ts';
 
 export interface GateCheck {
   name: string;
-  kind: 'availability' | 'latency' | 'load';
+  kind: 'availability' | 'success' | 'latency' | 'load';
   /** Human-readable objective, e.g. "p95 ≤ 80 ms". */
   objective: string;
   /** Human-readable measurement, or null when the result lacks it. */
@@ -53,13 +54,47 @@ function availabilityCheck(result: LoadTestResult, objectives: LoadTestObjective
   };
 }
 
+/**
+ * Every body of the corpus is valid (corpus.test.ts checks them against the service's own request schema), so
+ * each should be answered 2xx. A 4xx is good for availability (the caller's fault), which is exactly how a
+ * regression that refuses valid requests, or a missing signature (403), would pass it; this check catches both.
+ * It allows the misses the availability SLO allows, and no more.
+ */
+export const SUCCESS_SHARE_CHECK = 'successful-responses';
+
+function successShareCheck(result: LoadTestResult, objectives: LoadTestObjectives): GateCheck {
+  const minShare = objectives.availability.minGoodRatio;
+  const base = {
+    name: SUCCESS_SHARE_CHECK,
+    kind: 'success' as const,
+    objective: `2xx answers ≥ ${percentFormat(minShare)} of a valid corpus`,
+  };
+  if (result.successfulRequests === null) return unmeasured(base, 'the result has no count of 2xx answers');
+  if (result.requests === 0) return unmeasured(base, 'no request finished');
+  const share = result.successfulRequests / result.requests;
+  const refused = Object.entries(result.statusCounts ?? {})
+    .filter(([status]) => !/^2\d\d$/.test(status))
+    .map(([status, count]) => `${count} × ${status}`);
+  const passed = share >= minShare;
+  return {
+    ...base,
+    measured: `${percentFormat(share)} (${result.successfulRequests} of ${result.requests})`,
+    margin: round((share - minShare) * 100, 4),
+    marginUnit: 'pp',
+    passed,
+    reason: passed
+      ? null
+      : `valid requests were not answered 2xx${refused.length ? ` (${refused.join(', ')})` : ''}: any 4xx here is a client-error regression, or a missing signature (403) against an AWS_IAM URL`,
+  };
+}
+
 function percentileKey(percentile: number): PercentileKey | null {
   const key = `p${percentile}`;
   return (PERCENTILE_KEYS as readonly string[]).includes(key) ? (key as PercentileKey) : null;
 }
 
 function latencyCheck(result: LoadTestResult, gate: LoadTestObjectives['latency'][number]): GateCheck {
-  const objective = `p${gate.percentile} of successful responses ≤ ${gate.thresholdMs} ms`;
+  const objective = `≥ ${gate.percentile} % of 2xx in ≤ ${gate.thresholdMs} ms (p${gate.percentile} ≤ ${gate.thresholdMs} ms)`;
   const key = percentileKey(gate.percentile);
   const base = { name: gate.name, kind: 'latency' as const, objective };
   if (key === null) {
@@ -100,6 +135,7 @@ export function evaluateGate(result: LoadTestResult, objectives: LoadTestObjecti
   const load = loadCheck(result);
   const checks = [
     availabilityCheck(result, objectives),
+    successShareCheck(result, objectives),
     ...objectives.latency.map((gate) => latencyCheck(result, gate)),
     ...(load ? [load] : []),
   ];

@@ -3,9 +3,34 @@
  * Dependency-free: k6 imports it.
  */
 
-/** One counter per status the service can answer with; anything else lands in `other`. k6 summaries carry no
+/** One counter per status the service (or Lambda's Function URL in front of it: 401/403 for a missing or wrong
+ * signature, 429 for a throttle) can answer with; anything else lands in `other`. k6 summaries carry no
  * per-status breakdown, so the script counts them itself. 0 is k6's status for a transport failure. */
-export const TRACKED_STATUSES = [0, 200, 400, 404, 413, 415, 422, 429, 500, 502, 503, 504] as const;
+export const TRACKED_STATUSES = [0, 200, 400, 401, 403, 404, 413, 415, 422, 429, 500, 502, 503, 504] as const;
+
+/** k6's status for a request that got no answer (refused, reset, timed out); the Node runner's `transport_error`. */
+export const TRANSPORT_FAILURE_STATUS = 0;
+
+/** What Lambda answers a throttled request with. The availability SLO counts throttles as bad, as production
+ * does (Lambda's Throttles metric is in its bad events), so a load test must too, although it is a 4xx. */
+export const THROTTLED_STATUS = 429;
+
+/**
+ * Bad for availability, on both runners: a transport failure, a throttle, or a status at or above the SLO's
+ * `badStatusFrom` (500). Every other 4xx is the caller's fault; the gate's 2xx share catches those.
+ */
+export function isBadStatus(status: number, badStatusFrom: number): boolean {
+  return status === TRANSPORT_FAILURE_STATUS || status === THROTTLED_STATUS || status >= badStatusFrom;
+}
+
+/** For `http.expectedStatuses(...)`: every answer isBadStatus does not call bad, so k6's `http_req_failed`
+ * counts exactly what the Node runner counts. */
+export function k6ExpectedStatuses(badStatusFrom: number): { min: number; max: number }[] {
+  return [
+    { min: 100, max: THROTTLED_STATUS - 1 },
+    { min: THROTTLED_STATUS + 1, max: badStatusFrom - 1 },
+  ];
+}
 export const STATUS_METRIC_PREFIX = 'shiftgate_status_';
 export const OTHER_STATUS_METRIC = `${STATUS_METRIC_PREFIX}other`;
 
@@ -23,6 +48,8 @@ export const K6_ENV = {
   rate: 'RATE',
   duration: 'DURATION',
   summaryPath: 'SUMMARY_PATH',
+  /** Set to a region to sign every request with SigV4 (credentials from AWS_ACCESS_KEY_ID, ...). */
+  sigv4Region: 'SIGV4_REGION',
 } as const;
 
 /** Default path of the raw k6 summary, relative to where k6 runs (the repository root). */
@@ -37,4 +64,13 @@ export function predictUrl(target: string): string {
     throw new Error(`target must be an http(s) base URL like http://127.0.0.1:3000, got "${target}"`);
   }
   return `${target.replace(/\/+$/, '')}${PREDICT_PATH}`;
+}
+
+/** SigV4 service name of a Lambda Function URL with auth type AWS_IAM. */
+export const FUNCTION_URL_SIGNING_SERVICE = 'lambda';
+
+/** `https://<id>.lambda-url.<region>.on.aws/` -> its region; null for any other host. */
+export function functionUrlRegion(target: string): string | null {
+  const host = /^https?:\/\/([^/:]+)/.exec(target)?.[1] ?? '';
+  return /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(host)?.[1] ?? null;
 }

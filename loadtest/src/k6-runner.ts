@@ -7,7 +7,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { K6_ENV } from './k6-contract.ts';
 import { parseK6Summary } from './k6-summary.ts';
-import type { LoadTestResult } from './result.ts';
+import type { LoadTestResult, MeasuredSystem } from './result.ts';
 import type { ScenarioRun } from './scenarios.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,14 +29,25 @@ export function findK6(pathVariable: string | undefined): string | null {
   return null;
 }
 
+/** Keys k6's script signs with (it reads only environment variables); temporary ones carry a session token. */
+export interface K6Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string | undefined;
+}
+
 export async function runK6(options: {
   k6: string;
   run: ScenarioRun;
   target: string;
+  system: MeasuredSystem;
   gitSha: string | null;
   summaryPath: string;
+  /** Sign every request with SigV4 for this region and these credentials (passed in k6's environment, never
+   * on its command line). */
+  sigv4?: { region: string; credentials: K6Credentials };
 }): Promise<LoadTestResult> {
-  const { run } = options;
+  const { run, sigv4 } = options;
   const args = [
     'run',
     '--quiet',
@@ -45,12 +56,21 @@ export async function runK6(options: {
     ...['-e', `${K6_ENV.rate}=${run.ratePerSecond}`],
     ...['-e', `${K6_ENV.duration}=${run.durationSeconds}`],
     ...['-e', `${K6_ENV.summaryPath}=${options.summaryPath}`],
+    ...(sigv4 ? ['-e', `${K6_ENV.sigv4Region}=${sigv4.region}`] : []),
     SCRIPT,
   ];
+  const env = sigv4
+    ? {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: sigv4.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: sigv4.credentials.secretAccessKey,
+        AWS_SESSION_TOKEN: sigv4.credentials.sessionToken ?? '',
+      }
+    : process.env;
   // handleSummary writes the file but does not create its directory.
   await mkdir(dirname(options.summaryPath), { recursive: true });
   const startedAt = new Date().toISOString();
-  const child = spawn(options.k6, args, { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(options.k6, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0 && code !== K6_THRESHOLDS_FAILED) {
     throw new Error(`k6 failed with exit code ${code}; rerun it by hand: k6 ${args.join(' ')}`);
@@ -59,6 +79,7 @@ export async function runK6(options: {
   return parseK6Summary(summary, {
     scenario: run.scenario,
     target: options.target,
+    system: options.system,
     gitSha: options.gitSha,
     targetRatePerSecond: run.ratePerSecond,
     startedAt,

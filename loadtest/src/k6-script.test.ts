@@ -9,12 +9,21 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
-import { k6Thresholds } from '../../slo/src/load-test.ts';
+import { k6Thresholds, loadTestObjectives } from '../../slo/src/load-test.ts';
 import { buildCorpus } from './corpus.ts';
+import { isBadStatus } from './k6-contract.ts';
+import { nodePlanFor } from './node-runner.ts';
+import { K6_REQUEST_TIMEOUT, REQUEST_TIMEOUT_SECONDS, resolveScenarioRun } from './scenarios.ts';
 
 interface Post {
   url: string;
   body: string;
+  params: { headers: Record<string, string>; timeout?: string };
+}
+
+interface SignCall {
+  options: { service: string; region: string; credentials: Record<string, string> };
+  request: { method: string; endpoint: string; path: string; headers: Record<string, string>; body: string };
 }
 
 interface K6Stub {
@@ -23,16 +32,24 @@ interface K6Stub {
   responseCallback: unknown;
   nextStatus: number;
   iteration: number;
+  signs: SignCall[];
 }
+
+const JSLIB_AWS = 'https://jslib.k6.io/aws/0.14.0/signature.js';
 
 const k6Modules: Plugin = {
   name: 'k6-stand-ins',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^k6(\/.*)?$/ }, (args) => ({ path: args.path, namespace: 'k6' }));
+    pluginBuild.onResolve({ filter: /^(k6(\/.*)?|https:\/\/jslib\.k6\.io\/.*)$/ }, (args) => ({
+      path: args.path,
+      namespace: 'k6',
+    }));
     const sources: Record<string, string> = {
       'k6/http': 'export default globalThis.__k6.http;',
       'k6/execution': 'export default globalThis.__k6.exec;',
       'k6/metrics': 'export const Counter = globalThis.__k6.Counter;',
+      [JSLIB_AWS]:
+        'export const SignatureV4 = globalThis.__k6.SignatureV4; export const Endpoint = globalThis.__k6.Endpoint;',
     };
     pluginBuild.onLoad({ filter: /.*/, namespace: 'k6' }, (args) => ({
       contents: sources[args.path],
@@ -48,20 +65,21 @@ async function loadScript(env: Record<string, string>) {
     responseCallback: null,
     nextStatus: 200,
     iteration: 0,
+    signs: [],
   };
   const globals = globalThis as Record<string, unknown>;
   globals.__ENV = env;
   globals.__k6 = {
     http: {
-      post: (url: string, body: string) => {
-        stub.posts.push({ url, body });
+      post: (url: string, body: string, params: Post['params']) => {
+        stub.posts.push({ url, body, params });
         stub.iteration += 1;
         return { status: stub.nextStatus };
       },
       setResponseCallback: (callback: unknown) => {
         stub.responseCallback = callback;
       },
-      expectedStatuses: (range: unknown) => ({ expected: range }),
+      expectedStatuses: (...ranges: unknown[]) => ({ expected: ranges }),
     },
     exec: {
       scenario: {
@@ -69,6 +87,19 @@ async function loadScript(env: Record<string, string>) {
           return stub.iteration;
         },
       },
+    },
+    Endpoint: class {
+      constructor(readonly url: string) {}
+    },
+    SignatureV4: class {
+      constructor(readonly options: SignCall['options']) {}
+      sign(request: Omit<SignCall['request'], 'endpoint'> & { endpoint: { url: string } }) {
+        stub.signs.push({ options: this.options, request: { ...request, endpoint: request.endpoint.url } });
+        return {
+          url: `${request.endpoint.url}${request.path}`,
+          headers: { ...request.headers, authorization: `signed:${request.body.length}` },
+        };
+      }
     },
     Counter: class {
       constructor(readonly name: string) {}
@@ -108,9 +139,65 @@ describe('loadtest/k6/predict.ts', () => {
     expect(script.options.thresholds).toEqual(k6Thresholds());
   });
 
-  it('declares 4xx as expected, so only 5xx and transport failures are http_req_failed', async () => {
+  it('expects exactly the statuses the Node runner calls good: 5xx, 429 and transport failures are failed', async () => {
     const { stub } = await loadScript({ TARGET: 'http://127.0.0.1:3000' });
-    expect(stub.responseCallback).toEqual({ expected: { min: 200, max: 499 } });
+    const { expected } = stub.responseCallback as { expected: { min: number; max: number }[] };
+    const badStatusFrom = loadTestObjectives().availability.badStatusFrom;
+    // 0 is k6's transport failure; 100-599 every status HTTP defines.
+    for (const status of [0, ...Array.from({ length: 500 }, (_, i) => 100 + i)]) {
+      const k6Expected = expected.some(({ min, max }) => status >= min && status <= max);
+      expect([status, k6Expected]).toEqual([status, !isBadStatus(status, badStatusFrom)]);
+    }
+    expect(expected.some(({ min, max }) => 429 >= min && 429 <= max)).toBe(false);
+  });
+
+  it('sets the request timeout the Node runner uses: one number, both runners', async () => {
+    const { script, stub } = await loadScript({ TARGET: 'http://127.0.0.1:3000' });
+    script.default();
+    const nodePlan = nodePlanFor(resolveScenarioRun({ scenario: 'pr' }), 'http://127.0.0.1:3000');
+    expect(stub.posts[0]?.params.timeout).toBe(K6_REQUEST_TIMEOUT);
+    expect(K6_REQUEST_TIMEOUT).toBe(`${nodePlan.requestTimeoutMs / 1_000}s`);
+    expect(nodePlan.requestTimeoutMs).toBe(REQUEST_TIMEOUT_SECONDS * 1_000);
+  });
+
+  it('signs each request with SigV4 for service lambda over the exact body it posts, when SIGV4_REGION is set', async () => {
+    const { script, stub } = await loadScript({
+      TARGET: 'https://abc.lambda-url.eu-west-1.on.aws/',
+      SIGV4_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_SESSION_TOKEN: 'token',
+    });
+    script.default();
+    const body = JSON.stringify(buildCorpus()[0]);
+    expect(stub.signs).toEqual([
+      {
+        options: {
+          service: 'lambda',
+          region: 'eu-west-1',
+          credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' },
+        },
+        request: {
+          method: 'POST',
+          endpoint: 'https://abc.lambda-url.eu-west-1.on.aws',
+          path: '/predict',
+          headers: { 'content-type': 'application/json' },
+          body,
+        },
+      },
+    ]);
+    expect(stub.posts[0]).toMatchObject({
+      url: 'https://abc.lambda-url.eu-west-1.on.aws/predict',
+      body,
+      params: { headers: { authorization: `signed:${body.length}` } },
+    });
+  });
+
+  it('sends unsigned requests when SIGV4_REGION is not set', async () => {
+    const { script, stub } = await loadScript({ TARGET: 'http://127.0.0.1:3000' });
+    script.default();
+    expect(stub.signs).toEqual([]);
+    expect(stub.posts[0]?.params.headers).toEqual({ 'content-type': 'application/json' });
   });
 
   it('posts the corpus in order to TARGET/predict and counts each status', async () => {
@@ -119,16 +206,19 @@ describe('loadtest/k6/predict.ts', () => {
     script.default();
     stub.nextStatus = 503;
     script.default();
+    stub.nextStatus = 429;
+    script.default();
     stub.nextStatus = 418;
     script.default();
 
     const corpus = buildCorpus().map((body) => JSON.stringify(body));
-    expect(stub.posts).toEqual(
-      corpus.slice(0, 4).map((body) => ({ url: 'https://abc.lambda-url.example/predict', body })),
+    expect(stub.posts.map(({ url, body }) => ({ url, body }))).toEqual(
+      corpus.slice(0, 5).map((body) => ({ url: 'https://abc.lambda-url.example/predict', body })),
     );
     expect(Object.fromEntries(stub.counters)).toEqual({
       shiftgate_status_200: 2,
       shiftgate_status_503: 1,
+      shiftgate_status_429: 1,
       shiftgate_status_other: 1,
     });
   });
@@ -147,6 +237,10 @@ describe('loadtest/k6/predict.ts', () => {
   it.each([
     [{}, 'TARGET is required'],
     [{ TARGET: 'http://127.0.0.1:3000', SCENARIO: 'soak' }, 'unknown scenario "soak"'],
+    [
+      { TARGET: 'http://127.0.0.1:3000', SIGV4_REGION: 'eu-west-1' },
+      'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are not',
+    ],
   ])('refuses to start with %j', async (env, message) => {
     await expect(loadScript(env)).rejects.toThrow(message);
   });

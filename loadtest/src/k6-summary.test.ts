@@ -9,6 +9,7 @@ const fixture = (name: string): unknown =>
 const foreign = {
   scenario: 'external',
   target: 'https://example.test',
+  system: { kind: 'unknown' } as const,
   gitSha: null,
   targetRatePerSecond: null,
 };
@@ -29,7 +30,7 @@ describe('parseK6Summary on real k6 output', () => {
       p99: null,
       max: 25.6666,
     });
-    expect(result.missing).toEqual(['latencyMs.p99', 'statusCounts', 'successfulRequests']);
+    expect(result.missing).toEqual(['latencyMs.p99', 'statusCounts', 'successfulRequests', 'latencySamples']);
     expect(result.notes.join(' ')).toMatch(/duration derived/);
   });
 
@@ -47,7 +48,7 @@ describe('parseK6Summary on real k6 output', () => {
       max: 1347.61271,
     });
     expect(result.successfulRequests).toBe(16510);
-    expect(result.missing).toEqual(['latencyMs.p90', 'statusCounts']);
+    expect(result.missing).toEqual(['latencyMs.p90', 'statusCounts', 'latencySamples']);
   });
 
   it.each([
@@ -83,6 +84,7 @@ describe('parseK6Summary on a summary written by loadtest/k6/predict.ts', () => 
   const context = {
     scenario: 'smoke',
     target: 'http://127.0.0.1:3000',
+    system: { kind: 'local-node-server', microBatching: true } as const,
     gitSha: 'abc123',
     targetRatePerSecond: 20,
   };
@@ -91,7 +93,8 @@ describe('parseK6Summary on a summary written by loadtest/k6/predict.ts', () => 
     const result = parseK6Summary(ours, context);
     expect(result.latencyMs).toEqual({ p50: 12, p90: 20, p95: 25, p99: 40, max: 55 });
     expect(result.successfulRequests).toBe(196);
-    expect(result.missing).toEqual([]);
+    // A summary holds statistics, not samples: the comparison's bootstrap has nothing to resample.
+    expect(result.missing).toEqual(['latencySamples']);
   });
 
   it('maps the status counters, with status 0 as a transport error', () => {

@@ -11,6 +11,7 @@ import {
   isTargetRateReached,
   type LatencySummary,
   type LoadTestResult,
+  type MeasuredSystem,
   missingFigures,
   OTHER_STATUS,
   RESULT_SCHEMA_VERSION,
@@ -24,6 +25,7 @@ type Stats = Record<string, number>;
 export interface K6RunContext {
   scenario: string;
   target: string;
+  system: MeasuredSystem;
   gitSha: string | null;
   /** Known when the run was ours (an arrival-rate scenario); null for a foreign summary. */
   targetRatePerSecond: number | null;
@@ -146,6 +148,7 @@ export function parseK6Summary(json: unknown, context: K6RunContext): LoadTestRe
     tool: 'k6' as const,
     scenario: context.scenario,
     target: context.target,
+    system: context.system,
     gitSha: context.gitSha,
     startedAt: context.startedAt ?? null,
     durationSeconds,
@@ -159,6 +162,7 @@ export function parseK6Summary(json: unknown, context: K6RunContext): LoadTestRe
     successfulRequests,
     latencyMs,
     timeline: null,
+    latencySamples: null,
     notes,
   };
   return { ...result, missing: missingFigures(result) };

@@ -1,18 +1,26 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listeningPort, startLocalService } from './local-service.ts';
+import { listeningLine, startLocalService } from './local-service.ts';
 
 const standIn = fileURLToPath(new URL('../fixtures/stand-in-service.mjs', import.meta.url));
 const quiet = () => {};
 
-describe('listeningPort', () => {
+describe('listeningLine', () => {
   it.each([
-    ['{"level":"INFO","message":"listening","port":41234,"url":"http://127.0.0.1:41234"}', 41234],
+    [
+      '{"level":"INFO","message":"listening","port":41234,"url":"http://127.0.0.1:41234"}',
+      { port: 41234, microBatching: null },
+    ],
+    ['{"message":"listening","port":41234,"coalescePredictions":true}', { port: 41234, microBatching: true }],
+    [
+      '{"message":"listening","port":41234,"coalescePredictions":false}',
+      { port: 41234, microBatching: false },
+    ],
     ['{"level":"INFO","message":"model loaded"}', null],
     ['{"message":"listening","port":"41234"}', null],
     ['plain text from a dependency', null],
-  ])('reads %s as %s', (line, port) => {
-    expect(listeningPort(line)).toBe(port);
+  ])('reads %s as %j', (line, listening) => {
+    expect(listeningLine(line)).toEqual(listening);
   });
 });
 
@@ -25,6 +33,7 @@ describe('startLocalService', () => {
   it('starts the service on a free port, waits for /health, and stops it', async () => {
     const service = await startLocalService(quiet, { build: null, entry: standIn });
     expect(service.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(service.microBatching).toBe(true);
     expect((await fetch(`${service.url}/health`)).status).toBe(200);
 
     await service.stop();

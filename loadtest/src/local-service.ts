@@ -1,7 +1,8 @@
 /**
  * Builds and starts the service (`npm run build` -> dist/service/server.mjs) on a free loopback port for a run
  * without --target, waits until GET /health answers, and stops it afterwards. The server picks its own port
- * (PORT=0) and logs it as JSON ({"message":"listening","port":N}), so two runs never race for one port.
+ * (PORT=0) and logs it as JSON ({"message":"listening","port":N}), so two runs never race for one port. The same
+ * line says whether it coalesces concurrent predictions (`coalescePredictions`), which the result records.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -28,7 +29,14 @@ const HEALTH_POLL_MS = 100;
 
 export interface LocalService {
   url: string;
+  /** As the service's listening line said; null when it did not say. */
+  microBatching: boolean | null;
   stop(): Promise<void>;
+}
+
+interface Listening {
+  port: number;
+  microBatching: boolean | null;
 }
 
 async function run(command: string, args: string[]): Promise<void> {
@@ -37,17 +45,19 @@ async function run(command: string, args: string[]): Promise<void> {
   if (code !== 0) throw new Error(`\`${command} ${args.join(' ')}\` failed with exit code ${code}`);
 }
 
-/** The port from the server's JSON "listening" log line, or null for any other line. */
-export function listeningPort(line: string): number | null {
+/** The port (and micro-batching) from the server's JSON "listening" log line, or null for any other line. */
+export function listeningLine(line: string): Listening | null {
   try {
-    const entry = JSON.parse(line) as { message?: unknown; port?: unknown };
-    return entry.message === 'listening' && typeof entry.port === 'number' ? entry.port : null;
+    const entry = JSON.parse(line) as { message?: unknown; port?: unknown; coalescePredictions?: unknown };
+    if (entry.message !== 'listening' || typeof entry.port !== 'number') return null;
+    const microBatching = typeof entry.coalescePredictions === 'boolean' ? entry.coalescePredictions : null;
+    return { port: entry.port, microBatching };
   } catch {
     return null;
   }
 }
 
-function waitForPort(child: ChildProcess): Promise<number> {
+function waitForListening(child: ChildProcess): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     const timer = setTimeout(
@@ -55,13 +65,13 @@ function waitForPort(child: ChildProcess): Promise<number> {
       START_TIMEOUT_MS,
     );
     lines.on('line', (line) => {
-      const port = listeningPort(line);
-      if (port === null) return;
+      const listening = listeningLine(line);
+      if (listening === null) return;
       clearTimeout(timer);
       // Keep draining its logs so the child never blocks on a full pipe.
       lines.removeAllListeners('line');
       lines.on('line', () => {});
-      resolve(port);
+      resolve(listening);
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -114,11 +124,11 @@ export async function startLocalService(
     await exited;
   };
   try {
-    const port = await waitForPort(child);
+    const { port, microBatching } = await waitForListening(child);
     const url = `http://127.0.0.1:${port}`;
     await waitForHealth(url);
     log(`local service ready at ${url}`);
-    return { url, stop };
+    return { url, microBatching, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -5,6 +5,7 @@ import { LoadTestResultSchema } from './result.ts';
 const facts = (overrides: Partial<NodeRunFacts>): NodeRunFacts => ({
   scenario: 'pr',
   target: 'http://127.0.0.1:3000',
+  system: { kind: 'local-node-server', microBatching: true },
   gitSha: 'abc',
   startedAt: new Date('2026-11-29T02:00:00Z'),
   ratePerSecond: 100,
@@ -19,6 +20,7 @@ const facts = (overrides: Partial<NodeRunFacts>): NodeRunFacts => ({
     statusCounts: { '200': 990, '422': 5, '503': 5 },
     latencyMs: { p50: 10, p90: 15, p95: 20, p99: 30, max: 40 },
     timeline: [],
+    latencySamples: [{ second: 0, ms: [10, 12.5] }],
   },
   ...overrides,
 });

@@ -1,10 +1,17 @@
 /** Turns what the Node runner observed into the normalized result. Pure: the run's numbers in, a result out. */
 import type { OutcomeRecorder } from './recorder.ts';
-import { isTargetRateReached, type LoadTestResult, missingFigures, RESULT_SCHEMA_VERSION } from './result.ts';
+import {
+  isTargetRateReached,
+  type LoadTestResult,
+  type MeasuredSystem,
+  missingFigures,
+  RESULT_SCHEMA_VERSION,
+} from './result.ts';
 
 export interface NodeRunFacts {
   scenario: string;
   target: string;
+  system: MeasuredSystem;
   gitSha: string | null;
   startedAt: Date;
   ratePerSecond: number;
@@ -41,6 +48,7 @@ export function buildNodeResult(facts: NodeRunFacts): LoadTestResult {
     tool: 'node' as const,
     scenario: facts.scenario,
     target: facts.target,
+    system: facts.system,
     gitSha: facts.gitSha,
     startedAt: facts.startedAt.toISOString(),
     durationSeconds: facts.elapsedSeconds,
@@ -54,6 +62,7 @@ export function buildNodeResult(facts: NodeRunFacts): LoadTestResult {
     successfulRequests: summary.successfulRequests,
     latencyMs: summary.latencyMs,
     timeline: summary.timeline,
+    latencySamples: summary.latencySamples,
     notes,
   };
   return { ...result, missing: missingFigures(result) };

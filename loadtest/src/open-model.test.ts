@@ -39,6 +39,7 @@ async function runToResult(runPlan: OpenModelPlan) {
   return buildNodeResult({
     scenario: 'test',
     target: runPlan.url,
+    system: { kind: 'url', signedSigV4: runPlan.sign !== undefined },
     gitSha: null,
     startedAt: run.startedAt,
     ratePerSecond: runPlan.ratePerSecond,

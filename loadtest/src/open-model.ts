@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { type Outcome, OutcomeRecorder } from './recorder.ts';
+import type { RequestSigner } from './sigv4.ts';
 
 export interface OpenModelPlan {
   /** Full URL of the endpoint, e.g. http://127.0.0.1:3000/predict. */
@@ -16,7 +17,11 @@ export interface OpenModelPlan {
   bodies: readonly string[];
   /** Requests in flight at most; past it, due requests wait (and their wait counts as latency). */
   maxInFlight: number;
+  /** From sending to the last byte of the answer; past it the request is a transport failure (k6's `timeout`). */
   requestTimeoutMs: number;
+  /** Signs each request (SigV4 for an AWS_IAM Function URL) just before it is sent; the time it takes is part of
+   * the measured latency, as it is for a real caller. */
+  sign?: RequestSigner;
   /** From the availability SLO: responses at or above this status are errors. */
   badStatusFrom: number;
 }
@@ -44,6 +49,10 @@ const EARLY_WAKE_MS = 1.5;
  * plain timers are used: requests then leave in per-millisecond batches, each under 1 ms late, and the CPU goes to
  * sending instead. */
 const MAX_SPIN_SHARE = 0.15;
+
+function requestTimedOut(timeoutMs: number): Error {
+  return new Error(`no complete answer within the request timeout of ${timeoutMs} ms`);
+}
 
 export function validatePlan(plan: OpenModelPlan): void {
   const problems: string[] = [];
@@ -88,10 +97,14 @@ export async function runOpenModel(plan: OpenModelPlan, signal?: AbortSignal): P
 
   const send = (index: number) => {
     const dueAt = t0 + index * intervalMs;
-    const body = plan.bodies[index % plan.bodies.length];
+    const body = plan.bodies[index % plan.bodies.length] as string;
     recorder.recordSendLag(performance.now() - dueAt);
     inFlight += 1;
+    let finished = false;
     const finish = (outcome: Outcome) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(deadline);
       recorder.record(outcome);
       inFlight -= 1;
       if (windowClosed) {
@@ -101,29 +114,46 @@ export async function runOpenModel(plan: OpenModelPlan, signal?: AbortSignal): P
       }
     };
     let status = 0;
-    // dispatch with a bare handler: no stream per response, which keeps the client's cost per request low.
-    pool.dispatch(
-      { origin: url.origin, path, method: 'POST', headers: JSON_HEADERS, body },
-      {
-        // undici treats a handler as the current (non-deprecated) kind only when it has onRequestStart.
-        onRequestStart() {},
-        onResponseStart(_controller, statusCode) {
-          status = statusCode;
+    let controller: { abort(reason: Error): void } | null = null;
+    let timedOut = false;
+    // One deadline for the whole request from the moment it is sent, as k6's `timeout` param: past it the
+    // request is a transport failure, also when it was sent just before the end of the schedule.
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      controller?.abort(requestTimedOut(plan.requestTimeoutMs));
+    }, plan.requestTimeoutMs);
+    const dispatch = (headers: Record<string, string>) =>
+      // A bare handler: no stream per response, which keeps the client's cost per request low.
+      pool.dispatch(
+        { origin: url.origin, path, method: 'POST', headers, body },
+        {
+          // undici treats a handler as the current (non-deprecated) kind only when it has onRequestStart.
+          onRequestStart(requestController) {
+            controller = requestController;
+            if (timedOut) requestController.abort(requestTimedOut(plan.requestTimeoutMs));
+          },
+          onResponseStart(_controller, statusCode) {
+            status = statusCode;
+          },
+          onResponseData() {},
+          onResponseEnd() {
+            finish({
+              kind: 'response',
+              status,
+              latencyMs: performance.now() - dueAt,
+              scheduledAtMs: dueAt - t0,
+            });
+          },
+          onResponseError() {
+            finish({ kind: 'transport_error', scheduledAtMs: dueAt - t0 });
+          },
         },
-        onResponseData() {},
-        onResponseEnd() {
-          finish({
-            kind: 'response',
-            status,
-            latencyMs: performance.now() - dueAt,
-            scheduledAtMs: dueAt - t0,
-          });
-        },
-        onResponseError() {
-          finish({ kind: 'transport_error', scheduledAtMs: dueAt - t0 });
-        },
-      },
-    );
+      );
+    if (plan.sign === undefined) dispatch(JSON_HEADERS);
+    else
+      plan
+        .sign({ url, headers: JSON_HEADERS, body })
+        .then(dispatch, () => finish({ kind: 'transport_error', scheduledAtMs: dueAt - t0 }));
   };
 
   const cancelWake = () => {

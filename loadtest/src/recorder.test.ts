@@ -8,13 +8,14 @@ const response = (status: number, latencyMs = 10, scheduledAtMs = 0): Outcome =>
   scheduledAtMs,
 });
 
-describe('outcome classification (availability counts 5xx and transport failures only)', () => {
+describe('outcome classification (availability counts 5xx, throttles and transport failures, as production does)', () => {
   it.each([
     [response(200), false, true],
     [response(204), false, true],
     [response(302), false, false],
     [response(422), false, false],
-    [response(429), false, false],
+    [response(403), false, false],
+    [response(429), true, false],
     [response(500), true, false],
     [response(503), true, false],
     [{ kind: 'transport_error', scheduledAtMs: 0 } as const, true, false],

@@ -3,7 +3,8 @@
  * summarizes them into the figures of a result. In memory only; the runner feeds it.
  */
 import * as hdr from 'hdr-histogram-js';
-import { type LatencySummary, type TimelinePoint, TRANSPORT_ERROR } from './result.ts';
+import { isBadStatus } from './k6-contract.ts';
+import { type LatencySamples, type LatencySummary, type TimelinePoint, TRANSPORT_ERROR } from './result.ts';
 
 /** Microsecond resolution; 3 significant digits keeps each recorded value within 0.1 %. */
 const MICROS_PER_MS = 1_000;
@@ -13,9 +14,9 @@ export type Outcome =
   | { kind: 'response'; status: number; latencyMs: number; scheduledAtMs: number }
   | { kind: 'transport_error'; scheduledAtMs: number };
 
-/** `badStatusFrom` comes from the availability SLO (slo/): at or above it a response is bad. */
+/** `badStatusFrom` comes from the availability SLO (slo/); a throttle is bad too (see isBadStatus). */
 export function isAvailabilityError(outcome: Outcome, badStatusFrom: number): boolean {
-  return outcome.kind === 'transport_error' || outcome.status >= badStatusFrom;
+  return outcome.kind === 'transport_error' || isBadStatus(outcome.status, badStatusFrom);
 }
 
 export function isSuccess(outcome: Outcome): outcome is Extract<Outcome, { kind: 'response' }> {
@@ -26,7 +27,11 @@ interface SecondBucket {
   requests: number;
   errors: number;
   latency: hdr.Histogram;
+  /** Successful latencies in 0.01 ms steps: HDR keeps 3 significant digits, finer would be false precision. */
+  samples: number[];
 }
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
 
 const round3 = (value: number) => Math.round(value * 1_000) / 1_000;
 
@@ -62,6 +67,7 @@ export class OutcomeRecorder {
       const micros = Math.max(1, Math.round(outcome.latencyMs * MICROS_PER_MS));
       this.#latency.recordValue(micros);
       bucket.latency.recordValue(micros);
+      bucket.samples.push(round2(outcome.latencyMs));
     }
   }
 
@@ -82,7 +88,7 @@ export class OutcomeRecorder {
   #bucket(second: number): SecondBucket {
     let bucket = this.#seconds.get(second);
     if (!bucket) {
-      bucket = { requests: 0, errors: 0, latency: hdr.build(HISTOGRAM) };
+      bucket = { requests: 0, errors: 0, latency: hdr.build(HISTOGRAM), samples: [] };
       this.#seconds.set(second, bucket);
     }
     return bucket;
@@ -99,8 +105,10 @@ export class OutcomeRecorder {
     statusCounts: Record<string, number>;
     latencyMs: LatencySummary;
     timeline: TimelinePoint[];
+    latencySamples: LatencySamples;
   } {
     const latency = this.#latency;
+    const seconds = [...this.#seconds.entries()].sort(([a], [b]) => a - b);
     return {
       requests: this.#requests,
       errors: this.#errors,
@@ -113,15 +121,16 @@ export class OutcomeRecorder {
         p99: percentileMs(latency, 99),
         max: latency.totalCount === 0 ? null : round3(latency.maxValue / MICROS_PER_MS),
       },
-      timeline: [...this.#seconds.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([second, bucket]) => ({
-          second,
-          requests: bucket.requests,
-          errors: bucket.errors,
-          p50Ms: percentileMs(bucket.latency, 50),
-          p95Ms: percentileMs(bucket.latency, 95),
-        })),
+      timeline: seconds.map(([second, bucket]) => ({
+        second,
+        requests: bucket.requests,
+        errors: bucket.errors,
+        p50Ms: percentileMs(bucket.latency, 50),
+        p95Ms: percentileMs(bucket.latency, 95),
+      })),
+      latencySamples: seconds.flatMap(([second, bucket]) =>
+        bucket.samples.length === 0 ? [] : [{ second, ms: bucket.samples }],
+      ),
     };
   }
 }

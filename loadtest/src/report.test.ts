@@ -3,7 +3,13 @@ import type { LoadTestObjectives } from '../../slo/src/load-test.ts';
 import { percentileChart, timelineChart } from './chart.ts';
 import { compareResults } from './compare.ts';
 import { evaluateGate } from './gate.ts';
-import { renderGateReport, renderPrReport, STICKY_COMMENT_MARKER } from './report.ts';
+import {
+  describeSystem,
+  renderGateReport,
+  renderPrReport,
+  STICKY_COMMENT_MARKER,
+  timelineLimitOf,
+} from './report.ts';
 import { aResult, fixtureResult } from './test-results.ts';
 
 /** Fixed here rather than read from slo/, so the rendered fixtures do not change when an SLO is retuned. */
@@ -14,14 +20,13 @@ const objectives: LoadTestObjectives = {
     { name: 'latency-p50', percentile: 50, thresholdMs: 60 },
   ],
 };
-const p95Limit = objectives.latency[0];
 
 function prReport(current: ReturnType<typeof fixtureResult>, base: ReturnType<typeof fixtureResult> | null) {
   return renderPrReport({
     result: current,
     verdict: evaluateGate(current, objectives),
     base: base ? { result: base, comparison: compareResults(current, base) } : null,
-    timelineLimit: p95Limit ? { label: `${p95Limit.name} limit`, ms: p95Limit.thresholdMs } : null,
+    timelineLimit: timelineLimitOf(objectives),
   });
 }
 
@@ -31,17 +36,59 @@ describe('renderPrReport', () => {
 
     expect(markdown.startsWith(STICKY_COMMENT_MARKER)).toBe(true);
     expect(markdown).toContain('### ❌ Load test `pr` did NOT keep the SLOs');
-    expect(markdown).toMatch(
-      /\| ❌ \| latency-p95 \| p95 of successful responses ≤ 80 ms \| 86\.4 ms \| 6\.4 ms over \|/,
+    expect(markdown).toContain(
+      '**target: local Node server (micro-batching on) — not the Lambda path (one request at a time per execution environment)**',
     );
-    expect(markdown).toMatch(/\| ✅ \| latency-p50 \| .* \| 48\.3 ms \| 11\.7 ms to spare \|/);
-    expect(markdown).toMatch(/\| ❌ \| availability \| .* \| 99\.8 % \(0\.2 % errors\) \| 0\.100 pp over \|/);
-    expect(markdown).toContain('| p95 | 35.9 ms | 86.4 ms | +50.5 ms (+140.7 %) | ±21.5 ms | 🔺 worse |');
-    expect(markdown).toContain('| errorRate | 0.00 % | 0.20 % | +0.20 pp |');
-    expect(markdown).toContain('  bar [48.3, 71.9, 86.4, 120.5]');
-    expect(markdown).toContain('  line [21.4, 30.2, 35.9, 52.3]');
-    expect(markdown).toContain('p95 per second of the run');
+    expect(markdown).toMatch(
+      /\| ❌ \| latency-p95 \| ≥ 95 % of 2xx in ≤ 80 ms \(p95 ≤ 80 ms\) \| 86\.7 ms \| 6\.7 ms over \|/,
+    );
+    expect(markdown).toMatch(/\| ✅ \| latency-p50 \| .* \| 48\.4 ms \| 11\.6 ms to spare \|/);
+    expect(markdown).toMatch(
+      /\| ❌ \| availability \| .* \| 99\.85 % \(0\.15 % errors\) \| 0\.050 pp over \|/,
+    );
+    expect(markdown).toMatch(/\| ❌ \| successful-responses \| .* \| 99\.8 % \(11976 of 12000\) \|/);
+    expect(markdown).toMatch(
+      /\| p95 \| 36\.0 ms \| 86\.7 ms \| \+50\.8 ms \(\+141\.1 %\) \| \[\+\d+\.\d, \+\d+\.\d\] ms \(block bootstrap\) \| 🔺 worse \|/,
+    );
+    expect(markdown).toMatch(
+      /\| errorRate \| 0\.00 % \| 0\.15 % \| \+0\.15 pp \| .* \(two-proportion z-test\) \| 🔺 worse \|/,
+    );
+    expect(markdown).toContain('  bar [48.4, 76.4, 86.7, 109.4]');
+    expect(markdown).toContain('  line [21.4, 32.1, 36, 44.5]');
+    expect(markdown).toContain('p95 per second of the run (ms): line = latency-p95 limit (80 ms)');
+    expect(markdown).toMatch(/ {2}line \[80, 80,/);
     await expect(markdown).toMatchFileSnapshot('../fixtures/reports/pr-regressed.md.txt');
+  });
+
+  it('draws the p95 limit over the per-second p95 chart, not the tighter p50 one', () => {
+    expect(timelineLimitOf(objectives)).toEqual({ label: 'latency-p95 limit (80 ms)', ms: 80 });
+    const p50Only = { ...objectives, latency: objectives.latency.filter((gate) => gate.percentile === 50) };
+    expect(timelineLimitOf(p50Only)).toBeNull();
+  });
+
+  it('ignores a base run that did not reach its rate, saying so, and draws no base line', () => {
+    const current = fixtureResult('pr-within-noise');
+    const base = { ...fixtureResult('base-main'), targetRateReached: false, droppedRequests: 900 };
+    const markdown = prReport(current, base);
+    expect(markdown).toContain('> ⚠️ Base run ignored: the base run did not reach its arrival rate');
+    expect(markdown).not.toMatch(/\| p95 \|/);
+    expect(markdown).not.toContain('line = base');
+  });
+
+  it.each([
+    [
+      { kind: 'local-node-server', microBatching: false } as const,
+      'local Node server (micro-batching off) — not the Lambda path',
+    ],
+    [{ kind: 'local-node-server', microBatching: null } as const, 'micro-batching unknown'],
+    [
+      { kind: 'function-url', signedSigV4: true } as const,
+      'Lambda Function URL https://x (SigV4-signed) — the Lambda path',
+    ],
+    [{ kind: 'url', signedSigV4: false } as const, 'target: https://x — not known to be the Lambda path'],
+    [{ kind: 'unknown' } as const, 'not recorded'],
+  ])('says which path was measured from the result: %j', (system, words) => {
+    expect(describeSystem(system, 'https://x')).toContain(words);
   });
 
   it('renders a PR within noise of main as kept, with every delta "within noise"', () => {

@@ -2,10 +2,11 @@
  * Markdown for the SLO gate (`npm run slo:gate`) and for the pull-request report (sticky comment + job summary).
  * Pure: a result, its verdict and an optional base in; a string out.
  */
-import { percentileChart, timelineChart } from './chart.ts';
+import type { LoadTestObjectives } from '../../slo/src/load-test.ts';
+import { percentileChart, TIMELINE_PERCENTILE, timelineChart } from './chart.ts';
 import type { Comparison, FigureComparison } from './compare.ts';
 import type { GateCheck, GateVerdict } from './gate.ts';
-import type { LoadTestResult } from './result.ts';
+import type { LoadTestResult, MeasuredSystem } from './result.ts';
 
 /** The workflow finds and updates its previous comment by this marker, so the PR keeps one report. */
 export const STICKY_COMMENT_MARKER = '<!-- shiftgate-loadtest-report -->';
@@ -36,11 +37,30 @@ export function renderGateTable(verdict: GateVerdict): string {
   ].join('\n');
 }
 
+/** Which path answered, in words, from the result's own data. */
+export function describeSystem(system: MeasuredSystem, target: string): string {
+  switch (system.kind) {
+    case 'local-node-server': {
+      const batching =
+        system.microBatching === null
+          ? 'micro-batching unknown'
+          : `micro-batching ${system.microBatching ? 'on' : 'off'}`;
+      return `target: local Node server (${batching}) — not the Lambda path (one request at a time per execution environment)`;
+    }
+    case 'function-url':
+      return `target: Lambda Function URL ${target}${system.signedSigV4 ? ' (SigV4-signed)' : ' (unsigned)'} — the Lambda path`;
+    case 'url':
+      return `target: ${target}${system.signedSigV4 ? ' (SigV4-signed)' : ''} — not known to be the Lambda path`;
+    case 'unknown':
+      return 'target: not recorded (a raw k6 summary)';
+  }
+}
+
 function runLine(result: LoadTestResult): string {
   const rate =
     result.targetRatePerSecond === null ? 'an unknown rate' : `${result.targetRatePerSecond} req/s`;
   const duration = result.durationSeconds === null ? '' : ` for ${result.durationSeconds.toFixed(0)} s`;
-  return `${result.tool} runner · scenario \`${result.scenario}\` · ${rate}${duration} · ${result.target} · commit ${shortSha(result.gitSha)}`;
+  return `${result.tool} runner · scenario \`${result.scenario}\` · ${rate}${duration} · commit ${shortSha(result.gitSha)}`;
 }
 
 export function renderGateReport(result: LoadTestResult, verdict: GateVerdict): string {
@@ -49,6 +69,8 @@ export function renderGateReport(result: LoadTestResult, verdict: GateVerdict): 
     `### ${mark(verdict.passed)} Load test \`${result.scenario}\` ${headline}`,
     '',
     runLine(result),
+    '',
+    `**${describeSystem(result.system, result.target)}**`,
     '',
     renderGateTable(verdict),
   ].join('\n');
@@ -74,26 +96,33 @@ function verdictText(row: FigureComparison): string {
   return row.direction === 'worse' ? '🔺 worse' : '🟢 better';
 }
 
-function bandText(row: FigureComparison): string {
-  if (row.noiseBand === null) return 'n/a';
-  return row.figure === 'errorRate'
-    ? `±${(row.noiseBand * 100).toFixed(2)} pp`
-    : `±${row.noiseBand.toFixed(1)} ms`;
+function intervalText(row: FigureComparison): string {
+  if (row.interval === null || row.basis === null) return 'n/a';
+  const signed = (value: number) =>
+    `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(row.figure === 'errorRate' ? 2 : 1)}`;
+  const scale = (value: number) => (row.figure === 'errorRate' ? value * 100 : value);
+  const unit = row.figure === 'errorRate' ? 'pp' : 'ms';
+  return `[${signed(scale(row.interval.low))}, ${signed(scale(row.interval.high))}] ${unit} (${row.basis})`;
 }
 
 export function renderComparison(comparison: Comparison, base: LoadTestResult): string {
+  const heading = `#### Compared with the base branch (commit ${shortSha(base.gitSha)})`;
+  if (comparison.kind === 'ignored')
+    return [heading, '', `> ⚠️ Base run ignored: ${comparison.reason}.`].join('\n');
   const rows = comparison.figures.map(
     (row) =>
-      `| ${row.figure} | ${figureValue(row.figure, row.base)} | ${figureValue(row.figure, row.current)} | ${deltaText(row)} | ${bandText(row)} | ${verdictText(row)} |`,
+      `| ${row.figure} | ${figureValue(row.figure, row.base)} | ${figureValue(row.figure, row.current)} | ${deltaText(row)} | ${intervalText(row)} | ${verdictText(row)} |`,
   );
-  const caveats = comparison.caveats.map((caveat) => `> ⚠️ Not like for like: ${caveat}.`);
+  const caveats = comparison.caveats.map((caveat) => `> ⚠️ ${caveat}.`);
   return [
-    `#### Compared with the base branch (commit ${shortSha(base.gitSha)})`,
+    heading,
     ...(caveats.length ? ['', ...caveats] : []),
     '',
-    '| Figure | Base | This run | Δ | Noise band | Verdict |',
+    '| Figure | Base | This run | Δ | 95 % interval of Δ | Verdict |',
     '|---|---|---|---|---|---|',
     ...rows,
+    '',
+    'A change is beyond noise when its 95 % interval excludes 0 (latency: also at least 1 ms).',
   ].join('\n');
 }
 
@@ -119,17 +148,30 @@ function detailsBlock(result: LoadTestResult): string {
 export interface PrReportInput {
   result: LoadTestResult;
   verdict: GateVerdict;
-  base: { result: LoadTestResult; comparison: Comparison } | null;
-  /** The tightest latency limit, drawn over the per-second chart. */
+  /** The base branch's result and its comparison, or why there is none. */
+  base: { result: LoadTestResult; comparison: Comparison } | { none: string } | null;
+  /** The limit of the percentile the per-second chart draws (p95), or null when no SLO sets one. */
   timelineLimit: { label: string; ms: number } | null;
 }
 
+/** The latency limit that belongs over the per-second chart: the one on the percentile it plots. */
+export function timelineLimitOf(objectives: LoadTestObjectives): { label: string; ms: number } | null {
+  const gate = objectives.latency.find((candidate) => candidate.percentile === TIMELINE_PERCENTILE);
+  return gate ? { label: `${gate.name} limit (${gate.thresholdMs} ms)`, ms: gate.thresholdMs } : null;
+}
+
+const capitalized = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
 export function renderPrReport({ result, verdict, base, timelineLimit }: PrReportInput): string {
   const sections = [STICKY_COMMENT_MARKER, renderGateReport(result, verdict)];
+  const compared = base !== null && 'result' in base ? base : null;
+  const missingBase =
+    base !== null && 'none' in base ? base.none : 'no base-branch result to compare with yet';
   sections.push(
-    base ? renderComparison(base.comparison, base.result) : '_No base-branch result to compare with yet._',
+    compared ? renderComparison(compared.comparison, compared.result) : `_${capitalized(missingBase)}._`,
   );
-  const charts = [percentileChart(result, base?.result ?? null), timelineChart(result, timelineLimit)].filter(
+  const baseForChart = compared?.comparison.kind === 'compared' ? compared.result : null;
+  const charts = [percentileChart(result, baseForChart), timelineChart(result, timelineLimit)].filter(
     (chart): chart is string => chart !== null,
   );
   sections.push(...charts, detailsBlock(result));

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-export const RESULT_SCHEMA_VERSION = 1 as const;
+/** v2: `system` (which path was measured) and `latencySamples` (for the bootstrap noise band); 429 counted bad. */
+export const RESULT_SCHEMA_VERSION = 2 as const;
 
 /** Status-count keys besides numeric codes. */
 export const TRANSPORT_ERROR = 'transport_error';
@@ -27,11 +28,37 @@ export const TimelinePointSchema = z.object({
 });
 export type TimelinePoint = z.infer<typeof TimelinePointSchema>;
 
+/**
+ * What answered the requests. Until a local Lambda platform exists, a PR run measures the Node server (every
+ * request on one event loop, micro-batching on), not the handler the way Lambda runs it (one request at a time
+ * per execution environment); a report must say which it was.
+ */
+export const MeasuredSystemSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('local-node-server'),
+    /** Whether the server coalesced concurrent predictions into one model run, as its start-up log said. */
+    microBatching: z.boolean().nullable(),
+  }),
+  z.object({ kind: z.literal('function-url'), signedSigV4: z.boolean() }),
+  z.object({ kind: z.literal('url'), signedSigV4: z.boolean() }),
+  /** A raw k6 summary read back from a file: it does not say what it ran against. */
+  z.object({ kind: z.literal('unknown') }),
+]);
+export type MeasuredSystem = z.infer<typeof MeasuredSystemSchema>;
+
+/** Latencies (ms, 0.01 ms steps) of the successful responses, grouped by second of schedule: the samples the
+ * comparison with the base branch resamples (compare.ts). */
+export const LatencySamplesSchema = z.array(
+  z.object({ second: z.number().int().nonnegative(), ms: z.array(z.number().nonnegative()) }),
+);
+export type LatencySamples = z.infer<typeof LatencySamplesSchema>;
+
 export const LoadTestResultSchema = z.object({
   schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
   tool: z.enum(['node', 'k6']),
   scenario: z.string().min(1),
   target: z.string(),
+  system: MeasuredSystemSchema,
   gitSha: z.string().nullable(),
   startedAt: z.iso.datetime().nullable(),
   durationSeconds: z.number().positive().nullable(),
@@ -42,7 +69,7 @@ export const LoadTestResultSchema = z.object({
   requests: z.number().int().nonnegative(),
   /** Scheduled by the open model but never sent: the client or target could not keep up. */
   droppedRequests: z.number().int().nonnegative().nullable(),
-  /** Availability-bad share of `requests`: 5xx and transport failures (4xx are the caller's fault). */
+  /** Availability-bad share of `requests`: 5xx, 429 (throttled) and transport failures, as production counts. */
   errorRate: z.number().min(0).max(1).nullable(),
   /** Keyed by HTTP status code, `transport_error`, or `other` (k6: a status the script does not count). */
   statusCounts: z.record(z.string(), z.number().int().nonnegative()).nullable(),
@@ -50,6 +77,7 @@ export const LoadTestResultSchema = z.object({
   /** Over successful (2xx) responses; the Node runner measures from each request's scheduled send time. */
   latencyMs: LatencySummarySchema,
   timeline: z.array(TimelinePointSchema).nullable(),
+  latencySamples: LatencySamplesSchema.nullable(),
   missing: z.array(z.string()),
   notes: z.array(z.string()),
 });
@@ -80,6 +108,7 @@ export function missingFigures(result: Omit<LoadTestResult, 'missing'>): string[
     'errorRate',
     'statusCounts',
     'successfulRequests',
+    'latencySamples',
   ] as const;
   for (const key of topLevel) if (result[key] === null) missing.push(key);
   return missing;
@@ -97,4 +126,11 @@ export function isTargetRateReached(
   droppedRequests: number,
 ): boolean {
   return droppedRequests === 0 && achievedRatePerSecond >= RATE_REACHED_SHARE * targetRatePerSecond;
+}
+
+/** The result as the file `npm run loadtest` writes: indented, but each array of numbers (the latency samples of
+ * one second) on one line, so 12,000 samples take 60 lines rather than 12,000. */
+export function formatResultJson(result: LoadTestResult): string {
+  const indented = JSON.stringify(result, null, 2);
+  return `${indented.replace(/\[\s+(-?[\d.e+-]+(?:,\s+-?[\d.e+-]+)*)\s+\]/g, (_match, numbers: string) => `[${numbers.replace(/,\s+/g, ', ')}]`)}\n`;
 }

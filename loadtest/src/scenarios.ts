@@ -39,8 +39,15 @@ export interface ScenarioRun {
  * (and shows it) rather than exhausting the machine. */
 const CONCURRENCY_LATENCY_BUDGET_SECONDS = { preAllocated: 0.1, max: 1 };
 const MIN_CONCURRENCY = 5;
-/** A request slower than this counts as a transport failure (bad for availability). */
+/** The one request timeout of both runners (k6's `timeout` param, the Node runner's deadline), from sending to
+ * the last byte: a request slower than this counts as a transport failure (bad for availability). */
 export const REQUEST_TIMEOUT_SECONDS = 10;
+/** k6's `timeout` param: the same number, in k6's duration syntax. */
+export const K6_REQUEST_TIMEOUT = `${REQUEST_TIMEOUT_SECONDS}s`;
+/** k6 waits this long after the schedule for running iterations, then cuts them off uncounted. Longer than the
+ * request timeout, so every request sent within the schedule ends as an answer or a timeout and is counted,
+ * exactly as the Node runner drains its in-flight requests (each bounded by the same timeout). */
+export const GRACEFUL_STOP_SECONDS = REQUEST_TIMEOUT_SECONDS + 2;
 
 export function concurrencyFor(ratePerSecond: number): { preAllocated: number; max: number } {
   const size = (seconds: number) => Math.max(MIN_CONCURRENCY, Math.ceil(ratePerSecond * seconds));
@@ -124,7 +131,7 @@ export function buildK6Options(run: ScenarioRun, thresholds: K6Thresholds): K6Sc
         duration: `${run.durationSeconds}s`,
         preAllocatedVUs: concurrency.preAllocated,
         maxVUs: concurrency.max,
-        gracefulStop: `${REQUEST_TIMEOUT_SECONDS}s`,
+        gracefulStop: `${GRACEFUL_STOP_SECONDS}s`,
       },
     },
     thresholds,

@@ -1,6 +1,6 @@
 /** Result fixtures for tests: the committed JSON files, and a builder for table-driven cases. */
 import { readFileSync } from 'node:fs';
-import { type LoadTestResult, parseLoadTestResult } from './result.ts';
+import { type LoadTestResult, parseLoadTestResult, RESULT_SCHEMA_VERSION } from './result.ts';
 
 export function fixtureResult(name: 'base-main' | 'pr-within-noise' | 'pr-regressed'): LoadTestResult {
   const url = new URL(`../fixtures/results/${name}.json`, import.meta.url);
@@ -9,10 +9,11 @@ export function fixtureResult(name: 'base-main' | 'pr-within-noise' | 'pr-regres
 
 export function aResult(overrides: Partial<LoadTestResult> = {}): LoadTestResult {
   return {
-    schemaVersion: 1,
+    schemaVersion: RESULT_SCHEMA_VERSION,
     tool: 'node',
     scenario: 'pr',
     target: 'http://127.0.0.1:3000',
+    system: { kind: 'local-node-server', microBatching: true },
     gitSha: 'abcdef0123456789',
     startedAt: '2026-11-29T02:00:00.000Z',
     durationSeconds: 60,
@@ -26,6 +27,7 @@ export function aResult(overrides: Partial<LoadTestResult> = {}): LoadTestResult
     successfulRequests: 12_000,
     latencyMs: { p50: 20, p90: 30, p95: 40, p99: 60, max: 100 },
     timeline: null,
+    latencySamples: null,
     missing: [],
     notes: [],
     ...overrides,

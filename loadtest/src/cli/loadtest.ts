@@ -4,13 +4,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { writeFileAtomic } from '../../../common/atomic-write.ts';
 import { isEntryPoint, runCli } from '../../../common/cli.ts';
 import { defaultResultPath, LOADTEST_USAGE, type LoadtestOptions, parseLoadtestArgs } from '../cli-args.ts';
+import { functionUrlRegion } from '../k6-contract.ts';
 import { findK6, runK6 } from '../k6-runner.ts';
 import { type LocalService, startLocalService } from '../local-service.ts';
 import { runNodeScenario } from '../node-runner.ts';
-import type { LoadTestResult } from '../result.ts';
+import { formatResultJson, type LoadTestResult, type MeasuredSystem } from '../result.ts';
+import { createSigV4Signer, signingRegion } from '../sigv4.ts';
 
 const log = (message: string) => process.stderr.write(`loadtest: ${message}\n`);
 
@@ -25,9 +28,19 @@ function gitSha(): string | null {
   }
 }
 
+/** What answers: the local Node server we started, or the URL we were given (a Function URL is the Lambda path). */
+function measuredSystem(options: LoadtestOptions, service: LocalService | null): MeasuredSystem {
+  if (service !== null) return { kind: 'local-node-server', microBatching: service.microBatching };
+  const target = options.target ?? '';
+  return functionUrlRegion(target) === null
+    ? { kind: 'url', signedSigV4: options.sigv4 }
+    : { kind: 'function-url', signedSigV4: options.sigv4 };
+}
+
 async function runScenario(
   options: LoadtestOptions,
   target: string,
+  system: MeasuredSystem,
   signal: AbortSignal,
 ): Promise<LoadTestResult> {
   const k6 = options.engine === 'node' ? null : findK6(process.env.PATH);
@@ -38,15 +51,31 @@ async function runScenario(
   }
   const { run } = options;
   const gitShaValue = options.gitSha ?? gitSha();
+  const region = options.sigv4 ? signingRegion(target, process.env) : null;
   if (k6 !== null) {
     log(`k6 ${run.scenario}: ${run.ratePerSecond} req/s for ${run.durationSeconds} s against ${target}`);
     const summaryPath = resolve('loadtest/results', `k6-summary-${process.pid}.json`);
-    return runK6({ k6, run, target, gitSha: gitShaValue, summaryPath });
+    const sigv4 =
+      region === null ? undefined : { region, credentials: await resolveCredentials(defaultProvider()) };
+    return runK6({ k6, run, target, system, gitSha: gitShaValue, summaryPath, ...(sigv4 ? { sigv4 } : {}) });
   }
   log(
     `node ${run.scenario}: ${run.ratePerSecond} req/s for ${run.durationSeconds} s against ${target} (k6 not used)`,
   );
-  return runNodeScenario({ run, target, gitSha: gitShaValue, signal });
+  const sign = region === null ? undefined : createSigV4Signer({ region });
+  return runNodeScenario({ run, target, system, gitSha: gitShaValue, signal, ...(sign ? { sign } : {}) });
+}
+
+/** k6 reads keys from its environment only: resolve the default chain (profiles, SSO, roles) once, here. */
+async function resolveCredentials(provider: ReturnType<typeof defaultProvider>) {
+  try {
+    const { accessKeyId, secretAccessKey, sessionToken } = await provider();
+    return { accessKeyId, secretAccessKey, sessionToken };
+  } catch (error) {
+    throw new Error('--sigv4: no usable AWS credentials in the default chain (set AWS_PROFILE or keys)', {
+      cause: error,
+    });
+  }
 }
 
 async function main(): Promise<void> {
@@ -64,9 +93,9 @@ async function main(): Promise<void> {
     if (options.target === null) service = await startLocalService(log);
     const target = options.target ?? (service as LocalService).url;
     const startedAt = new Date();
-    const result = await runScenario(options, target, abort.signal);
+    const result = await runScenario(options, target, measuredSystem(options, service), abort.signal);
     const out = options.out ?? join(process.cwd(), defaultResultPath(options.run.scenario, startedAt));
-    await writeFileAtomic(out, `${JSON.stringify(result, null, 2)}\n`);
+    await writeFileAtomic(out, formatResultJson(result));
     const p95 = result.latencyMs.p95 === null ? 'n/a' : `${result.latencyMs.p95.toFixed(1)} ms`;
     const errors = result.errorRate === null ? 'n/a' : `${(result.errorRate * 100).toFixed(2)} %`;
     log(

@@ -11,8 +11,8 @@ import { isEntryPoint, runCli } from '../../../common/cli.ts';
 import { loadTestObjectives } from '../../../slo/src/load-test.ts';
 import { compareResults } from '../compare.ts';
 import { evaluateGate } from '../gate.ts';
-import { renderPrReport } from '../report.ts';
-import { readResultFile } from '../result-file.ts';
+import { type PrReportInput, renderPrReport, timelineLimitOf } from '../report.ts';
+import { readBaseResultFile, readResultFile } from '../result-file.ts';
 
 const USAGE = 'usage: npm run loadtest:report -- RESULT.json [--base BASE.json] [--out FILE]';
 
@@ -35,11 +35,15 @@ async function main(): Promise<void> {
   if (path === undefined || extra.length > 0)
     throw new Error(`expected exactly one result file, got ${positionals.length}`);
   const result = await readResultFile(path);
-  let base = null;
+  let base: PrReportInput['base'] = null;
   if (values.base !== undefined) {
     if (await exists(values.base)) {
-      const baseResult = await readResultFile(values.base);
-      base = { result: baseResult, comparison: compareResults(result, baseResult) };
+      const baseResult = await readBaseResultFile(values.base);
+      base =
+        'none' in baseResult
+          ? baseResult
+          : { result: baseResult, comparison: compareResults(result, baseResult) };
+      if ('none' in baseResult) process.stderr.write(`loadtest:report: ${baseResult.none}\n`);
     } else {
       process.stderr.write(
         `loadtest:report: no base result at ${values.base}; reporting without a comparison\n`,
@@ -47,13 +51,11 @@ async function main(): Promise<void> {
     }
   }
   const objectives = loadTestObjectives();
-  // The tightest latency limit is the one a queue crosses first.
-  const tightest = [...objectives.latency].sort((a, b) => a.thresholdMs - b.thresholdMs)[0];
   const markdown = renderPrReport({
     result,
     verdict: evaluateGate(result, objectives),
     base,
-    timelineLimit: tightest ? { label: `${tightest.name} limit`, ms: tightest.thresholdMs } : null,
+    timelineLimit: timelineLimitOf(objectives),
   });
   if (values.out) await writeFileAtomic(values.out, markdown);
   else process.stdout.write(markdown);
