@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { describeError } from '../../common/errors.ts';
 import { ARTIFACT_FILES, contentVersion, type ModelCard, modelCardSchema } from './card.ts';
 import { type Household, LIMITS, MONTHS_PER_YEAR } from './domain.ts';
 import { FEATURE_COLUMNS, FEATURE_COUNT, type FeatureScaling } from './features.ts';
@@ -62,7 +63,7 @@ async function readArtifact(path: string): Promise<Buffer> {
     return await readFile(path);
   } catch (error) {
     throw new Error(
-      `cannot read model artifact ${path}: ${messageOf(error)}; run \`npm run train\` to create it`,
+      `cannot read model artifact ${path}: ${describeError(error)}; run \`npm run train\` to create it`,
       {
         cause: error,
       },
@@ -75,7 +76,7 @@ function parseCard(text: string, cardPath: string): ModelCard {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`model card ${cardPath} is not valid JSON: ${messageOf(error)}`, { cause: error });
+    throw new Error(`model card ${cardPath} is not valid JSON: ${describeError(error)}`, { cause: error });
   }
   // Parsed once per process: compiling zod's fast path for the card's nested objects costs more than it saves.
   const parsed = modelCardSchema.safeParse(json, { jitless: true });
@@ -105,7 +106,7 @@ async function createSession(modelBytes: Uint8Array, modelPath: string): Promise
     // A graph this small finishes before a thread pool would wake up: one thread is the fast path on Lambda.
     session = await InferenceSession.create(modelBytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   } catch (error) {
-    throw new Error(`onnxruntime rejected model artifact ${modelPath}: ${messageOf(error)}`, {
+    throw new Error(`onnxruntime rejected model artifact ${modelPath}: ${describeError(error)}`, {
       cause: error,
     });
   }
@@ -209,8 +210,4 @@ function kwhOf(households: readonly Household[], outputs: InferenceSession.Retur
     rows.push(months);
   }
   return rows;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
