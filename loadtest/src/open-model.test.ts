@@ -4,52 +4,15 @@
  */
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { median } from '../../common/percentile.ts';
 import { loadTestObjectives } from '../../slo/src/load-test.ts';
-import { type FixtureServer, startFixtureServer } from '../fixtures/start-fixture-server.ts';
 import { evaluateGate } from './gate.ts';
-import { buildNodeResult } from './node-result.ts';
-import { type OpenModelPlan, runOpenModel } from './open-model.ts';
+import { runOpenModel } from './open-model.ts';
+import { fixtureServers, plan, runToResult } from './test-runs.ts';
 
 const objectives = loadTestObjectives();
-const servers: FixtureServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.stop()));
-});
-
-async function serverWith(options: Parameters<typeof startFixtureServer>[0]): Promise<FixtureServer> {
-  const server = await startFixtureServer(options);
-  servers.push(server);
-  return server;
-}
-
-const plan = (url: string, overrides: Partial<OpenModelPlan>): OpenModelPlan => ({
-  url: `${url}/predict`,
-  ratePerSecond: 50,
-  durationSeconds: 3,
-  bodies: ['{"area":"tokyo"}'],
-  maxInFlight: 200,
-  requestTimeoutMs: 10_000,
-  badStatusFrom: objectives.availability.badStatusFrom,
-  ...overrides,
-});
-
-async function runToResult(runPlan: OpenModelPlan) {
-  const run = await runOpenModel(runPlan);
-  return buildNodeResult({
-    scenario: 'test',
-    target: runPlan.url,
-    system: { kind: 'url', signedSigV4: runPlan.sign !== undefined },
-    gitSha: null,
-    startedAt: run.startedAt,
-    ratePerSecond: runPlan.ratePerSecond,
-    elapsedSeconds: run.elapsedSeconds,
-    sent: run.sent,
-    dropped: run.dropped,
-    summary: run.recorder.summary(),
-    aborted: run.aborted,
-  });
-}
+const serverWith = fixtureServers();
 
 /** One request at a time with a stopwatch around each: slow, closed-loop, and obviously right at low load. */
 async function stopwatchRoundTrips(url: string, seconds: number): Promise<{ p50: number }> {
@@ -62,8 +25,7 @@ async function stopwatchRoundTrips(url: string, seconds: number): Promise<{ p50:
     samples.push(performance.now() - start);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  samples.sort((a, b) => a - b);
-  return { p50: samples[Math.floor(samples.length / 2)] ?? Number.NaN };
+  return { p50: median(samples) };
 }
 
 describe('runOpenModel against a server with a known delay', () => {

@@ -72,8 +72,6 @@ export async function runOpenModel(plan: OpenModelPlan, signal?: AbortSignal): P
   const path = `${url.pathname}${url.search}`;
   const pool = new Pool(url.origin, {
     connections: Math.min(plan.maxInFlight, MAX_CONNECTIONS),
-    headersTimeout: plan.requestTimeoutMs,
-    bodyTimeout: plan.requestTimeoutMs,
     keepAliveTimeout: 10_000,
   });
   const recorder = new OutcomeRecorder(plan.badStatusFrom);

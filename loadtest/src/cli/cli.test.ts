@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureServer, startFixtureServer } from '../../fixtures/start-fixture-server.ts';
-import { LoadTestResultSchema } from '../result.ts';
+import { formatResultJson, LoadTestResultSchema } from '../result.ts';
+import { aResult } from '../test-results.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const fixtureResult = (name: string) =>
@@ -26,14 +27,26 @@ function cli(script: string, args: string[], env: Record<string, string> = {}) {
   });
 }
 
+const keys = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+/** The default credential chain reads these first; nothing here reaches AWS. */
+const keysInEnvironment = {
+  AWS_ACCESS_KEY_ID: keys.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+  AWS_REGION: 'eu-west-1',
+};
+
 let server: FixtureServer;
+let signedServer: FixtureServer;
 let work: string;
 beforeAll(async () => {
-  server = await startFixtureServer();
+  [server, signedServer] = await Promise.all([
+    startFixtureServer(),
+    startFixtureServer({ sigv4: { region: 'eu-west-1', ...keys } }),
+  ]);
   work = await mkdtemp(join(tmpdir(), 'shiftgate-loadtest-'));
 });
 afterAll(async () => {
-  await server.stop();
+  await Promise.all([server.stop(), signedServer.stop()]);
 });
 
 /** A fake k6: records its arguments and writes a handleSummary-format summary where SUMMARY_PATH says. */
@@ -43,6 +56,7 @@ async function fakeK6(exitCode: number): Promise<string> {
 const fs = require('node:fs');
 const args = process.argv.slice(2);
 fs.writeFileSync(${JSON.stringify(join(bin, 'args.json'))}, JSON.stringify(args));
+fs.writeFileSync(${JSON.stringify(join(bin, 'env.json'))}, JSON.stringify({ AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY }));
 const env = Object.fromEntries(args.flatMap((a, i) => (args[i - 1] === '-e' ? [a.split('=')] : [])).map(([k, ...v]) => [k, v.join('=')]));
 fs.writeFileSync(env.SUMMARY_PATH, JSON.stringify({
   state: { testRunDurationMs: 2000 },
@@ -107,6 +121,67 @@ describe.concurrent('npm run loadtest', () => {
     expect(result.startedAt).not.toBeNull();
   });
 
+  it('signs with --sigv4 on the Node runner: credentials from the default chain, region from AWS_REGION', async () => {
+    const out = join(work, 'signed-result.json');
+    const run = await cli(
+      'loadtest',
+      [
+        '--target',
+        signedServer.url,
+        '--rate',
+        '20',
+        '--duration',
+        '1',
+        '--engine',
+        'node',
+        '--sigv4',
+        '--out',
+        out,
+      ],
+      { PATH: '/usr/bin:/bin', ...keysInEnvironment },
+    );
+    expect(run.code).toBe(0);
+    const result = LoadTestResultSchema.parse(JSON.parse(await readFile(out, 'utf8')));
+    expect(result.statusCounts).toEqual({ '200': 20 });
+    expect(result.system).toEqual({ kind: 'url', signedSigV4: true });
+  });
+
+  it('gets 403 from the same server without --sigv4', async () => {
+    const out = join(work, 'unsigned-result.json');
+    const run = await cli(
+      'loadtest',
+      ['--target', signedServer.url, '--rate', '20', '--duration', '1', '--engine', 'node', '--out', out],
+      { PATH: '/usr/bin:/bin' },
+    );
+    expect(run.code).toBe(0);
+    expect(JSON.parse(await readFile(out, 'utf8')).statusCounts).toEqual({ '403': 20 });
+  });
+
+  it('hands k6 the region as SIGV4_REGION and the keys in its environment, never on its command line', async () => {
+    const bin = await fakeK6(0);
+    const run = await cli(
+      'loadtest',
+      [
+        '--target',
+        'https://abc.lambda-url.ap-northeast-1.on.aws',
+        '--sigv4',
+        '--out',
+        join(work, 'k6-signed.json'),
+      ],
+      { PATH: `${bin}:/usr/bin:/bin`, ...keysInEnvironment },
+    );
+    expect(run.code).toBe(0);
+    const args = JSON.parse(await readFile(join(bin, 'args.json'), 'utf8')) as string[];
+    expect(args).toContain('SIGV4_REGION=ap-northeast-1');
+    expect(args.join(' ')).not.toContain(keys.secretAccessKey);
+    expect(JSON.parse(await readFile(join(bin, 'env.json'), 'utf8'))).toEqual({
+      AWS_ACCESS_KEY_ID: keys.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+    });
+    const result = JSON.parse(await readFile(join(work, 'k6-signed.json'), 'utf8'));
+    expect(result.system).toEqual({ kind: 'function-url', signedSigV4: true });
+  });
+
   it('fails when k6 itself fails, naming the command to rerun', async () => {
     const bin = await fakeK6(107);
     const run = await cli('loadtest', ['--target', 'http://127.0.0.1:9', '--out', join(work, 'never.json')], {
@@ -161,6 +236,16 @@ describe.concurrent('npm run loadtest:report', () => {
     const markdown = await readFile(out, 'utf8');
     expect(markdown).toContain('#### Compared with the base branch (commit 1111111)');
     expect(markdown).toContain('```mermaid');
+  });
+
+  it('skips a base result of an older schema with the reason, instead of failing', async () => {
+    const oldBase = join(work, 'v1-base.json');
+    await writeFile(oldBase, formatResultJson({ ...aResult(), schemaVersion: 1 } as never));
+    const run = await cli('report', [fixtureResult('pr-within-noise'), '--base', oldBase]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      "_The base branch's result is schema v1 and this run's v2, so they are not compared",
+    );
   });
 
   it('reports without a comparison when the base branch has no result yet', async () => {
