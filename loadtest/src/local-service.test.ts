@@ -11,9 +11,9 @@ describe('listeningLine', () => {
       '{"level":"INFO","message":"listening","port":41234,"url":"http://127.0.0.1:41234"}',
       { port: 41234, microBatching: null },
     ],
-    ['{"message":"listening","port":41234,"coalescePredictions":true}', { port: 41234, microBatching: true }],
+    ['{"message":"listening","port":41234,"microBatching":true}', { port: 41234, microBatching: true }],
     [
-      '{"message":"listening","port":41234,"coalescePredictions":false}',
+      '{"message":"listening","port":41234,"microBatching":false}',
       { port: 41234, microBatching: false },
     ],
     ['{"level":"INFO","message":"model loaded"}', null],

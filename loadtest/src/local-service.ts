@@ -2,12 +2,13 @@
  * Builds and starts the service (`npm run build` -> dist/service/server.mjs) on a free loopback port for a run
  * without --target, waits until GET /health answers, and stops it afterwards. The server picks its own port
  * (PORT=0) and logs it as JSON ({"message":"listening","port":N}), so two runs never race for one port. The same
- * line says whether it coalesces concurrent predictions (`coalescePredictions`), which the result records.
+ * line says whether it coalesces concurrent predictions (`microBatching`), which the result records.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { describeError } from '../../common/errors.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -48,9 +49,9 @@ async function run(command: string, args: string[]): Promise<void> {
 /** The port (and micro-batching) from the server's JSON "listening" log line, or null for any other line. */
 export function listeningLine(line: string): Listening | null {
   try {
-    const entry = JSON.parse(line) as { message?: unknown; port?: unknown; coalescePredictions?: unknown };
+    const entry = JSON.parse(line) as { message?: unknown; port?: unknown; microBatching?: unknown };
     if (entry.message !== 'listening' || typeof entry.port !== 'number') return null;
-    const microBatching = typeof entry.coalescePredictions === 'boolean' ? entry.coalescePredictions : null;
+    const microBatching = typeof entry.microBatching === 'boolean' ? entry.microBatching : null;
     return { port: entry.port, microBatching };
   } catch {
     return null;
@@ -91,7 +92,7 @@ async function waitForHealth(url: string): Promise<void> {
       if (response.ok) return;
       lastProblem = `status ${response.status}`;
     } catch (error) {
-      lastProblem = error instanceof Error ? error.message : String(error);
+      lastProblem = describeError(error);
     }
     await new Promise((resolve) => setTimeout(resolve, HEALTH_POLL_MS));
   }
