@@ -59,13 +59,14 @@ describe('readAppConfig', () => {
 /** prod's alerting with some parts replaced, e.g. the page subscriptions. */
 function alertingWith(change: {
   subscriptions?: Record<string, unknown[]>;
-  expectedTraffic?: unknown;
+  expectInvocationsWithin?: unknown;
 }): Record<string, unknown> {
   const base = STAGES.prod.alerting;
   return {
     alerting: {
       subscriptions: { ...base.subscriptions, ...change.subscriptions },
-      expectedTraffic: 'expectedTraffic' in change ? change.expectedTraffic : base.expectedTraffic,
+      expectInvocationsWithin:
+        'expectInvocationsWithin' in change ? change.expectInvocationsWithin : base.expectInvocationsWithin,
     },
   };
 }
@@ -84,7 +85,7 @@ describe('stage settings', () => {
         ],
         ticket: [{ kind: 'email', address: 'ml-team@example.org' }],
       },
-      expectedTraffic: null,
+      expectInvocationsWithin: null,
     };
     expect(parseStageSettings('prod', { ...STAGES.prod, alerting }).alerting).toEqual(alerting);
   });
@@ -128,14 +129,14 @@ describe('stage settings', () => {
       error: /kind/,
     },
     {
-      name: 'a silence window that is not whole 5-minute periods',
-      change: alertingWith({ expectedTraffic: { maxSilentMinutes: 12 } }),
-      error: /maxSilentMinutes/,
+      name: 'a silence window that is not a duration',
+      change: alertingWith({ expectInvocationsWithin: '90 minutes' }),
+      error: /expectInvocationsWithin: Invalid duration '90 minutes'/,
     },
     {
       name: 'a silence window over a day',
-      change: alertingWith({ expectedTraffic: { maxSilentMinutes: 1445 } }),
-      error: /maxSilentMinutes/,
+      change: alertingWith({ expectInvocationsWithin: '25h' }),
+      error: /expectInvocationsWithin: '25h' is longer than CloudWatch's one-day alarm period/,
     },
   ])('reject $name', ({ change, error }) => {
     expect(() => parseStageSettings('prod', { ...STAGES.prod, ...change })).toThrow(error);

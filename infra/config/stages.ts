@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationMinutes } from '../../slo/src/duration.ts';
 import { LAMBDA_ARCHITECTURES } from '../image/architecture.ts';
 
 /**
@@ -31,9 +32,24 @@ const alertSubscriptionSchema = z.discriminatedUnion('kind', [
 ]);
 export type AlertSubscription = z.infer<typeof alertSubscriptionSchema>;
 
-/** The silence alarm counts invocations per 5-minute period: fine enough for a half-hour window, and cheap. */
-export const TRAFFIC_PERIOD_MINUTES = 5;
-const MINUTES_PER_DAY = 1440;
+const MINUTES_PER_DAY = 24 * 60;
+
+/** A window of silence, '30m' to '1d': one alarm period, and CloudWatch periods stop at a day. */
+const silenceWindowSchema = z.string().superRefine((value, context) => {
+  let minutes: number;
+  try {
+    minutes = durationMinutes(value);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+    return;
+  }
+  if (minutes > MINUTES_PER_DAY) {
+    context.addIssue({
+      code: 'custom',
+      message: `'${value}' is longer than CloudWatch's one-day alarm period`,
+    });
+  }
+});
 
 const alertingSchema = z.object({
   /** Subscribers of the `page` topic (wake someone up) and of the `ticket` topic (look at it today). */
@@ -42,19 +58,10 @@ const alertingSchema = z.object({
     ticket: z.array(alertSubscriptionSchema),
   }),
   /**
-   * null: the stage may sit idle, so silence is no alarm. Otherwise live is expected to serve at least one
-   * request in every window of this many minutes, and a window without one raises a ticket. A whole number of
-   * TRAFFIC_PERIOD_MINUTES periods, at most a day (CloudWatch's limit for periods under an hour).
+   * null: the stage may sit idle, so silence raises nothing. Otherwise live is expected to be invoked at least
+   * once in every window this long, and a window without a single invocation pages (slo/src/missing-data-plan.ts).
    */
-  expectedTraffic: z
-    .object({
-      maxSilentMinutes: z
-        .int()
-        .min(TRAFFIC_PERIOD_MINUTES)
-        .max(MINUTES_PER_DAY)
-        .multipleOf(TRAFFIC_PERIOD_MINUTES),
-    })
-    .nullable(),
+  expectInvocationsWithin: silenceWindowSchema.nullable(),
 });
 export type AlertingSettings = z.infer<typeof alertingSchema>;
 
@@ -101,7 +108,7 @@ export const STAGES = {
       // Add e.g. { kind: 'email', address: 'dev-team@example.org' }; see docs/infrastructure.md.
       subscriptions: { page: [], ticket: [] },
       // dev serves load tests and demos, then nothing for days: silence there is normal.
-      expectedTraffic: null,
+      expectInvocationsWithin: null,
     },
   },
   prod: {
@@ -118,9 +125,10 @@ export const STAGES = {
       // Add e.g. { kind: 'email', address: 'oncall@example.org' } or
       // { kind: 'webhook', url: 'https://relay.example.org/sns' }; see docs/infrastructure.md.
       subscriptions: { page: [], ticket: [] },
-      // prod has clients: half an hour without a single request means they cannot reach it (a broken URL, auth
-      // or DNS in front of it) while every SLO alarm, which only sees requests that arrive, stays quiet.
-      expectedTraffic: { maxSilentMinutes: 30 },
+      // prod has clients: an hour without a single invocation means they cannot reach it (a broken URL, auth or
+      // DNS in front of it) while every SLO alarm, which only sees requests that arrive, stays quiet. Keep a
+      // synthetic probe running if real traffic can pause that long.
+      expectInvocationsWithin: '1h',
     },
   },
 } as const satisfies Record<string, StageSettings>;

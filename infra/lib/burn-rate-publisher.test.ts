@@ -6,7 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BurnRatePublisher } from './burn-rate-publisher.ts';
+import { BurnRatePublisher, type BurnRatePublisherProps } from './burn-rate-publisher.ts';
 import { onlyResource, REPO_ROOT, TEST_ENV } from './testing/synth.ts';
 
 const TICKET_TOPIC_ARN = `arn:aws:sns:${TEST_ENV.region}:${TEST_ENV.account}:ticket`;
@@ -20,7 +20,13 @@ describe('BurnRatePublisher', () => {
   beforeAll(() => {
     outdir = mkdtempSync(join(tmpdir(), 'shiftgate-publisher-'));
     stack = new Stack(new App({ outdir }), 'PublisherTest', { env: TEST_ENV });
-    publisher = new BurnRatePublisher(stack, 'Publisher', {
+    publisher = new BurnRatePublisher(stack, 'Publisher', props(stack));
+    template = Template.fromStack(stack);
+  }, 120_000);
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  function props(scope: Stack): BurnRatePublisherProps {
+    return {
       entry: join(REPO_ROOT, 'infra/lib/testing/publisher-fixture-handler.ts'),
       projectRoot: REPO_ROOT,
       environment: { SHIFTGATE_FUNCTION_NAME: 'predictor-fn' },
@@ -32,12 +38,10 @@ describe('BurnRatePublisher', () => {
         dimensionsMap: { service: 'predictor', Stage: 'prod', Slo: 'availability', Window: '3d' },
       }),
       logRetentionDays: 30,
-      ticketTopic: Topic.fromTopicArn(stack, 'Ticket', TICKET_TOPIC_ARN),
+      ticketTopic: Topic.fromTopicArn(scope, 'Ticket', TICKET_TOPIC_ARN),
       alarmName: 'shiftgate-prod-burn-rate-publisher',
-    });
-    template = Template.fromStack(stack);
-  }, 120_000);
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+    };
+  }
 
   const functionId = () => stack.resolve(publisher.function.functionName).Ref as string;
 
@@ -133,4 +137,15 @@ describe('BurnRatePublisher', () => {
     });
     expect(JSON.stringify(resource.Properties.AlarmRule)).toContain(' OR ');
   });
+
+  it('watches only for errors where the stage may idle (no heartbeat given)', () => {
+    const idle = new Stack(new App({ outdir }), 'IdlePublisherTest', { env: TEST_ENV });
+    new BurnRatePublisher(idle, 'Publisher', { ...props(idle), heartbeat: undefined });
+    const idleTemplate = Template.fromStack(idle);
+    const alarms = Object.values(idleTemplate.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.map((alarm) => alarm.Properties.MetricName)).toEqual(['Errors']);
+    idleTemplate.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
+      AlarmActions: [TICKET_TOPIC_ARN],
+    });
+  }, 60_000);
 });

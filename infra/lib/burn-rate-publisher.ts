@@ -30,8 +30,11 @@ export interface BurnRatePublisherProps {
   readonly namespace: string;
   /** How often it runs; each run publishes one datapoint per series. */
   readonly every: Duration;
-  /** One of the series it publishes: no datapoint in three runs' time means it stopped publishing. */
-  readonly heartbeat: Metric;
+  /**
+   * One of the series it publishes, where the stage expects traffic: no datapoint in three runs' time means it
+   * stopped publishing. Omit where the stage may idle: the publisher rightly publishes nothing without data.
+   */
+  readonly heartbeat?: Metric;
   readonly logRetentionDays: number;
   /** Notified when the publisher fails or goes silent. */
   readonly ticketTopic: ITopic;
@@ -119,28 +122,34 @@ export class BurnRatePublisher extends Construct {
     });
 
     const period = props.every;
-    const failing = new Alarm(this, 'Errors', {
-      metric: this.function.metricErrors({ period, statistic: 'Sum' }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: RUNS_EVALUATED,
-      datapointsToAlarm: RUNS_TO_ALARM,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-      alarmDescription: `The burn-rate publisher failed in ${RUNS_TO_ALARM} of its last ${RUNS_EVALUATED} runs.`,
-    });
-    const silent = new Alarm(this, 'Silent', {
-      metric: props.heartbeat.with({ period, statistic: 'SampleCount' }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: RUNS_EVALUATED,
-      datapointsToAlarm: RUNS_TO_ALARM,
-      // No datapoint is exactly what this alarm is for.
-      treatMissingData: TreatMissingData.BREACHING,
-      alarmDescription: `No burn rate published in ${RUNS_TO_ALARM} of the last ${RUNS_EVALUATED} periods.`,
-    });
+    const failing: IAlarm[] = [
+      new Alarm(this, 'Errors', {
+        metric: this.function.metricErrors({ period, statistic: 'Sum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: RUNS_EVALUATED,
+        datapointsToAlarm: RUNS_TO_ALARM,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: `The burn-rate publisher failed in ${RUNS_TO_ALARM} of its last ${RUNS_EVALUATED} runs.`,
+      }),
+    ];
+    if (props.heartbeat !== undefined) {
+      failing.push(
+        new Alarm(this, 'Silent', {
+          metric: props.heartbeat.with({ period, statistic: 'SampleCount' }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: RUNS_EVALUATED,
+          datapointsToAlarm: RUNS_TO_ALARM,
+          // No datapoint is exactly what this alarm is for.
+          treatMissingData: TreatMissingData.BREACHING,
+          alarmDescription: `No burn rate published in ${RUNS_TO_ALARM} of the last ${RUNS_EVALUATED} periods.`,
+        }),
+      );
+    }
     const composite = new CompositeAlarm(this, 'Failing', {
       compositeAlarmName: props.alarmName,
-      alarmRule: AlarmRule.anyOf(failing, silent),
+      alarmRule: AlarmRule.anyOf(...failing),
       alarmDescription:
         '[ticket] The burn-rate publisher fails or publishes nothing: the alarms on windows over one day are ' +
         'blind. Read its log group, then docs/infrastructure.md.',

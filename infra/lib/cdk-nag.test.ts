@@ -123,7 +123,7 @@ describe('the image asset CDK stages (the Docker build context, narrowed by .doc
             '.npmrc',
             'scripts/build-service.mjs',
             'infra/image/build-context.ts',
-            'service/src/lambda.ts',
+            'service/src/lambda/main.ts',
             'model/src/domain.ts',
           ]),
         );

@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Stack } from 'aws-cdk-lib/core';
 import { AwsCustomResource } from 'aws-cdk-lib/custom-resources';
+import type { BurnRatePublisher } from './burn-rate-publisher.ts';
 import type { GithubDeployRole } from './github-deploy-role.ts';
 import type { PredictionFunction } from './prediction-function.ts';
 
@@ -9,13 +10,15 @@ export interface NagScope {
   readonly stack: Stack;
   readonly predictor: PredictionFunction;
   readonly deployRole: GithubDeployRole;
+  /** Absent when no alarm reads a published burn rate. */
+  readonly publisher: BurnRatePublisher | undefined;
 }
 
 /**
  * Every cdk-nag AwsSolutions finding this stack accepts, each on the narrowest construct, by its full finding
  * id, with the reason it is safe. Anything not listed here fails `cdk synth` and the tests.
  */
-export function acknowledgeNagFindings({ stack, predictor, deployRole }: NagScope): void {
+export function acknowledgeNagFindings({ stack, predictor, deployRole, publisher }: NagScope): void {
   const functionLogicalId = stack.resolve(
     stack.getLogicalId(predictor.function.node.defaultChild as CfnFunction),
   );
@@ -36,6 +39,21 @@ export function acknowledgeNagFindings({ stack, predictor, deployRole }: NagScop
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason: 'cloudwatch:GetMetricData (the SLO gate reads metrics) supports no resource-level permissions.',
   });
+
+  if (publisher !== undefined) {
+    Validations.of(publisher.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'cloudwatch:GetMetricData and PutMetricData support no resource-level permissions; PutMetricData is ' +
+        'limited to the service namespace by a cloudwatch:namespace condition.',
+    });
+    Validations.of(publisher.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22, the runtime the predictor image and CI run: the publisher shares its code (slo/src) and ' +
+        'moves to a newer runtime together with them.',
+    });
+  }
 
   const customResourceProvider = stack.node.tryFindChild(
     `AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replaceAll('-', '')}`,

@@ -1,6 +1,9 @@
 import { rmSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BURN_RATE_PUBLISH_INTERVAL_MINUTES } from '../../slo/src/alarm-plan.ts';
+import { SLO_DEFINITION } from '../../slo/src/definition.ts';
+import { PUBLISHER_ENV } from '../../slo/src/publisher/config.ts';
 import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION, STAGES } from '../config/stages.ts';
 import { DASHBOARD_PANELS } from './dashboard-panels.ts';
 import { LIVE_ALIAS_NAME, OUTPUT_KEYS, STAGE_ENVIRONMENT_VARIABLE } from './names.ts';
@@ -109,7 +112,9 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
   it('serves live through an IAM-authenticated Function URL, with no load balancer, NAT gateway or public grant', () => {
     const { resource } = onlyResource(synth.service, 'AWS::Lambda::Url');
     expect(resource.Properties).toMatchObject({ AuthType: 'AWS_IAM', Qualifier: LIVE_ALIAS_NAME });
-    synth.service.resourceCountIs('AWS::Lambda::Permission', 0);
+    // The only grant is EventBridge's, to run the SLO publisher.
+    const grants = Object.values(synth.service.findResources('AWS::Lambda::Permission'));
+    expect(grants.map((grant) => grant.Properties.Principal)).toEqual(['events.amazonaws.com']);
     const types = Object.values(synth.service.toJSON().Resources as Record<string, { Type: string }>).map(
       (r) => r.Type,
     );
@@ -178,6 +183,56 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
     synth.service.hasOutput(OUTPUT_KEYS.pageTopicArn, { Value: { Ref: topics.page } });
     synth.service.hasOutput(OUTPUT_KEYS.ticketTopicArn, { Value: { Ref: topics.ticket } });
   });
+  it('has no alert that cannot fire: the median latency objective never pages', () => {
+    const names = Object.values(synth.service.findResources('AWS::CloudWatch::CompositeAlarm')).map((c) =>
+      String(c.Properties.AlarmName),
+    );
+    expect(names.filter((name) => /latency-p50-page/.test(name))).toEqual([]);
+    expect(names).toContain('shiftgate-prod-latency-p95-page-1h-5m');
+  });
+
+  it('pages when prod, which expects traffic, is not invoked at all, and tickets when its metrics go missing', () => {
+    const topics = topicIds(synth);
+    synth.service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'shiftgate-prod-invocations-missing',
+      AlarmActions: [{ Ref: topics.page }],
+      MetricName: 'Invocations',
+      TreatMissingData: 'breaching',
+    });
+    synth.service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'shiftgate-prod-app-metrics-missing',
+      AlarmActions: [{ Ref: topics.ticket }],
+    });
+  });
+
+  it('runs the SLO publisher from slo/src/publisher every 5 minutes on this stage, live and namespace', () => {
+    const { id, resource } = onlyResource(synth.service, 'AWS::Lambda::Function', { Runtime: 'nodejs22.x' });
+    const predictorId = onlyResource(synth.service, 'AWS::Lambda::Function', { PackageType: 'Image' }).id;
+    expect(resource.Properties.Environment).toEqual({
+      Variables: {
+        [PUBLISHER_ENV.functionName]: { Ref: predictorId },
+        [PUBLISHER_ENV.aliasName]: LIVE_ALIAS_NAME,
+        [PUBLISHER_ENV.stage]: TEST_CONTEXT.stage,
+        [PUBLISHER_ENV.namespace]: SLO_DEFINITION.metrics.namespace,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+    synth.service.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: `rate(${BURN_RATE_PUBLISH_INTERVAL_MINUTES} minutes)`,
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id, 'Arn'] } })],
+    });
+    const { resource: failing } = onlyResource(synth.service, 'AWS::CloudWatch::CompositeAlarm', {
+      AlarmName: 'shiftgate-prod-slo-publisher',
+    });
+    expect(failing.Properties.AlarmActions).toEqual([{ Ref: topicIds(synth).ticket }]);
+    // prod expects traffic, so a BurnRate that stops arriving means the publisher is broken.
+    synth.service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'BurnRate',
+      Statistic: 'SampleCount',
+      Dimensions: Match.arrayWith([{ Name: 'Stage', Value: TEST_CONTEXT.stage }]),
+      TreatMissingData: 'breaching',
+    });
+  });
 });
 
 /** Logical ids of the page and ticket topics, told apart by their display names. */
@@ -197,7 +252,9 @@ describe('a stage overriding the Function URL auth type to NONE', () => {
 
   it('grants the public both permissions a URL now needs, on live only, and InvokeFunction only via the URL', () => {
     synth.service.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', Qualifier: LIVE_ALIAS_NAME });
-    const permissions = Object.values(synth.service.findResources('AWS::Lambda::Permission')).map((p) => ({
+    const permissions = Object.values(
+      synth.service.findResources('AWS::Lambda::Permission', { Properties: { Principal: '*' } }),
+    ).map((p) => ({
       ...p.Properties,
       FunctionName: cfnText(p.Properties.FunctionName),
     }));
@@ -214,6 +271,21 @@ describe('a stage overriding the Function URL auth type to NONE', () => {
       }),
     ]);
     for (const permission of permissions) expect(permission.FunctionName).toMatch(/:live$/);
+  });
+
+  it('neither pages on silence nor expects published burn rates where the stage may idle', () => {
+    const names = Object.values(synth.service.findResources('AWS::CloudWatch::Alarm')).map(
+      (alarm) => alarm.Properties.AlarmName,
+    );
+    expect(names).not.toContain('shiftgate-dev-invocations-missing');
+    expect(names).toContain('shiftgate-dev-app-metrics-missing');
+    expect(
+      Object.keys(
+        synth.service.findResources('AWS::CloudWatch::Alarm', {
+          Properties: { MetricName: 'BurnRate', Statistic: 'SampleCount' },
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it('tells the function it runs in dev', () => {

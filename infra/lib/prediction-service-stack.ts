@@ -9,7 +9,7 @@ import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
 import { alarmNamePrefix, OUTPUT_KEYS } from './names.ts';
 import { PredictionFunction } from './prediction-function.ts';
 import { ServiceDashboard } from './service-dashboard.ts';
-import { SloAlarms } from './slo-alarms.ts';
+import { SloMonitoring } from './slo-monitoring.ts';
 
 export interface PredictionServiceStackProps extends StackProps {
   readonly stage: string;
@@ -42,16 +42,16 @@ export class PredictionServiceStack extends Stack {
       alarmNamePrefix: `${alarmPrefix}-`,
       displayNamePrefix: `shiftgate ${props.stage}`,
     });
-    const slo = new SloAlarms(this, 'SloAlarms', {
-      functionName: fn.functionName,
-      aliasName: live.aliasName,
+    const monitoring = new SloMonitoring(this, 'Slo', {
+      target: { functionName: fn.functionName, aliasName: live.aliasName, stage: props.stage },
+      topics: alerts.topics,
       alarmNamePrefix: alarmPrefix,
-      pageTopic: alerts.topics.page,
-      ticketTopic: alerts.topics.ticket,
+      alerting: settings.alerting,
+      logRetentionDays: settings.logRetentionDays,
     });
     const deployRole = new GithubDeployRole(this, 'GithubDeploy', { ...github, function: fn });
 
-    acknowledgeNagFindings({ stack: this, predictor, deployRole });
+    acknowledgeNagFindings({ stack: this, predictor, deployRole, publisher: monitoring.publisher });
 
     const outputs = {
       [OUTPUT_KEYS.functionName]: fn.functionName,
@@ -60,7 +60,7 @@ export class PredictionServiceStack extends Stack {
       [OUTPUT_KEYS.functionUrl]: live.url.attrFunctionUrl,
       [OUTPUT_KEYS.deployRoleArn]: deployRole.role.roleArn,
       [OUTPUT_KEYS.dashboardName]: dashboard.dashboard.dashboardName,
-      [OUTPUT_KEYS.pageAlarmNames]: slo.pageAlarmNames.join(','),
+      [OUTPUT_KEYS.pageAlarmNames]: monitoring.sloAlarms.pageAlarmNames.join(','),
       [OUTPUT_KEYS.pageTopicArn]: alerts.topics.page.topicArn,
       [OUTPUT_KEYS.ticketTopicArn]: alerts.topics.ticket.topicArn,
     };

@@ -3,72 +3,109 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type BurnRateAlarmSpec, sloAlarmPlan } from '../../slo/src/alarm-plan.ts';
 import { SLO_DEFINITION } from '../../slo/src/definition.ts';
 import { SloAlarms } from './slo-alarms.ts';
+import { TEST_ENV } from './testing/synth.ts';
 
-const ENV = { account: '123456789012', region: 'ap-northeast-1' };
-const PAGE_TOPIC_ARN = `arn:aws:sns:${ENV.region}:${ENV.account}:page`;
-const TICKET_TOPIC_ARN = `arn:aws:sns:${ENV.region}:${ENV.account}:ticket`;
+const PAGE_TOPIC_ARN = `arn:aws:sns:${TEST_ENV.region}:${TEST_ENV.account}:page`;
+const TICKET_TOPIC_ARN = `arn:aws:sns:${TEST_ENV.region}:${TEST_ENV.account}:ticket`;
+const TARGET = { functionName: 'predictor-fn', aliasName: 'live', stage: 'test-stage' };
+const PLAN = sloAlarmPlan(SLO_DEFINITION, TARGET);
 
 function stackWithAlarms(app: App): { stack: Stack; alarms: SloAlarms } {
-  const stack = new Stack(app, 'SloAlarmsTest', { env: ENV });
+  const stack = new Stack(app, 'SloAlarmsTest', { env: TEST_ENV });
   const alarms = new SloAlarms(stack, 'Slo', {
-    functionName: 'predictor-fn',
-    aliasName: 'live',
+    target: TARGET,
     alarmNamePrefix: 'shiftgate-test',
-    pageTopic: Topic.fromTopicArn(stack, 'Page', PAGE_TOPIC_ARN),
-    ticketTopic: Topic.fromTopicArn(stack, 'Ticket', TICKET_TOPIC_ARN),
+    topics: {
+      page: Topic.fromTopicArn(stack, 'Page', PAGE_TOPIC_ARN),
+      ticket: Topic.fromTopicArn(stack, 'Ticket', TICKET_TOPIC_ARN),
+    },
   });
   return { stack, alarms };
 }
 
+function planned(id: string): BurnRateAlarmSpec {
+  const spec = PLAN.find((entry) => entry.id === id);
+  if (spec === undefined) throw new Error(`the plan has no ${id}: ${PLAN.map((e) => e.id).join(', ')}`);
+  return spec;
+}
+
+type Resources = ReturnType<Template['findResources']>[string][];
+
 describe('SloAlarms', () => {
   let template: Template;
   let alarms: SloAlarms;
+  let composites: Resources;
+  let windowAlarms: Resources;
 
   beforeAll(() => {
     const built = stackWithAlarms(new App());
     alarms = built.alarms;
     template = Template.fromStack(built.stack);
+    composites = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm'));
+    windowAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     // The first synth loads most of aws-cdk-lib; on a busy 2-core runner that alone can take 20 s.
   }, 90_000);
 
-  it('creates a long and a short alarm and one composite per SLO x window pair', () => {
-    const pairs = SLO_DEFINITION.objectives.length * SLO_DEFINITION.burnRateAlerts.length;
-    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', pairs);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2 * pairs);
-    expect(alarms.pageAlarmNames).toHaveLength(SLO_DEFINITION.objectives.length * 2);
+  it('creates a long and a short alarm and one composite per alert the plan keeps, and no other', () => {
+    expect(PLAN.length).toBeGreaterThan(0);
+    expect(composites.map((c) => c.Properties.AlarmName).sort()).toEqual(
+      PLAN.map((spec) => `shiftgate-test-${spec.id}`).sort(),
+    );
+    expect(windowAlarms).toHaveLength(2 * PLAN.length);
+    expect(alarms.pageAlarmNames).toEqual(
+      PLAN.filter((spec) => spec.severity === 'page').map((spec) => `shiftgate-test-${spec.id}`),
+    );
   });
 
-  it('alarms on success-only p95 latency in 2 of 12 five-minute slices for the 1h page window', () => {
+  it('builds no alert that cannot fire: a 50% latency budget burns at most 2x, so p50 never pages', () => {
+    const names = composites.map((c) => String(c.Properties.AlarmName));
+    expect(names.filter((name) => name.includes('latency-p50-page'))).toEqual([]);
+    expect(names.filter((name) => name.includes('latency-p50'))).toEqual([
+      'shiftgate-test-latency-p50-ticket-3d-6h',
+    ]);
+    expect(names).toContain('shiftgate-test-latency-p95-page-1h-5m');
+  });
+
+  it('alarms on the slow share of successes, TC(:80) over SampleCount of 2xx on this stage and alias', () => {
+    const long = planned('latency-p95-page-1h-5m').long;
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'Shiftgate',
-      MetricName: 'Latency',
-      Dimensions: Match.arrayWith([{ Name: 'StatusClass', Value: '2xx' }]),
-      ExtendedStatistic: 'p95',
-      Period: 300,
-      EvaluationPeriods: 12,
-      DatapointsToAlarm: 2,
-      Threshold: 80,
+      Threshold: long.threshold,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
       ComparisonOperator: 'GreaterThanThreshold',
       TreatMissingData: 'notBreaching',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: Match.stringLikeRegexp('successes.*fast'), ReturnData: true }),
+        Match.objectLike({
+          Id: 'fast',
+          MetricStat: {
+            Period: 3600,
+            Stat: 'TC(:80)',
+            Metric: {
+              Namespace: 'Shiftgate',
+              MetricName: 'Latency',
+              // CDK sorts dimensions by name.
+              Dimensions: Match.arrayWith([
+                { Name: 'Alias', Value: 'live' },
+                { Name: 'Stage', Value: 'test-stage' },
+                { Name: 'StatusClass', Value: '2xx' },
+              ]),
+            },
+          },
+        }),
+        Match.objectLike({ Id: 'successes', MetricStat: Match.objectLike({ Stat: 'SampleCount' }) }),
+      ]),
     });
-  });
-
-  it('keeps the 3-day latency window inside CloudWatch limits with hourly periods', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      ExtendedStatistic: 'p50',
-      Period: 3600,
-      EvaluationPeriods: 72,
-      DatapointsToAlarm: 9,
-      Threshold: 60,
-    });
+    // 5% budget x 13.44: the plan's number, and the one docs/slo.md states.
+    expect(long.threshold).toBe(0.672);
   });
 
   it('computes availability from the app 5xx and the alias Errors, Throttles and Invocations', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Threshold: 0.01344,
-      EvaluationPeriods: 1,
+      Threshold: planned('availability-page-1h-5m').long.threshold,
       Metrics: Match.arrayWith([
         Match.objectLike({
           Expression: Match.stringLikeRegexp('serverErrors.*errors.*throttles'),
@@ -90,8 +127,36 @@ describe('SloAlarms', () => {
     });
   });
 
+  it('reads the 3-day windows from the published BurnRate of this stage, and says which series it reads', () => {
+    const long = planned('availability-ticket-3d-6h').long;
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Shiftgate',
+      MetricName: 'BurnRate',
+      Dimensions: Match.arrayWith([
+        { Name: 'Slo', Value: 'availability' },
+        { Name: 'Stage', Value: 'test-stage' },
+        { Name: 'Window', Value: '3d' },
+      ]),
+      Statistic: 'Maximum',
+      Period: long.periodSeconds,
+      EvaluationPeriods: long.evaluationPeriods,
+      DatapointsToAlarm: long.datapointsToAlarm,
+      Threshold: long.threshold,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarms.publishedSeries.map((series) => series.dimensions.Slo)).toEqual(
+      PLAN.filter((spec) => spec.long.windowMinutes > 24 * 60).map((spec) => spec.sloName),
+    );
+  });
+
+  it('reads only metrics of its own stage', () => {
+    const dimensions = JSON.stringify(windowAlarms.map((a) => a.Properties)).match(
+      /\{"Name":"Stage","Value":"[^"]*"\}/g,
+    );
+    expect(new Set(dimensions)).toEqual(new Set(['{"Name":"Stage","Value":"test-stage"}']));
+  });
+
   it('joins each pair with AND and routes pages and tickets to their topics', () => {
-    const composites = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm'));
     for (const composite of composites) {
       const rule = JSON.stringify(composite.Properties.AlarmRule);
       expect(rule.match(/ALARM\(/g)).toHaveLength(2);
@@ -103,22 +168,16 @@ describe('SloAlarms', () => {
     }
   });
 
-  it('names composite alarms after the prefix, so the release and the topics can tell them', () => {
-    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
-      AlarmName: 'shiftgate-test-latency-p95-page-1h-5m',
-    });
-    for (const name of alarms.pageAlarmNames) expect(name).toMatch(/^shiftgate-test-[a-z0-9-]+-page-/);
-  });
-
   it('refuses an invalid definition at synth time, naming the problem', () => {
     const stack = new Stack(new App(), 'Bad');
     const definition = structuredClone(SLO_DEFINITION);
     definition.timeWindow.duration = '4w' as never;
+    const topic = Topic.fromTopicArn(stack, 'T', PAGE_TOPIC_ARN);
     expect(
       () =>
         new SloAlarms(stack, 'Slo', {
-          functionName: 'f',
-          aliasName: 'live',
+          target: TARGET,
+          topics: { page: topic, ticket: topic },
           alarmNamePrefix: 'p',
           definition,
         }),
