@@ -6,8 +6,9 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { K6_ENV } from './k6-contract.ts';
+import { K6_CSV_TIME_FORMAT, readK6LatencySamples } from './k6-samples.ts';
 import { parseK6Summary } from './k6-summary.ts';
-import type { LoadTestResult, MeasuredSystem } from './result.ts';
+import { type LoadTestResult, type MeasuredSystem, missingFigures } from './result.ts';
 import type { ScenarioRun } from './scenarios.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,9 +49,13 @@ export async function runK6(options: {
   sigv4?: { region: string; credentials: K6Credentials };
 }): Promise<LoadTestResult> {
   const { run, sigv4 } = options;
+  // The summary holds statistics only; the per-request samples the comparison resamples come from this file.
+  const samplesPath = options.summaryPath.replace(/(\.json)?$/, '.csv');
   const args = [
     'run',
     '--quiet',
+    '--out',
+    `csv=${samplesPath}`,
     ...['-e', `${K6_ENV.scenario}=${run.scenario}`],
     ...['-e', `${K6_ENV.target}=${options.target}`],
     ...['-e', `${K6_ENV.rate}=${run.ratePerSecond}`],
@@ -59,14 +64,17 @@ export async function runK6(options: {
     ...(sigv4 ? ['-e', `${K6_ENV.sigv4Region}=${sigv4.region}`] : []),
     SCRIPT,
   ];
-  const env = sigv4
-    ? {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: sigv4.credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: sigv4.credentials.secretAccessKey,
-        AWS_SESSION_TOKEN: sigv4.credentials.sessionToken ?? '',
-      }
-    : process.env;
+  const env = {
+    ...process.env,
+    K6_CSV_TIME_FORMAT,
+    ...(sigv4
+      ? {
+          AWS_ACCESS_KEY_ID: sigv4.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: sigv4.credentials.secretAccessKey,
+          AWS_SESSION_TOKEN: sigv4.credentials.sessionToken ?? '',
+        }
+      : {}),
+  };
   // handleSummary writes the file but does not create its directory.
   await mkdir(dirname(options.summaryPath), { recursive: true });
   const startedAt = new Date().toISOString();
@@ -76,7 +84,7 @@ export async function runK6(options: {
     throw new Error(`k6 failed with exit code ${code}; rerun it by hand: k6 ${args.join(' ')}`);
   }
   const summary: unknown = JSON.parse(await readFile(options.summaryPath, 'utf8'));
-  return parseK6Summary(summary, {
+  const summarized = parseK6Summary(summary, {
     scenario: run.scenario,
     target: options.target,
     system: options.system,
@@ -84,4 +92,13 @@ export async function runK6(options: {
     targetRatePerSecond: run.ratePerSecond,
     startedAt,
   });
+  const { missing: _summaryMissing, ...withSamples } = {
+    ...summarized,
+    latencySamples: await readK6LatencySamples(samplesPath),
+    notes: [
+      ...summarized.notes,
+      `latency samples from k6's CSV output (${samplesPath}), each in the second of the run it ended in`,
+    ],
+  };
+  return { ...withSamples, missing: missingFigures(withSamples) };
 }

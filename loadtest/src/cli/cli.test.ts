@@ -67,6 +67,10 @@ fs.writeFileSync(env.SUMMARY_PATH, JSON.stringify({
     shiftgate_status_200: { type: 'counter', contains: 'default', values: { count: 40, rate: 20 } },
   },
 }));
+const csv = args[args.indexOf('--out') + 1].slice('csv='.length);
+const header = 'metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name,proto,scenario,service,status,subproto,tls_version,url,extra_tags,metadata';
+const rows = Array.from({ length: 40 }, (_, i) => 'http_req_duration,' + (1764460800000 + i * 50) + ',' + (9 + (i % 5)) + ',,,,true,,POST,url,HTTP/1.1,pr,,200,,,url,,');
+fs.writeFileSync(csv, [header, ...rows].join('\\n') + '\\n');
 process.exit(${exitCode});
 `;
   await writeFile(join(bin, 'k6'), script);
@@ -119,6 +123,12 @@ describe.concurrent('npm run loadtest', () => {
     });
     expect(result.latencyMs.p95).toBe(14);
     expect(result.startedAt).not.toBeNull();
+    expect(args).toEqual(expect.arrayContaining(['--out', expect.stringMatching(/^csv=.*\.csv$/)]));
+    expect(result.latencySamples?.map(({ second, ms }) => [second, ms.length])).toEqual([
+      [0, 20],
+      [1, 20],
+    ]);
+    expect(result.missing).not.toContain('latencySamples');
   });
 
   it('signs with --sigv4 on the Node runner: credentials from the default chain, region from AWS_REGION', async () => {

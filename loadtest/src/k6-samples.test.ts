@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { k6CsvLatencySamples } from './k6-samples.ts';
+
+/** The header k6 v1 writes (tag columns vary by version; the parser finds its four by name). */
+const HEADER =
+  'metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name,proto,scenario,service,status,subproto,tls_version,url,extra_tags,metadata';
+const row = (metric: string, timeMs: number, value: number, status: string) =>
+  `${metric},${timeMs},${value.toFixed(6)},,,,true,,POST,http://127.0.0.1:3000/predict,HTTP/1.1,pr,,${status},,,http://127.0.0.1:3000/predict,,`;
+
+describe('k6CsvLatencySamples', () => {
+  it('keeps the 200s http_req_duration by second of the run, and nothing else', () => {
+    const start = 1_764_460_800_000;
+    const lines = [
+      HEADER,
+      row('http_reqs', start, 1, '200'),
+      row('http_req_duration', start, 12.345678, '200'),
+      row('http_req_waiting', start, 11.9, '200'),
+      row('http_req_duration', start + 400, 30, '500'),
+      row('http_req_duration', start + 999, 8.5, '200'),
+      row('http_req_duration', start + 1_000, 9.25, '200'),
+      row('shiftgate_status_200', start + 1_000, 1, ''),
+      row('http_req_duration', start + 2_600, 10, '200'),
+      '',
+    ];
+    expect(k6CsvLatencySamples(lines, 'run.csv')).toEqual([
+      { second: 0, ms: [12.35, 8.5] },
+      { second: 1, ms: [9.25] },
+      { second: 2, ms: [10] },
+    ]);
+  });
+
+  it('finds its columns by name, whatever the order', () => {
+    const lines = ['status,metric_value,timestamp,metric_name', '200,7,1000,http_req_duration'];
+    expect(k6CsvLatencySamples(lines, 'run.csv')).toEqual([{ second: 0, ms: [7] }]);
+  });
+
+  it.each([
+    [[], 'run.csv is empty: k6 wrote no CSV output'],
+    [['time,value'], 'run.csv is not k6 CSV output'],
+    [[HEADER, row('http_req_duration', Number.NaN, 1, '200')], 'non-numeric timestamp or value'],
+  ])('refuses %j', (lines, message) => {
+    expect(() => k6CsvLatencySamples(lines, 'run.csv')).toThrow(message);
+  });
+});
