@@ -9,6 +9,7 @@ import {
   type Synthesized,
   synthesize,
   TEST_CONTEXT,
+  TEST_ENV,
 } from './testing/synth.ts';
 
 interface Statement {
@@ -81,6 +82,23 @@ describe('GitHub OIDC deploy role', () => {
         'lambda:PublishVersion',
         'lambda:InvokeFunction',
       ]),
+    );
+  });
+
+  it('reads the state of exactly the page alarms the release watches, by name', () => {
+    const read = statementWithSid('ReadReleaseAlarms');
+    expect(read.Action).toBe('cloudwatch:DescribeAlarms');
+    const pageNames = Object.values(synth.service.findResources('AWS::CloudWatch::CompositeAlarm'))
+      .filter((c) => String(c.Properties.AlarmDescription).startsWith('[page]'))
+      .map((c) => c.Properties.AlarmName as string);
+    expect(pageNames.length).toBeGreaterThan(0);
+    expect([read.Resource].flat().map(cfnText).sort()).toEqual(
+      pageNames
+        .map(
+          (name) =>
+            `arn:{Ref:AWS::Partition}:cloudwatch:${TEST_ENV.region}:${TEST_ENV.account}:alarm:${name}`,
+        )
+        .sort(),
     );
   });
 

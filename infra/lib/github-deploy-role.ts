@@ -1,7 +1,7 @@
 import { DefaultStackSynthesizer } from 'aws-cdk-lib';
 import { OidcProviderNative, OpenIdConnectPrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Aws, Duration, Stack } from 'aws-cdk-lib/core';
+import { ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { GITHUB_OIDC } from './names.ts';
 
@@ -13,6 +13,8 @@ export interface GithubDeployRoleProps {
   /** The GitHub environment (with its own protection rules) whose jobs may assume it. */
   readonly environment: string;
   readonly function: IFunction;
+  /** The page-level alarms a release reads: any of them in ALARM during a release means roll back. */
+  readonly releaseAlarmNames: readonly string[];
   /** CDK bootstrap qualifier; `hnb659fds` unless the account was bootstrapped with another. */
   readonly bootstrapQualifier?: string;
 }
@@ -98,6 +100,20 @@ export class GithubDeployRole extends Construct {
         // GetMetricData has no resource-level permissions.
         actions: ['cloudwatch:GetMetricData'],
         resources: ['*'],
+      }),
+    );
+    this.role.addToPolicy(
+      new PolicyStatement({
+        sid: 'ReadReleaseAlarms',
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: props.releaseAlarmNames.map((name) =>
+          stack.formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: name,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ),
       }),
     );
   }

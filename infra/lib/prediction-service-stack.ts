@@ -49,7 +49,11 @@ export class PredictionServiceStack extends Stack {
       alerting: settings.alerting,
       logRetentionDays: settings.logRetentionDays,
     });
-    const deployRole = new GithubDeployRole(this, 'GithubDeploy', { ...github, function: fn });
+    const deployRole = new GithubDeployRole(this, 'GithubDeploy', {
+      ...github,
+      function: fn,
+      releaseAlarmNames: monitoring.sloAlarms.pageAlarmNames,
+    });
 
     acknowledgeNagFindings({ stack: this, predictor, deployRole, publisher: monitoring.publisher });
 
