@@ -36,6 +36,14 @@ export function renderMarkdown(report: SloReport): string {
         `${row.firingAlerts.length > 0 ? row.firingAlerts.join(', ') : 'none'} |`,
     ),
     '',
+    ...(report.leftOutAlerts.length > 0
+      ? [
+          'Alerts that can never fire, so none exists:',
+          '',
+          ...report.leftOutAlerts.map((note) => `- ${note}`),
+          '',
+        ]
+      : []),
   ];
   return lines.join('\n');
 }

@@ -190,5 +190,6 @@ describe('renderMarkdown', () => {
       /\| availability \| 99\.9% \| 0% \| -?[\d.,]+% \(overspent\) \| 240 \/ 240 requests \| - \|/,
     );
     expect(markdown).toContain('| latency-p95 | 95% | no data | no data | 0 / 0 requests | p95 61.5 ms |');
+    expect(markdown).toContain("- 'latency-p50' x page-1h-5m can never fire: its factor 13.44 is not below");
   });
 });

@@ -18,6 +18,7 @@ import {
   timesliceOutcomes,
   windowTotals,
 } from './sli.ts';
+import { definitionNotices } from './validate.ts';
 
 /** Values keyed by period start (epoch ms); a missing key is a period without data. */
 export type Series = ReadonlyMap<number, number>;
@@ -88,6 +89,8 @@ export interface SloReport {
   budgetExhausted: boolean;
   /** Why the numbers cannot be trusted (no invocations, app and Lambda disagree); empty when they can. */
   dataProblems: string[];
+  /** Alerts left out because they can never fire for their SLO, each with the reason. */
+  leftOutAlerts: string[];
   slos: SloReportRow[];
 }
 
@@ -128,6 +131,7 @@ export function buildReport(definition: SloDefinition, input: ReportInput, scope
     windowEnd: new Date(input.windowEnd).toISOString(),
     budgetExhausted: rows.some((row) => row.budgetExhausted),
     dataProblems: dataProblems(definition, input, scope),
+    leftOutAlerts: definitionNotices(definition),
     slos: rows,
   };
 }
