@@ -36,7 +36,11 @@ export const ASSUMPTIONS = {
 } as const;
 
 const prod = stageSettings('prod');
-const alarmPlan = sloAlarmPlan(SLO_DEFINITION, { functionName: 'predictor', aliasName: LIVE_ALIAS_NAME });
+const alarmPlan = sloAlarmPlan(SLO_DEFINITION, {
+  functionName: 'predictor',
+  aliasName: LIVE_ALIAS_NAME,
+  stage: 'prod',
+});
 const observability = {
   customMetrics: ASSUMPTIONS.customMetrics,
   standardAlarms: 2 * alarmPlan.length,
