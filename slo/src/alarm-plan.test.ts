@@ -141,7 +141,7 @@ describe('missing-data alarms', () => {
     });
     if (appMissing?.source.kind !== 'expression') throw new Error('expected metric math');
     expect(appMissing.source.expression).toBe(
-      'IF(FILL(invocations, 0) >= 61 AND (FILL(app2xx, 0) + FILL(app4xx, 0) + FILL(app5xx, 0)) == 0, 1, 0)',
+      'IF(FILL(invocations, 0) >= 61, IF((FILL(app2xx, 0) + FILL(app4xx, 0) + FILL(app5xx, 0)) == 0, 1, 0), 0)',
     );
     expect(appMissing.source.metrics.app4xx?.dimensions).toMatchObject({ Stage: 'prod', Alias: 'live' });
   });

@@ -67,7 +67,8 @@ export function missingDataAlarmPlan(
       severity: 'ticket',
       source: {
         kind: 'expression',
-        expression: `IF(FILL(invocations, 0) >= ${MIN_INVOCATIONS_WITHOUT_APP_METRICS} AND (${appSum}) == 0, 1, 0)`,
+        // Nested IFs rather than AND: comparisons and IF are the metric math every CloudWatch version documents.
+        expression: `IF(FILL(invocations, 0) >= ${MIN_INVOCATIONS_WITHOUT_APP_METRICS}, IF((${appSum}) == 0, 1, 0), 0)`,
         metrics: { invocations, ...appRequests },
       },
       periodSeconds: APP_METRICS_WINDOW_MINUTES * SECONDS_PER_MINUTE,

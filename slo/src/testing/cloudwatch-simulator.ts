@@ -1,7 +1,7 @@
 /**
  * A small model of CloudWatch for tests: per-minute traffic in, the statistics CloudWatch would compute out
  * (Sum, SampleCount, pNN nearest rank, TC(:t) and PR(:t) with the upper bound included), metric math of the
- * forms the plans use (IF, FILL, arithmetic, comparisons, AND/OR), alarm evaluation (M of N periods ending at
+ * forms the plans use (IF, FILL, arithmetic, comparisons), alarm evaluation (M of N periods ending at
  * the evaluation time, missing data as the spec says) and GetMetricData answered from the same traffic.
  */
 import {
@@ -91,8 +91,7 @@ type Value = number | undefined;
 
 /** Evaluates CloudWatch metric math of the forms the plans generate; a missing input propagates as missing. */
 export function evaluateExpression(expression: string, inputs: Readonly<Record<string, Value>>): Value {
-  const tokens =
-    expression.match(/\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*|>=|<=|==|!=|&&|\|\||[-+*/(),<>]/g) ?? [];
+  const tokens = expression.match(/\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*|>=|<=|==|!=|[-+*/(),<>]/g) ?? [];
   let at = 0;
   const peek = () => tokens[at];
   const take = (expected?: string): string => {
@@ -115,14 +114,8 @@ export function evaluateExpression(expression: string, inputs: Readonly<Record<s
     '<=': (x, y) => Number(x <= y),
     '==': (x, y) => Number(x === y),
     '!=': (x, y) => Number(x !== y),
-    AND: (x, y) => Number(x !== 0 && y !== 0),
-    '&&': (x, y) => Number(x !== 0 && y !== 0),
-    OR: (x, y) => Number(x !== 0 || y !== 0),
-    '||': (x, y) => Number(x !== 0 || y !== 0),
   };
   const levels = [
-    ['OR', '||'],
-    ['AND', '&&'],
     ['>', '<', '>=', '<=', '==', '!='],
     ['+', '-'],
     ['*', '/'],
