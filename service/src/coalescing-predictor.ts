@@ -6,7 +6,8 @@ import type { Predictor } from '../../model/src/predictor.ts';
  * about the same for 1 household or 64, so under concurrent load the server answers many requests for the
  * price of one. Calls are only ever merged with calls already waiting, so an idle server adds one
  * setImmediate hop (the model runs on one anyway). Every input has been validated, so a failing run is a
- * server fault and fails every request in it.
+ * server fault and fails every request in it. It is what lets the server keep up with the stack's own floor
+ * (docs/performance.md measures it on and off: `MICRO_BATCHING=off` turns it off); Lambda does not use it.
  */
 
 interface Waiting {
