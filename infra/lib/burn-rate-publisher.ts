@@ -56,7 +56,6 @@ const RUNS_EVALUATED = 3;
 export class BurnRatePublisher extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
-  readonly failureAlarm: IAlarm;
 
   constructor(scope: Construct, id: string, props: BurnRatePublisherProps) {
     super(scope, id);
@@ -155,6 +154,5 @@ export class BurnRatePublisher extends Construct {
         'blind. Read its log group, then docs/infrastructure.md.',
     });
     composite.addAlarmAction(new SnsAction(props.ticketTopic));
-    this.failureAlarm = composite;
   }
 }

@@ -34,15 +34,13 @@ const MISSING: Record<MissingDataAlarmSpec['treatMissingData'], TreatMissingData
  * plan; each alarm notifies the topic of its severity.
  */
 export class MissingDataAlarms extends Construct {
-  readonly alarms: readonly { readonly id: string; readonly severity: Severity; readonly alarm: Alarm }[];
-
   constructor(scope: Construct, id: string, props: MissingDataAlarmsProps) {
     super(scope, id);
     const definition = validateDefinition(props.definition ?? SLO_DEFINITION);
     const plan = missingDataAlarmPlan(definition, props.target, {
       expectInvocationsWithin: props.expectInvocationsWithin ?? undefined,
     });
-    this.alarms = plan.map((spec) => {
+    for (const spec of plan) {
       const alarm = new Alarm(this, spec.id, {
         alarmName: `${props.alarmNamePrefix}-${spec.id}`,
         metric: toMetric(spec.source, spec.periodSeconds),
@@ -54,7 +52,6 @@ export class MissingDataAlarms extends Construct {
         alarmDescription: `[${spec.severity}] ${spec.description}`,
       });
       alarm.addAlarmAction(new SnsAction(props.topics[spec.severity]));
-      return { id: spec.id, severity: spec.severity, alarm };
-    });
+    }
   }
 }

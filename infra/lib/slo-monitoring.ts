@@ -32,7 +32,6 @@ const PUBLISHER_ENTRY = fileURLToPath(new URL('../../slo/src/publisher/handler.t
  */
 export class SloMonitoring extends Construct {
   readonly sloAlarms: SloAlarms;
-  readonly missingData: MissingDataAlarms;
   readonly publisher: BurnRatePublisher | undefined;
 
   constructor(scope: Construct, id: string, props: SloMonitoringProps) {
@@ -40,7 +39,7 @@ export class SloMonitoring extends Construct {
     const { target, topics, alarmNamePrefix } = props;
     this.sloAlarms = new SloAlarms(this, 'BurnRate', { target, topics, alarmNamePrefix });
     const { expectInvocationsWithin } = props.alerting;
-    this.missingData = new MissingDataAlarms(this, 'MissingData', {
+    new MissingDataAlarms(this, 'MissingData', {
       target,
       topics,
       alarmNamePrefix,
