@@ -66,7 +66,7 @@ function spread(total: number, minutes: number) {
 }
 
 /** What the publisher would write at AT, as a lookup by metric (its dimensions). */
-async function publishedAt(series: Traffic): Promise<(metric: MetricRef) => number | undefined> {
+async function publishedAt(series: Traffic) {
   answerFromTraffic(cloudWatch, series);
   const publish = createPublisher({
     config: { ...TARGET, namespace: SLO_DEFINITION.metrics.namespace },
@@ -78,12 +78,13 @@ async function publishedAt(series: Traffic): Promise<(metric: MetricRef) => numb
   const data = cloudWatch
     .commandCalls(PutMetricDataCommand)
     .flatMap((call) => call.args[0].input.MetricData ?? []);
-  return (metric) =>
+  const valueOf = (metric: MetricRef) =>
     data.find(
       (datum) =>
         (datum.Dimensions ?? []).every((d) => metric.dimensions[d.Name ?? ''] === d.Value) &&
         datum.MetricName === metric.metricName,
     )?.Value;
+  return { metricName: SLO_DEFINITION.published.burnRateMetric, valueOf };
 }
 
 async function firing(slo: ServiceLevelObjective, series: Traffic): Promise<string[]> {

@@ -167,13 +167,13 @@ function sourceValue(source: AlarmSource, traffic: Traffic, from: number, to: nu
 
 /**
  * Whether an alarm is in ALARM at `at`: at least datapointsToAlarm of the evaluationPeriods periods ending at
- * `at` breach. `published` stands in for a custom metric's latest datapoint (the publisher's BurnRate).
+ * `at` breach. `published` stands in for a custom metric (the publisher's BurnRate): its datapoint at `at`.
  */
 export function alarmFires(
   spec: WindowAlarmSpec | MissingDataAlarmSpec,
   traffic: Traffic,
   at: number,
-  published?: (metric: MetricRef) => Value,
+  published?: { metricName: string; valueOf: (metric: MetricRef) => Value },
 ): boolean {
   const comparison = 'comparison' in spec ? spec.comparison : 'GreaterThanThreshold';
   const missingBreaches = 'treatMissingData' in spec && spec.treatMissingData === 'breaching';
@@ -182,12 +182,11 @@ export function alarmFires(
   for (let i = 0; i < spec.evaluationPeriods; i += 1) {
     const to = at - i * periodMs;
     const source = spec.source;
-    const isPublished =
-      source.kind === 'metric' && published !== undefined && source.metric.namespace !== 'AWS/Lambda';
+    const isPublished = source.kind === 'metric' && source.metric.metricName === published?.metricName;
     // The publisher writes one datapoint per run; the latest period holds the run at `at`.
     const value = isPublished
       ? i === 0
-        ? published(source.metric)
+        ? published?.valueOf(source.metric)
         : undefined
       : sourceValue(source, traffic, to - periodMs, to);
     if (value === undefined) {
