@@ -78,13 +78,13 @@ async function publishedAt(series: Traffic) {
   const data = cloudWatch
     .commandCalls(PutMetricDataCommand)
     .flatMap((call) => call.args[0].input.MetricData ?? []);
-  const valueOf = (metric: MetricRef) =>
+  const latest = (metric: MetricRef) =>
     data.find(
       (datum) =>
         (datum.Dimensions ?? []).every((d) => metric.dimensions[d.Name ?? ''] === d.Value) &&
         datum.MetricName === metric.metricName,
     )?.Value;
-  return { metricName: SLO_DEFINITION.published.burnRateMetric, valueOf };
+  return { metricName: SLO_DEFINITION.published.burnRateMetric, latest };
 }
 
 async function firing(slo: ServiceLevelObjective, series: Traffic): Promise<string[]> {

@@ -173,7 +173,7 @@ export function alarmFires(
   spec: WindowAlarmSpec | MissingDataAlarmSpec,
   traffic: Traffic,
   at: number,
-  published?: { metricName: string; valueOf: (metric: MetricRef) => Value },
+  published?: { metricName: string; latest: (metric: MetricRef) => Value },
 ): boolean {
   const comparison = 'comparison' in spec ? spec.comparison : 'GreaterThanThreshold';
   const missingBreaches = 'treatMissingData' in spec && spec.treatMissingData === 'breaching';
@@ -186,7 +186,7 @@ export function alarmFires(
     // The publisher writes one datapoint per run; the latest period holds the run at `at`.
     const value = isPublished
       ? i === 0
-        ? published?.valueOf(source.metric)
+        ? published?.latest(source.metric)
         : undefined
       : sourceValue(source, traffic, to - periodMs, to);
     if (value === undefined) {
