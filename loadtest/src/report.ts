@@ -122,7 +122,9 @@ export function renderComparison(comparison: Comparison, base: LoadTestResult): 
     '|---|---|---|---|---|---|',
     ...rows,
     '',
-    'A change is beyond noise when its 95 % interval excludes 0 (latency: also at least 1 ms).',
+    'A change is beyond noise when its 95 % interval excludes 0 (latency: also at least 1 ms). The latency ' +
+      'interval is a block bootstrap over both runs’ seconds: it covers their sampling noise and stalls, not a ' +
+      'machine that was slower for a whole run, so rerun before acting on a verdict from a shared runner.',
   ].join('\n');
 }
 
