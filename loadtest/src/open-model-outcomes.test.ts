@@ -61,7 +61,9 @@ describe('SigV4 against a server that verifies it (service lambda, the same libr
       plan(server.url, { ratePerSecond: 20, durationSeconds: 1, bodies, sign }),
     );
     expect(result.statusCounts).toEqual({ '200': 20 });
-    expect(failedChecks(result)).toEqual([]);
+    // Latency is not the point here (a loaded test machine may be slow); what counts as answered is.
+    expect(failedChecks(result)).not.toContain('successful-responses');
+    expect(failedChecks(result)).not.toContain('availability');
   });
 
   it.each([
