@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BURN_RATE_PUBLISH_INTERVAL_MINUTES } from '../../slo/src/alarm-plan.ts';
@@ -217,6 +218,13 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
+    // The bundle is slo's handler (its log line and configuration check), not a stand-in.
+    const bundle = readdirSync(synth.outdir)
+      .filter((name) => name.startsWith('asset.') && existsSync(join(synth.outdir, name, 'index.mjs')))
+      .map((name) => readFileSync(join(synth.outdir, name, 'index.mjs'), 'utf8'));
+    expect(bundle).toHaveLength(1);
+    expect(bundle[0]).toContain('SLO metrics published');
+    expect(bundle[0]).toContain(PUBLISHER_ENV.namespace);
     synth.service.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: `rate(${BURN_RATE_PUBLISH_INTERVAL_MINUTES} minutes)`,
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id, 'Arn'] } })],
