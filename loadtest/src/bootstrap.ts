@@ -1,8 +1,9 @@
 /**
  * A seeded block bootstrap of latency percentiles. The blocks are the run's seconds of schedule, resampled with
  * replacement: latencies in one second share that second's queue and machine stalls, so resampling single
- * requests would treat correlated samples as independent and make the interval too narrow. Pure and
- * deterministic: the same samples and seed give the same interval.
+ * requests would treat correlated samples as independent and make the interval too narrow. Given several base
+ * runs it also resamples whole runs (see bootstrapDifference). Pure and deterministic: the same samples and seed
+ * give the same interval.
  */
 import { percentile } from '../../common/percentile.ts';
 import { createRandom, type Random } from '../../model/src/random.ts';
@@ -77,21 +78,26 @@ export interface DifferenceInterval {
 }
 
 /**
- * The `confidence` interval of (current - base) for each percentile: both runs resampled independently,
- * `resamples` times, the difference taken each time, and the interval read off those differences.
+ * The `confidence` interval of (current - base) for each percentile. Each of `resamples` rounds resamples the
+ * current run's seconds, and draws what one more run of the base could have given: one of the base runs picked
+ * at random, then its seconds resampled. With one base run that is the plain two-sample block bootstrap; with
+ * several (repeated runs of the base branch) the spread between whole runs (a slower machine for a whole run)
+ * enters the interval too, which no resampling within one run can show.
  */
 export function bootstrapDifference(
   current: LatencySamples,
-  base: LatencySamples,
+  bases: readonly LatencySamples[],
   keys: readonly PercentileKey[],
   options: BootstrapOptions = DEFAULT_BOOTSTRAP,
 ): Record<PercentileKey, DifferenceInterval> | null {
-  const currentBlocks = current.map((second) => second.ms).filter((ms) => ms.length > 0);
-  const baseBlocks = base.map((second) => second.ms).filter((ms) => ms.length > 0);
-  if (currentBlocks.length < 2 || baseBlocks.length < 2) return null;
+  const blocksOf = (samples: LatencySamples) =>
+    samples.map((second) => second.ms).filter((ms) => ms.length > 0);
+  const currentBlocks = blocksOf(current);
+  const baseBlocks = bases.map(blocksOf).filter((blocks) => blocks.length >= 2);
+  if (currentBlocks.length < 2 || baseBlocks.length === 0) return null;
   const random = createRandom(options.seed);
   const currentRun = sortedRun(currentBlocks);
-  const baseRun = sortedRun(baseBlocks);
+  const baseRuns = baseBlocks.map(sortedRun);
   // Ascending, so one walk finds every rank.
   const ordered = [...keys].sort((a, b) => PERCENT[a] - PERCENT[b]);
   const percents = ordered.map((key) => PERCENT[key]);
@@ -102,7 +108,8 @@ export function bootstrapDifference(
       drawBlocks(currentBlocks.length, random),
       percents,
     );
-    const baseValues = resampledPercentiles(baseRun, drawBlocks(baseBlocks.length, random), percents);
+    const baseRun = baseRuns[baseRuns.length === 1 ? 0 : random.integer(0, baseRuns.length - 1)] as SortedRun;
+    const baseValues = resampledPercentiles(baseRun, drawBlocks(baseRun.blockSizes.length, random), percents);
     for (const [index, key] of ordered.entries()) {
       differences.get(key)?.push((currentValues[index] ?? 0) - (baseValues[index] ?? 0));
     }

@@ -67,6 +67,24 @@ describe('compareResults', () => {
     });
   });
 
+  it('draws the band from every base run that reached its rate, comparing with the newest of them', () => {
+    const missedRate = { ...withSamples(30), targetRateReached: false };
+    const newest = withSamples(21);
+    const comparison = compareResults(withSamples(20), [missedRate, newest, withSamples(24)], bootstrap);
+    expect(comparison).toMatchObject({ kind: 'compared', base: newest, baseRuns: 2 });
+    expect(comparison.kind === 'compared' && comparison.caveats).toContain(
+      '1 base run(s) that did not reach their arrival rate left out',
+    );
+    expect(figure(comparison, 'p50')?.base).toBe(newest.latencyMs.p50);
+  });
+
+  it('is "better" against one slow base run but within noise against repeated runs that vary as much', () => {
+    const quiet = withSamples(20);
+    expect(figure(compareResults(quiet, withSamples(23), bootstrap), 'p50')?.direction).toBe('better');
+    const repeated = [withSamples(23), withSamples(20), withSamples(26)];
+    expect(figure(compareResults(quiet, repeated, bootstrap), 'p50')?.beyondNoise).toBe(false);
+  });
+
   it('leaves latency uncompared, and says why, when a run kept no samples (a k6 summary)', () => {
     const comparison = compareResults(withSamples(20), aResult({ tool: 'k6' }), bootstrap);
     expect(figure(comparison, 'p95')).toMatchObject({ delta: null, interval: null, beyondNoise: null });

@@ -5,7 +5,8 @@
  *   results keep gives a 95 % interval for the change; the change counts when that interval excludes 0 and
  *   the change is at least NOISE_FLOOR_MS (smaller ones are below what a shared runner's timers can resolve);
  * - error rate: a two-proportion z-test at 95 % (|Δ| > 1.96 x pooled standard error), since errors are counts.
- * A base run that did not reach its arrival rate is not a baseline and is not compared at all.
+ * A base run that did not reach its arrival rate is not a baseline and is left out; several base runs (repeated
+ * runs of the base branch) put the spread between whole runs into the latency band.
  */
 import { type BootstrapOptions, bootstrapDifference, DEFAULT_BOOTSTRAP } from './bootstrap.ts';
 import { type LoadTestResult, PERCENTILE_KEYS } from './result.ts';
@@ -35,6 +36,10 @@ export type Comparison =
       /** Why the two runs are not like for like, or what could not be compared. */
       caveats: string[];
       figures: FigureComparison[];
+      /** The base run the figures are compared with: the newest that reached its rate. */
+      base: LoadTestResult;
+      /** How many base runs the latency noise band was drawn from. */
+      baseRuns: number;
     }
   /** The base run is no baseline (it did not reach its rate): nothing is compared. */
   | { kind: 'ignored'; reason: string };
@@ -106,22 +111,35 @@ function caveatsOf(current: LoadTestResult, base: LoadTestResult): string[] {
   return caveats;
 }
 
+const reachedRate = (result: LoadTestResult) => result.targetRateReached !== false;
+
+/**
+ * `bases` are the base branch's results, newest first: the newest is the one the figures are compared with;
+ * every one that reached its rate feeds the noise band (repeated runs show how much a whole run varies).
+ */
 export function compareResults(
   current: LoadTestResult,
-  base: LoadTestResult,
+  bases: LoadTestResult | readonly LoadTestResult[],
   bootstrap: BootstrapOptions = DEFAULT_BOOTSTRAP,
 ): Comparison {
-  if (base.targetRateReached === false) {
-    const achieved = base.achievedRatePerSecond?.toFixed(1) ?? 'n/a';
+  const all = Array.isArray(bases) ? bases : [bases as LoadTestResult];
+  const usable = all.filter(reachedRate);
+  const base = usable[0];
+  if (base === undefined) {
+    const newest = all[0];
+    const achieved = newest?.achievedRatePerSecond?.toFixed(1) ?? 'n/a';
     return {
       kind: 'ignored',
-      reason: `the base run did not reach its arrival rate (${achieved} of ${base.targetRatePerSecond} req/s, ${base.droppedRequests ?? 0} dropped), so its latency is no baseline`,
+      reason: `the base run did not reach its arrival rate (${achieved} of ${newest?.targetRatePerSecond} req/s, ${newest?.droppedRequests ?? 0} dropped), so its latency is no baseline`,
     };
   }
   const caveats = caveatsOf(current, base);
+  const skipped = all.length - usable.length;
+  if (skipped > 0) caveats.push(`${skipped} base run(s) that did not reach their arrival rate left out`);
+  const baseSamples = usable.flatMap((result) => (result.latencySamples ? [result.latencySamples] : []));
   const intervals =
     current.latencySamples && base.latencySamples
-      ? bootstrapDifference(current.latencySamples, base.latencySamples, PERCENTILE_KEYS, bootstrap)
+      ? bootstrapDifference(current.latencySamples, baseSamples, PERCENTILE_KEYS, bootstrap)
       : null;
   if (intervals === null) {
     const without = [current.latencySamples ? null : 'this run', base.latencySamples ? null : 'the base run']
@@ -156,5 +174,5 @@ export function compareResults(
       ),
     );
   }
-  return { kind: 'compared', caveats, figures };
+  return { kind: 'compared', caveats, figures, base, baseRuns: baseSamples.length };
 }

@@ -105,8 +105,13 @@ function intervalText(row: FigureComparison): string {
   return `[${signed(scale(row.interval.low))}, ${signed(scale(row.interval.high))}] ${unit} (${row.basis})`;
 }
 
-export function renderComparison(comparison: Comparison, base: LoadTestResult): string {
-  const heading = `#### Compared with the base branch (commit ${shortSha(base.gitSha)})`;
+export function renderComparison(comparison: Comparison, newestBase: LoadTestResult): string {
+  const base = comparison.kind === 'compared' ? comparison.base : newestBase;
+  const runs =
+    comparison.kind === 'compared' && comparison.baseRuns > 1
+      ? `; noise band from ${comparison.baseRuns} base runs`
+      : '';
+  const heading = `#### Compared with the base branch (commit ${shortSha(base.gitSha)}${runs})`;
   if (comparison.kind === 'ignored')
     return [heading, '', `> ⚠️ Base run ignored: ${comparison.reason}.`].join('\n');
   const rows = comparison.figures.map(
@@ -123,8 +128,8 @@ export function renderComparison(comparison: Comparison, base: LoadTestResult): 
     ...rows,
     '',
     'A change is beyond noise when its 95 % interval excludes 0 (latency: also at least 1 ms). The latency ' +
-      'interval is a block bootstrap over both runs’ seconds: it covers their sampling noise and stalls, not a ' +
-      'machine that was slower for a whole run, so rerun before acting on a verdict from a shared runner.',
+      'interval is a block bootstrap over the runs’ seconds: with one base run it covers sampling noise and ' +
+      'stalls, not a machine that was slower for a whole run; repeated base runs add that spread.',
   ].join('\n');
 }
 
@@ -172,7 +177,7 @@ export function renderPrReport({ result, verdict, base, timelineLimit }: PrRepor
   sections.push(
     compared ? renderComparison(compared.comparison, compared.result) : `_${capitalized(missingBase)}._`,
   );
-  const baseForChart = compared?.comparison.kind === 'compared' ? compared.result : null;
+  const baseForChart = compared?.comparison.kind === 'compared' ? compared.comparison.base : null;
   const charts = [percentileChart(result, baseForChart), timelineChart(result, timelineLimit)].filter(
     (chart): chart is string => chart !== null,
   );

@@ -248,6 +248,20 @@ describe.concurrent('npm run loadtest:report', () => {
     expect(markdown).toContain('```mermaid');
   });
 
+  it('takes repeated --base runs, newest first, for the noise band', async () => {
+    const run = await cli('report', [
+      fixtureResult('pr-regressed'),
+      '--base',
+      fixtureResult('base-main'),
+      '--base',
+      fixtureResult('pr-within-noise'),
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      '#### Compared with the base branch (commit 1111111; noise band from 2 base runs)',
+    );
+  });
+
   it('skips a base result of an older schema with the reason, instead of failing', async () => {
     const oldBase = join(work, 'v1-base.json');
     await writeFile(oldBase, formatResultJson({ ...aResult(), schemaVersion: 1 } as never));

@@ -1,8 +1,9 @@
 /**
- * npm run loadtest:report -- RESULT.json [--base BASE.json] [--out FILE]: the pull-request report (sticky
- * comment and job summary) as markdown, to FILE or stdout. A --base that does not exist yet (the base branch has
- * no result) is reported as such; a --base that exists but is not a result is an error. Exit 0 when rendered:
- * failing the build is `npm run slo:gate`'s job.
+ * npm run loadtest:report -- RESULT.json [--base BASE.json ...] [--out FILE]: the pull-request report (sticky
+ * comment and job summary) as markdown, to FILE or stdout. `--base` may repeat, newest first: the newest is
+ * compared with, all feed the noise band. A --base that does not exist yet (the base branch has no result) or
+ * was written by an older result schema is left out and said so; one that exists but is not a result is an
+ * error. Exit 0 when rendered: failing the build is `npm run slo:gate`'s job.
  */
 import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -12,9 +13,11 @@ import { loadTestObjectives } from '../../../slo/src/load-test.ts';
 import { compareResults } from '../compare.ts';
 import { evaluateGate } from '../gate.ts';
 import { type PrReportInput, renderPrReport, timelineLimitOf } from '../report.ts';
+import type { LoadTestResult } from '../result.ts';
 import { readBaseResultFile, readResultFile } from '../result-file.ts';
 
-const USAGE = 'usage: npm run loadtest:report -- RESULT.json [--base BASE.json] [--out FILE]';
+const USAGE = 'usage: npm run loadtest:report -- RESULT.json [--base BASE.json ...] [--out FILE]';
+const log = (message: string) => process.stderr.write(`loadtest:report: ${message}\n`);
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -28,28 +31,31 @@ async function exists(path: string): Promise<boolean> {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
-    options: { base: { type: 'string' }, out: { type: 'string' } },
+    options: { base: { type: 'string', multiple: true }, out: { type: 'string' } },
     allowPositionals: true,
   });
   const [path, ...extra] = positionals;
   if (path === undefined || extra.length > 0)
     throw new Error(`expected exactly one result file, got ${positionals.length}`);
   const result = await readResultFile(path);
-  let base: PrReportInput['base'] = null;
-  if (values.base !== undefined) {
-    if (await exists(values.base)) {
-      const baseResult = await readBaseResultFile(values.base);
-      base =
-        'none' in baseResult
-          ? baseResult
-          : { result: baseResult, comparison: compareResults(result, baseResult) };
-      if ('none' in baseResult) process.stderr.write(`loadtest:report: ${baseResult.none}\n`);
+  const bases: LoadTestResult[] = [];
+  let why = 'no base-branch result to compare with yet';
+  for (const basePath of values.base ?? []) {
+    if (!(await exists(basePath))) {
+      log(`no base result at ${basePath}; left out`);
+      continue;
+    }
+    const baseResult = await readBaseResultFile(basePath);
+    if ('none' in baseResult) {
+      log(baseResult.none);
+      why = baseResult.none;
     } else {
-      process.stderr.write(
-        `loadtest:report: no base result at ${values.base}; reporting without a comparison\n`,
-      );
+      bases.push(baseResult);
     }
   }
+  const newest = bases[0];
+  const base: PrReportInput['base'] =
+    newest === undefined ? { none: why } : { result: newest, comparison: compareResults(result, bases) };
   const objectives = loadTestObjectives();
   const markdown = renderPrReport({
     result,
