@@ -1,6 +1,8 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BURN_RATE_PUBLISH_INTERVAL_MINUTES } from '../../slo/src/alarm-plan.ts';
 import { SLO_DEFINITION } from '../../slo/src/definition.ts';
@@ -8,14 +10,17 @@ import { PUBLISHER_ENV } from '../../slo/src/publisher/config.ts';
 import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION, STAGES } from '../config/stages.ts';
 import { DASHBOARD_PANELS } from './dashboard-panels.ts';
 import { LIVE_ALIAS_NAME, OUTPUT_KEYS, STAGE_ENVIRONMENT_VARIABLE } from './names.ts';
+import { PredictionServiceStack } from './prediction-service-stack.ts';
 import {
   cfnText,
   onlyResource,
   propertyKeys,
+  REPO_ROOT,
   SYNTH_TIMEOUT_MS,
   type Synthesized,
   synthesize,
   TEST_CONTEXT,
+  TEST_ENV,
 } from './testing/synth.ts';
 
 const prod = STAGES[TEST_CONTEXT.stage];
@@ -153,7 +158,7 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
   });
 
   it('sends every composite alarm to the topic of its severity', () => {
-    const topics = topicIds(synth);
+    const topics = topicIds(synth.service);
     const composites = Object.values(synth.service.findResources('AWS::CloudWatch::CompositeAlarm'));
     const severities = composites.map((c) => /^\[(page|ticket)\]/.exec(c.Properties.AlarmDescription)?.[1]);
     expect(new Set(severities)).toEqual(new Set(['page', 'ticket']));
@@ -180,7 +185,7 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
     expect(pageNames.length).toBeGreaterThan(0);
     const output = synth.service.findOutputs(OUTPUT_KEYS.pageAlarmNames)[OUTPUT_KEYS.pageAlarmNames];
     expect(cfnText(output?.Value).split(',').sort()).toEqual(pageNames.sort());
-    const topics = topicIds(synth);
+    const topics = topicIds(synth.service);
     synth.service.hasOutput(OUTPUT_KEYS.pageTopicArn, { Value: { Ref: topics.page } });
     synth.service.hasOutput(OUTPUT_KEYS.ticketTopicArn, { Value: { Ref: topics.ticket } });
   });
@@ -193,7 +198,7 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
   });
 
   it('pages when prod, which expects traffic, is not invoked at all, and tickets when its metrics go missing', () => {
-    const topics = topicIds(synth);
+    const topics = topicIds(synth.service);
     synth.service.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'shiftgate-prod-invocations-missing',
       AlarmActions: [{ Ref: topics.page }],
@@ -232,7 +237,7 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
     const { resource: failing } = onlyResource(synth.service, 'AWS::CloudWatch::CompositeAlarm', {
       AlarmName: 'shiftgate-prod-slo-publisher',
     });
-    expect(failing.Properties.AlarmActions).toEqual([{ Ref: topicIds(synth).ticket }]);
+    expect(failing.Properties.AlarmActions).toEqual([{ Ref: topicIds(synth.service).ticket }]);
     // prod expects traffic, so a BurnRate that stops arriving means the publisher is broken.
     synth.service.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'BurnRate',
@@ -244,10 +249,9 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
 });
 
 /** Logical ids of the page and ticket topics, told apart by their display names. */
-function topicIds(synth: Synthesized): Record<'page' | 'ticket', string> {
+function topicIds(template: Template): Record<'page' | 'ticket', string> {
   const ids = (severity: string) =>
-    onlyResource(synth.service, 'AWS::SNS::Topic', { DisplayName: Match.stringLikeRegexp(` ${severity}$`) })
-      .id;
+    onlyResource(template, 'AWS::SNS::Topic', { DisplayName: Match.stringLikeRegexp(` ${severity}$`) }).id;
   return { page: ids('page'), ticket: ids('ticket') };
 }
 
@@ -309,4 +313,45 @@ describe('a stage overriding the Function URL auth type to NONE', () => {
       MaxCapacity: STAGES.dev.provisionedConcurrency.max,
     });
   });
+});
+
+describe('a stage whose settings subscribe on-call', () => {
+  it(
+    'subscribes its email addresses and webhooks to the topics of their severity',
+    () => {
+      const outdir = mkdtempSync(join(tmpdir(), 'shiftgate-subscribed-'));
+      try {
+        const stack = new PredictionServiceStack(new App({ outdir }), 'Subscribed', {
+          env: TEST_ENV,
+          stage: 'prod',
+          settings: {
+            ...STAGES.prod,
+            alerting: {
+              ...STAGES.prod.alerting,
+              subscriptions: {
+                page: [{ kind: 'webhook', url: 'https://relay.example.org/sns' }],
+                ticket: [{ kind: 'email', address: 'ml-team@example.org' }],
+              },
+            },
+          },
+          github: { repository: TEST_CONTEXT.githubRepository, branch: 'main', environment: 'prod' },
+          imageContextDir: REPO_ROOT,
+        });
+        const template = Template.fromStack(stack);
+        const topics = topicIds(template);
+        const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription')).map((sub) => [
+          sub.Properties.Protocol,
+          sub.Properties.Endpoint,
+          sub.Properties.TopicArn,
+        ]);
+        expect(subscriptions).toEqual([
+          ['https', 'https://relay.example.org/sns', { Ref: topics.page }],
+          ['email', 'ml-team@example.org', { Ref: topics.ticket }],
+        ]);
+      } finally {
+        rmSync(outdir, { recursive: true, force: true });
+      }
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });
