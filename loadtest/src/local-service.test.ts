@@ -12,10 +12,7 @@ describe('listeningLine', () => {
       { port: 41234, microBatching: null },
     ],
     ['{"message":"listening","port":41234,"microBatching":true}', { port: 41234, microBatching: true }],
-    [
-      '{"message":"listening","port":41234,"microBatching":false}',
-      { port: 41234, microBatching: false },
-    ],
+    ['{"message":"listening","port":41234,"microBatching":false}', { port: 41234, microBatching: false }],
     ['{"level":"INFO","message":"model loaded"}', null],
     ['{"message":"listening","port":"41234"}', null],
     ['plain text from a dependency', null],
