@@ -5,8 +5,9 @@ import { accessSync, constants } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadTestObjectives } from '../../slo/src/load-test.ts';
 import { K6_ENV } from './k6-contract.ts';
-import { K6_CSV_TIME_FORMAT, readK6LatencySamples } from './k6-samples.ts';
+import { K6_CSV_TIME_FORMAT, readK6RequestData } from './k6-samples.ts';
 import { parseK6Summary } from './k6-summary.ts';
 import { type LoadTestResult, type MeasuredSystem, missingFigures } from './result.ts';
 import type { ScenarioRun } from './scenarios.ts';
@@ -92,12 +93,13 @@ export async function runK6(options: {
     targetRatePerSecond: run.ratePerSecond,
     startedAt,
   });
+  const requestData = await readK6RequestData(samplesPath, loadTestObjectives().availability.badStatusFrom);
   const { missing: _summaryMissing, ...withSamples } = {
     ...summarized,
-    latencySamples: await readK6LatencySamples(samplesPath),
+    ...requestData,
     notes: [
       ...summarized.notes,
-      `latency samples from k6's CSV output (${samplesPath}), each in the second of the run it ended in`,
+      `latency samples and timeline from k6's CSV output (${samplesPath}), by the second of the run each request ended in`,
     ],
   };
   return { ...withSamples, missing: missingFigures(withSamples) };

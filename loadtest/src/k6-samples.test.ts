@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { k6CsvLatencySamples } from './k6-samples.ts';
+import { k6CsvRequestData } from './k6-samples.ts';
 
 /** The header k6 v1 writes (tag columns vary by version; the parser finds its four by name). */
 const HEADER =
@@ -7,8 +7,8 @@ const HEADER =
 const row = (metric: string, timeMs: number, value: number, status: string) =>
   `${metric},${timeMs},${value.toFixed(6)},,,,true,,POST,http://127.0.0.1:3000/predict,HTTP/1.1,pr,,${status},,,http://127.0.0.1:3000/predict,,`;
 
-describe('k6CsvLatencySamples', () => {
-  it('keeps the 200s http_req_duration by second of the run, and nothing else', () => {
+describe('k6CsvRequestData', () => {
+  it('keeps the 2xx http_req_duration by second of the run, and counts requests and errors per second', () => {
     const start = 1_764_460_800_000;
     const lines = [
       HEADER,
@@ -19,26 +19,36 @@ describe('k6CsvLatencySamples', () => {
       row('http_req_duration', start + 999, 8.5, '200'),
       row('http_req_duration', start + 1_000, 9.25, '200'),
       row('shiftgate_status_200', start + 1_000, 1, ''),
+      row('http_req_duration', start + 1_500, 60_000, '0'),
+      row('http_req_duration', start + 1_600, 3, '429'),
+      row('http_req_duration', start + 1_700, 4, '422'),
       row('http_req_duration', start + 2_600, 10, '200'),
       '',
     ];
-    expect(k6CsvLatencySamples(lines, 'run.csv')).toEqual([
+    const data = k6CsvRequestData(lines, 'run.csv', 500);
+    expect(data.latencySamples).toEqual([
       { second: 0, ms: [12.35, 8.5] },
       { second: 1, ms: [9.25] },
       { second: 2, ms: [10] },
+    ]);
+    // Bad as on the Node runner: the 500, the timeout (status 0) and the 429; the 422 is not.
+    expect(data.timeline).toEqual([
+      { second: 0, requests: 3, errors: 1, p50Ms: 8.5, p95Ms: 12.35 },
+      { second: 1, requests: 4, errors: 2, p50Ms: 9.25, p95Ms: 9.25 },
+      { second: 2, requests: 1, errors: 0, p50Ms: 10, p95Ms: 10 },
     ]);
   });
 
   it('finds its columns by name, whatever the order', () => {
     const lines = ['status,metric_value,timestamp,metric_name', '200,7,1000,http_req_duration'];
-    expect(k6CsvLatencySamples(lines, 'run.csv')).toEqual([{ second: 0, ms: [7] }]);
+    expect(k6CsvRequestData(lines, 'run.csv', 500).latencySamples).toEqual([{ second: 0, ms: [7] }]);
   });
 
   it.each([
     [[], 'run.csv is empty: k6 wrote no CSV output'],
     [['time,value'], 'run.csv is not k6 CSV output'],
-    [[HEADER, row('http_req_duration', Number.NaN, 1, '200')], 'non-numeric timestamp or value'],
+    [[HEADER, row('http_req_duration', Number.NaN, 1, '200')], 'non-numeric timestamp, value or status'],
   ])('refuses %j', (lines, message) => {
-    expect(() => k6CsvLatencySamples(lines, 'run.csv')).toThrow(message);
+    expect(() => k6CsvRequestData(lines, 'run.csv', 500)).toThrow(message);
   });
 });

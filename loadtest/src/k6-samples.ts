@@ -1,24 +1,41 @@
 /**
- * Per-request latencies from k6's CSV output (`k6 run --out csv=FILE`, one row per metric sample, tags as
- * columns; https://grafana.com/docs/k6/latest/results-output/real-time/csv/): the successful responses'
- * `http_req_duration`, grouped by second of the run, so a k6 result can be bootstrapped like a Node one.
- * Columns are found by the header's names, since k6 versions add tag columns.
+ * Per-request data from k6's CSV output (`k6 run --out csv=FILE`, one row per metric sample, tags as columns;
+ * https://grafana.com/docs/k6/latest/results-output/real-time/csv/): every `http_req_duration` row, grouped by
+ * the second of the run it ended in, gives the successful latencies the comparison resamples and the
+ * per-second timeline the report charts, as the Node runner's recorder gives them. Columns are found by the
+ * header's names, since k6 versions add tag columns.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { LatencySamples } from './result.ts';
+import { percentile } from '../../common/percentile.ts';
+import { isBadStatus } from './k6-contract.ts';
+import type { LatencySamples, TimelinePoint } from './result.ts';
 
 /** k6 writes whole-second timestamps unless told otherwise; milliseconds place each sample in its second. */
 export const K6_CSV_TIME_FORMAT = 'unix_milli';
-const SUCCESS_STATUS = '200';
 const DURATION_METRIC = 'http_req_duration';
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
-/** Pure: the CSV's lines in, the samples out. Throws on a file that is not k6 CSV output. */
-export function k6CsvLatencySamples(lines: Iterable<string>, source: string): LatencySamples {
+interface SecondTally {
+  requests: number;
+  errors: number;
+  successMs: number[];
+}
+
+export interface K6RequestData {
+  latencySamples: LatencySamples;
+  timeline: TimelinePoint[];
+}
+
+/** Pure: the CSV's lines in, samples and timeline out. Throws on a file that is not k6 CSV output. */
+export function k6CsvRequestData(
+  lines: Iterable<string>,
+  source: string,
+  badStatusFrom: number,
+): K6RequestData {
   let columns: { metric: number; time: number; value: number; status: number } | null = null;
-  const seconds = new Map<number, number[]>();
+  const seconds = new Map<number, SecondTally>();
   let first: number | null = null;
   for (const line of lines) {
     if (line === '') continue;
@@ -38,26 +55,44 @@ export function k6CsvLatencySamples(lines: Iterable<string>, source: string): La
       }
       continue;
     }
-    if (cells[columns.metric] !== DURATION_METRIC || cells[columns.status] !== SUCCESS_STATUS) continue;
+    if (cells[columns.metric] !== DURATION_METRIC) continue;
     const time = Number(cells[columns.time]);
     const value = Number(cells[columns.value]);
-    if (!Number.isFinite(time) || !Number.isFinite(value)) {
-      throw new Error(`${source}: a ${DURATION_METRIC} row has a non-numeric timestamp or value: ${line}`);
+    // k6 leaves the status tag empty or 0 when no answer came.
+    const status = Number(cells[columns.status] || 0);
+    if (!Number.isFinite(time) || !Number.isFinite(value) || !Number.isInteger(status)) {
+      throw new Error(
+        `${source}: a ${DURATION_METRIC} row has a non-numeric timestamp, value or status: ${line}`,
+      );
     }
     first ??= time;
     const second = Math.max(0, Math.floor((time - first) / 1_000));
-    const bucket = seconds.get(second) ?? [];
-    bucket.push(round2(value));
-    seconds.set(second, bucket);
+    const tally = seconds.get(second) ?? { requests: 0, errors: 0, successMs: [] };
+    tally.requests += 1;
+    if (isBadStatus(status, badStatusFrom)) tally.errors += 1;
+    if (status >= 200 && status < 300) tally.successMs.push(round2(value));
+    seconds.set(second, tally);
   }
   if (columns === null) throw new Error(`${source} is empty: k6 wrote no CSV output`);
-  return [...seconds.entries()].sort(([a], [b]) => a - b).map(([second, ms]) => ({ second, ms }));
+  const ordered = [...seconds.entries()].sort(([a], [b]) => a - b);
+  return {
+    latencySamples: ordered.flatMap(([second, { successMs }]) =>
+      successMs.length === 0 ? [] : [{ second, ms: successMs }],
+    ),
+    timeline: ordered.map(([second, { requests, errors, successMs }]) => ({
+      second,
+      requests,
+      errors,
+      p50Ms: successMs.length === 0 ? null : percentile(successMs, 50),
+      p95Ms: successMs.length === 0 ? null : percentile(successMs, 95),
+    })),
+  };
 }
 
-export async function readK6LatencySamples(path: string): Promise<LatencySamples> {
+export async function readK6RequestData(path: string, badStatusFrom: number): Promise<K6RequestData> {
   const lines: string[] = [];
   for await (const line of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
     lines.push(line);
   }
-  return k6CsvLatencySamples(lines, path);
+  return k6CsvRequestData(lines, path, badStatusFrom);
 }

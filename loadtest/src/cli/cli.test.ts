@@ -129,6 +129,10 @@ describe.concurrent('npm run loadtest', () => {
       [1, 20],
     ]);
     expect(result.missing).not.toContain('latencySamples');
+    expect(result.timeline?.map(({ second, requests, errors }) => [second, requests, errors])).toEqual([
+      [0, 20, 0],
+      [1, 20, 0],
+    ]);
   });
 
   it('signs with --sigv4 on the Node runner: credentials from the default chain, region from AWS_REGION', async () => {
