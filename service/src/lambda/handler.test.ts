@@ -61,6 +61,26 @@ describe('lambdaHandler', () => {
     expect(observer.errors).toEqual([new TypeError('secret internal detail')]);
   });
 
+  it('answers a failure while reading the event that is not the event’s fault with a logged 500', async () => {
+    const observer = recordingObserver();
+    const event = {
+      ...functionUrl,
+      get headers(): Record<string, string> {
+        throw new Error('secret internal detail');
+      },
+    };
+
+    const result = await lambdaHandler({ fetch: neverCalled }, observer)(event, localLambdaContext());
+
+    expect(result).toMatchObject({
+      statusCode: 500,
+      headers: { 'content-type': 'application/problem+json' },
+    });
+    expect(result.body).not.toContain('secret');
+    expect(observer.errors).toEqual([new Error('secret internal detail')]);
+    expect(observer.malformedEvents).toHaveLength(0);
+  });
+
   it('hands the app the decoded body and the Lambda context', async () => {
     const context = localLambdaContext();
     let seen: { body?: string; invocation?: unknown } = {};
