@@ -1,3 +1,4 @@
+import { describeError } from '../../common/errors.ts';
 import { type Problem, problem } from './problem.ts';
 
 /**
@@ -73,7 +74,7 @@ export function parseJsonBytes(bytes: Uint8Array): JsonBody {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeError(error);
     return {
       ok: false,
       problem: problem(400, 'The body is not valid JSON; check its syntax.', [{ path: '', message }]),
@@ -111,7 +112,7 @@ export async function readJsonBody(
         : new Uint8Array();
   } catch (error) {
     // The client went away or broke the framing mid-body: its fault, so a 4xx, never a logged server error.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeError(error);
     return {
       ok: false,
       problem: problem(400, 'The body could not be read to its end; send it again, complete.', [
