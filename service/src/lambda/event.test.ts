@@ -66,6 +66,7 @@ describe('requestOf', () => {
   it.each([
     { name: 'no object', event: 'GET /', reason: 'not a JSON object' },
     { name: 'an empty object', event: {}, reason: 'neither a payload 2.0 event' },
+    { name: 'a body that is no string', event: { ...alb, body: { a: 1 } }, reason: 'body is not a string' },
     {
       name: 'a payload 2.0 event without a method',
       event: { ...functionUrl, requestContext: { http: {} } },

@@ -29,6 +29,8 @@ export function isPayloadV2(event: HttpEvent): event is APIGatewayProxyEventV2 {
 /** The event's own shape, checked before anything reads it: a non-HTTP invocation must not become a 500. */
 function httpEventOf(event: unknown): HttpEvent {
   if (!isRecord(event)) throw new MalformedEventError('the event is not a JSON object');
+  if (event.body != null && typeof event.body !== 'string')
+    throw new MalformedEventError('body is not a string');
   const { requestContext } = event;
   if ('rawPath' in event && isRecord(requestContext) && isRecord(requestContext.http)) {
     if (typeof event.rawPath !== 'string') throw new MalformedEventError('rawPath is not a string');
