@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { HTTP_LIMITS } from '../limits.ts';
 import {
   ALIAS_DIMENSION,
@@ -15,13 +15,11 @@ import { localLambdaContext } from './context.ts';
 
 /** The Lambda entry, with the real model, on each envelope AWS delivers. */
 
-// What Lambda and the stack set before init; the entry reads them once, at import.
-const { STAGE, VERSION } = vi.hoisted(() => {
-  const values = { STAGE: 'test-stage', VERSION: '7' };
-  process.env.SHIFTGATE_STAGE = values.STAGE;
-  process.env.AWS_LAMBDA_FUNCTION_VERSION = values.VERSION;
-  return values;
-});
+// What Lambda and the stack set before init; the entry reads them once, at import, hence the dynamic import.
+const STAGE = 'test-stage';
+const VERSION = '7';
+vi.stubEnv('SHIFTGATE_STAGE', STAGE);
+vi.stubEnv('AWS_LAMBDA_FUNCTION_VERSION', VERSION);
 const { handler } = await import('./main.ts');
 
 const household = { area: 'tokyo', householdSize: 3, knownUsage: { month: 8, kwh: 420 } };
@@ -60,6 +58,10 @@ function captureOutput(): () => Record<string, unknown>[] {
 
 afterEach(() => {
   vi.restoreAllMocks();
+});
+
+afterAll(() => {
+  vi.unstubAllEnvs();
 });
 
 describe.each(EVENT_SHAPES)('the Lambda handler on a %s event', (shape) => {
