@@ -12,6 +12,7 @@ import { functionUrlRegion } from '../k6-contract.ts';
 import { findK6, runK6 } from '../k6-runner.ts';
 import { type LocalService, startLocalService } from '../local-service.ts';
 import { runNodeScenario } from '../node-runner.ts';
+import { describeSystem } from '../report.ts';
 import { formatResultJson, type LoadTestResult, type MeasuredSystem } from '../result.ts';
 import { createSigV4Signer, signingRegion } from '../sigv4.ts';
 
@@ -52,6 +53,7 @@ async function runScenario(
   const { run } = options;
   const gitShaValue = options.gitSha ?? gitSha();
   const region = options.sigv4 ? signingRegion(target, process.env) : null;
+  log(describeSystem(system, target));
   if (k6 !== null) {
     log(`k6 ${run.scenario}: ${run.ratePerSecond} req/s for ${run.durationSeconds} s against ${target}`);
     const summaryPath = resolve('loadtest/results', `k6-summary-${process.pid}.json`);
