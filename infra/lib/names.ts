@@ -3,12 +3,6 @@
 /** The alias that carries production traffic; only the release step moves it. */
 export const LIVE_ALIAS_NAME = 'live';
 
-/**
- * The predictor's environment variable holding its stage name ('dev', 'prod'); the service publishes it as the
- * `Stage` dimension of its metrics, which the SLO alarms of that stage read.
- */
-export const STAGE_ENVIRONMENT_VARIABLE = 'SHIFTGATE_STAGE';
-
 /** CloudFormation output keys; the release workflow reads these, so renaming one is a breaking change. */
 export const OUTPUT_KEYS = {
   functionName: 'FunctionName',

@@ -13,10 +13,11 @@ import {
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Duration } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
+// The service reads its stage from this variable (the Stage dimension of its metrics): it names it, we set it.
+import { STAGE_ENVIRONMENT_VARIABLE } from '../../service/src/config.ts';
 import type { StageSettings } from '../config/stages.ts';
 import { ARCHITECTURE_NAMES } from '../image/architecture.ts';
 import { retentionOf } from './log-retention.ts';
-import { STAGE_ENVIRONMENT_VARIABLE } from './names.ts';
 
 export interface PredictionFunctionProps {
   /** The stage name, given to the service as its metrics' `Stage` dimension so two stages never mix. */

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAGE_ENVIRONMENT_VARIABLE } from '../../service/src/config.ts';
 import { BURN_RATE_PUBLISH_INTERVAL_MINUTES } from '../../slo/src/alarm-plan.ts';
 import { SLO_DEFINITION } from '../../slo/src/definition.ts';
 import { PUBLISHER_ENV } from '../../slo/src/publisher/config.ts';
 import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION, STAGES } from '../config/stages.ts';
 import { DASHBOARD_PANELS } from './dashboard-panels.ts';
-import { LIVE_ALIAS_NAME, OUTPUT_KEYS, STAGE_ENVIRONMENT_VARIABLE } from './names.ts';
+import { LIVE_ALIAS_NAME, OUTPUT_KEYS } from './names.ts';
 import { PredictionServiceStack } from './prediction-service-stack.ts';
 import {
   cfnText,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { STAGE_ENVIRONMENT_VARIABLE as STACK_STAGE_VARIABLE } from '../../infra/lib/names.ts';
 import { CONFIG_DEFAULTS, readConfig, STAGE_ENVIRONMENT_VARIABLE } from './config.ts';
 
 describe('readConfig', () => {
@@ -60,9 +59,5 @@ describe('readConfig', () => {
     expect(() => readConfig({ MICRO_BATCHING: value }, '/')).toThrow(
       `MICRO_BATCHING="${value}" is neither on nor off; set it to on or off`,
     );
-  });
-
-  it('reads the stage from the variable the stack sets', () => {
-    expect(STAGE_ENVIRONMENT_VARIABLE).toBe(STACK_STAGE_VARIABLE);
   });
 });

@@ -36,8 +36,7 @@ export const CONFIG_DEFAULTS = {
 
 /**
  * The variable holding the stage's name ('dev', 'prod'), published as the metrics' Stage dimension. The stack
- * sets it under the same name (infra/lib/names.ts; config.test.ts holds the two together): the Lambda bundle
- * carries service, model, slo and common code only.
+ * (infra/lib/prediction-function.ts) sets the variable this names.
  */
 export const STAGE_ENVIRONMENT_VARIABLE = 'SHIFTGATE_STAGE';
 
