@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_DEFAULTS, readConfig, STAGE_ENVIRONMENT_VARIABLE } from './config.ts';
+import { CONFIG_DEFAULTS, readConfig } from './config.ts';
 
 describe('readConfig', () => {
   it('defaults everything, resolving the model directory against the working directory', () => {
