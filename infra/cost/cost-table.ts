@@ -1,6 +1,8 @@
 import { isEntryPoint } from '../../common/cli.ts';
-import { sloAlarmPlan } from '../../slo/src/alarm-plan.ts';
+import { type AlarmSource, publishedWindows, sloAlarmPlan } from '../../slo/src/alarm-plan.ts';
 import { SLO_DEFINITION } from '../../slo/src/definition.ts';
+import { APP_STATUS_CLASSES } from '../../slo/src/metric-sources.ts';
+import { missingDataAlarmPlan } from '../../slo/src/missing-data-plan.ts';
 import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION, stageSettings } from '../config/stages.ts';
 import { LIVE_ALIAS_NAME } from '../lib/names.ts';
 import {
@@ -9,6 +11,7 @@ import {
   ecrCost,
   type LambdaShape,
   lambdaCost,
+  type Observability,
   observabilityCost,
   totalUsd,
   type Workload,
@@ -25,8 +28,11 @@ export const ASSUMPTIONS = {
   appLogBytesPerRequest: 700,
   /** Lambda's JSON platform.start + platform.report lines, dropped at system log level WARN. */
   platformLogBytesPerRequest: 550,
-  /** Latency by status class (2xx/4xx/5xx) from the service's EMF. */
-  customMetrics: 3,
+  /**
+   * `Latency` by status class is published under two dimension sets (the alias's and the running version's,
+   * slo/src/definition.ts); during a release a second version adds its own set for a few minutes.
+   */
+  latencyDimensionSets: 2,
   imageGb: 0.2,
   imagesKept: 10,
   /** Two t3.medium across two AZs: the smallest highly available Beanstalk web tier; one serves >100 req/s here. */
@@ -36,16 +42,43 @@ export const ASSUMPTIONS = {
 } as const;
 
 const prod = stageSettings('prod');
-const alarmPlan = sloAlarmPlan(SLO_DEFINITION, {
-  functionName: 'predictor',
-  aliasName: LIVE_ALIAS_NAME,
-  stage: 'prod',
-});
-const observability = {
-  customMetrics: ASSUMPTIONS.customMetrics,
-  standardAlarms: 2 * alarmPlan.length,
-  compositeAlarms: alarmPlan.length,
+const target = { functionName: 'predictor', aliasName: LIVE_ALIAS_NAME, stage: 'prod' };
+const { expectInvocationsWithin } = prod.alerting;
+const burnRatePlan = sloAlarmPlan(SLO_DEFINITION, target);
+const missingDataPlan = missingDataAlarmPlan(
+  SLO_DEFINITION,
+  target,
+  expectInvocationsWithin === null ? {} : { expectInvocationsWithin },
+);
+/**
+ * The burn-rate publisher's own alarms (infra/lib/burn-rate-publisher.ts): its errors and, where the stage
+ * expects traffic, its silence, one metric each, joined by one composite. infra/cost/observability.test.ts holds
+ * this and every other count below to the synthesized prod stack.
+ */
+const publisherAlarms = { metricAlarms: expectInvocationsWithin === null ? 1 : 2, composites: 1 };
+
+const metricsRead = (source: AlarmSource): number =>
+  source.kind === 'metric' ? 1 : Object.keys(source.metrics).length;
+
+/** The prod stack's CloudWatch and KMS items, counted from the same plans the stack is built from. */
+export const PROD_OBSERVABILITY: Observability = {
+  customMetrics:
+    APP_STATUS_CLASSES.length * ASSUMPTIONS.latencyDimensionSets +
+    SLO_DEFINITION.objectives.reduce(
+      // A BurnRate per published window, and one ErrorBudgetRemaining, per SLO.
+      (count, slo) => count + publishedWindows(SLO_DEFINITION, slo).length + 1,
+      0,
+    ),
+  alarmMetrics:
+    burnRatePlan.reduce(
+      (sum, spec) => sum + metricsRead(spec.long.source) + metricsRead(spec.short.source),
+      0,
+    ) +
+    missingDataPlan.reduce((sum, spec) => sum + metricsRead(spec.source), 0) +
+    publisherAlarms.metricAlarms,
+  compositeAlarms: burnRatePlan.length + publisherAlarms.composites,
   dashboards: 1,
+  kmsKeys: 1,
 };
 
 function workload(requestsPerSecond: number, keepsPlatformLogs: boolean): Workload {
@@ -71,14 +104,14 @@ export function lambdaStackCost(rps: number, shape: LambdaShape): CostLine[] {
   const w = workload(rps, keepsPlatformLogs);
   return [
     ...lambdaCost(w, shape),
-    ...observabilityCost(w, observability),
+    ...observabilityCost(w, PROD_OBSERVABILITY),
     ecrCost(ASSUMPTIONS.imageGb, ASSUMPTIONS.imagesKept),
   ];
 }
 
 export function beanstalkStackCost(rps: number): CostLine[] {
   const w = workload(rps, false);
-  const logs = observabilityCost(w, observability);
+  const logs = observabilityCost(w, PROD_OBSERVABILITY);
   const logGb = (rps * 730 * 3600 * w.logBytesPerRequest) / 1e9;
   return [
     ...beanstalkCost({
@@ -108,8 +141,12 @@ export function renderCostTables(): string {
       '\n',
     );
   const top = REQUEST_RATES.at(-1) ?? 100;
+  const o = PROD_OBSERVABILITY;
   return [
     `Monthly cost, ${PRICES_REGION} list prices as of ${PRICES_AS_OF} (no free tier, no Savings Plans):`,
+    '',
+    `CloudWatch items of the prod stack: ${o.customMetrics} custom metrics, ${o.alarmMetrics} metrics read by ` +
+      `alarms, ${o.compositeAlarms} composite alarms, ${o.dashboards} dashboard; ${o.kmsKeys} KMS key.`,
     '',
     '| req/s | Lambda, on-demand only | Lambda + provisioned concurrency (prod) | Elastic Beanstalk + ALB + NAT |',
     '| ---: | ---: | ---: | ---: |',

@@ -27,9 +27,12 @@ export interface LambdaShape {
 
 export interface Observability {
   readonly customMetrics: number;
-  readonly standardAlarms: number;
+  /** CloudWatch bills a metric alarm per metric it reads: an alarm on metric math over 4 metrics costs 4. */
+  readonly alarmMetrics: number;
   readonly compositeAlarms: number;
   readonly dashboards: number;
+  /** Customer-managed KMS keys (the alert topics' encryption). */
+  readonly kmsKeys: number;
 }
 
 export interface CostLine {
@@ -82,10 +85,11 @@ export function observabilityCost(workload: Workload, o: Observability): CostLin
       item: 'CloudWatch metrics, alarms, dashboard',
       usd:
         o.customMetrics * cw.customMetricPerMonth +
-        o.standardAlarms * cw.standardAlarmPerMonth +
+        o.alarmMetrics * cw.standardAlarmPerMonth +
         o.compositeAlarms * cw.compositeAlarmPerMonth +
         o.dashboards * cw.dashboardPerMonth,
     },
+    { item: 'KMS key of the alert topics', usd: o.kmsKeys * PRICES.kms.perKeyMonth },
   ];
 }
 

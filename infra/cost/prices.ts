@@ -1,6 +1,6 @@
 /**
  * Published list prices used by the cost table in docs/infrastructure.md: US East (N. Virginia), USD, on-demand,
- * no free tier, no Savings Plans. Taken from the AWS pricing pages for Lambda, ECR, CloudWatch, EC2, Elastic
+ * no free tier, no Savings Plans. Taken from the AWS pricing pages for Lambda, ECR, CloudWatch, KMS, EC2, Elastic
  * Load Balancing and VPC (NAT gateway, public IPv4); these figures have been stable since 2024. The table was
  * computed on PRICES_AS_OF without network access to re-read the pages: re-check them before budgeting.
  */
@@ -25,6 +25,7 @@ export const PRICES = {
     },
   },
   ecr: { perGbMonth: 0.1 },
+  kms: { perKeyMonth: 1 },
   cloudWatch: {
     logsIngestedPerGb: 0.5,
     customMetricPerMonth: 0.3,
