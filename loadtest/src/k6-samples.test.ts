@@ -44,6 +44,20 @@ describe('k6CsvRequestData', () => {
     expect(k6CsvRequestData(lines, 'run.csv', 500).latencySamples).toEqual([{ second: 0, ms: [7] }]);
   });
 
+  it('keeps its columns when k6 quotes a tag holding commas or quotes (Go encoding/csv)', () => {
+    // A transport failure's error tag and a URL with a comma: split on bare commas, status would read "refused".
+    const quoted = (status: string, error: string, url: string) =>
+      `http_req_duration,1000,7,,${error},1211,false,,POST,${url},HTTP/1.1,pr,,${status},,,${url},,`;
+    const lines = [
+      HEADER,
+      quoted('0', '"dial tcp: connect: connection refused, retry ""later"""', 'http://h/predict'),
+      quoted('200', '', '"http://h/predict?a=1,2"'),
+    ];
+    const data = k6CsvRequestData(lines, 'run.csv', 500);
+    expect(data.latencySamples).toEqual([{ second: 0, ms: [7] }]);
+    expect(data.timeline).toEqual([{ second: 0, requests: 2, errors: 1, p50Ms: 7, p95Ms: 7 }]);
+  });
+
   it.each([
     [[], 'run.csv is empty: k6 wrote no CSV output'],
     [['time,value'], 'run.csv is not k6 CSV output'],

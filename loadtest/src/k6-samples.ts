@@ -3,11 +3,13 @@
  * https://grafana.com/docs/k6/latest/results-output/real-time/csv/): every `http_req_duration` row, grouped by
  * the second of the run it ended in, gives the successful latencies the comparison resamples and the
  * per-second timeline the report charts, as the Node runner's recorder gives them. Columns are found by the
- * header's names, since k6 versions add tag columns.
+ * header's names, since k6 versions add tag columns; fields are read quote-aware (csv-records.ts), since k6
+ * quotes a tag holding a comma.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { percentile } from '../../common/percentile.ts';
+import { csvRecords } from './csv-records.ts';
 import { isBadStatus } from './k6-contract.ts';
 import type { LatencySamples, TimelinePoint } from './result.ts';
 
@@ -37,9 +39,7 @@ export function k6CsvRequestData(
   let columns: { metric: number; time: number; value: number; status: number } | null = null;
   const seconds = new Map<number, SecondTally>();
   let first: number | null = null;
-  for (const line of lines) {
-    if (line === '') continue;
-    const cells = line.split(',');
+  for (const cells of csvRecords(lines, source)) {
     if (columns === null) {
       const at = (name: string) => cells.indexOf(name);
       columns = {
@@ -62,7 +62,7 @@ export function k6CsvRequestData(
     const status = Number(cells[columns.status] || 0);
     if (!Number.isFinite(time) || !Number.isFinite(value) || !Number.isInteger(status)) {
       throw new Error(
-        `${source}: a ${DURATION_METRIC} row has a non-numeric timestamp, value or status: ${line}`,
+        `${source}: a ${DURATION_METRIC} row has a non-numeric timestamp, value or status: ${cells.join(',')}`,
       );
     }
     first ??= time;
