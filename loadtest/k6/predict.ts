@@ -3,22 +3,27 @@
  * (RATE and DURATION override the scenario's defaults; SIGV4_REGION=<region> signs every request for an AWS_IAM
  * Function URL with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN). Normally started by
  * `npm run loadtest`, which then normalizes the summary this script writes. Thresholds come from slo/, so k6
- * exits non-zero when an SLO fails.
+ * exits non-zero (99) when an SLO fails, when fewer valid requests than the availability target allows were
+ * answered 2xx, or when no 200 came at all.
  */
 
 import { Endpoint, SignatureV4 } from 'https://jslib.k6.io/aws/0.14.0/signature.js';
 import exec from 'k6/execution';
 import http from 'k6/http';
-import { Counter } from 'k6/metrics';
+import { Counter, Rate } from 'k6/metrics';
 import { k6Thresholds, loadTestObjectives } from '../../slo/src/load-test.ts';
 import { buildCorpus } from '../src/corpus.ts';
 import {
   DEFAULT_K6_SUMMARY_PATH,
   FUNCTION_URL_SIGNING_SERVICE,
+  isSuccessStatus,
   K6_ENV,
   k6ExpectedStatuses,
+  k6SuccessThresholds,
+  minSuccessShare,
   OTHER_STATUS_METRIC,
   predictUrl,
+  SUCCESS_RATE_METRIC,
   statusMetricName,
   TRACKED_STATUSES,
 } from '../src/k6-contract.ts';
@@ -35,19 +40,23 @@ if (!target)
 const url = predictUrl(target);
 const summaryPath = __ENV[K6_ENV.summaryPath] || DEFAULT_K6_SUMMARY_PATH;
 
-export const options = buildK6Options(run, k6Thresholds());
+const objectives = loadTestObjectives();
+export const options = buildK6Options(run, {
+  ...k6Thresholds(),
+  ...k6SuccessThresholds(minSuccessShare(objectives)),
+});
 
-// Bad, as in production and in the Node runner: 5xx, 429 (throttled) and transport failures; other 4xx are the
-// caller's fault (the gate's 2xx share catches a valid corpus answered with them).
-http.setResponseCallback(
-  http.expectedStatuses(...k6ExpectedStatuses(loadTestObjectives().availability.badStatusFrom)),
-);
+// Expected (good), as in production and in the Node runner: every status but 5xx and 429 (throttled); a transport
+// failure has no status and fails too. Other 4xx are the caller's fault: the 2xx-share threshold catches a valid
+// corpus answered with them.
+http.setResponseCallback(http.expectedStatuses(...k6ExpectedStatuses(objectives.availability.badStatusFrom)));
 
 const bodies = buildCorpus().map((body) => JSON.stringify(body));
 const statusCounters = new Map<number, Counter>(
   TRACKED_STATUSES.map((status) => [status, new Counter(statusMetricName(status))]),
 );
 const otherStatusCounter = new Counter(OTHER_STATUS_METRIC);
+const successRate = new Rate(SUCCESS_RATE_METRIC);
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 function createSigner(region: string): SignatureV4 {
@@ -85,6 +94,7 @@ export default function predict(): void {
   // The same timeout as the Node runner (scenarios.ts): past it, the request is a transport failure (status 0).
   const response = http.post(request.url, body, { headers: request.headers, timeout: K6_REQUEST_TIMEOUT });
   (statusCounters.get(response.status) ?? otherStatusCounter).add(1);
+  successRate.add(isSuccessStatus(response.status));
 }
 
 export function handleSummary(data: unknown): Record<string, string> {

@@ -5,6 +5,7 @@
  * so: an SLO that was not measured was not shown to hold.
  */
 import type { LoadTestObjectives } from '../../slo/src/load-test.ts';
+import { minSuccessShare } from './k6-contract.ts';
 import { type LoadTestResult, PERCENTILE_KEYS, type PercentileKey } from './result.ts';
 
 export interface GateCheck {
@@ -58,12 +59,12 @@ function availabilityCheck(result: LoadTestResult, objectives: LoadTestObjective
  * Every body of the corpus is valid (corpus.test.ts checks them against the service's own request schema), so
  * each should be answered 2xx. A 4xx is good for availability (the caller's fault), which is exactly how a
  * regression that refuses valid requests, or a missing signature (403), would pass it; this check catches both.
- * It allows the misses the availability SLO allows, and no more.
+ * It allows the misses the availability SLO allows, and no more (minSuccessShare, which k6's threshold uses too).
  */
 export const SUCCESS_SHARE_CHECK = 'successful-responses';
 
 function successShareCheck(result: LoadTestResult, objectives: LoadTestObjectives): GateCheck {
-  const minShare = objectives.availability.minGoodRatio;
+  const minShare = minSuccessShare(objectives);
   const base = {
     name: SUCCESS_SHARE_CHECK,
     kind: 'success' as const,

@@ -31,6 +31,35 @@ export function k6ExpectedStatuses(badStatusFrom: number): { min: number; max: n
     { min: THROTTLED_STATUS + 1, max: badStatusFrom - 1 },
   ];
 }
+/** A 2xx answer: what every body of the (valid) corpus should get. */
+export function isSuccessStatus(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+/**
+ * The least share of 2xx answers a run of the valid corpus must get, for the Node gate's successful-responses
+ * check and for k6's threshold alike: the misses the availability SLO allows, and no more. Without it a run
+ * answered 403 (or any 4xx) everywhere would pass, since a 4xx is good for availability.
+ */
+export function minSuccessShare(objectives: { availability: { minGoodRatio: number } }): number {
+  return objectives.availability.minGoodRatio;
+}
+
+/** k6 Rate metric: one sample per answer, true for a 2xx. */
+export const SUCCESS_RATE_METRIC = 'shiftgate_successful_responses';
+
+/**
+ * Thresholds k6 adds to slo/'s (`k6Thresholds()`): the 2xx share, and at least one 200 counted. The latter
+ * because the `{status:200}` latency thresholds have nothing to fail on when no 200 came; k6 evaluates a
+ * threshold on a metric without samples since v0.38 (grafana/k6#1346, #2540), so `count>0` fails such a run.
+ */
+export function k6SuccessThresholds(minShare: number): Record<string, string[]> {
+  return {
+    [SUCCESS_RATE_METRIC]: [`rate>=${minShare}`],
+    [statusMetricName(200)]: ['count>0'],
+  };
+}
+
 export const STATUS_METRIC_PREFIX = 'shiftgate_status_';
 export const OTHER_STATUS_METRIC = `${STATUS_METRIC_PREFIX}other`;
 

@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { percentile } from '../../common/percentile.ts';
 import { csvRecords } from './csv-records.ts';
-import { isBadStatus } from './k6-contract.ts';
+import { isBadStatus, isSuccessStatus } from './k6-contract.ts';
 import type { LatencySamples, TimelinePoint } from './result.ts';
 
 /** k6 writes whole-second timestamps unless told otherwise; milliseconds place each sample in its second. */
@@ -70,7 +70,7 @@ export function k6CsvRequestData(
     const tally = seconds.get(second) ?? { requests: 0, errors: 0, successMs: [] };
     tally.requests += 1;
     if (isBadStatus(status, badStatusFrom)) tally.errors += 1;
-    if (status >= 200 && status < 300) tally.successMs.push(round2(value));
+    if (isSuccessStatus(status)) tally.successMs.push(round2(value));
     seconds.set(second, tally);
   }
   if (columns === null) throw new Error(`${source} is empty: k6 wrote no CSV output`);

@@ -11,7 +11,13 @@ import { build, type Plugin } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { k6Thresholds, loadTestObjectives } from '../../slo/src/load-test.ts';
 import { buildCorpus } from './corpus.ts';
-import { isBadStatus } from './k6-contract.ts';
+import {
+  isBadStatus,
+  k6SuccessThresholds,
+  minSuccessShare,
+  SUCCESS_RATE_METRIC,
+  statusMetricName,
+} from './k6-contract.ts';
 import { nodePlanFor } from './node-runner.ts';
 import { K6_REQUEST_TIMEOUT, REQUEST_TIMEOUT_SECONDS, resolveScenarioRun } from './scenarios.ts';
 
@@ -29,6 +35,8 @@ interface SignCall {
 interface K6Stub {
   posts: Post[];
   counters: Map<string, number>;
+  /** Per Rate metric: [non-zero samples, all samples]. */
+  rates: Map<string, [number, number]>;
   responseCallback: unknown;
   nextStatus: number;
   iteration: number;
@@ -47,7 +55,8 @@ const k6Modules: Plugin = {
     const sources: Record<string, string> = {
       'k6/http': 'export default globalThis.__k6.http;',
       'k6/execution': 'export default globalThis.__k6.exec;',
-      'k6/metrics': 'export const Counter = globalThis.__k6.Counter;',
+      'k6/metrics':
+        'export const Counter = globalThis.__k6.Counter; export const Rate = globalThis.__k6.Rate;',
       [JSLIB_AWS]:
         'export const SignatureV4 = globalThis.__k6.SignatureV4; export const Endpoint = globalThis.__k6.Endpoint;',
     };
@@ -62,6 +71,7 @@ async function loadScript(env: Record<string, string>) {
   const stub: K6Stub = {
     posts: [],
     counters: new Map(),
+    rates: new Map(),
     responseCallback: null,
     nextStatus: 200,
     iteration: 0,
@@ -107,6 +117,13 @@ async function loadScript(env: Record<string, string>) {
         stub.counters.set(this.name, (stub.counters.get(this.name) ?? 0) + value);
       }
     },
+    Rate: class {
+      constructor(readonly name: string) {}
+      add(value: number | boolean) {
+        const [trues, total] = stub.rates.get(this.name) ?? [0, 0];
+        stub.rates.set(this.name, [trues + (value ? 1 : 0), total + 1]);
+      }
+    },
   };
   const bundle = await build({
     entryPoints: [fileURLToPath(new URL('../k6/predict.ts', import.meta.url))],
@@ -136,7 +153,41 @@ describe('loadtest/k6/predict.ts', () => {
   it('builds its options from the scenario, the -e overrides and the SLO thresholds', async () => {
     const { script } = await loadScript({ SCENARIO: 'pr', TARGET: 'http://127.0.0.1:3000', RATE: '30' });
     expect(script.options.scenarios.pr).toMatchObject({ rate: 30, duration: '60s' });
-    expect(script.options.thresholds).toEqual(k6Thresholds());
+    expect(script.options.thresholds).toEqual({
+      ...k6Thresholds(),
+      ...k6SuccessThresholds(minSuccessShare(loadTestObjectives())),
+    });
+  });
+
+  it.each([
+    ['403 everywhere (an unsigned request to an AWS_IAM URL)', [403], false],
+    ['422 for 1 % of a valid corpus', [...Array<number>(99).fill(200), 422], false],
+    ['no answer at all (every request timed out)', [0], false],
+    ['200 everywhere', [200], true],
+  ])('fails its thresholds on %s, as the Node gate does', async (_case, statuses, passes) => {
+    const { script, stub } = await loadScript({ TARGET: 'http://127.0.0.1:3000' });
+    for (let request = 0; request < 1_000; request++) {
+      stub.nextStatus = statuses[request % statuses.length] as number;
+      script.default();
+    }
+    // What k6 computes for the two thresholds the 2xx share adds (its `rate` and `count` variables).
+    const [trues, total] = stub.rates.get(SUCCESS_RATE_METRIC) ?? [0, 0];
+    const values: Record<string, number> = {
+      [SUCCESS_RATE_METRIC]: trues / total,
+      [statusMetricName(200)]: stub.counters.get(statusMetricName(200)) ?? 0,
+    };
+    const thresholds = script.options.thresholds as Record<string, string[]>;
+    const held = Object.keys(values).every((metric) =>
+      (thresholds[metric] ?? []).every((expression) => {
+        const [, operator, bound] = /^(?:rate|count)(>=|>)([\d.]+)$/.exec(expression) ?? [];
+        const value = values[metric] as number;
+        return operator === '>=' ? value >= Number(bound) : value > Number(bound);
+      }),
+    );
+    expect(thresholds[SUCCESS_RATE_METRIC]).toEqual([
+      `rate>=${loadTestObjectives().availability.minGoodRatio}`,
+    ]);
+    expect(held).toBe(passes);
   });
 
   it('expects exactly the statuses the Node runner calls good: 5xx, 429 and transport failures are failed', async () => {
