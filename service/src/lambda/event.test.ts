@@ -83,6 +83,48 @@ describe('requestOf', () => {
     expect(() => requestOf(event)).toThrow(reason);
   });
 
+  const v2Shapes = ['function-url-post', 'http-api-v2-post'] as const;
+  const corruptions = [
+    ...[...v2Shapes, 'alb-get' as const].flatMap((shape) => [
+      { shape, field: 'body', value: { a: 1 }, reason: 'body is not a string' },
+      { shape, field: 'isBase64Encoded', value: 'yes', reason: 'isBase64Encoded is not a boolean' },
+      { shape, field: 'headers', value: ['accept'], reason: 'headers is not an object of strings' },
+      { shape, field: 'headers', value: { accept: 1 }, reason: 'headers is not an object of strings' },
+    ]),
+    ...v2Shapes.flatMap((shape) => [
+      { shape, field: 'rawQueryString', value: { a: '1' }, reason: 'rawQueryString is not a string' },
+      { shape, field: 'cookies', value: 'a=1', reason: 'cookies is not a list of strings' },
+      { shape, field: 'cookies', value: ['a=1', 2], reason: 'cookies is not a list of strings' },
+    ]),
+    ...[
+      ['multiValueHeaders', { accept: 'a/b' }, 'an object of string lists'],
+      ['multiValueHeaders', { accept: [1] }, 'an object of string lists'],
+      ['queryStringParameters', { q: ['1'] }, 'an object of strings'],
+      ['multiValueQueryStringParameters', { k: '1' }, 'an object of string lists'],
+      ['multiValueQueryStringParameters', ['k'], 'an object of string lists'],
+    ].map(([field, value, shape]) => ({
+      shape: 'alb-get' as const,
+      field: field as string,
+      value,
+      reason: `${field} is not ${shape}`,
+    })),
+  ];
+
+  it.each(corruptions)(
+    'refuses a $shape event whose $field is $value with a MalformedEventError',
+    ({ shape, field, value, reason }) => {
+      const event = { ...fixtureEvent(shape), [field]: value };
+      expect(() => requestOf(event)).toThrow(MalformedEventError);
+      expect(() => requestOf(event)).toThrow(reason);
+    },
+  );
+
+  it.each([...v2Shapes, 'alb-get' as const])('accepts a %s event whose optional fields are null', (shape) => {
+    const fields = ['body', 'headers', 'cookies', 'rawQueryString', 'multiValueHeaders'];
+    const event = { ...fixtureEvent(shape), ...Object.fromEntries(fields.map((field) => [field, null])) };
+    expect(() => requestOf(event)).not.toThrow();
+  });
+
   it('keeps fetch’s own TypeError as the cause', () => {
     const error = (() => {
       try {

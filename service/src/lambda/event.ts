@@ -26,20 +26,55 @@ export function isPayloadV2(event: HttpEvent): event is APIGatewayProxyEventV2 {
   return 'rawPath' in event && isRecord(event.requestContext) && 'http' in event.requestContext;
 }
 
-/** The event's own shape, checked before anything reads it: a non-HTTP invocation must not become a 500. */
+type Check = (value: unknown) => boolean;
+
+const isString: Check = (value) => typeof value === 'string';
+const isStringList: Check = (value) => Array.isArray(value) && value.every(isString);
+const isRecordOf =
+  (isValue: Check): Check =>
+  (value) =>
+    isRecord(value) && Object.values(value).every(isValue);
+
+/** Each field the adapter reads, with the shape it must have where present (AWS sends null for an absent one). */
+const COMMON_FIELDS: [string, Check, string][] = [
+  ['body', isString, 'a string'],
+  ['isBase64Encoded', (value) => typeof value === 'boolean', 'a boolean'],
+  ['headers', isRecordOf(isString), 'an object of strings'],
+];
+const PAYLOAD_V2_FIELDS: [string, Check, string][] = [
+  ['rawQueryString', isString, 'a string'],
+  ['cookies', isStringList, 'a list of strings'],
+];
+const ALB_FIELDS: [string, Check, string][] = [
+  ['multiValueHeaders', isRecordOf(isStringList), 'an object of string lists'],
+  ['queryStringParameters', isRecordOf(isString), 'an object of strings'],
+  ['multiValueQueryStringParameters', isRecordOf(isStringList), 'an object of string lists'],
+];
+
+function checkFields(event: Record<string, unknown>, fields: [string, Check, string][]): void {
+  for (const [name, isValid, shape] of fields) {
+    const value = event[name];
+    if (value != null && !isValid(value)) throw new MalformedEventError(`${name} is not ${shape}`);
+  }
+}
+
+/**
+ * The event's own shape, checked before anything reads it: every field the adapter maps is checked here, so a
+ * non-HTTP or corrupted invocation is a 400 and a TypeError later on is ours (a 500).
+ */
 function httpEventOf(event: unknown): HttpEvent {
   if (!isRecord(event)) throw new MalformedEventError('the event is not a JSON object');
-  if (event.body != null && typeof event.body !== 'string')
-    throw new MalformedEventError('body is not a string');
   const { requestContext } = event;
   if ('rawPath' in event && isRecord(requestContext) && isRecord(requestContext.http)) {
     if (typeof event.rawPath !== 'string') throw new MalformedEventError('rawPath is not a string');
     if (typeof requestContext.http.method !== 'string') {
       throw new MalformedEventError('requestContext.http.method is not a string');
     }
+    checkFields(event, [...COMMON_FIELDS, ...PAYLOAD_V2_FIELDS]);
     return event as unknown as HttpEvent;
   }
   if (typeof event.httpMethod === 'string' && typeof event.path === 'string') {
+    checkFields(event, [...COMMON_FIELDS, ...ALB_FIELDS]);
     return event as unknown as HttpEvent;
   }
   throw new MalformedEventError(
@@ -59,7 +94,7 @@ function headersOf(event: HttpEvent): [string, string][] {
     return pairs;
   }
   for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (typeof value === 'string') pairs.push([name, sanitized(value)]);
+    if (value !== undefined) pairs.push([name, sanitized(value)]);
   }
   // Payload 2.0 moves the Cookie header into its own list.
   if (isPayloadV2(event) && event.cookies?.length)
@@ -86,8 +121,10 @@ export function requestOf(input: unknown): { event: HttpEvent; request: Request 
     ? [event.requestContext.http.method, event.rawPath, event.rawQueryString]
     : [event.httpMethod, event.path, albQueryString(event)];
   const url = `${ORIGIN}${path.startsWith('/') ? '' : '/'}${path}${query ? `?${query}` : ''}`;
+  const headers = headersOf(event);
+  // Only fetch's own refusal (a method or header value HTTP does not allow) is the event's fault.
   try {
-    return { event, request: new Request(url, { method, headers: headersOf(event) }) };
+    return { event, request: new Request(url, { method, headers }) };
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
     throw new MalformedEventError('its method, path or a header is not valid HTTP', { cause: error });

@@ -15,6 +15,10 @@ describe('lambdaHandler', () => {
   it.each([
     { name: 'no HTTP event at all', event: {} },
     { name: 'an event fetch cannot carry', event: { ...functionUrl, headers: { 'x-bad': 'a\nb' } } },
+    {
+      name: 'an ALB event whose multi-value query is no list',
+      event: { ...fixtureEvent('alb-get'), multiValueQueryStringParameters: { k: '1' } },
+    },
   ])('answers $name with a logged 400 problem, without calling the app', async ({ event }) => {
     const observer = recordingObserver();
     const result = await lambdaHandler({ fetch: neverCalled }, observer)(event, localLambdaContext());
