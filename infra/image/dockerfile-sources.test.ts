@@ -28,7 +28,8 @@ function bundledSources(): string[] {
       // `namespace:path` entries are the build script's virtual modules (its esbuild plugins), not files.
       .filter((source) => !source.includes(':'))
       .map((source) => relative(REPO_ROOT, resolve(outDir, source)))
-      .filter((source) => !source.startsWith('node_modules/'))
+      // A package, wherever node_modules lives (hoisted, linked): installed by npm ci, not copied.
+      .filter((source) => !source.split(/[\\/]/).includes('node_modules'))
   );
 }
 
