@@ -2,7 +2,7 @@ import { type Context, Hono } from 'hono';
 import type { Predictor } from '../../model/src/predictor.ts';
 import { readJsonBody } from './json-body.ts';
 import { HTTP_LIMITS } from './limits.ts';
-import type { Observer } from './observability.ts';
+import { type Observer, requestRecordOf } from './observability.ts';
 import { openApiDocument } from './openapi.ts';
 import { householdPredictionOf, predictCommandOf } from './predict.ts';
 import { problem, problemResponse, serverFaultProblem } from './problem.ts';
@@ -20,6 +20,11 @@ export interface AppDependencies {
   invocationOf: (env: unknown) => Invocation;
   /** A body the runtime already holds in memory (a Lambda event's); when undefined it is read from the Request. */
   bufferedBodyOf?: (env: unknown) => Uint8Array | undefined;
+  /**
+   * The runtime records each request itself, after turning the app's Response into what it sends: the Lambda
+   * adapter does, so that a conversion that fails is recorded as the 500 the client gets. Otherwise the app does.
+   */
+  runtimeRecordsRequests?: boolean;
 }
 
 export interface Invocation {
@@ -35,6 +40,7 @@ export function createApp({
   observer,
   invocationOf,
   bufferedBodyOf,
+  runtimeRecordsRequests = false,
 }: AppDependencies): Hono<AppEnv> {
   const { modelVersion } = predictor;
   // Generated on first request, not at init: a Lambda cold start should not pay for a document few clients read.
@@ -81,15 +87,11 @@ export function createApp({
     const { requestId, alias } = invocationOf(c.env);
     c.set('requestId', requestId);
     await next();
-    observer.requestCompleted({
-      requestId,
-      ...(alias === undefined ? {} : { alias }),
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000,
-      modelVersion,
-    });
+    if (runtimeRecordsRequests) return;
+    const { method, path } = c.req;
+    observer.requestCompleted(
+      requestRecordOf({ requestId, alias, method, path, status: c.res.status, startedAt, modelVersion }),
+    );
   });
 
   for (const { method, path, handle } of routes) app.on(method, path, handle);

@@ -33,6 +33,24 @@ export type RequestRecord = {
   alias?: string;
 };
 
+/** The record of a request that started at `startedAt` (performance.now()) and has just been answered. */
+export function requestRecordOf(fields: {
+  requestId: string;
+  alias: string | undefined;
+  method: string;
+  path: string;
+  status: number;
+  startedAt: number;
+  modelVersion: string;
+}): RequestRecord {
+  const { alias, startedAt, ...rest } = fields;
+  return {
+    ...rest,
+    ...(alias === undefined ? {} : { alias }),
+    latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000,
+  };
+}
+
 /** The slice of Powertools Logger the service uses, so tests can pass a recorder. */
 export interface LogSink {
   info(message: string, attributes: Record<string, unknown>): void;

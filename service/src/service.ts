@@ -17,6 +17,7 @@ export interface ServiceOptions {
   coalescePredictions: boolean;
   invocationOf: AppDependencies['invocationOf'];
   bufferedBodyOf?: AppDependencies['bufferedBodyOf'];
+  runtimeRecordsRequests?: AppDependencies['runtimeRecordsRequests'];
 }
 
 function metricsTargetOf(config: ServiceConfig, logger: Logger): MetricsTarget {

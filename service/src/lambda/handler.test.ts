@@ -1,15 +1,33 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
-import { fixtureEvent } from '../testing/lambda-events.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  createObserver,
+  LATENCY_METRIC,
+  type Observer,
+  powertoolsMetrics,
+  STATUS_CLASS_DIMENSION,
+} from '../observability.ts';
+import { fixtureEvent, lambdaEvent } from '../testing/lambda-events.ts';
 import { recordingObserver } from '../testing/recording-observer.ts';
 import { localLambdaContext } from './context.ts';
-import { LAMBDA_BINDINGS, type LambdaBindings, lambdaHandler } from './handler.ts';
+import {
+  LAMBDA_BINDINGS,
+  type LambdaBindings,
+  type LambdaHandlerDependencies,
+  lambdaHandler,
+} from './handler.ts';
 
 const functionUrl = fixtureEvent('function-url-post') as unknown as APIGatewayProxyEventV2;
 
 const neverCalled = () => {
   throw new Error('the app must not be called');
 };
+
+const MODEL_VERSION = 'test-model';
+const handlerOf = (
+  fetch: LambdaHandlerDependencies['app']['fetch'],
+  observer: Observer = recordingObserver(),
+) => lambdaHandler({ app: { fetch }, observer, modelVersion: MODEL_VERSION });
 
 describe('lambdaHandler', () => {
   it.each([
@@ -21,7 +39,7 @@ describe('lambdaHandler', () => {
     },
   ])('answers $name with a logged 400 problem, without calling the app', async ({ event }) => {
     const observer = recordingObserver();
-    const result = await lambdaHandler({ fetch: neverCalled }, observer)(event, localLambdaContext());
+    const result = await handlerOf(neverCalled, observer)(event, localLambdaContext());
 
     expect(result).toMatchObject({
       statusCode: 400,
@@ -37,23 +55,15 @@ describe('lambdaHandler', () => {
 
   it('does not echo fetch’s own message in the 400', async () => {
     const event = { ...functionUrl, headers: { 'x-bad': 'a\nb' } };
-    const result = await lambdaHandler({ fetch: neverCalled }, recordingObserver())(
-      event,
-      localLambdaContext(),
-    );
+    const result = await handlerOf(neverCalled)(event, localLambdaContext());
     expect(result.body).not.toMatch(/Headers|invalid header value|a\\nb/i);
   });
 
   it('answers an app that throws with a logged 500 that leaks nothing', async () => {
     const observer = recordingObserver();
-    const handler = lambdaHandler(
-      {
-        fetch: () => {
-          throw new TypeError('secret internal detail');
-        },
-      },
-      observer,
-    );
+    const handler = handlerOf(() => {
+      throw new TypeError('secret internal detail');
+    }, observer);
 
     const result = await handler(functionUrl, localLambdaContext());
 
@@ -74,7 +84,7 @@ describe('lambdaHandler', () => {
       },
     };
 
-    const result = await lambdaHandler({ fetch: neverCalled }, observer)(event, localLambdaContext());
+    const result = await handlerOf(neverCalled, observer)(event, localLambdaContext());
 
     expect(result).toMatchObject({
       statusCode: 500,
@@ -88,18 +98,13 @@ describe('lambdaHandler', () => {
   it('hands the app the decoded body and the Lambda context', async () => {
     const context = localLambdaContext();
     let seen: { body?: string; invocation?: unknown } = {};
-    const handler = lambdaHandler(
-      {
-        fetch: (_request, bindings: LambdaBindings) => {
-          seen = {
-            body: Buffer.from(LAMBDA_BINDINGS.bufferedBodyOf(bindings) ?? []).toString(),
-            invocation: LAMBDA_BINDINGS.invocationOf(bindings),
-          };
-          return new Response('');
-        },
-      },
-      recordingObserver(),
-    );
+    const handler = handlerOf((_request, bindings: LambdaBindings) => {
+      seen = {
+        body: Buffer.from(LAMBDA_BINDINGS.bufferedBodyOf(bindings) ?? []).toString(),
+        invocation: LAMBDA_BINDINGS.invocationOf(bindings),
+      };
+      return new Response('');
+    });
 
     await handler(
       { ...functionUrl, body: Buffer.from('{}').toString('base64'), isBase64Encoded: true },
@@ -107,5 +112,89 @@ describe('lambdaHandler', () => {
     );
 
     expect(seen).toEqual({ body: '{}', invocation: { requestId: context.awsRequestId, alias: '$LATEST' } });
+  });
+});
+
+/** The app's answer, the ALB way of failing it, and an app that throws: what the client gets is what is recorded. */
+const predictOn = (shape: 'function-url-post' | 'alb-get') =>
+  lambdaEvent(shape, { method: 'POST', path: '/predict', contentType: 'application/json', body: '{}' });
+const twoCookies = () => {
+  const headers = new Headers({ 'content-type': 'application/json' });
+  headers.append('set-cookie', 'a=1');
+  headers.append('set-cookie', 'b=2');
+  return new Response('{}', { headers });
+};
+const outcomes = [
+  {
+    name: 'an app answer',
+    event: predictOn('function-url-post'),
+    fetch: () => Response.json({}),
+    status: 200,
+  },
+  {
+    name: 'an app that throws',
+    event: predictOn('function-url-post'),
+    fetch: () => {
+      throw new Error('boom');
+    },
+    status: 500,
+  },
+  {
+    name: 'two cookies for an ALB without multi-value headers',
+    event: predictOn('alb-get'),
+    fetch: twoCookies,
+    status: 500,
+  },
+];
+
+describe('the request record', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it.each(outcomes)('records $name once, with the status the client gets ($status)', async (outcome) => {
+    const observer = recordingObserver();
+    const context = localLambdaContext();
+
+    const result = await handlerOf(outcome.fetch, observer)(outcome.event, context);
+
+    expect(result.statusCode).toBe(outcome.status);
+    expect(observer.requests).toEqual([
+      {
+        requestId: context.awsRequestId,
+        alias: '$LATEST',
+        method: 'POST',
+        path: '/predict',
+        status: outcome.status,
+        latencyMs: expect.any(Number),
+        modelVersion: MODEL_VERSION,
+      },
+    ]);
+  });
+
+  it.each(outcomes)('flushes one EMF Latency value of its status class for $name', async (outcome) => {
+    const writes: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => writes.push(String(chunk)) > 0);
+    const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+    const observer = createObserver(log, {
+      sink: powertoolsMetrics('Test', log),
+      stage: 'test',
+      functionVersion: '1',
+    });
+
+    await handlerOf(outcome.fetch, observer)(outcome.event, localLambdaContext());
+
+    const emf = writes
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => '_aws' in line);
+    expect(emf).toEqual([
+      expect.objectContaining({
+        [STATUS_CLASS_DIMENSION]: `${String(outcome.status)[0]}xx`,
+        [LATENCY_METRIC]: expect.any(Number),
+      }),
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { Invocation } from '../app.ts';
-import type { Observer } from '../observability.ts';
+import { type Observer, requestRecordOf } from '../observability.ts';
 import { problem, problemResponse, serverFaultProblem } from '../problem.ts';
 import { aliasOf } from './context.ts';
 import { bodyOf, MalformedEventError, requestOf } from './event.ts';
@@ -10,6 +10,10 @@ import { type HttpResult, resultOf } from './result.ts';
  * The Lambda handler around the app, with Hono's error policy (hono/aws-lambda): an event that is no HTTP
  * request this function can read is the caller's fault, a 400 problem; any other failure is logged and
  * answered with a 500 that says nothing of its cause.
+ *
+ * The handler, not the app, records each request (one log line, and for POST /predict the one `Latency` value
+ * the SLO counts), after the Response has become the result: the status recorded is the one the client gets,
+ * also when the app throws or its Response cannot be sent (more cookies than an ALB can carry).
  */
 
 /** What the app finds in its env on Lambda. */
@@ -30,6 +34,7 @@ export const LAMBDA_BINDINGS = {
     return { requestId: lambdaContext.awsRequestId, alias: aliasOf(lambdaContext) };
   },
   bufferedBodyOf: (env: unknown) => (env as LambdaBindings).body,
+  runtimeRecordsRequests: true,
 };
 
 const EVENT_SOURCES = 'a Function URL, an API Gateway HTTP API (payload 2.0) or an Application Load Balancer';
@@ -44,8 +49,16 @@ async function plainResult(response: Response): Promise<HttpResult> {
   };
 }
 
-export function lambdaHandler(app: Fetchable, observer: Observer) {
+export interface LambdaHandlerDependencies {
+  /** The app, built with LAMBDA_BINDINGS: it reads its env from them and leaves the records to this handler. */
+  app: Fetchable;
+  observer: Observer;
+  modelVersion: string;
+}
+
+export function lambdaHandler({ app, observer, modelVersion }: LambdaHandlerDependencies) {
   return async (input: unknown, context: Context): Promise<HttpResult> => {
+    const startedAt = performance.now();
     let parsed: ReturnType<typeof requestOf>;
     try {
       parsed = requestOf(input);
@@ -62,11 +75,27 @@ export function lambdaHandler(app: Fetchable, observer: Observer) {
       );
     }
     const { event, request } = parsed;
+    let result: HttpResult;
     try {
-      return await resultOf(event, await app.fetch(request, { lambdaContext: context, body: bodyOf(event) }));
+      result = await resultOf(
+        event,
+        await app.fetch(request, { lambdaContext: context, body: bodyOf(event) }),
+      );
     } catch (error) {
       observer.unexpectedError(context.awsRequestId, error);
-      return resultOf(event, problemResponse(serverFaultProblem()));
+      result = await resultOf(event, problemResponse(serverFaultProblem()));
     }
+    observer.requestCompleted(
+      requestRecordOf({
+        requestId: context.awsRequestId,
+        alias: aliasOf(context),
+        method: request.method,
+        path: new URL(request.url).pathname,
+        status: result.statusCode,
+        startedAt,
+        modelVersion,
+      }),
+    );
+    return result;
   };
 }

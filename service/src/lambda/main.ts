@@ -10,11 +10,11 @@ import { LAMBDA_BINDINGS, lambdaHandler } from './handler.ts';
 
 const config = readConfig(process.env, process.cwd());
 
-const { app, observer } = await createService(config, {
+const { app, observer, modelVersion } = await createService(config, {
   // One request at a time per execution environment: there is nothing to merge.
   coalescePredictions: false,
   emitMetrics: true,
   ...LAMBDA_BINDINGS,
 });
 
-export const handler = lambdaHandler(app, observer);
+export const handler = lambdaHandler({ app, observer, modelVersion });

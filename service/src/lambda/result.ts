@@ -8,7 +8,8 @@ import { type HttpEvent, isPayloadV2 } from './event.ts';
  * whatever a route answers next.
  */
 
-export type HttpResult = APIGatewayProxyStructuredResultV2 | ALBResult;
+/** What each source accepts; the status is always set, since the handler records it. */
+export type HttpResult = (APIGatewayProxyStructuredResultV2 | ALBResult) & { statusCode: number };
 
 const TEXTUAL =
   /^(text\/|application\/([\w.-]+\+)?(json|xml)\b|application\/javascript\b|image\/svg\+xml\b)/i;
