@@ -49,7 +49,7 @@ describe('resampledPercentiles', () => {
 
 describe('bootstrapDifference', () => {
   it('holds 0 for two runs of the same distribution', () => {
-    const intervals = bootstrapDifference(run(30, 50, 20), [run(30, 50, 20)], ['p50', 'p95'], options);
+    const intervals = bootstrapDifference([run(30, 50, 20)], [run(30, 50, 20)], ['p50', 'p95'], options);
     expect(intervals?.p50.low).toBeLessThanOrEqual(0);
     expect(intervals?.p50.high).toBeGreaterThanOrEqual(0);
     expect(intervals?.p95.low).toBeLessThanOrEqual(0);
@@ -57,7 +57,7 @@ describe('bootstrapDifference', () => {
   });
 
   it('excludes 0 for a 5 ms shift', () => {
-    const intervals = bootstrapDifference(run(30, 50, 25), [run(30, 50, 20)], ['p50'], options);
+    const intervals = bootstrapDifference([run(30, 50, 25)], [run(30, 50, 20)], ['p50'], options);
     expect(intervals?.p50.low).toBeGreaterThan(0);
   });
 
@@ -67,31 +67,48 @@ describe('bootstrapDifference', () => {
       second.second % 10 === 0 ? { ...second, ms: second.ms.map((ms) => ms + 200) } : second,
     );
     const width = (samples: LatencySamples) => {
-      const interval = bootstrapDifference(samples, [steady], ['p95'], options)?.p95;
+      const interval = bootstrapDifference([samples], [steady], ['p95'], options)?.p95;
       return (interval?.high ?? 0) - (interval?.low ?? 0);
     };
     expect(width(stalled)).toBeGreaterThan(10 * Math.max(width(steady), 0.01));
   });
 
   it('is deterministic: the same samples and seed give the same interval', () => {
-    const a = bootstrapDifference(run(10, 20, 21, 9), [run(10, 20, 20, 9)], ['p99'], options);
-    const b = bootstrapDifference(run(10, 20, 21, 9), [run(10, 20, 20, 9)], ['p99'], options);
+    const a = bootstrapDifference([run(10, 20, 21, 9)], [run(10, 20, 20, 9)], ['p99'], options);
+    const b = bootstrapDifference([run(10, 20, 21, 9)], [run(10, 20, 20, 9)], ['p99'], options);
     expect(a).toEqual(b);
   });
 
   it('declines a run with fewer than two seconds of samples', () => {
-    expect(bootstrapDifference(run(1, 50, 20), [run(30, 50, 20)], ['p50'], options)).toBeNull();
-    expect(bootstrapDifference(run(30, 50, 20), [run(1, 50, 20)], ['p50'], options)).toBeNull();
+    expect(bootstrapDifference([run(1, 50, 20)], [run(30, 50, 20)], ['p50'], options)).toBeNull();
+    expect(bootstrapDifference([run(30, 50, 20)], [run(1, 50, 20)], ['p50'], options)).toBeNull();
   });
 
   it('takes in the spread between whole base runs: a run as fast as the fastest base run is no improvement', () => {
     // Same commit, three base runs on a machine that was 0, 3 and 6 ms slower; this run met the quiet minute.
     const bases = [run(30, 50, 20), run(30, 50, 23), run(30, 50, 26)];
     const quiet = run(30, 50, 20);
-    const againstOne = bootstrapDifference(quiet, [run(30, 50, 23)], ['p50'], options)?.p50;
-    const againstAll = bootstrapDifference(quiet, bases, ['p50'], options)?.p50;
+    const againstOne = bootstrapDifference([quiet], [run(30, 50, 23)], ['p50'], options)?.p50;
+    const againstAll = bootstrapDifference([quiet], bases, ['p50'], options)?.p50;
     expect(againstOne?.high).toBeLessThan(0);
     expect(againstAll?.low).toBeLessThan(0);
     expect(againstAll?.high).toBeGreaterThanOrEqual(0);
+  });
+
+  it('estimates the change from every run of each side pooled, the same runs its interval resamples', () => {
+    const intervals = bootstrapDifference(
+      [run(30, 50, 24), run(30, 50, 26)],
+      [run(30, 50, 20), run(30, 50, 22)],
+      ['p50'],
+      options,
+    );
+    const pooled = (runs: LatencySamples[]) =>
+      percentile(
+        runs.flatMap((r) => r.flatMap((s) => s.ms)),
+        50,
+      );
+    const current = pooled([run(30, 50, 24), run(30, 50, 26)]);
+    const base = pooled([run(30, 50, 20), run(30, 50, 22)]);
+    expect(intervals?.p50).toMatchObject({ current, base, estimate: current - base });
   });
 });

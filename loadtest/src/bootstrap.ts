@@ -1,9 +1,9 @@
 /**
  * A seeded block bootstrap of latency percentiles. The blocks are the run's seconds of schedule, resampled with
  * replacement: latencies in one second share that second's queue and machine stalls, so resampling single
- * requests would treat correlated samples as independent and make the interval too narrow. Given several base
- * runs it also resamples whole runs (see bootstrapDifference). Pure and deterministic: the same samples and seed
- * give the same interval.
+ * requests would treat correlated samples as independent and make the interval too narrow. Given repeated runs
+ * of a commit it also resamples whole runs (see bootstrapDifference). Pure and deterministic: the same samples
+ * and seed give the same interval.
  */
 import { percentile } from '../../common/percentile.ts';
 import { createRandom, type Random } from '../../model/src/random.ts';
@@ -73,52 +73,78 @@ function drawBlocks(blockCount: number, random: Random): Uint32Array {
 }
 
 export interface DifferenceInterval {
+  /** The percentile of every current sample pooled, and of every base sample pooled. */
+  current: number;
+  base: number;
+  /** current - base: the point estimate, from the same runs the interval resamples. */
+  estimate: number;
   low: number;
   high: number;
 }
 
+/** The percentiles of every sample of these runs pooled. */
+function pooledPercentiles(runs: readonly SortedRun[], percents: readonly number[]): number[] {
+  const pooled = runs.flatMap((run) => Array.from(run.values));
+  return percents.map((p) => percentile(pooled, p));
+}
+
+/** One more run of the commit, as it could have come out: one of its runs picked at random, then its seconds
+ * resampled. */
+function resampledRun(runs: readonly SortedRun[], percents: readonly number[], random: Random): number[] {
+  const run = runs[runs.length === 1 ? 0 : random.integer(0, runs.length - 1)] as SortedRun;
+  return resampledPercentiles(run, drawBlocks(run.blockSizes.length, random), percents);
+}
+
 /**
- * The `confidence` interval of (current - base) for each percentile. Each of `resamples` rounds resamples the
- * current run's seconds, and draws what one more run of the base could have given: one of the base runs picked
- * at random, then its seconds resampled. With one base run that is the plain two-sample block bootstrap; with
- * several (repeated runs of the base branch) the spread between whole runs (a slower machine for a whole run)
- * enters the interval too, which no resampling within one run can show.
+ * The `confidence` interval of (current - base) for each percentile, and its point estimate. `currents` are
+ * repeated runs of one commit, `bases` repeated runs of another (the caller checks the commits). Each of
+ * `resamples` rounds draws what one more run of each could have given (resampledRun) and takes the difference.
+ * With one run each that is the plain two-sample block bootstrap; with several, the spread between whole runs (a
+ * machine slower for a whole run) enters the interval too, which no resampling within one run can show. The
+ * estimate pools every run of each side, the same data the interval resamples, so it lies inside the interval
+ * (compare.test.ts checks it does).
  */
 export function bootstrapDifference(
-  current: LatencySamples,
+  currents: readonly LatencySamples[],
   bases: readonly LatencySamples[],
   keys: readonly PercentileKey[],
   options: BootstrapOptions = DEFAULT_BOOTSTRAP,
 ): Record<PercentileKey, DifferenceInterval> | null {
-  const blocksOf = (samples: LatencySamples) =>
-    samples.map((second) => second.ms).filter((ms) => ms.length > 0);
-  const currentBlocks = blocksOf(current);
-  const baseBlocks = bases.map(blocksOf).filter((blocks) => blocks.length >= 2);
-  if (currentBlocks.length < 2 || baseBlocks.length === 0) return null;
+  const runsOf = (samples: readonly LatencySamples[]) =>
+    samples
+      .map((run) => run.map((second) => second.ms).filter((ms) => ms.length > 0))
+      .filter((blocks) => blocks.length >= 2)
+      .map(sortedRun);
+  const currentRuns = runsOf(currents);
+  const baseRuns = runsOf(bases);
+  if (currentRuns.length === 0 || baseRuns.length === 0) return null;
   const random = createRandom(options.seed);
-  const currentRun = sortedRun(currentBlocks);
-  const baseRuns = baseBlocks.map(sortedRun);
   // Ascending, so one walk finds every rank.
   const ordered = [...keys].sort((a, b) => PERCENT[a] - PERCENT[b]);
   const percents = ordered.map((key) => PERCENT[key]);
   const differences = new Map<PercentileKey, number[]>(keys.map((key) => [key, []]));
   for (let round = 0; round < options.resamples; round++) {
-    const currentValues = resampledPercentiles(
-      currentRun,
-      drawBlocks(currentBlocks.length, random),
-      percents,
-    );
-    const baseRun = baseRuns[baseRuns.length === 1 ? 0 : random.integer(0, baseRuns.length - 1)] as SortedRun;
-    const baseValues = resampledPercentiles(baseRun, drawBlocks(baseRun.blockSizes.length, random), percents);
+    const currentValues = resampledRun(currentRuns, percents, random);
+    const baseValues = resampledRun(baseRuns, percents, random);
     for (const [index, key] of ordered.entries()) {
       differences.get(key)?.push((currentValues[index] ?? 0) - (baseValues[index] ?? 0));
     }
   }
+  const currentPooled = pooledPercentiles(currentRuns, percents);
+  const basePooled = pooledPercentiles(baseRuns, percents);
   const tail = ((1 - options.confidence) / 2) * 100;
   const intervals = {} as Record<PercentileKey, DifferenceInterval>;
-  for (const key of keys) {
+  for (const [index, key] of ordered.entries()) {
     const spread = differences.get(key) ?? [];
-    intervals[key] = { low: percentile(spread, tail), high: percentile(spread, 100 - tail) };
+    const current = currentPooled[index] ?? 0;
+    const base = basePooled[index] ?? 0;
+    intervals[key] = {
+      current,
+      base,
+      estimate: current - base,
+      low: percentile(spread, tail),
+      high: percentile(spread, 100 - tail),
+    };
   }
   return intervals;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { percentile } from '../../common/percentile.ts';
 import { compareResults, errorRateNoiseBand, NOISE_FLOOR_MS } from './compare.ts';
-import type { LatencySamples } from './result.ts';
+import type { LatencySamples, LoadTestResult } from './result.ts';
 import { aResult, fixtureResult } from './test-results.ts';
 
 const bootstrap = { resamples: 300, seed: 11, confidence: 0.95 };
@@ -21,6 +22,8 @@ function withSamples(centreMs: number, spreadMs = 5) {
     latencyMs: { p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), max: at(1) },
   });
 }
+
+const allSamples = (result: LoadTestResult) => (result.latencySamples ?? []).flatMap((second) => second.ms);
 
 const figure = (comparison: ReturnType<typeof compareResults>, name: string) =>
   comparison.kind === 'compared' ? comparison.figures.find((f) => f.figure === name) : undefined;
@@ -67,15 +70,76 @@ describe('compareResults', () => {
     });
   });
 
-  it('draws the band from every base run that reached its rate, comparing with the newest of them', () => {
+  it('pools every run of the newest base commit that reached its rate, naming the newest as the base', () => {
     const missedRate = { ...withSamples(30), targetRateReached: false };
     const newest = withSamples(21);
-    const comparison = compareResults(withSamples(20), [missedRate, newest, withSamples(24)], bootstrap);
-    expect(comparison).toMatchObject({ kind: 'compared', base: newest, baseRuns: 2 });
+    const current = withSamples(20);
+    const comparison = compareResults(current, [missedRate, newest, withSamples(24)], bootstrap);
+    expect(comparison).toMatchObject({ kind: 'compared', base: newest, baseRuns: 2, currentRuns: 1 });
     expect(comparison.kind === 'compared' && comparison.caveats).toContain(
       '1 base run(s) that did not reach their arrival rate left out',
     );
-    expect(figure(comparison, 'p50')?.base).toBe(newest.latencyMs.p50);
+    const pooledBase = percentile([newest, withSamples(24)].flatMap(allSamples), 50);
+    const currentP50 = percentile(allSamples(current), 50);
+    expect(figure(comparison, 'p50')).toMatchObject({ base: pooledBase, delta: currentP50 - pooledBase });
+  });
+
+  it('leaves base runs of other commits out of the band, and says so: a real change on main is no noise', () => {
+    const current = withSamples(20);
+    const newest = withSamples(24);
+    const olderCommit = { ...withSamples(16), gitSha: '9999999fffffff' };
+    const comparison = compareResults(current, [newest, olderCommit], bootstrap);
+    expect(comparison).toMatchObject({ kind: 'compared', baseRuns: 1 });
+    expect(comparison.kind === 'compared' && comparison.caveats).toContain(
+      '1 base run(s) of other commits (9999999) left out: the band holds repeated runs of abcdef0 only',
+    );
+    expect(figure(comparison, 'p50')).toEqual(figure(compareResults(current, newest, bootstrap), 'p50'));
+    expect(figure(comparison, 'p50')?.direction).toBe('better');
+  });
+
+  it('pools repeated runs of this commit too, leaving out one of another commit', () => {
+    const head = (centre: number, gitSha = 'cafe0123456789') => ({ ...withSamples(centre), gitSha });
+    const comparison = compareResults(
+      [head(24), head(25), head(10, 'beef0123456789')],
+      withSamples(20),
+      bootstrap,
+    );
+    expect(comparison).toMatchObject({ kind: 'compared', currentRuns: 2 });
+    expect(comparison.kind === 'compared' && comparison.caveats).toContain(
+      '1 head run(s) of other commits (beef012) left out: the band holds repeated runs of cafe012 only',
+    );
+    expect(figure(comparison, 'p50')?.current).toBe(percentile([head(24), head(25)].flatMap(allSamples), 50));
+  });
+
+  it.each([
+    ['one run each, no change', [20], [20]],
+    ['one run each, a 4 ms rise', [24], [20]],
+    ['base runs spread by a slower machine', [20], [23, 20, 26]],
+    ['both sides repeated, spread apart', [22, 27, 24], [20, 26]],
+    ['a skewed head run against a narrow base', [21], [20, 20.5, 21.5]],
+  ])('reports a change inside its own interval: %s', (_case, currentCentres, baseCentres) => {
+    const comparison = compareResults(
+      currentCentres.map((centre) => withSamples(centre, 5)),
+      baseCentres.map((centre) => withSamples(centre, 5)),
+      bootstrap,
+    );
+    for (const key of ['p50', 'p90', 'p95', 'p99']) {
+      const row = figure(comparison, key);
+      expect(row?.delta).toBe((row?.current ?? 0) - (row?.base ?? 0));
+      expect(row?.delta).toBeGreaterThanOrEqual(row?.interval?.low ?? Number.NaN);
+      expect(row?.delta).toBeLessThanOrEqual(row?.interval?.high ?? Number.NaN);
+    }
+  });
+
+  it('pools the error rates of repeated runs before testing them', () => {
+    const runs = [aResult({ errorRate: 0.002 }), aResult({ errorRate: 0 })];
+    expect(figure(compareResults(aResult({ errorRate: 0.001 }), runs, bootstrap), 'errorRate')).toMatchObject(
+      {
+        base: 0.001,
+        delta: 0,
+        beyondNoise: false,
+      },
+    );
   });
 
   it('is "better" against one slow base run but within noise against repeated runs that vary as much', () => {
@@ -109,14 +173,20 @@ describe('compareResults', () => {
     expect(figure(compareResults(current, base, bootstrap), 'errorRate')?.beyondNoise).toBe(false);
   });
 
-  it('leaves a figure either run lacks uncompared rather than guessing', () => {
+  it("compares the percentiles of the samples it resamples, not the runs' summaries", () => {
     const current = withSamples(20);
     const comparison = compareResults(
       { ...current, latencyMs: { ...current.latencyMs, p99: null } },
       withSamples(20),
       bootstrap,
     );
-    expect(figure(comparison, 'p99')).toMatchObject({ delta: null, beyondNoise: null, direction: null });
+    const p99 = percentile(allSamples(current), 99);
+    expect(figure(comparison, 'p99')).toMatchObject({
+      current: p99,
+      base: p99,
+      delta: 0,
+      beyondNoise: false,
+    });
   });
 
   it('warns when the runs are not like for like', () => {

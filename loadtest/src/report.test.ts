@@ -48,7 +48,7 @@ describe('renderPrReport', () => {
     );
     expect(markdown).toMatch(/\| ❌ \| successful-responses \| .* \| 99\.8 % \(11976 of 12000\) \|/);
     expect(markdown).toMatch(
-      /\| p95 \| 36\.0 ms \| 86\.7 ms \| \+50\.8 ms \(\+141\.1 %\) \| \[\+\d+\.\d, \+\d+\.\d\] ms \(block bootstrap\) \| 🔺 worse \|/,
+      /\| p95 \| 36\.0 ms \| 86\.7 ms \| \+50\.8 ms \(\+141\.2 %\) \| \[\+\d+\.\d, \+\d+\.\d\] ms \(block bootstrap\) \| 🔺 worse \|/,
     );
     expect(markdown).toMatch(
       /\| errorRate \| 0\.00 % \| 0\.15 % \| \+0\.15 pp \| .* \(two-proportion z-test\) \| 🔺 worse \|/,

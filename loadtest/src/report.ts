@@ -108,8 +108,8 @@ function intervalText(row: FigureComparison): string {
 export function renderComparison(comparison: Comparison, newestBase: LoadTestResult): string {
   const base = comparison.kind === 'compared' ? comparison.base : newestBase;
   const runs =
-    comparison.kind === 'compared' && comparison.baseRuns > 1
-      ? `; noise band from ${comparison.baseRuns} base runs`
+    comparison.kind === 'compared' && comparison.baseRuns + comparison.currentRuns > 2
+      ? `; ${comparison.baseRuns} run(s) of it and ${comparison.currentRuns} of this commit pooled`
       : '';
   const heading = `#### Compared with the base branch (commit ${shortSha(base.gitSha)}${runs})`;
   if (comparison.kind === 'ignored')
@@ -127,9 +127,10 @@ export function renderComparison(comparison: Comparison, newestBase: LoadTestRes
     '|---|---|---|---|---|---|',
     ...rows,
     '',
-    'A change is beyond noise when its 95 % interval excludes 0 (latency: also at least 1 ms). The latency ' +
-      'interval is a block bootstrap over the runs’ seconds: with one base run it covers sampling noise and ' +
-      'stalls, not a machine that was slower for a whole run; repeated base runs add that spread.',
+    'A change is beyond noise when its 95 % interval excludes 0 (latency: also at least 1 ms). Base, this ' +
+      'run and Δ pool every run of each commit, the data the interval is drawn from. The latency interval is a ' +
+      'block bootstrap over the runs’ seconds: with one run each it covers sampling noise and stalls, not a ' +
+      'machine that was slower for a whole run; repeated runs of each commit on one runner add that spread.',
   ].join('\n');
 }
 

@@ -252,17 +252,30 @@ describe.concurrent('npm run loadtest:report', () => {
     expect(markdown).toContain('```mermaid');
   });
 
-  it('takes repeated --base runs, newest first, for the noise band', async () => {
+  it('pools --repeat runs of this commit and --base runs of the base commit, leaving other commits out', async () => {
+    const rerun = async (name: string, gitSha: string) => {
+      const parsed = LoadTestResultSchema.parse(JSON.parse(await readFile(fixtureResult(name), 'utf8')));
+      const path = join(work, `${name}-${gitSha}.json`);
+      await writeFile(path, formatResultJson({ ...parsed, gitSha }));
+      return path;
+    };
     const run = await cli('report', [
       fixtureResult('pr-regressed'),
+      '--repeat',
+      await rerun('pr-regressed', '3333333ccccccc'),
       '--base',
       fixtureResult('base-main'),
+      '--base',
+      await rerun('pr-within-noise', '1111111aaaaaaa'),
       '--base',
       fixtureResult('pr-within-noise'),
     ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
-      '#### Compared with the base branch (commit 1111111; noise band from 2 base runs)',
+      '#### Compared with the base branch (commit 1111111; 2 run(s) of it and 2 of this commit pooled)',
+    );
+    expect(run.stdout).toContain(
+      '> ⚠️ 1 base run(s) of other commits (2222222) left out: the band holds repeated runs of 1111111 only.',
     );
   });
 

@@ -1,7 +1,9 @@
 /**
- * npm run loadtest:report -- RESULT.json [--base BASE.json ...] [--out FILE]: the pull-request report (sticky
- * comment and job summary) as markdown, to FILE or stdout. `--base` may repeat, newest first: the newest is
- * compared with, all feed the noise band. A --base that does not exist yet (the base branch has no result) or
+ * npm run loadtest:report -- RESULT.json [--repeat RUN.json ...] [--base BASE.json ...] [--out FILE]: the
+ * pull-request report (sticky comment and job summary) as markdown, to FILE or stdout. RESULT is the run the SLO
+ * gate holds; `--repeat` adds further runs of its commit and `--base` runs of the base commit, newest first
+ * (the workflow alternates the two on one runner). Runs of one commit are pooled and feed the noise band; a run
+ * of another commit is left out and said so (compare.ts). A --base that does not exist (the base run failed) or
  * was written by an older result schema is left out and said so; one that exists but is not a result is an
  * error. Exit 0 when rendered: failing the build is `npm run slo:gate`'s job.
  */
@@ -16,7 +18,8 @@ import { type PrReportInput, renderPrReport, timelineLimitOf } from '../report.t
 import type { LoadTestResult } from '../result.ts';
 import { readBaseResultFile, readResultFile } from '../result-file.ts';
 
-const USAGE = 'usage: npm run loadtest:report -- RESULT.json [--base BASE.json ...] [--out FILE]';
+const USAGE =
+  'usage: npm run loadtest:report -- RESULT.json [--repeat RUN.json ...] [--base BASE.json ...] [--out FILE]';
 const log = (message: string) => process.stderr.write(`loadtest:report: ${message}\n`);
 
 async function exists(path: string): Promise<boolean> {
@@ -31,13 +34,18 @@ async function exists(path: string): Promise<boolean> {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
-    options: { base: { type: 'string', multiple: true }, out: { type: 'string' } },
+    options: {
+      base: { type: 'string', multiple: true },
+      repeat: { type: 'string', multiple: true },
+      out: { type: 'string' },
+    },
     allowPositionals: true,
   });
   const [path, ...extra] = positionals;
   if (path === undefined || extra.length > 0)
     throw new Error(`expected exactly one result file, got ${positionals.length}`);
   const result = await readResultFile(path);
+  const repeats = await Promise.all((values.repeat ?? []).map((repeatPath) => readResultFile(repeatPath)));
   const bases: LoadTestResult[] = [];
   let why = 'no base-branch result to compare with yet';
   for (const basePath of values.base ?? []) {
@@ -55,7 +63,9 @@ async function main(): Promise<void> {
   }
   const newest = bases[0];
   const base: PrReportInput['base'] =
-    newest === undefined ? { none: why } : { result: newest, comparison: compareResults(result, bases) };
+    newest === undefined
+      ? { none: why }
+      : { result: newest, comparison: compareResults([result, ...repeats], bases) };
   const objectives = loadTestObjectives();
   const markdown = renderPrReport({
     result,
