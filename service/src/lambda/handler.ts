@@ -27,7 +27,7 @@ interface Fetchable {
   fetch(request: Request, bindings: LambdaBindings): Response | Promise<Response>;
 }
 
-/** The app's hooks for reading its env on Lambda (AppDependencies.invocationOf and .bufferedBodyOf). */
+/** The app's hooks for reading its env on Lambda, and its word that this handler records each request. */
 export const LAMBDA_BINDINGS = {
   invocationOf: (env: unknown): Invocation => {
     const { lambdaContext } = env as LambdaBindings;
