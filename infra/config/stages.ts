@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMinutes } from '../../slo/src/duration.ts';
+import { alarmPeriodDurationProblem } from '../../slo/src/cloudwatch-limits.ts';
 import { LAMBDA_ARCHITECTURES } from '../image/architecture.ts';
 
 /**
@@ -32,23 +32,10 @@ const alertSubscriptionSchema = z.discriminatedUnion('kind', [
 ]);
 export type AlertSubscription = z.infer<typeof alertSubscriptionSchema>;
 
-const MINUTES_PER_DAY = 24 * 60;
-
-/** A window of silence, '30m' to '1d': one alarm period, and CloudWatch periods stop at a day. */
+/** A window of silence, '30m' to '1d': one alarm period (slo/src/cloudwatch-limits.ts says why a day at most). */
 const silenceWindowSchema = z.string().superRefine((value, context) => {
-  let minutes: number;
-  try {
-    minutes = durationMinutes(value);
-  } catch (error) {
-    context.addIssue({ code: 'custom', message: (error as Error).message });
-    return;
-  }
-  if (minutes > MINUTES_PER_DAY) {
-    context.addIssue({
-      code: 'custom',
-      message: `'${value}' is longer than CloudWatch's one-day alarm period`,
-    });
-  }
+  const problem = alarmPeriodDurationProblem(value);
+  if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
 });
 
 const alertingSchema = z.object({
@@ -127,7 +114,9 @@ export const STAGES = {
       subscriptions: { page: [], ticket: [] },
       // prod has clients: an hour without a single invocation means they cannot reach it (a broken URL, auth or
       // DNS in front of it) while every SLO alarm, which only sees requests that arrive, stays quiet. Keep a
-      // synthetic probe running if real traffic can pause that long.
+      // synthetic probe running if real traffic can pause that long, and make it POST /predict (it then feeds
+      // the SLOs too): a /health probe more often than once a minute would raise app-metrics-missing in every
+      // quiet hour (slo/src/missing-data-plan.ts).
       expectInvocationsWithin: '1h',
     },
   },

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAGE_ENVIRONMENT_VARIABLE } from '../../service/src/config.ts';
 import { BURN_RATE_PUBLISH_INTERVAL_MINUTES } from '../../slo/src/alarm-plan.ts';
 import { SLO_DEFINITION } from '../../slo/src/definition.ts';
-import { PUBLISHER_ENV } from '../../slo/src/publisher/config.ts';
+import { SLO_ENV } from '../../slo/src/slo-env.ts';
 import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION, STAGES } from '../config/stages.ts';
 import { DASHBOARD_PANELS } from './dashboard-panels.ts';
 import { LIVE_ALIAS_NAME, OUTPUT_KEYS } from './names.ts';
@@ -217,10 +217,10 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
     const predictorId = onlyResource(synth.service, 'AWS::Lambda::Function', { PackageType: 'Image' }).id;
     expect(resource.Properties.Environment).toEqual({
       Variables: {
-        [PUBLISHER_ENV.functionName]: { Ref: predictorId },
-        [PUBLISHER_ENV.aliasName]: LIVE_ALIAS_NAME,
-        [PUBLISHER_ENV.stage]: TEST_CONTEXT.stage,
-        [PUBLISHER_ENV.namespace]: SLO_DEFINITION.metrics.namespace,
+        [SLO_ENV.functionName]: { Ref: predictorId },
+        [SLO_ENV.aliasName]: LIVE_ALIAS_NAME,
+        [SLO_ENV.stage]: TEST_CONTEXT.stage,
+        [SLO_ENV.namespace]: SLO_DEFINITION.metrics.namespace,
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
@@ -230,7 +230,7 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
       .map((name) => readFileSync(join(synth.outdir, name, 'index.mjs'), 'utf8'));
     expect(bundle).toHaveLength(1);
     expect(bundle[0]).toContain('SLO metrics published');
-    expect(bundle[0]).toContain(PUBLISHER_ENV.namespace);
+    expect(bundle[0]).toContain(SLO_ENV.namespace);
     synth.service.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: `rate(${BURN_RATE_PUBLISH_INTERVAL_MINUTES} minutes)`,
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id, 'Arn'] } })],

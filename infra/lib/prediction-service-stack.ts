@@ -31,12 +31,12 @@ export class PredictionServiceStack extends Stack {
     });
     const fn = predictor.function;
     const live = new LiveAlias(this, 'Live', { function: fn, initialVersion: predictor.version, settings });
+    const alarmPrefix = alarmNamePrefix(props.stage);
     const dashboard = new ServiceDashboard(this, 'Dashboard', {
       functionName: fn.functionName,
       aliasName: live.aliasName,
-      dashboardName: `shiftgate-${props.stage}`,
+      dashboardName: alarmPrefix,
     });
-    const alarmPrefix = alarmNamePrefix(props.stage);
     const alerts = new AlertTopics(this, 'Alerts', {
       subscriptions: settings.alerting.subscriptions,
       alarmNamePrefix: `${alarmPrefix}-`,

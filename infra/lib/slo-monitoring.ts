@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { BURN_RATE_PUBLISH_INTERVAL_MINUTES } from '../../slo/src/alarm-plan.ts';
 import { type Severity, SLO_DEFINITION } from '../../slo/src/definition.ts';
 import type { LambdaTarget } from '../../slo/src/metric-sources.ts';
-import { PUBLISHER_ENV } from '../../slo/src/publisher/config.ts';
+import { SLO_ENV } from '../../slo/src/slo-env.ts';
 import type { AlertingSettings } from '../config/stages.ts';
 import { BurnRatePublisher } from './burn-rate-publisher.ts';
 import { MissingDataAlarms } from './missing-data-alarms.ts';
@@ -54,10 +54,10 @@ export class SloMonitoring extends Construct {
             entry: PUBLISHER_ENTRY,
             projectRoot: REPO_ROOT,
             environment: {
-              [PUBLISHER_ENV.functionName]: target.functionName,
-              [PUBLISHER_ENV.aliasName]: target.aliasName,
-              [PUBLISHER_ENV.stage]: target.stage,
-              [PUBLISHER_ENV.namespace]: SLO_DEFINITION.metrics.namespace,
+              [SLO_ENV.functionName]: target.functionName,
+              [SLO_ENV.aliasName]: target.aliasName,
+              [SLO_ENV.stage]: target.stage,
+              [SLO_ENV.namespace]: SLO_DEFINITION.metrics.namespace,
             },
             namespace: SLO_DEFINITION.metrics.namespace,
             every: Duration.minutes(BURN_RATE_PUBLISH_INTERVAL_MINUTES),

@@ -1,7 +1,8 @@
 /**
- * The CloudWatch alarms must mean what the exact alert math means. These properties replay random traffic
- * through a model of how CloudWatch evaluates each planned alarm (M of N datapoints above the threshold,
- * missing data not breaching) and compare with the exact burn rate of the same window.
+ * The CloudWatch alarms must mean what the exact alert math means. These properties turn random traffic into
+ * per-minute requests, evaluate each planned alarm's own metrics and metric math on them with the CloudWatch
+ * model of testing/cloudwatch-simulator.ts (statistics, expression, M of N datapoints, missing data not
+ * breaching) and compare with the exact burn rate of the same window.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,12 +10,22 @@ import { sloAlarmPlan, type WindowAlarmSpec } from './alarm-plan.ts';
 import { burnRateOver } from './alerts.ts';
 import { type ServiceLevelObjective, SLO_DEFINITION, type SloDefinition } from './definition.ts';
 import { minutesToMs, type PeriodOutcome } from './sli.ts';
+import {
+  alarmFires,
+  MINUTE_MS,
+  type Minute,
+  type Responses,
+  type Traffic,
+} from './testing/cloudwatch-simulator.ts';
 
 const AT = Date.UTC(2026, 10, 29);
 const PERIOD_MINUTES = 5;
 const TIME_SLICED = timeSliced();
-const PLAN = sloAlarmPlan(SLO_DEFINITION, { functionName: 'f', aliasName: 'live', stage: 'prod' });
-const TIME_SLICED_PLAN = sloAlarmPlan(TIME_SLICED, { functionName: 'f', aliasName: 'live', stage: 'prod' });
+const TARGET = { functionName: 'f', aliasName: 'live', stage: 'prod' };
+const PLAN = sloAlarmPlan(SLO_DEFINITION, TARGET);
+const TIME_SLICED_PLAN = sloAlarmPlan(TIME_SLICED, TARGET);
+const threeDays = (3 * 24 * 60) / PERIOD_MINUTES;
+const startOf = (indexFromEnd: number) => AT - minutesToMs((indexFromEnd + 1) * PERIOD_MINUTES);
 
 /** The time-sliced option of the latency SLOs: each 5-minute slice's percentile, 99% of slices good. */
 function timeSliced(): SloDefinition {
@@ -35,23 +46,51 @@ function objective(definition: SloDefinition, name: string): ServiceLevelObjecti
   return slo;
 }
 
-/** How CloudWatch would evaluate `spec` at AT over 5-minute outcomes (sums for ratios, slices for latency). */
-function cloudWatchFires(spec: WindowAlarmSpec, outcomes: readonly PeriodOutcome[]): boolean {
-  const periodMs = spec.periodSeconds * 1000;
-  let breaching = 0;
-  for (let i = 0; i < spec.evaluationPeriods; i += 1) {
-    const to = AT - i * periodMs;
-    const inPeriod = outcomes.filter((o) => o.start >= to - periodMs && o.start < to);
-    if (spec.source.kind === 'metric') {
-      // Exact latency alarms have period = slice: the datapoint is the slice's percentile, breaching when bad.
-      if (inPeriod.some((o) => o.bad > 0)) breaching += 1;
-      continue;
-    }
-    const bad = inPeriod.reduce((sum, o) => sum + o.bad, 0);
-    const total = inPeriod.reduce((sum, o) => sum + o.good + o.bad, 0);
-    if (total > 0 && bad / total > spec.threshold) breaching += 1;
+/** /health invocations beside every period's requests: Lambda counts them, the SLIs must not. */
+const HEALTH_PROBES_PER_PERIOD = 300;
+
+/** The app's responses and Lambda's errors for one period's good and bad requests (or slice). */
+function requestsOf(slo: ServiceLevelObjective, { good, bad }: PeriodOutcome): Minute {
+  const indicator = slo.indicator;
+  if (indicator.kind === 'availability') {
+    // Half the failures crash (Lambda Errors, no response), half are answered 5xx.
+    const crashes = Math.floor(bad / 2);
+    return {
+      invocations: good + bad + HEALTH_PROBES_PER_PERIOD,
+      errors: crashes,
+      throttles: 0,
+      responses: [
+        { statusClass: '2xx', latencyMs: 40, count: good },
+        { statusClass: '5xx', latencyMs: 5, count: bad - crashes },
+      ],
+    };
   }
-  return breaching >= spec.datapointsToAlarm;
+  // Good requests take exactly the threshold (TC(:t) and pNN <= t count them good), bad ones 20 ms more.
+  const responses: Responses[] = [
+    { statusClass: '2xx', latencyMs: indicator.thresholdMs, count: good },
+    { statusClass: '2xx', latencyMs: indicator.thresholdMs + 20, count: bad },
+  ];
+  return { invocations: good + bad + HEALTH_PROBES_PER_PERIOD, errors: 0, throttles: 0, responses };
+}
+
+/** The outcomes as per-minute traffic over the 3 days before AT: each period's requests in its first minute. */
+function trafficOf(slo: ServiceLevelObjective, outcomes: readonly PeriodOutcome[]): Traffic {
+  const start = AT - minutesToMs(threeDays * PERIOD_MINUTES);
+  const minutes = Array.from(
+    { length: threeDays * PERIOD_MINUTES },
+    (): Minute => ({ invocations: 0, errors: 0, throttles: 0, responses: [] }),
+  );
+  for (const outcome of outcomes) minutes[(outcome.start - start) / MINUTE_MS] = requestsOf(slo, outcome);
+  return { start, stage: 'prod', alias: 'live', minutes };
+}
+
+/** Whether CloudWatch would have `spec` in ALARM at AT, evaluating the plan's own metrics on that traffic. */
+function cloudWatchFires(
+  slo: ServiceLevelObjective,
+  spec: WindowAlarmSpec,
+  outcomes: readonly PeriodOutcome[],
+) {
+  return alarmFires(spec, trafficOf(slo, outcomes), AT);
 }
 
 function exactFires(
@@ -63,9 +102,6 @@ function exactFires(
   const burn = burnRateOver(slo, outcomes, spec.windowMinutes, AT);
   return burn !== undefined && burn > factor;
 }
-
-const threeDays = (3 * 24 * 60) / PERIOD_MINUTES;
-const startOf = (indexFromEnd: number) => AT - minutesToMs((indexFromEnd + 1) * PERIOD_MINUTES);
 
 /** Requests per 5-minute period over 3 days: quiet stretches, steady traffic and outages of any length. */
 const requestSeries = fc
@@ -139,7 +175,7 @@ describe('planned CloudWatch alarms agree with the exact burn-rate math', () => 
           const burn = burnRateOver(slo, outcomes, spec.windowMinutes, AT);
           // Skip the float knife-edge where the share equals the threshold to the last digit.
           fc.pre(burn === undefined || Math.abs(burn - alarm.pair.factor) > 1e-6);
-          const fires = cloudWatchFires(spec, outcomes);
+          const fires = cloudWatchFires(slo, spec, outcomes);
           seen.add(fires);
           expect(fires).toBe(exactFires(slo, spec, alarm.pair.factor, outcomes));
         }),

@@ -76,12 +76,19 @@ describe('CloudWatch alarm plan derived from the SLO definition', () => {
   it('reads availability from the app (stage and alias) and from Lambda (the alias)', () => {
     const source = alarm(PLAN, 'availability-page-1h-5m').long.source;
     if (source.kind !== 'expression') throw new Error('availability should be metric math');
+    // POST /predict only: the app's answers plus what never reached the app, not Lambda's Invocations.
     expect(Object.keys(source.metrics).sort()).toEqual([
+      'clientErrors',
       'errors',
-      'invocations',
       'serverErrors',
+      'successes',
       'throttles',
     ]);
+    expect(source.expression).toBe(
+      'IF((FILL(successes, 0) + FILL(clientErrors, 0) + FILL(serverErrors, 0) + FILL(errors, 0) + ' +
+        'FILL(throttles, 0)) > 0, (FILL(serverErrors, 0) + FILL(errors, 0) + FILL(throttles, 0)) / ' +
+        '(FILL(successes, 0) + FILL(clientErrors, 0) + FILL(serverErrors, 0) + FILL(errors, 0) + FILL(throttles, 0)), 0)',
+    );
     expect(source.metrics.throttles?.dimensions).toEqual({
       FunctionName: 'predictor-prod',
       Resource: 'predictor-prod:live',
@@ -157,7 +164,7 @@ describe('missing-data alarms', () => {
       treatMissingData: 'breaching',
     });
     expect(() => missingDataAlarmPlan(SLO_DEFINITION, TARGET, { expectInvocationsWithin: '2d' })).toThrow(
-      "expectInvocationsWithin '2d' is longer than CloudWatch's one-day alarm period",
+      "expectInvocationsWithin '2d' is longer than CloudWatch's one-day alarm period; use at most 1d",
     );
   });
 });

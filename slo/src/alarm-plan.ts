@@ -3,14 +3,21 @@
  * alarm per window, joined by a composite alarm (long AND short). infra/lib/slo-alarms.ts only turns these into
  * constructs. Pairs that can never fire for an SLO (see unfireableAlerts) are left out.
  *
- * CloudWatch limits shape the plan: a period is at most one day, and Period x EvaluationPeriods is at most one
- * day when the period is under an hour. Every window is exact:
+ * CloudWatch's limits shape the plan (cloudwatch-limits.ts says which are documented where): we use alarm
+ * periods of at most one day, the longest documented for a sliding window, and Period x EvaluationPeriods is
+ * at most one day when the period is under an hour. Every window is exact:
  * - up to one day, native metric math. Occurrences: one datapoint, period = window, alarm when the bad share is
  *   above factor x budget. Timeslices: period = slice, M of N slices above the threshold.
- * - longer (the 3-day window), the exact burn rate published every 5 minutes by slo/src/publisher as the custom
- *   metric BurnRate{service, Stage, Slo, Window}; the alarm is BurnRate > factor.
+ * - longer (the 3-day window): a 3-day sliding period is not documented, so rather than rely on one, the exact
+ *   burn rate is published every 5 minutes by slo/src/publisher as the custom metric
+ *   BurnRate{service, Stage, Slo, Window}; the alarm is BurnRate > factor.
  */
 import { alertPairsFor, type BurnRateWindowPair, errorBudget } from './burn-rate.ts';
+import {
+  alarmPeriodProblem,
+  MAX_ALARM_PERIOD_MINUTES,
+  maxEvaluationRangeSeconds,
+} from './cloudwatch-limits.ts';
 import {
   latencyPercentile,
   type ServiceLevelObjective,
@@ -29,10 +36,6 @@ import {
   successesSource,
 } from './metric-sources.ts';
 
-const SECONDS_PER_HOUR = 3600;
-const SECONDS_PER_DAY = 86_400;
-/** Longest window a native CloudWatch alarm can evaluate exactly (one period of at most a day). */
-export const NATIVE_WINDOW_LIMIT_MINUTES = SECONDS_PER_DAY / SECONDS_PER_MINUTE;
 /** How often the publisher runs (infra schedules it with this): its BurnRate datapoints are this far apart. */
 export const BURN_RATE_PUBLISH_INTERVAL_MINUTES = 5;
 
@@ -60,6 +63,8 @@ export interface BurnRateAlarmSpec {
   sloName: string;
   severity: Severity;
   pair: BurnRateWindowPair;
+  /** Share of bad events (or slices) that burns at exactly the pair's factor: factor x error budget. */
+  badShare: number;
   long: WindowAlarmSpec;
   short: WindowAlarmSpec;
   description: string;
@@ -70,13 +75,15 @@ export function sloAlarmPlan(definition: SloDefinition, target: LambdaTarget): B
     alertPairsFor(definition, slo).map((pair) => {
       const id = `${slo.name}-${pair.id}`;
       const line = `burns > ${round(pair.factor, 3)}x (${pair.budgetConsumed * 100}% of the budget)`;
+      const badShare = pair.factor * errorBudget(slo);
       return {
         id,
         sloName: slo.name,
         severity: pair.severity,
         pair,
-        long: windowAlarm(definition, slo, target, pair, 'long'),
-        short: windowAlarm(definition, slo, target, pair, 'short'),
+        badShare,
+        long: windowAlarm(definition, slo, target, pair, badShare, 'long'),
+        short: windowAlarm(definition, slo, target, pair, badShare, 'short'),
         description:
           `${slo.name}: ${formatMinutes(pair.longMinutes)} and ${formatMinutes(pair.shortMinutes)} both ${line}. ` +
           'Generated from slo/src/definition.ts; see docs/slo.md.',
@@ -88,7 +95,7 @@ export function sloAlarmPlan(definition: SloDefinition, target: LambdaTarget): B
 /** Windows of this SLO's alarms too long for a native alarm: the publisher computes these burn rates. */
 export function publishedWindows(definition: SloDefinition, slo: ServiceLevelObjective): number[] {
   const minutes = alertPairsFor(definition, slo).flatMap((pair) => [pair.longMinutes, pair.shortMinutes]);
-  return [...new Set(minutes)].filter((m) => m > NATIVE_WINDOW_LIMIT_MINUTES).sort((a, b) => a - b);
+  return [...new Set(minutes)].filter((m) => m > MAX_ALARM_PERIOD_MINUTES).sort((a, b) => a - b);
 }
 
 /** The publisher's BurnRate metric for one SLO and window, as the alarm reads it. */
@@ -117,12 +124,13 @@ function windowAlarm(
   slo: ServiceLevelObjective,
   target: LambdaTarget,
   pair: BurnRateWindowPair,
+  badShare: number,
   role: 'long' | 'short',
 ): WindowAlarmSpec {
   const windowMinutes = role === 'long' ? pair.longMinutes : pair.shortMinutes;
   const id = `${slo.name}-${pair.id}-${role}`;
   const windowText = formatMinutes(windowMinutes);
-  if (windowMinutes > NATIVE_WINDOW_LIMIT_MINUTES) {
+  if (windowMinutes > MAX_ALARM_PERIOD_MINUTES) {
     // Two periods, one breaching datapoint: a single late or skipped publisher run neither fires nor clears it.
     return checked({
       id,
@@ -136,7 +144,6 @@ function windowAlarm(
       description: `${slo.name}: published ${windowText} burn rate above ${round(pair.factor, 3)}`,
     });
   }
-  const badShare = pair.factor * errorBudget(slo);
   const indicator = slo.indicator;
   if (slo.budgetingMethod === 'Occurrences') {
     const source: AlarmSource =
@@ -192,11 +199,9 @@ function windowAlarm(
 /** Refuses, at synth time, an alarm CloudWatch would reject at deploy time. */
 function checked(spec: WindowAlarmSpec): WindowAlarmSpec {
   const range = spec.periodSeconds * spec.evaluationPeriods;
-  const maxRange = spec.periodSeconds < SECONDS_PER_HOUR ? SECONDS_PER_DAY : 7 * SECONDS_PER_DAY;
+  const maxRange = maxEvaluationRangeSeconds(spec.periodSeconds);
   const problems = [
-    spec.periodSeconds % SECONDS_PER_MINUTE !== 0 || spec.periodSeconds > SECONDS_PER_DAY
-      ? `period ${spec.periodSeconds}s is not a whole number of minutes up to one day`
-      : undefined,
+    alarmPeriodProblem(spec.periodSeconds),
     !Number.isInteger(spec.evaluationPeriods)
       ? `window is not a whole number of ${spec.periodSeconds}s periods`
       : undefined,

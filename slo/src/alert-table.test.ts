@@ -31,7 +31,7 @@ describe('docs/slo.md generated blocks (paste the expected block to fix)', () =>
     const table = alertTableMarkdown(SLO_DEFINITION);
     for (const factor of ['13.44x', '5.6x', '2.8x', '0.933x']) expect(table).toContain(factor);
     expect(table).toContain(
-      '- latency-p50 x page-1h-5m: factor 13.44x is not below its highest possible burn rate 2x',
+      "- 'latency-p50' x page-1h-5m can never fire: its factor 13.44 is not below the highest burn rate 2",
     );
     expect(burnRateFigure(SLO_DEFINITION)).toContain('2x max: 1 of 4 alerts can fire');
   });

@@ -3,7 +3,7 @@
  * drift: alert-table.test.ts fails (and prints the fresh table) when the two disagree.
  */
 import { sloAlarmPlan, type WindowAlarmSpec } from './alarm-plan.ts';
-import { burnRateWindowPairs, canFire, errorBudget, maxBurnRate, unfireableAlerts } from './burn-rate.ts';
+import { burnRateWindowPairs, canFire, maxBurnRate, unfireableAlerts } from './burn-rate.ts';
 import type { SloDefinition } from './definition.ts';
 import { formatMinutes } from './duration.ts';
 
@@ -20,20 +20,16 @@ const FIGURE_MAX = 2000;
 
 export function alertTableMarkdown(definition: SloDefinition): string {
   const plan = sloAlarmPlan(definition, { functionName: 'FUNCTION', aliasName: 'ALIAS', stage: 'STAGE' });
-  const rows = plan.map((alarm) => {
-    const slo = definition.objectives.find((candidate) => candidate.name === alarm.sloName);
-    const badShare = alarm.pair.factor * (slo === undefined ? 0 : errorBudget(slo));
-    return [
-      alarm.sloName,
-      alarm.severity,
-      `${formatMinutes(alarm.pair.longMinutes)} / ${formatMinutes(alarm.pair.shortMinutes)}`,
-      `${Number((alarm.pair.budgetConsumed * 100).toFixed(2))}%`,
-      `${Number(alarm.pair.factor.toFixed(3))}x`,
-      `${Number((badShare * 100).toFixed(4))}%`,
-      cloudWatchText(alarm.long),
-      cloudWatchText(alarm.short),
-    ];
-  });
+  const rows = plan.map((alarm) => [
+    alarm.sloName,
+    alarm.severity,
+    `${formatMinutes(alarm.pair.longMinutes)} / ${formatMinutes(alarm.pair.shortMinutes)}`,
+    `${Number((alarm.pair.budgetConsumed * 100).toFixed(2))}%`,
+    `${Number(alarm.pair.factor.toFixed(3))}x`,
+    `${Number((alarm.badShare * 100).toFixed(4))}%`,
+    cloudWatchText(alarm.long),
+    cloudWatchText(alarm.short),
+  ]);
   const header = [
     'SLO',
     'Severity',
@@ -45,11 +41,7 @@ export function alertTableMarkdown(definition: SloDefinition): string {
     'CloudWatch short window',
   ];
   const table = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
-  const leftOut = unfireableAlerts(definition).map(
-    (alert) =>
-      `- ${alert.sloName} x ${alert.pairId}: factor ${Number(alert.factor.toFixed(3))}x is not below its highest ` +
-      `possible burn rate ${Number(alert.maxBurnRate.toFixed(3))}x, so it could never fire`,
-  );
+  const leftOut = unfireableAlerts(definition).map((alert) => `- ${alert.reason}`);
   return leftOut.length === 0
     ? table.join('\n')
     : [...table, '', 'Left out (validation names these; the plan omits them):', '', ...leftOut].join('\n');

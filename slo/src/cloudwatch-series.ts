@@ -1,7 +1,8 @@
 /**
  * The I/O edge of the report and the publisher: one paginated GetMetricData call for every series the SLIs
  * need, at 5-minute resolution (CloudWatch keeps 5-minute data for 63 days, enough for a 28-day window), plus
- * each latency SLO's percentile over the whole window as one datapoint (period = window).
+ * (for the report, not the publisher) each latency SLO's percentile over the whole window as one datapoint
+ * (period = window).
  */
 import {
   type CloudWatchClient,
@@ -12,13 +13,12 @@ import { sloWindowMinutes } from './burn-rate.ts';
 import { latencyPercentile, type SloDefinition } from './definition.ts';
 import { durationMinutes, SECONDS_PER_MINUTE } from './duration.ts';
 import {
-  appLatencyOnAlias,
   availabilitySources,
   fastSuccessesSource,
+  invocationsSource,
   type LambdaTarget,
   latencyPercentileSource,
   type MetricRef,
-  successesSource,
 } from './metric-sources.ts';
 import type { ReportInput, Series } from './report.ts';
 import { minutesToMs } from './sli.ts';
@@ -31,6 +31,11 @@ export interface FetchOptions {
   target: LambdaTarget;
   /** Any instant; the window ends at the last whole period before it. */
   end: Date;
+  /**
+   * Also read each latency SLO's percentile over the whole window (the report prints it). Default true; the
+   * publisher, which never uses it, turns it off rather than pay for two 28-day percentile queries every run.
+   */
+  windowPercentiles?: boolean;
 }
 
 interface SeriesQuery {
@@ -68,10 +73,10 @@ export async function fetchReportInput(
   const windowStart = windowEnd - minutesToMs(windowMinutes);
 
   const perPeriod = (id: string, metric: MetricRef): SeriesQuery => ({ id, metric, periodSeconds });
+  // The availability ids include 'successes' and 'clientErrors', which the latency SLOs and checks read too.
   const queries: SeriesQuery[] = [
     ...Object.entries(availabilitySources(definition.metrics, target)).map(([id, m]) => perPeriod(id, m)),
-    perPeriod('successes', successesSource(definition.metrics, target)),
-    perPeriod('clientErrors', appLatencyOnAlias(definition.metrics, target, '4xx', 'SampleCount')),
+    perPeriod('invocations', invocationsSource(target)),
   ];
   const latencyIds = new Map<string, { series: string; window: string }>();
   definition.objectives.forEach((slo, index) => {
@@ -80,11 +85,13 @@ export async function fetchReportInput(
     const ids = { series: `latency${index}`, window: `windowPercentile${index}` };
     latencyIds.set(slo.name, ids);
     const percentile = latencyPercentile(slo, indicator);
-    queries.push({
-      id: ids.window,
-      metric: latencyPercentileSource(definition.metrics, target, percentile),
-      periodSeconds: windowMinutes * SECONDS_PER_MINUTE,
-    });
+    if (options.windowPercentiles ?? true) {
+      queries.push({
+        id: ids.window,
+        metric: latencyPercentileSource(definition.metrics, target, percentile),
+        periodSeconds: windowMinutes * SECONDS_PER_MINUTE,
+      });
+    }
     if (slo.budgetingMethod === 'Occurrences') {
       queries.push(perPeriod(ids.series, fastSuccessesSource(definition.metrics, target, indicator)));
       return;
@@ -112,10 +119,10 @@ export async function fetchReportInput(
       serverErrors: seriesOf('serverErrors'),
       errors: seriesOf('errors'),
       throttles: seriesOf('throttles'),
-      invocations: seriesOf('invocations'),
     },
     successes: seriesOf('successes'),
     clientErrors: seriesOf('clientErrors'),
+    invocations: seriesOf('invocations'),
     latency,
     windowPercentileMs,
   };

@@ -9,8 +9,11 @@
  *   invocation of the alias, so more means another stage's or alias's metrics are mixed in (or counted twice).
  *   The opposite direction cannot be checked: Lambda also counts /health and /openapi.json invocations and
  *   crashes, which rightly publish no Latency value, so fewer app requests than invocations is normal.
+ * - An SLO with nothing measured in the window while the checks above pass: a latency SLO when the app answered
+ *   POST /predict with no 2xx at all (only 4xx or 5xx: invalid request bodies, a broken model). Its row reads
+ *   "no data", which must not pass as OK.
  */
-import type { SloDefinition } from './definition.ts';
+import type { ServiceLevelObjective, SloDefinition } from './definition.ts';
 import type { ReportInput, ReportScope, Series } from './report.ts';
 
 /**
@@ -21,9 +24,15 @@ import type { ReportInput, ReportScope, Series } from './report.ts';
  */
 export const APP_EXCESS_TOLERANCE = 0.01;
 
-export function dataProblems(definition: SloDefinition, input: ReportInput, scope: ReportScope): string[] {
+/** `unmeasured`: the SLOs with no measured period in the window. */
+export function dataProblems(
+  definition: SloDefinition,
+  input: ReportInput,
+  scope: ReportScope,
+  unmeasured: readonly ServiceLevelObjective[],
+): string[] {
   const where = `${scope.functionName}:${scope.aliasName} in ${scope.region}`;
-  const invocations = total(input.availability.invocations) + total(input.availability.throttles);
+  const invocations = total(input.invocations) + total(input.availability.throttles);
   if (invocations === 0) {
     return [
       `Lambda recorded no invocation of ${where} in the ${definition.timeWindow.duration} window: check --region, ` +
@@ -48,7 +57,22 @@ export function dataProblems(definition: SloDefinition, input: ReportInput, scop
         'mixed in; check the Stage and Alias dimensions the service publishes',
     ];
   }
-  return [];
+  return unmeasured.map((slo) => unmeasuredProblem(definition, slo, appMetric));
+}
+
+function unmeasuredProblem(definition: SloDefinition, slo: ServiceLevelObjective, appMetric: string): string {
+  const window = definition.timeWindow.duration;
+  if (slo.indicator.kind === 'latency') {
+    return (
+      `SLO '${slo.name}' has no measured ${slo.budgetingMethod === 'Occurrences' ? 'request' : 'slice'} in the ` +
+      `${window} window: the app answered POST /predict with no ${slo.indicator.statusClass} (${appMetric}), ` +
+      'only 4xx or 5xx; check the requests clients send (invalid bodies are 4xx) and the service logs'
+    );
+  }
+  return (
+    `SLO '${slo.name}' has no measured request in the ${window} window although the app published ${appMetric}: ` +
+    'check the SLI definition in slo/src/definition.ts'
+  );
 }
 
 function total(series: Series): number {

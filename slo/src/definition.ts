@@ -35,8 +35,9 @@ export interface ServiceMetrics {
 }
 
 /**
- * Occurrences: good events / all events over the window (a ratio of requests).
- * Bad = 5xx the app answered + invocations Lambda itself failed (crash, timeout) + throttled requests.
+ * Occurrences: good events / all events over the window (a ratio of POST /predict requests).
+ * Bad = 5xx the app answered + invocations Lambda itself failed (crash, timeout) + throttled requests;
+ * all = the app's answers + those failures (metric-sources.ts says why not Lambda's Invocations).
  */
 export interface AvailabilityIndicator {
   kind: 'availability';

@@ -6,10 +6,16 @@
  * `live` alias) and [service, Stage, Version, StatusClass] (one version's own figures). Lambda's metrics need no
  * Stage: function names differ by stage.
  *
- * Availability joins two sources because neither sees everything: the app records the 5xx it answers, but a
- * crash, a timeout or a throttle never reaches the app. Lambda's Errors (crash/timeout) and Throttles cover
- * those; they are disjoint from the app's 5xx (an answered 500 is a successful invocation). All requests =
- * Invocations + Throttles (Lambda's Invocations excludes throttled requests).
+ * Availability joins two sources because neither sees everything: the app records every POST /predict it
+ * answers (one Latency value per response, by status class), but a crash, a timeout or a throttle never reaches
+ * the app. Lambda's Errors (crash/timeout) and Throttles cover those; they are disjoint from the app's answers
+ * (an answered 500 is a successful invocation, a throttled request is no invocation). So:
+ *   all requests = app 2xx + 4xx + 5xx + Errors + Throttles,  bad = app 5xx + Errors + Throttles.
+ * Lambda's Invocations is not the denominator: it counts every /health probe and /openapi.json fetch too, so a
+ * probe-heavy period would dilute the bad share. Errors and Throttles cannot be split by route (Lambda does not
+ * know the path), so a crash or throttle of a /health probe does count; that is acceptable because it is rare
+ * (/health does no work) and a throttle or crash hits /predict alike, the error being in the environment, not
+ * the route. Lambda's Invocations stays a consistency check (data-checks.ts) and the missing-data alarms' input.
  *
  * Latency (Occurrences) is good = TC(:threshold), the trimmed count of 2xx values <= threshold, over
  * all = SampleCount of 2xx. CloudWatch's ranges exclude the lower bound and include the upper one, so a request of
@@ -33,11 +39,15 @@ export interface LambdaTarget {
   stage: string;
 }
 
+/** The availability SLI's inputs; the keys are the metric-math ids of AVAILABILITY_BAD_RATIO_EXPRESSION. */
 export interface AvailabilitySources {
+  /** App 2xx, 4xx and 5xx on POST /predict (SampleCount of Latency). */
+  successes: MetricRef;
+  clientErrors: MetricRef;
   serverErrors: MetricRef;
+  /** Lambda Errors and Throttles of the alias: requests that never got an answer from the app. */
   errors: MetricRef;
   throttles: MetricRef;
-  invocations: MetricRef;
 }
 
 export const LAMBDA_NAMESPACE = 'AWS/Lambda';
@@ -75,13 +85,19 @@ export function appLatencyOnAlias(
 
 export function availabilitySources(metrics: ServiceMetrics, target: LambdaTarget): AvailabilitySources {
   const alias = aliasDimensions(target);
+  // One Latency value per response, so each status class's count of values is its count of responses.
   return {
-    // One Latency value per request, so the count of values is the count of 5xx responses.
+    successes: successesSource(metrics, target),
+    clientErrors: appLatencyOnAlias(metrics, target, '4xx', 'SampleCount'),
     serverErrors: appLatencyOnAlias(metrics, target, '5xx', 'SampleCount'),
     errors: lambdaMetric('Errors', alias),
     throttles: lambdaMetric('Throttles', alias),
-    invocations: lambdaMetric('Invocations', alias),
   };
+}
+
+/** Lambda's invocations of the alias, every route included: a consistency check, never an SLI denominator. */
+export function invocationsSource(target: LambdaTarget): MetricRef {
+  return lambdaMetric('Invocations', aliasDimensions(target));
 }
 
 /** Successful requests on the alias: the denominator of every latency objective. */
@@ -107,13 +123,14 @@ export function latencyPercentileSource(
   return appLatencyOnAlias(metrics, target, '2xx', `p${percentile}`);
 }
 
+const AVAILABILITY_BAD = 'FILL(serverErrors, 0) + FILL(errors, 0) + FILL(throttles, 0)';
+const AVAILABILITY_ALL = `FILL(successes, 0) + FILL(clientErrors, 0) + ${AVAILABILITY_BAD}`;
+
 /**
- * Bad share of requests as CloudWatch metric math over the ids of `availabilitySources`; 0 when there was no
- * traffic, so an idle period never looks like an outage (and never divides by zero).
+ * Bad share of POST /predict requests as CloudWatch metric math over the ids of `availabilitySources`; 0 when
+ * there was no traffic, so an idle period never looks like an outage (and never divides by zero).
  */
-export const AVAILABILITY_BAD_RATIO_EXPRESSION =
-  'IF((FILL(invocations, 0) + FILL(throttles, 0)) > 0, ' +
-  '(FILL(serverErrors, 0) + FILL(errors, 0) + FILL(throttles, 0)) / (FILL(invocations, 0) + FILL(throttles, 0)), 0)';
+export const AVAILABILITY_BAD_RATIO_EXPRESSION = `IF((${AVAILABILITY_ALL}) > 0, (${AVAILABILITY_BAD}) / (${AVAILABILITY_ALL}), 0)`;
 
 /** Share of successful requests slower than the threshold, over ids `fast` (TC) and `successes` (SampleCount). */
 export const LATENCY_SLOW_RATIO_EXPRESSION =

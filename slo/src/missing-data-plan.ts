@@ -4,26 +4,28 @@
  * metrics, or stops being invoked, would look perfectly healthy:
  * - `app-metrics-missing`: Lambda counted invocations on the alias but the app published no Latency value for
  *   this stage and alias for a whole hour (wrong Stage/Alias/namespace, EMF broken, every request crashing).
- *   At least MIN_INVOCATIONS_WITHOUT_APP_METRICS, so that a once-a-minute /health probe (which rightly emits
- *   nothing) does not fire it.
+ *   At least MIN_INVOCATIONS_WITHOUT_APP_METRICS, so that a /health probe at most once a minute (which rightly
+ *   emits nothing) does not fire it in an hour without real traffic. A faster /health probe would: it would
+ *   raise this ticket in every quiet hour. A synthetic probe should POST /predict instead, which emits the
+ *   app's metrics (and feeds the SLOs), so it never fires this alarm and proves the SLI path end to end.
  * - `invocations-missing`, only where traffic is expected (say prod with a canary): no invocation at all in
  *   the given window; missing data is breaching here, since Lambda publishes no zero.
  */
 
 import type { AlarmSource } from './alarm-plan.ts';
+import { alarmPeriodDurationProblem } from './cloudwatch-limits.ts';
 import type { Severity, SloDefinition } from './definition.ts';
 import { durationMinutes, formatMinutes, SECONDS_PER_MINUTE } from './duration.ts';
 import {
   APP_STATUS_CLASSES,
   appLatencyOnAlias,
-  availabilitySources,
+  invocationsSource,
   type LambdaTarget,
 } from './metric-sources.ts';
 
-/** More than one per minute over the hour: above what a once-a-minute health probe alone produces. */
+/** More than one per minute over the hour: above what a /health probe at most once a minute produces. */
 export const MIN_INVOCATIONS_WITHOUT_APP_METRICS = 61;
 const APP_METRICS_WINDOW_MINUTES = 60;
-const MAX_PERIOD_MINUTES = 24 * 60;
 
 export interface MissingDataAlarmSpec {
   id: 'app-metrics-missing' | 'invocations-missing';
@@ -48,7 +50,7 @@ export function missingDataAlarmPlan(
   target: LambdaTarget,
   options: MissingDataOptions = {},
 ): MissingDataAlarmSpec[] {
-  const { invocations } = availabilitySources(definition.metrics, target);
+  const invocations = invocationsSource(target);
   const appRequests: Record<string, ReturnType<typeof appLatencyOnAlias>> = {};
   for (const statusClass of APP_STATUS_CLASSES) {
     appRequests[`app${statusClass}`] = appLatencyOnAlias(
@@ -67,7 +69,7 @@ export function missingDataAlarmPlan(
       severity: 'ticket',
       source: {
         kind: 'expression',
-        // Nested IFs rather than AND: comparisons and IF are the metric math every CloudWatch version documents.
+        // Nested IFs: the simulator that tests this alarm (testing/cloudwatch-simulator.ts) models IF, not AND.
         expression: `IF(FILL(invocations, 0) >= ${MIN_INVOCATIONS_WITHOUT_APP_METRICS}, IF((${appSum}) == 0, 1, 0), 0)`,
         metrics: { invocations, ...appRequests },
       },
@@ -85,12 +87,8 @@ export function missingDataAlarmPlan(
   ];
   if (options.expectInvocationsWithin !== undefined) {
     const minutes = durationMinutes(options.expectInvocationsWithin);
-    if (minutes > MAX_PERIOD_MINUTES) {
-      throw new Error(
-        `expectInvocationsWithin '${options.expectInvocationsWithin}' is longer than CloudWatch's one-day ` +
-          'alarm period; use at most 1d',
-      );
-    }
+    const problem = alarmPeriodDurationProblem(options.expectInvocationsWithin);
+    if (problem !== undefined) throw new Error(`expectInvocationsWithin ${problem}`);
     specs.push({
       id: 'invocations-missing',
       severity: 'page',

@@ -69,18 +69,18 @@ describe('npm run slo:report', () => {
         query.MetricStat?.Period,
       ]),
     ).toEqual([
+      ['successes', 'SampleCount', 300],
+      ['clientErrors', 'SampleCount', 300],
       ['serverErrors', 'SampleCount', 300],
       ['errors', 'Sum', 300],
       ['throttles', 'Sum', 300],
       ['invocations', 'Sum', 300],
-      ['successes', 'SampleCount', 300],
-      ['clientErrors', 'SampleCount', 300],
       ['windowPercentile1', 'p95', 2_419_200],
       ['latency1', 'TC(:80)', 300],
       ['windowPercentile2', 'p50', 2_419_200],
       ['latency2', 'TC(:60)', 300],
     ]);
-    expect(calls[0]?.MetricDataQueries?.[0]?.MetricStat?.Metric?.Dimensions).toEqual([
+    expect(calls[0]?.MetricDataQueries?.[2]?.MetricStat?.Metric?.Dimensions).toEqual([
       { Name: 'service', Value: 'predictor' },
       { Name: 'Stage', Value: 'prod' },
       { Name: 'Alias', Value: 'live' },
@@ -140,6 +140,39 @@ describe('npm run slo:report', () => {
     const { io, err } = fakeIo();
     expect(await runReportCli(ARGS, io)).toBe(2);
     expect(err.join('')).toContain('the app published no Shiftgate/Latency with Stage=prod, Alias=live');
+  });
+
+  it('exits 2, naming the SLOs, when the app answered only 4xx: the latency SLOs measured nothing', async () => {
+    const { successes: _none, latency1: _fast80, latency2: _fast60, ...rejected } = HEALTHY;
+    cloudWatchHolds({ ...rejected, clientErrors: daytime(599) });
+    const { io, out, err } = fakeIo();
+    expect(await runReportCli(ARGS, io)).toBe(2);
+    const report = parsed(out);
+    expect(report.slos[1]).toMatchObject({ name: 'latency-p95', attainment: null, budgetExhausted: false });
+    expect(report.dataProblems).toEqual([
+      expect.stringContaining("SLO 'latency-p95' has no measured request in the 28d window"),
+      expect.stringContaining("SLO 'latency-p50' has no measured request in the 28d window"),
+    ]);
+    expect(err.join('')).toContain(
+      'the app answered POST /predict with no 2xx (Shiftgate/Latency with Stage=prod, Alias=live), only 4xx or 5xx',
+    );
+  });
+
+  it('reads function, stage and alias from SLO_FUNCTION_NAME, SLO_STAGE and SLO_ALIAS', async () => {
+    const calls = cloudWatchHolds(HEALTHY);
+    const { io } = fakeIo();
+    const env = { SLO_FUNCTION_NAME: 'predictor-fn', SLO_STAGE: 'dev', SLO_ALIAS: 'canary' };
+    expect(await runReportCli([], { ...io, env })).toBe(0);
+    expect(calls[0]?.MetricDataQueries?.[0]?.MetricStat?.Metric?.Dimensions).toEqual([
+      { Name: 'service', Value: 'predictor' },
+      { Name: 'Stage', Value: 'dev' },
+      { Name: 'Alias', Value: 'canary' },
+      { Name: 'StatusClass', Value: '2xx' },
+    ]);
+    expect(calls[0]?.MetricDataQueries?.[4]?.MetricStat?.Metric?.Dimensions).toEqual([
+      { Name: 'FunctionName', Value: 'predictor-fn' },
+      { Name: 'Resource', Value: 'predictor-fn:canary' },
+    ]);
   });
 
   it('exits 2 when the app counts more requests than Lambda invoked (another stage mixed in)', async () => {

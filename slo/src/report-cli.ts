@@ -1,29 +1,33 @@
 /**
  * `npm run slo:report`: reads CloudWatch for the rolling SLO window and prints the error-budget report.
  * Exit codes (report.ts, docs/slo.md): 0 every budget has something left; 1 bad usage, an invalid SLO
- * definition or an AWS error; 2 no invocations or the app's and Lambda's metrics disagree; 3 a budget is
- * overspent: freeze releases.
+ * definition or an AWS error; 2 no invocations, the app's and Lambda's metrics disagree, or an SLO measured
+ * nothing in the window; 3 a budget is overspent: freeze releases.
  */
 import { parseArgs } from 'node:util';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { writeFileAtomic } from '../../common/atomic-write.ts';
 import { describeError } from '../../common/errors.ts';
+// Plain constants (no CDK): the alias the stack routes production traffic through.
+import { LIVE_ALIAS_NAME } from '../../infra/lib/names.ts';
 import { fetchReportInput } from './cloudwatch-series.ts';
 import { SLO_DEFINITION } from './definition.ts';
 import { buildReport, EXIT_USAGE_OR_AWS_ERROR, reportExitCode } from './report.ts';
 import { renderJson, renderMarkdown } from './report-render.ts';
+import { SLO_ENV } from './slo-env.ts';
 import { validateDefinition } from './validate.ts';
 
 export const USAGE = `Usage: npm run slo:report -- --function-name NAME [options]
-  --function-name NAME  Lambda function serving the API (or env SLO_FUNCTION_NAME)
-  --stage NAME          stage whose metrics to read, e.g. prod (or env SLO_STAGE)
-  --alias NAME          alias traffic goes through (default: live)
+  --function-name NAME  Lambda function serving the API (or env ${SLO_ENV.functionName})
+  --stage NAME          stage whose metrics to read, e.g. prod (or env ${SLO_ENV.stage})
+  --alias NAME          alias traffic goes through (or env ${SLO_ENV.aliasName}; default: ${LIVE_ALIAS_NAME})
   --region REGION       AWS region (default: the SDK's, e.g. AWS_REGION)
   --end ISO-8601        end of the window (default: now), e.g. 2026-11-29T00:00:00Z
   --format FORMAT       markdown (default) or json, printed to stdout
   --json-file PATH      also write the JSON report to PATH
-Exit codes: 0 budgets left, 1 usage/definition/AWS error, 2 no invocations or app and Lambda metrics
-disagree (the message names the likely cause), 3 a budget is overspent (release freeze).`;
+Exit codes: 0 budgets left, 1 usage/definition/AWS error, 2 no invocations, app and Lambda metrics
+disagree, or an SLO measured nothing (the message names the likely cause), 3 a budget is overspent
+(release freeze).`;
 
 export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
@@ -78,23 +82,27 @@ function parseOptions(args: readonly string[], io: CliIo): CliOptions {
     options: {
       'function-name': { type: 'string' },
       stage: { type: 'string' },
-      alias: { type: 'string', default: 'live' },
+      alias: { type: 'string' },
       region: { type: 'string' },
       end: { type: 'string' },
       format: { type: 'string', default: 'markdown' },
       'json-file': { type: 'string' },
     },
   });
-  const functionName = values['function-name'] ?? io.env.SLO_FUNCTION_NAME?.trim();
+  const fromEnv = (key: keyof typeof SLO_ENV): string | undefined => {
+    const value = io.env[SLO_ENV[key]]?.trim();
+    return value === '' ? undefined : value;
+  };
+  const functionName = values['function-name'] ?? fromEnv('functionName');
   if (functionName === undefined || functionName === '') {
     throw new Error(
-      'Missing --function-name (or environment variable SLO_FUNCTION_NAME): name the Lambda function',
+      `Missing --function-name (or environment variable ${SLO_ENV.functionName}): name the Lambda function`,
     );
   }
-  const stage = values.stage ?? io.env.SLO_STAGE?.trim();
+  const stage = values.stage ?? fromEnv('stage');
   if (stage === undefined || stage === '') {
     throw new Error(
-      'Missing --stage (or environment variable SLO_STAGE): name the stage whose metrics to read, e.g. prod',
+      `Missing --stage (or environment variable ${SLO_ENV.stage}): name the stage whose metrics to read, e.g. prod`,
     );
   }
   const end = values.end === undefined ? io.now() : new Date(values.end);
@@ -107,7 +115,7 @@ function parseOptions(args: readonly string[], io: CliIo): CliOptions {
   return {
     functionName,
     stage,
-    aliasName: values.alias,
+    aliasName: values.alias ?? fromEnv('aliasName') ?? LIVE_ALIAS_NAME,
     region: values.region,
     end,
     format: values.format,

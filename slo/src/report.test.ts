@@ -22,10 +22,14 @@ function lastPeriods(count: number): number[] {
 
 type PerPeriod = (start: number) => number;
 
-/** Series over `starts`: requests per period, 5xx, Lambda errors, and 2xx within 80 ms / 60 ms. */
+/**
+ * Series over `starts`: POST /predict requests per period, 5xx, Lambda errors, 2xx within 80 ms / 60 ms, and
+ * /health probes (Lambda invocations that publish no app metric).
+ */
 function input(parts: {
   starts: number[];
   requests?: PerPeriod;
+  healthProbes?: PerPeriod;
   serverErrors?: PerPeriod;
   lambdaErrors?: PerPeriod;
   within80?: PerPeriod;
@@ -38,11 +42,13 @@ function input(parts: {
   return {
     windowEnd: END,
     availability: {
-      invocations: series(parts.requests),
       serverErrors: series(parts.serverErrors),
       errors: series(parts.lambdaErrors),
       throttles: series(parts.requests && (() => 0)),
     },
+    invocations: series(
+      parts.requests && ((start) => (parts.requests?.(start) ?? 0) + (parts.healthProbes?.(start) ?? 0)),
+    ),
     successes: series(parts.requests && successes),
     clientErrors: series(parts.requests && (() => 0)),
     latency: {
@@ -118,6 +124,24 @@ describe('buildReport', () => {
     },
   );
 
+  it('counts POST /predict only: /health probes in Lambda Invocations do not dilute the bad share', () => {
+    const starts = lastPeriods(WINDOW_PERIODS);
+    const outage = starts[WINDOW_PERIODS - 12] ?? 0;
+    // The last hour: 3% of 100 requests per period fail, while a probe hits /health 900 times per period.
+    const probed = input({
+      starts,
+      requests: () => 100,
+      serverErrors: (start) => (start >= outage ? 3 : 0),
+      healthProbes: () => 900,
+    });
+    const report = buildReport(SLO_DEFINITION, probed, SCOPE);
+    const availability = row(report, 'availability');
+    expect(availability.total).toBe(100 * WINDOW_PERIODS);
+    expect(availability.burnRates.find((burn) => burn.window === '1h')?.burnRate).toBeCloseTo(30, 9);
+    expect(availability.firingAlerts).toContain('page-1h-5m');
+    expect(report.dataProblems).toEqual([]);
+  });
+
   it('freezes releases (exit 3) once a latency budget is overspent, and pages while it burns', () => {
     const starts = lastPeriods(WINDOW_PERIODS);
     const slowFrom = starts[WINDOW_PERIODS - 600] ?? 0;
@@ -177,14 +201,18 @@ describe('buildReport', () => {
 });
 
 describe('renderMarkdown', () => {
-  it('prints one row per SLO with its 28-day percentile, every alert window and the freeze status', () => {
+  it('prints one row per SLO with its 28-day percentile, every alert window and the status', () => {
     const report = buildReport(
       SLO_DEFINITION,
       input({ starts: lastPeriods(24), requests: () => 10, serverErrors: () => 10 }),
       SCOPE,
     );
     const markdown = renderMarkdown(report);
-    expect(markdown).toContain('BUDGET OVERSPENT: release freeze');
+    // Every request failed: availability is overspent, and latency (2xx only) measured nothing, which wins.
+    expect(markdown).toContain(
+      "**NO TRUSTWORTHY DATA** (exit code 2): SLO 'latency-p95' has no measured request in the 28d window",
+    );
+    expect(report.budgetExhausted).toBe(true);
     expect(markdown).toContain('| SLO | 5m | 30m | 1h | 2h | 6h | 1d | 3d | Alerts firing |');
     expect(markdown).toMatch(
       /\| availability \| 99\.9% \| 0% \| -?[\d.,]+% \(overspent\) \| 240 \/ 240 requests \| - \|/,

@@ -23,11 +23,13 @@ import { definitionNotices } from './validate.ts';
 /** Values keyed by period start (epoch ms); a missing key is a period without data. */
 export type Series = ReadonlyMap<number, number>;
 
+/** The bad requests of the availability SLI (metric-sources.ts); its good ones are the app's 2xx and 4xx. */
 export interface AvailabilitySeries {
+  /** App 5xx on POST /predict (SampleCount). */
   serverErrors: Series;
+  /** Lambda Errors and Throttles of the alias: requests the app never answered. */
   errors: Series;
   throttles: Series;
-  invocations: Series;
 }
 
 export interface ReportInput {
@@ -35,8 +37,13 @@ export interface ReportInput {
   availability: AvailabilitySeries;
   /** SampleCount of 2xx per period: the denominator of every Occurrences latency SLO. */
   successes: Series;
-  /** SampleCount of 4xx: with 2xx and 5xx, the app's requests, checked against Lambda's invocations. */
+  /** SampleCount of 4xx: with 2xx and 5xx, the app's POST /predict requests. */
   clientErrors: Series;
+  /**
+   * Lambda's Invocations of the alias, every route (/health too): only checked against the app's count
+   * (data-checks.ts), never a denominator.
+   */
+  invocations: Series;
   /**
    * Per latency SLO name: Occurrences, the 2xx answered within the threshold in each period (TC(:threshold));
    * Timeslices, the SLO percentile of 2xx latency in each slice.
@@ -87,7 +94,10 @@ export interface SloReport {
   windowStart: string;
   windowEnd: string;
   budgetExhausted: boolean;
-  /** Why the numbers cannot be trusted (no invocations, app and Lambda disagree); empty when they can. */
+  /**
+   * Why the numbers cannot be trusted (no invocations, app and Lambda disagree, an SLO with nothing measured);
+   * empty when they can.
+   */
   dataProblems: string[];
   /** Alerts left out because they can never fire for their SLO, each with the reason. */
   leftOutAlerts: string[];
@@ -96,10 +106,12 @@ export interface SloReport {
 
 export function buildReport(definition: SloDefinition, input: ReportInput, scope: ReportScope): SloReport {
   const windowStart = input.windowEnd - minutesToMs(sloWindowMinutes(definition));
+  const unmeasured: ServiceLevelObjective[] = [];
   const rows = definition.objectives.map((slo) => {
     const outcomes = outcomesFor(slo, input);
     const totals = windowTotals(slo, outcomes, windowStart, input.windowEnd);
     const remaining = budgetRemaining(slo, totals) ?? null;
+    if (totals.measuredPeriods === 0) unmeasured.push(slo);
     return {
       name: slo.name,
       description: slo.description,
@@ -130,7 +142,7 @@ export function buildReport(definition: SloDefinition, input: ReportInput, scope
     windowStart: new Date(windowStart).toISOString(),
     windowEnd: new Date(input.windowEnd).toISOString(),
     budgetExhausted: rows.some((row) => row.budgetExhausted),
-    dataProblems: dataProblems(definition, input, scope),
+    dataProblems: dataProblems(definition, input, scope, unmeasured),
     leftOutAlerts: definitionNotices(definition),
     slos: rows,
   };
@@ -138,7 +150,8 @@ export function buildReport(definition: SloDefinition, input: ReportInput, scope
 
 /**
  * Exit codes of `slo:report`: 0 every budget has something left; 1 usage, definition or AWS error; 2 the data
- * cannot be trusted (no invocations, or the app's metrics and Lambda's disagree): never an OK on no data;
+ * cannot be trusted (no invocations, the app's metrics and Lambda's disagree, or an SLO measured nothing in the
+ * window): never an OK on no data;
  * 3 a budget is overspent: freeze releases. Untrustworthy data wins over an overspent budget, which it may fake.
  */
 export const EXIT_OK = 0;
@@ -167,20 +180,15 @@ export function outcomesFor(slo: ServiceLevelObjective, input: ReportInput): Per
       [...series].map(([start, percentileMs]) => ({ start, percentileMs })),
     );
   }
-  const { serverErrors, errors, throttles, invocations } = input.availability;
-  const starts = new Set([
-    ...serverErrors.keys(),
-    ...errors.keys(),
-    ...throttles.keys(),
-    ...invocations.keys(),
-  ]);
+  // POST /predict requests only (metric-sources.ts): Lambda's Invocations would count /health probes too.
+  const { serverErrors, errors, throttles } = input.availability;
+  const { successes, clientErrors } = input;
+  const all = [successes, clientErrors, serverErrors, errors, throttles];
+  const starts = new Set(all.flatMap((series) => [...series.keys()]));
   return occurrenceOutcomes(
     [...starts].map((start) => {
-      const throttled = throttles.get(start) ?? 0;
-      const bad = (serverErrors.get(start) ?? 0) + (errors.get(start) ?? 0) + throttled;
-      // A recorded 5xx is a request even if Lambda's Invocations for that period has not landed yet.
-      const total = Math.max((invocations.get(start) ?? 0) + throttled, bad);
-      return { start, total, bad };
+      const bad = (serverErrors.get(start) ?? 0) + (errors.get(start) ?? 0) + (throttles.get(start) ?? 0);
+      return { start, total: (successes.get(start) ?? 0) + (clientErrors.get(start) ?? 0) + bad, bad };
     }),
   );
 }

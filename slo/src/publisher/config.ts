@@ -1,4 +1,5 @@
 /** The publisher's configuration: environment variables set by infra, read once and checked (the name says which). */
+import { SLO_ENV } from '../slo-env.ts';
 
 export interface PublisherConfig {
   functionName: string;
@@ -8,13 +9,8 @@ export interface PublisherConfig {
   namespace: string;
 }
 
-/** The environment variables infra must set on the publisher function. */
-export const PUBLISHER_ENV = {
-  functionName: 'SLO_FUNCTION_NAME',
-  aliasName: 'SLO_ALIAS',
-  stage: 'SLO_STAGE',
-  namespace: 'SLO_NAMESPACE',
-} as const satisfies Record<keyof PublisherConfig, string>;
+// Every field of the configuration has its variable.
+SLO_ENV satisfies Record<keyof PublisherConfig, string>;
 
 const TOKEN = /^[A-Za-z0-9._/:-]+$/;
 
@@ -22,7 +18,7 @@ const TOKEN = /^[A-Za-z0-9._/:-]+$/;
 export function readPublisherConfig(env: Readonly<Record<string, string | undefined>>): PublisherConfig {
   const problems: string[] = [];
   const read = (key: keyof PublisherConfig): string => {
-    const name = PUBLISHER_ENV[key];
+    const name = SLO_ENV[key];
     const value = env[name]?.trim() ?? '';
     if (value === '') problems.push(`${name} is not set; infra sets it to the ${key} of the SLO to publish`);
     else if (!TOKEN.test(value))

@@ -73,6 +73,11 @@ describe('SLO publisher handler', () => {
     const summary = await publisher()();
     // The window ends at the last whole 5-minute period at least SETTLE_MINUTES before the run.
     expect(calls[0]?.EndTime?.toISOString()).toBe('2026-11-29T12:00:00.000Z');
+    // Only 5-minute series: the two 28-day percentile queries the report prints are never requested.
+    const queries = calls.flatMap((call) => call.MetricDataQueries ?? []);
+    expect(queries.map((query) => query.Id)).toEqual(expect.arrayContaining(['latency1', 'latency2']));
+    expect(queries.filter((query) => query.MetricStat?.Period !== 300)).toEqual([]);
+    expect(queries.filter((query) => query.MetricStat?.Stat?.startsWith('p'))).toEqual([]);
     expect(summary).toEqual({ published: 6, skipped: [] });
     const [input, ...more] = published();
     expect(more).toEqual([]);

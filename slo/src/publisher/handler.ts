@@ -42,7 +42,8 @@ export function createPublisher(deps: PublisherDeps): () => Promise<PublishSumma
   const target = { functionName: config.functionName, aliasName: config.aliasName, stage: config.stage };
   return async () => {
     const end = new Date(deps.now().getTime() - minutesToMs(SETTLE_MINUTES));
-    const input = await fetchReportInput(client, { definition, target, end }).catch((error: unknown) => {
+    const options = { definition, target, end, windowPercentiles: false };
+    const input = await fetchReportInput(client, options).catch((error: unknown) => {
       throw new Error(
         `Reading the SLO series of ${target.functionName}:${target.aliasName} (Stage=${target.stage}) failed`,
         { cause: error },

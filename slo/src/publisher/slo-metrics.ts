@@ -1,9 +1,10 @@
 /**
  * What the publisher writes every 5 minutes, computed from the same window series the report reads. Pure.
  *
- * CloudWatch cannot alarm on a window longer than a day natively (a period is at most one day), so the exact
- * burn rate of every such (SLO x window) is published as BurnRate{service, Stage, Slo, Window} and alarmed on
- * (see alarm-plan.ts); ErrorBudgetRemaining{service, Stage, Slo} puts the 28-day budget on dashboards too.
+ * A native alarm covers windows up to one alarm period, one day (cloudwatch-limits.ts: no longer sliding period
+ * is documented), so the exact burn rate of every longer (SLO x window) is published as
+ * BurnRate{service, Stage, Slo, Window} and alarmed on (see alarm-plan.ts). ErrorBudgetRemaining{service, Stage,
+ * Slo} is the 28-day budget left, for anyone who graphs or alarms on it (no dashboard of ours reads it yet).
  * No data is not zero: an SLO without data in the window publishes nothing, and says why.
  */
 import { publishedWindows } from '../alarm-plan.ts';

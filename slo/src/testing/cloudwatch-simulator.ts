@@ -26,6 +26,7 @@ export interface Responses {
 
 /** One minute of one alias: Lambda's counters and the app's responses (one Latency value each). */
 export interface Minute {
+  /** Every route, /health and /openapi.json too: only the app's `responses` are POST /predict. */
   invocations: number;
   errors: number;
   throttles: number;
