@@ -28,7 +28,8 @@ function filesUnder(folder: string): string[] {
 describe('the repository stands alone', () => {
   it('has no code, script, workflow or config that reads ../shared', () => {
     const offenders = tracked
-      .filter((path) => RUNS.test(path) && path !== 'package-lock.json')
+      // This file names the pattern it looks for; the lock file is npm's.
+      .filter((path) => RUNS.test(path) && !['package-lock.json', 'test/stands-alone.test.ts'].includes(path))
       .filter((path) => OUTSIDE_THE_CLONE.test(readFileSync(join(REPO_ROOT, path), 'utf8')));
     expect(offenders).toEqual([]);
   });
