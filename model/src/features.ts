@@ -125,6 +125,11 @@ function sortedResiduals(rows: readonly TrainingResidual[], what: string): numbe
   return rows.map((row) => row.residual).sort((a, b) => a - b);
 }
 
+/**
+ * The element at index floor(q x n), not common/percentile.ts's nearest rank (index ceil(q x n) - 1): the two differ
+ * when q x n is whole, and this one is part of how the committed model was trained (`npm run train -- --check`
+ * proves the artifact matches this code), so changing it means retraining, not tidying.
+ */
 function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
