@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SLO_DEFINITION } from './definition.ts';
+import { APP_STATUS_CLASSES } from './metric-sources.ts';
 import { versionMetricQueries, versionSources } from './version-metrics.ts';
 
 const CANDIDATE = { functionName: 'predictor-prod', stage: 'prod', version: '42', viaAlias: 'live' };
@@ -15,6 +16,7 @@ describe("one version's own figures", () => {
       throttles: 'Throttles Sum',
       spillover: 'ProvisionedConcurrencySpilloverInvocations Sum',
       successes: 'Latency SampleCount',
+      clientErrors: 'Latency SampleCount',
       serverErrors: 'Latency SampleCount',
       durationP50: 'Duration p50',
       latencyP50: 'Latency p50',
@@ -25,12 +27,17 @@ describe("one version's own figures", () => {
       within80ms: 'Latency TC(:80)',
       percentWithin80ms: 'Latency PR(:80)',
     });
-    expect(sources.serverErrors?.dimensions).toEqual({
-      service: 'predictor',
-      Stage: 'prod',
-      Version: '42',
-      StatusClass: '5xx',
-    });
+    // Every status class the app answers with is counted: 2xx + 4xx + 5xx + Errors + Throttles is the
+    // candidate's availability denominator, so a missing class would skew its bad ratio.
+    const counted = [sources.successes, sources.clientErrors, sources.serverErrors].map((m) => m?.dimensions);
+    expect(counted).toEqual(
+      APP_STATUS_CLASSES.map((statusClass) => ({
+        service: 'predictor',
+        Stage: 'prod',
+        Version: '42',
+        StatusClass: statusClass,
+      })),
+    );
   });
 
   it('reads Lambda through the weighted alias by ExecutedVersion, or the version ARN when invoked directly', () => {
@@ -48,7 +55,7 @@ describe("one version's own figures", () => {
 
   it('builds GetMetricData queries with valid ids at the given period', () => {
     const queries = versionMetricQueries(SLO_DEFINITION, CANDIDATE, 60);
-    expect(queries).toHaveLength(14);
+    expect(queries).toHaveLength(15);
     for (const query of queries) {
       expect(query.Id).toMatch(/^[a-z][a-zA-Z0-9_]*$/);
       expect(query.MetricStat?.Period).toBe(60);

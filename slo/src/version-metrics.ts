@@ -1,7 +1,9 @@
 /**
  * One Lambda version's own figures, for a release judging its candidate while the `live` alias shifts weight:
  * Lambda's invocations, errors, throttles, duration percentiles and provisioned-concurrency spillover, and the
- * app's latency percentiles, TC/PR at each latency threshold and 5xx, all for that version only. Pure.
+ * app's 2xx, 4xx and 5xx counts, latency percentiles and TC/PR at each latency threshold, all for that version
+ * only. Pure. The counts of every APP_STATUS_CLASSES entry plus errors and throttles are the version's
+ * availability denominator (metric-sources.ts), so a release can judge its candidate's availability too.
  *
  * Lambda: a version invoked through a weighted alias is reported under the alias's Resource with the
  * ExecutedVersion dimension; a version invoked by its own ARN (a pre-traffic smoke test) under Resource =
@@ -10,7 +12,7 @@
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { metricDataQuery } from './cloudwatch-series.ts';
 import { latencyPercentile, type SloDefinition } from './definition.ts';
-import { LAMBDA_NAMESPACE, type MetricRef } from './metric-sources.ts';
+import { APP_STATUS_CLASSES, LAMBDA_NAMESPACE, type MetricRef } from './metric-sources.ts';
 
 export interface VersionTarget {
   functionName: string;
@@ -21,6 +23,13 @@ export interface VersionTarget {
   /** The weighted alias the version takes traffic through ('live'); omit for direct invocations of the version. */
   viaAlias?: string;
 }
+
+/** The id of each status class's count: the same names as the alias's AvailabilitySources. */
+const STATUS_CLASS_IDS: Record<(typeof APP_STATUS_CLASSES)[number], string> = {
+  '2xx': 'successes',
+  '4xx': 'clientErrors',
+  '5xx': 'serverErrors',
+};
 
 /** Metric per GetMetricData id (ids start with a lower-case letter, as CloudWatch requires). */
 export function versionSources(definition: SloDefinition, target: VersionTarget): Record<string, MetricRef> {
@@ -53,9 +62,9 @@ export function versionSources(definition: SloDefinition, target: VersionTarget)
     errors: lambda('Errors', 'Sum'),
     throttles: lambda('Throttles', 'Sum'),
     spillover: lambda('ProvisionedConcurrencySpilloverInvocations', 'Sum'),
-    successes: app('2xx', 'SampleCount'),
-    serverErrors: app('5xx', 'SampleCount'),
   };
+  for (const statusClass of APP_STATUS_CLASSES)
+    sources[STATUS_CLASS_IDS[statusClass]] = app(statusClass, 'SampleCount');
   const percentiles = new Set<number>();
   const thresholds = new Set<number>();
   for (const slo of definition.objectives) {
