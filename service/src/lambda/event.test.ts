@@ -1,7 +1,7 @@
 import type { ALBEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { fixtureEvent } from '../testing/lambda-events.ts';
-import { bodyOf, type HttpEvent, MalformedEventError, requestOf } from './event.ts';
+import { bodyOf, type HttpEvent, isPayloadV2, MalformedEventError, requestOf } from './event.ts';
 
 const functionUrl = fixtureEvent('function-url-post') as unknown as APIGatewayProxyEventV2;
 const alb = fixtureEvent('alb-get') as unknown as ALBEvent;
@@ -118,6 +118,65 @@ describe('requestOf', () => {
       expect(() => requestOf(event)).toThrow(reason);
     },
   );
+
+  // An event carrying payload 2.0's own fields is judged as payload 2.0 whatever ALB fields it also has.
+  const albFields = { httpMethod: 'POST', path: '/predict' };
+  const requestContextOf = (shape: (typeof v2Shapes)[number]) =>
+    fixtureEvent(shape).requestContext as Record<string, unknown>;
+  const hybrids = [
+    ...v2Shapes.flatMap((shape) => [
+      {
+        name: `a ${shape} event with a string requestContext.http, ALB fields and numeric cookies`,
+        event: {
+          ...fixtureEvent(shape),
+          ...albFields,
+          requestContext: { ...requestContextOf(shape), http: 'x' },
+          cookies: 5,
+        },
+        reason: 'requestContext.http is not an object',
+      },
+      {
+        name: `a ${shape} event with a null requestContext.http and ALB fields`,
+        event: {
+          ...fixtureEvent(shape),
+          ...albFields,
+          requestContext: { ...requestContextOf(shape), http: null },
+        },
+        reason: 'requestContext.http is not an object',
+      },
+      {
+        name: `a ${shape} event with ALB fields and numeric cookies`,
+        event: { ...fixtureEvent(shape), ...albFields, cookies: 5 },
+        reason: 'cookies is not a list of strings',
+      },
+    ]),
+    {
+      name: 'an alb-get event that also carries a rawPath',
+      event: { ...fixtureEvent('alb-get'), rawPath: '/predict' },
+      reason: 'requestContext.http is not an object',
+    },
+    {
+      name: 'an alb-get event that also carries a requestContext.http',
+      event: {
+        ...fixtureEvent('alb-get'),
+        requestContext: { ...(fixtureEvent('alb-get').requestContext as object), http: { method: 'POST' } },
+      },
+      reason: 'rawPath is not a string',
+    },
+  ];
+
+  it.each(hybrids)('refuses $name with a MalformedEventError', ({ event, reason }) => {
+    expect(() => requestOf(event)).toThrow(MalformedEventError);
+    expect(() => requestOf(event)).toThrow(reason);
+  });
+
+  it.each(v2Shapes)('maps a whole %s event that also carries ALB fields as payload 2.0', (shape) => {
+    const event = { ...fixtureEvent(shape), httpMethod: 'GET', path: '/health', rawPath: '/predict' };
+    const { event: mapped, request } = requestOf(event);
+    expect(isPayloadV2(mapped)).toBe(true);
+    expect(request.method).toBe('POST');
+    expect(new URL(request.url).pathname).toBe('/predict');
+  });
 
   it.each([...v2Shapes, 'alb-get' as const])('accepts a %s event whose optional fields are null', (shape) => {
     const fields = ['body', 'headers', 'cookies', 'rawQueryString', 'multiValueHeaders'];

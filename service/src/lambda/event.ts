@@ -22,8 +22,19 @@ const ORIGIN = 'https://lambda.invalid';
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * The one place the event's shape is decided, for the check (httpEventOf) and the mapping (requestOf, resultOf)
+ * alike. Either field only payload 2.0 has (rawPath, requestContext.http) claims the event as payload 2.0, which
+ * the check then requires whole. An ALB never sends either, so an event that carries one and also ALB fields is a
+ * broken payload 2.0 event: answering it as an ALB event would serve a request its sender never made from fields
+ * it did not mean (and skip its cookies), while a 400 naming the broken field tells the client what to fix.
+ */
+function claimsPayloadV2(event: Record<string, unknown>): boolean {
+  return 'rawPath' in event || (isRecord(event.requestContext) && 'http' in event.requestContext);
+}
+
 export function isPayloadV2(event: HttpEvent): event is APIGatewayProxyEventV2 {
-  return 'rawPath' in event && isRecord(event.requestContext) && 'http' in event.requestContext;
+  return claimsPayloadV2(event as unknown as Record<string, unknown>);
 }
 
 type Check = (value: unknown) => boolean;
@@ -64,10 +75,11 @@ function checkFields(event: Record<string, unknown>, fields: [string, Check, str
  */
 function httpEventOf(event: unknown): HttpEvent {
   if (!isRecord(event)) throw new MalformedEventError('the event is not a JSON object');
-  const { requestContext } = event;
-  if ('rawPath' in event && isRecord(requestContext) && isRecord(requestContext.http)) {
+  if (claimsPayloadV2(event)) {
     if (typeof event.rawPath !== 'string') throw new MalformedEventError('rawPath is not a string');
-    if (typeof requestContext.http.method !== 'string') {
+    const http = isRecord(event.requestContext) ? event.requestContext.http : undefined;
+    if (!isRecord(http)) throw new MalformedEventError('requestContext.http is not an object');
+    if (typeof http.method !== 'string') {
       throw new MalformedEventError('requestContext.http.method is not a string');
     }
     checkFields(event, [...COMMON_FIELDS, ...PAYLOAD_V2_FIELDS]);
