@@ -3,10 +3,12 @@
  *
  * - No invocations (nor throttles) of the alias in the whole window: almost always the wrong region, function
  *   or alias, and in any case nothing to judge.
- * - Lambda invoked the alias but the app published no Latency value for this stage and alias: the wrong
- *   --stage, or a service that does not emit its metrics. The SLOs would read "no data" forever.
+ * - Lambda invoked the alias but the app published no Latency value for this stage and alias: if (nearly) every
+ *   invocation failed (Lambda Errors) or every request was throttled, a total outage, which the message says;
+ *   otherwise the wrong --stage, or a service that does not emit its metrics. The SLOs would read "no data".
  * - The app counted more requests than Lambda invoked, beyond APP_EXCESS_TOLERANCE: every app request is an
  *   invocation of the alias, so more means another stage's or alias's metrics are mixed in (or counted twice).
+ *   Lambda's Invocations alone: a throttled request is no invocation and the app never answers it.
  *   The opposite direction cannot be checked: Lambda also counts /health and /openapi.json invocations and
  *   crashes, which rightly publish no Latency value, so fewer app requests than invocations is normal.
  * - An SLO with nothing measured in the window while the checks above pass: a latency SLO when the app answered
@@ -24,6 +26,12 @@ import type { ReportInput, ReportScope, Series } from './report.ts';
  */
 export const APP_EXCESS_TOLERANCE = 0.01;
 
+/**
+ * 1%: in a total crash outage Lambda's Errors equal its Invocations (both Lambda's, counted per invocation); the
+ * slack keeps the verdict for the odd invocation that did not crash, such as a /health probe that needs no model.
+ */
+export const ALL_FAILED_TOLERANCE = 0.01;
+
 /** `unmeasured`: the SLOs with no measured period in the window. */
 export function dataProblems(
   definition: SloDefinition,
@@ -31,9 +39,10 @@ export function dataProblems(
   scope: ReportScope,
   unmeasured: readonly ServiceLevelObjective[],
 ): string[] {
-  const where = `${scope.functionName}:${scope.aliasName} in ${scope.region}`;
-  const invocations = total(input.invocations) + total(input.availability.throttles);
-  if (invocations === 0) {
+  const where = describeAlias(scope);
+  const invocations = total(input.invocations);
+  const throttles = total(input.availability.throttles);
+  if (invocations + throttles === 0) {
     return [
       `Lambda recorded no invocation of ${where} in the ${definition.timeWindow.duration} window: check --region, ` +
         '--function-name and --alias (is traffic going through that alias?)',
@@ -45,6 +54,8 @@ export function dataProblems(
     `${definition.metrics.namespace}/${definition.metrics.latencyMetric} with ` +
     `${definition.metrics.stageDimension}=${scope.stage}, ${definition.metrics.aliasDimension}=${scope.aliasName}`;
   if (appRequests === 0) {
+    const outage = totalOutage(definition, input, scope, { invocations, throttles });
+    if (outage !== undefined) return [outage];
     return [
       `Lambda counted ${invocations} invocations of ${where} but the app published no ${appMetric}: check ` +
         '--stage, and that the deployed service emits its metrics (the SLOs cannot be measured)',
@@ -60,6 +71,30 @@ export function dataProblems(
   return unmeasured.map((slo) => unmeasuredProblem(definition, slo, appMetric));
 }
 
+/** The message when Lambda failed (nearly) every invocation, or throttled every request; else undefined. */
+function totalOutage(
+  definition: SloDefinition,
+  input: ReportInput,
+  scope: ReportScope,
+  { invocations, throttles }: { invocations: number; throttles: number },
+): string | undefined {
+  const where = describeAlias(scope);
+  const window = `in the ${definition.timeWindow.duration} window`;
+  if (invocations === 0) {
+    return (
+      `Lambda throttled every request to ${where} (Throttles = ${throttles}, Invocations = 0 ${window}), so the ` +
+      'app answered none: raise the reserved or provisioned concurrency, or the account concurrency quota'
+    );
+  }
+  const errors = total(input.availability.errors);
+  if (errors < invocations * (1 - ALL_FAILED_TOLERANCE)) return undefined;
+  return (
+    `Every invocation of ${where} failed (Lambda Errors = ${errors} of ${invocations} invocations ${window}), ` +
+    'so the app answered none: the function crashes or times out; read its logs ' +
+    `(CloudWatch Logs /aws/lambda/${scope.functionName}) and roll back to a version that worked`
+  );
+}
+
 function unmeasuredProblem(definition: SloDefinition, slo: ServiceLevelObjective, appMetric: string): string {
   const window = definition.timeWindow.duration;
   if (slo.indicator.kind === 'latency') {
@@ -73,6 +108,10 @@ function unmeasuredProblem(definition: SloDefinition, slo: ServiceLevelObjective
     `SLO '${slo.name}' has no measured request in the ${window} window although the app published ${appMetric}: ` +
     'check the SLI definition in slo/src/definition.ts'
   );
+}
+
+function describeAlias(scope: ReportScope): string {
+  return `${scope.functionName}:${scope.aliasName} in ${scope.region}`;
 }
 
 function total(series: Series): number {
