@@ -1,7 +1,7 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type CliIo, runReportCli } from './report-cli.ts';
+import { type CliIo, runReportCli, USAGE } from './report-cli.ts';
 import { answerGetMetricData, PERIOD_MS, type Scenario } from './testing/cloudwatch-fake.ts';
 
 const END = new Date('2026-11-29T00:03:00Z');
@@ -223,6 +223,28 @@ describe('npm run slo:report', () => {
     expect(err.join('')).toContain(message);
     expect(err.join('')).toContain('Usage: npm run slo:report');
     expect(calls).toHaveLength(0);
+  });
+
+  it.each([[['--help']], [['-h']], [['--function-name', 'f', '--help']]])(
+    'prints the usage to stdout and exits 0 for %j, reading nothing',
+    async (args) => {
+      const calls = cloudWatchHolds(HEALTHY);
+      const { io, out, err } = fakeIo();
+      expect(await runReportCli(args, io)).toBe(0);
+      expect(out.join('')).toBe(`${USAGE}\n`);
+      expect(err).toEqual([]);
+      expect(calls).toHaveLength(0);
+    },
+  );
+
+  it('names the required flags first in the usage, not among the options', () => {
+    const [synopsis] = USAGE.split('\n');
+    expect(synopsis).toBe('Usage: npm run slo:report -- --function-name NAME --stage NAME [options]');
+    const required = USAGE.slice(USAGE.indexOf('Required'), USAGE.indexOf('Options:'));
+    expect(required).toContain('--function-name NAME');
+    expect(required).toContain('--stage NAME');
+    expect(USAGE.slice(USAGE.indexOf('Options:'))).not.toMatch(/--(function-name|stage) NAME/);
+    expect(USAGE).toContain('-h, --help');
   });
 
   it('exits 1 naming the failure when CloudWatch refuses', async () => {

@@ -17,14 +17,17 @@ import { renderJson, renderMarkdown } from './report-render.ts';
 import { SLO_ENV } from './slo-env.ts';
 import { validateDefinition } from './validate.ts';
 
-export const USAGE = `Usage: npm run slo:report -- --function-name NAME [options]
+export const USAGE = `Usage: npm run slo:report -- --function-name NAME --stage NAME [options]
+Required (the flag or its environment variable):
   --function-name NAME  Lambda function serving the API (or env ${SLO_ENV.functionName})
   --stage NAME          stage whose metrics to read, e.g. prod (or env ${SLO_ENV.stage})
+Options:
   --alias NAME          alias traffic goes through (or env ${SLO_ENV.aliasName}; default: ${LIVE_ALIAS_NAME})
   --region REGION       AWS region (default: the SDK's, e.g. AWS_REGION)
   --end ISO-8601        end of the window (default: now), e.g. 2026-11-29T00:00:00Z
   --format FORMAT       markdown (default) or json, printed to stdout
   --json-file PATH      also write the JSON report to PATH
+  -h, --help            print this help and exit 0
 Exit codes: 0 budgets left, 1 usage/definition/AWS error, 2 no invocations, app and Lambda metrics
 disagree, or an SLO measured nothing (the message names the likely cause), 3 a budget is overspent
 (release freeze).`;
@@ -52,7 +55,12 @@ interface CliOptions {
 export async function runReportCli(args: readonly string[], io: CliIo): Promise<number> {
   let options: CliOptions;
   try {
-    options = parseOptions(args, io);
+    const parsed = parseOptions(args, io);
+    if (parsed === 'help') {
+      io.stdout(`${USAGE}\n`);
+      return EXIT_HELP;
+    }
+    options = parsed;
     validateDefinition(SLO_DEFINITION);
   } catch (error) {
     io.stderr(`${describeError(error)}\n\n${USAGE}\n`);
@@ -74,7 +82,11 @@ export async function runReportCli(args: readonly string[], io: CliIo): Promise<
   }
 }
 
-function parseOptions(args: readonly string[], io: CliIo): CliOptions {
+/** Asking for help is no failure: the usage goes to stdout and the exit code is 0. */
+const EXIT_HELP = 0;
+
+/** The options, or 'help' when --help / -h was given (whatever else was). */
+function parseOptions(args: readonly string[], io: CliIo): CliOptions | 'help' {
   const { values } = parseArgs({
     args: [...args],
     strict: true,
@@ -87,8 +99,10 @@ function parseOptions(args: readonly string[], io: CliIo): CliOptions {
       end: { type: 'string' },
       format: { type: 'string', default: 'markdown' },
       'json-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help === true) return 'help';
   const fromEnv = (key: keyof typeof SLO_ENV): string | undefined => {
     const value = io.env[SLO_ENV[key]]?.trim();
     return value === '' ? undefined : value;
