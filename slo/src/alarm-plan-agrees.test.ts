@@ -17,6 +17,7 @@ import {
   type Responses,
   type Traffic,
 } from './testing/cloudwatch-simulator.ts';
+import { timeSliced } from './testing/time-sliced.ts';
 
 const AT = Date.UTC(2026, 10, 29);
 const PERIOD_MINUTES = 5;
@@ -26,19 +27,6 @@ const PLAN = sloAlarmPlan(SLO_DEFINITION, TARGET);
 const TIME_SLICED_PLAN = sloAlarmPlan(TIME_SLICED, TARGET);
 const threeDays = (3 * 24 * 60) / PERIOD_MINUTES;
 const startOf = (indexFromEnd: number) => AT - minutesToMs((indexFromEnd + 1) * PERIOD_MINUTES);
-
-/** The time-sliced option of the latency SLOs: each 5-minute slice's percentile, 99% of slices good. */
-function timeSliced(): SloDefinition {
-  const definition = structuredClone(SLO_DEFINITION);
-  for (const slo of definition.objectives) {
-    if (slo.indicator.kind !== 'latency') continue;
-    slo.indicator.percentile = slo.target * 100;
-    slo.budgetingMethod = 'Timeslices';
-    slo.target = 0.99;
-    slo.timeSliceWindow = '5m';
-  }
-  return definition;
-}
 
 function objective(definition: SloDefinition, name: string): ServiceLevelObjective {
   const slo = definition.objectives.find((candidate) => candidate.name === name);

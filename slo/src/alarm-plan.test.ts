@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type BurnRateAlarmSpec, sloAlarmPlan, type WindowAlarmSpec } from './alarm-plan.ts';
-import { SLO_DEFINITION, type SloDefinition } from './definition.ts';
+import { SLO_DEFINITION } from './definition.ts';
 import { missingDataAlarmPlan } from './missing-data-plan.ts';
+import { timeSliced } from './testing/time-sliced.ts';
 
 const TARGET = { functionName: 'predictor-prod', aliasName: 'live', stage: 'prod' };
 const PLAN = sloAlarmPlan(SLO_DEFINITION, TARGET);
@@ -14,23 +15,6 @@ function alarm(plan: BurnRateAlarmSpec[], id: string): BurnRateAlarmSpec {
   const found = plan.find((candidate) => candidate.id === id);
   if (found === undefined) throw new Error(`plan has no ${id}: ${plan.map((a) => a.id).join(', ')}`);
   return found;
-}
-
-/** The time-sliced option: p95 and p50 of each 5-minute slice, 99% of slices good. */
-function timeSliced(): SloDefinition {
-  const definition = structuredClone(SLO_DEFINITION);
-  definition.objectives = definition.objectives.map((slo) =>
-    slo.indicator.kind === 'latency'
-      ? {
-          ...slo,
-          budgetingMethod: 'Timeslices',
-          indicator: { ...slo.indicator, percentile: slo.target * 100 },
-          target: 0.99,
-          timeSliceWindow: '5m',
-        }
-      : slo,
-  );
-  return definition;
 }
 
 describe('CloudWatch alarm plan derived from the SLO definition', () => {

@@ -5,6 +5,7 @@ import { fetchReportInput } from './cloudwatch-series.ts';
 import { SLO_DEFINITION, type SloDefinition } from './definition.ts';
 import { buildReport } from './report.ts';
 import { answerFromTraffic, MINUTE_MS, type Minute, type Traffic } from './testing/cloudwatch-simulator.ts';
+import { timeSliced } from './testing/time-sliced.ts';
 
 const cloudWatch = mockClient(CloudWatchClient);
 const END = Date.UTC(2026, 10, 29, 12, 0);
@@ -29,18 +30,6 @@ const LAST_HOUR: Traffic = {
     };
   }),
 };
-
-function timeSliced(): SloDefinition {
-  const definition = structuredClone(SLO_DEFINITION);
-  for (const slo of definition.objectives) {
-    if (slo.indicator.kind !== 'latency') continue;
-    slo.indicator.percentile = slo.target * 100;
-    slo.budgetingMethod = 'Timeslices';
-    slo.target = 0.99;
-    slo.timeSliceWindow = '5m';
-  }
-  return definition;
-}
 
 async function report(definition: SloDefinition) {
   const client = new CloudWatchClient({ region: 'ap-northeast-1' });
