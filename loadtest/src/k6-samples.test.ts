@@ -39,6 +39,32 @@ describe('k6CsvRequestData', () => {
     ]);
   });
 
+  it('starts second 0 at the earliest sample, not the first row, when k6 writes rows out of order', () => {
+    const start = 1_764_460_800_000;
+    // Many VUs' samples flushed in batches: the first row is 700 ms after the earliest one.
+    const lines = [
+      HEADER,
+      row('http_req_duration', start + 700, 5, '200'),
+      row('http_req_duration', start + 1_100, 6, '200'),
+      row('http_req_duration', start, 7, '200'),
+      row('http_req_duration', start + 950, 8, '500'),
+      row('http_req_duration', start + 200, 9, '200'),
+      row('http_req_duration', start + 2_050, 10, '200'),
+      row('http_req_duration', start + 1_999, 11, '200'),
+    ];
+    const data = k6CsvRequestData(lines, 'run.csv', 500);
+    expect(data.latencySamples).toEqual([
+      { second: 0, ms: [5, 7, 9] },
+      { second: 1, ms: [6, 11] },
+      { second: 2, ms: [10] },
+    ]);
+    expect(data.timeline).toEqual([
+      { second: 0, requests: 4, errors: 1, p50Ms: 7, p95Ms: 9 },
+      { second: 1, requests: 2, errors: 0, p50Ms: 6, p95Ms: 11 },
+      { second: 2, requests: 1, errors: 0, p50Ms: 10, p95Ms: 10 },
+    ]);
+  });
+
   it('finds its columns by name, whatever the order', () => {
     const lines = ['status,metric_value,timestamp,metric_name', '200,7,1000,http_req_duration'];
     expect(k6CsvRequestData(lines, 'run.csv', 500).latencySamples).toEqual([{ second: 0, ms: [7] }]);

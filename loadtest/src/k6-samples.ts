@@ -30,15 +30,16 @@ export interface K6RequestData {
   timeline: TimelinePoint[];
 }
 
-/** Pure: the CSV's lines in, samples and timeline out. Throws on a file that is not k6 CSV output. */
-export function k6CsvRequestData(
-  lines: Iterable<string>,
-  source: string,
-  badStatusFrom: number,
-): K6RequestData {
+interface DurationRow {
+  time: number;
+  value: number;
+  status: number;
+}
+
+/** Every http_req_duration row, in the file's order. Throws on a file that is not k6 CSV output. */
+function durationRows(lines: Iterable<string>, source: string): DurationRow[] {
   let columns: { metric: number; time: number; value: number; status: number } | null = null;
-  const seconds = new Map<number, SecondTally>();
-  let first: number | null = null;
+  const rows: DurationRow[] = [];
   for (const cells of csvRecords(lines, source)) {
     if (columns === null) {
       const at = (name: string) => cells.indexOf(name);
@@ -65,15 +66,31 @@ export function k6CsvRequestData(
         `${source}: a ${DURATION_METRIC} row has a non-numeric timestamp, value or status: ${cells.join(',')}`,
       );
     }
-    first ??= time;
-    const second = Math.max(0, Math.floor((time - first) / 1_000));
+    rows.push({ time, value, status });
+  }
+  if (columns === null) throw new Error(`${source} is empty: k6 wrote no CSV output`);
+  return rows;
+}
+
+/** Pure: the CSV's lines in, samples and timeline out. Throws on a file that is not k6 CSV output. */
+export function k6CsvRequestData(
+  lines: Iterable<string>,
+  source: string,
+  badStatusFrom: number,
+): K6RequestData {
+  const rows = durationRows(lines, source);
+  // k6 flushes many VUs' samples in batches, so rows come slightly out of order: second 0 starts at the
+  // earliest sample, not the first row, or an earlier one would land in the wrong second.
+  const start = rows.reduce((earliest, { time }) => Math.min(earliest, time), Number.POSITIVE_INFINITY);
+  const seconds = new Map<number, SecondTally>();
+  for (const { time, value, status } of rows) {
+    const second = Math.floor((time - start) / 1_000);
     const tally = seconds.get(second) ?? { requests: 0, errors: 0, successMs: [] };
     tally.requests += 1;
     if (isBadStatus(status, badStatusFrom)) tally.errors += 1;
     if (isSuccessStatus(status)) tally.successMs.push(round2(value));
     seconds.set(second, tally);
   }
-  if (columns === null) throw new Error(`${source} is empty: k6 wrote no CSV output`);
   const ordered = [...seconds.entries()].sort(([a], [b]) => a - b);
   return {
     latencySamples: ordered.flatMap(([second, { successMs }]) =>
