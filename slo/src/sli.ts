@@ -69,8 +69,10 @@ export function burnRate(slo: ServiceLevelObjective, totals: WindowTotals): numb
 export function budgetRemaining(slo: ServiceLevelObjective, totals: WindowTotals): number | undefined {
   const allowedBad = errorBudget(slo) * totals.total;
   if (totals.measuredPeriods === 0 || allowedBad === 0) return undefined;
-  // Rounded so that spending exactly the budget reads 0 (exhausted), not a float residue like 1e-16.
-  return Number((1 - totals.bad / allowedBad).toFixed(9));
+  // Rounded so that spending exactly the budget reads 0 (spent to the last request, not exhausted: exhausted means
+  // below 0), never a float residue like -2e-16 that would call an exact spend overspent and freeze releases.
+  // `+ 0` turns the -0 that rounding a tiny negative residue gives into 0 (Intl.NumberFormat prints -0 as "-0%").
+  return Number((1 - totals.bad / allowedBad).toFixed(9)) + 0;
 }
 
 export function minutesToMs(minutes: number): number {
