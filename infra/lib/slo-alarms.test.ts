@@ -103,7 +103,13 @@ describe('SloAlarms', () => {
     expect(long.threshold).toBe(0.672);
   });
 
-  it('computes availability from the app 5xx and the alias Errors, Throttles and Invocations', () => {
+  it('computes availability from the app’s POST /predict answers and the alias Errors and Throttles, never Invocations', () => {
+    const availabilityAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (alarm) => JSON.stringify(alarm).includes('serverErrors'),
+    );
+    expect(availabilityAlarms.length).toBeGreaterThan(0);
+    // Lambda's Invocations counts every route (/health too); the SLI counts POST /predict only.
+    for (const alarm of availabilityAlarms) expect(JSON.stringify(alarm)).not.toContain('"Invocations"');
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: planned('availability-page-1h-5m').long.threshold,
       Metrics: Match.arrayWith([
