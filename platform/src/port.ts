@@ -1,0 +1,195 @@
+/**
+ * The Platform port: what a release needs from Lambda, and nothing more. LocalPlatform (platform/src/local/)
+ * implements it against a local Lambda; issue 11 adds AwsPlatform beside it (SDK v3). A release talks only to
+ * this interface, so the same release runs in a local rehearsal and on AWS.
+ *
+ * Shapes follow the Lambda API they stand for (GetAlias/UpdateAlias with RevisionId, Get/Put/Delete
+ * ProvisionedConcurrencyConfig, Application Auto Scaling's scalable target, CloudWatch by ExecutedVersion), so
+ * the AWS side maps one call to one call.
+ */
+
+/** The alias every release moves. */
+export const LIVE_ALIAS = 'live';
+
+/** A version's share of an alias's traffic, 0 < weight < 1, as Lambda's AdditionalVersionWeights. */
+export type VersionWeights = Readonly<Record<string, number>>;
+
+export interface AliasState {
+  readonly name: string;
+  /** The primary version: it gets whatever weight the additional versions leave. */
+  readonly version: string;
+  /** At most one additional version with its weight; empty when nothing is shifted. */
+  readonly weights: VersionWeights;
+  /** Changes on every update; an update naming an older one is refused (RevisionConflictError). */
+  readonly revisionId: string;
+}
+
+/** UpdateAlias with its RevisionId: set the candidate's weight, promote (no weights), or roll back. */
+export interface AliasUpdate {
+  readonly version: string;
+  readonly weights: VersionWeights;
+  /** The revision this update was planned from; someone else's change in between is detected, never overwritten. */
+  readonly expectedRevisionId: string;
+}
+
+/** Someone else moved the alias since it was read (Lambda's PreconditionFailedException). */
+export class RevisionConflictError extends Error {
+  constructor(
+    readonly alias: string,
+    readonly expectedRevisionId: string,
+    readonly actualRevisionId: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `alias ${alias} is at revision ${actualRevisionId}, not ${expectedRevisionId}: someone else changed it; ` +
+        'read it again and decide from what it is now',
+      options,
+    );
+    this.name = 'RevisionConflictError';
+  }
+}
+
+export type ProvisionedConcurrencyStatus = 'IN_PROGRESS' | 'READY' | 'FAILED';
+
+/** GetProvisionedConcurrencyConfig for one qualifier (an alias name or a version number). */
+export interface ProvisionedConcurrency {
+  readonly qualifier: string;
+  readonly requested: number;
+  /** Environments initialised for this qualifier (for a weighted alias, across its versions). */
+  readonly allocated: number;
+  /** Allocated environments not serving an invocation right now. */
+  readonly available: number;
+  readonly status: ProvisionedConcurrencyStatus;
+  /** Why a FAILED allocation failed. */
+  readonly statusReason?: string;
+}
+
+/** Application Auto Scaling's suspended state for a scalable target. */
+export interface SuspendedState {
+  readonly dynamicScalingInSuspended: boolean;
+  readonly dynamicScalingOutSuspended: boolean;
+  readonly scheduledScalingSuspended: boolean;
+}
+
+/** The alias's scalable target (lambda:function:ProvisionedConcurrency) and its target-tracking policy. */
+export interface ScalingTarget {
+  readonly qualifier: string;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /** LambdaProvisionedConcurrencyUtilization the policy tracks, 0 < target < 1. */
+  readonly targetUtilization: number;
+  readonly suspendedState: SuspendedState;
+}
+
+export interface TimeRange {
+  readonly start: Date;
+  readonly end: Date;
+}
+
+/**
+ * One version's figures over a time range, as CloudWatch keeps them: Lambda's metrics for invocations through
+ * the `live` alias by ExecutedVersion, and the app's own `Latency` by its Version dimension (every qualifier).
+ * Percentiles are null when nothing was measured.
+ */
+export interface VersionMetrics {
+  readonly version: string;
+  readonly range: TimeRange;
+  readonly invocations: number;
+  readonly errors: number;
+  readonly throttles: number;
+  /** Invocations that found every provisioned environment busy and ran on an on-demand one. */
+  readonly provisionedConcurrencySpilloverInvocations: number;
+  readonly durationP50Ms: number | null;
+  readonly durationP95Ms: number | null;
+  readonly app: {
+    readonly requests2xx: number;
+    readonly requests4xx: number;
+    readonly requests5xx: number;
+    /** Successful (2xx) responses only, as the latency SLOs count them. */
+    readonly latencyP50Ms: number | null;
+    readonly latencyP95Ms: number | null;
+  };
+}
+
+/** Who holds the release lock. */
+export interface ReleaseLock {
+  readonly releaseId: string;
+  /** Free text naming the runner (host, pid, workflow run) for a human reading `status`. */
+  readonly holder: string;
+  readonly acquiredAt: string;
+}
+
+/** One transition of a release, written before the release acts on it. */
+export interface JournalEntry {
+  /** 1, 2, 3… per store; an append names the sequence it expects to write. */
+  readonly sequence: number;
+  readonly at: string;
+  readonly releaseId: string;
+  readonly type: string;
+  readonly data: unknown;
+}
+
+/** A second release cannot take the lock (ReleaseLockedError); the same release id takes it again to resume. */
+export class ReleaseLockedError extends Error {
+  constructor(
+    readonly held: ReleaseLock,
+    readonly wanted: string,
+  ) {
+    super(
+      `release ${held.releaseId} holds the release lock (${held.holder}, since ${held.acquiredAt}); ` +
+        `release ${wanted} cannot start: resume or abort ${held.releaseId} first`,
+    );
+    this.name = 'ReleaseLockedError';
+  }
+}
+
+/** An append that expected another sequence: someone else wrote in between. */
+export class JournalConflictError extends Error {
+  constructor(
+    readonly expectedSequence: number,
+    readonly actualNextSequence: number,
+  ) {
+    super(
+      `the release journal's next entry is ${actualNextSequence}, not ${expectedSequence}: another writer ` +
+        'appended in between; read the journal again',
+    );
+    this.name = 'JournalConflictError';
+  }
+}
+
+/** The durable release record: a lock plus an append-only journal that outlive the runner that wrote them. */
+export interface ReleaseRecordStore {
+  /** Takes the lock for releaseId; returns it unchanged when releaseId already holds it (resume). */
+  acquireLock(releaseId: string, holder: string): Promise<ReleaseLock>;
+  /** Frees the lock held by releaseId; nothing when it is free; ReleaseLockedError when another holds it. */
+  releaseLock(releaseId: string): Promise<void>;
+  currentLock(): Promise<ReleaseLock | null>;
+  /** Appends as sequence `expectedSequence`; only the lock holder may append. */
+  append(
+    entry: { readonly releaseId: string; readonly type: string; readonly data: unknown },
+    expectedSequence: number,
+  ): Promise<JournalEntry>;
+  /** Every entry, oldest first; only releaseId's when given. */
+  journal(releaseId?: string): Promise<readonly JournalEntry[]>;
+}
+
+export interface Platform {
+  readAlias(): Promise<AliasState>;
+  updateAlias(update: AliasUpdate): Promise<AliasState>;
+
+  putProvisionedConcurrency(qualifier: string, executions: number): Promise<ProvisionedConcurrency>;
+  /** null when the qualifier has no provisioned concurrency configured. */
+  provisionedConcurrency(qualifier: string): Promise<ProvisionedConcurrency | null>;
+  removeProvisionedConcurrency(qualifier: string): Promise<void>;
+
+  /** The live alias's scalable target; null when none is registered. */
+  scalingTarget(): Promise<ScalingTarget | null>;
+  /** Suspends dynamic scaling in and out; returns the target as it was, for resumeScaling. */
+  suspendScaling(): Promise<ScalingTarget>;
+  /** Puts back exactly the suspended state `previous` had. */
+  resumeScaling(previous: ScalingTarget): Promise<void>;
+
+  versionMetrics(version: string, range: TimeRange): Promise<VersionMetrics>;
+
+  readonly releaseRecord: ReleaseRecordStore;
+}
