@@ -1,0 +1,196 @@
+/**
+ * A CloudWatch-like metric store for the local platform: values kept per metric (namespace, name and its exact
+ * dimension set) in 1-minute buckets, read back with CloudWatch's statistics. Faithful where a release reads
+ * metrics: a query names the dimensions EXACTLY (a subset or superset matches nothing, as in CloudWatch), a range
+ * [start, end) selects buckets by their start time, and percentiles rank every raw value (nearest rank, as
+ * common/percentile.ts defines; CloudWatch's are estimates of the same). Also reads Embedded Metric Format log
+ * lines, so the app's own metrics reach the store the way they reach CloudWatch from Lambda's log.
+ */
+import { percentile } from '../../../common/percentile.ts';
+
+/** CloudWatch's period for Lambda's metrics and the EMF ones the app writes. */
+export const BUCKET_MS = 60_000;
+
+export interface MetricPut {
+  readonly namespace: string;
+  readonly name: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly value: number;
+  readonly unit?: string;
+  /** Milliseconds since the epoch. */
+  readonly timestamp: number;
+}
+
+export type Statistic = 'Sum' | 'SampleCount' | 'Average' | 'Minimum' | 'Maximum' | `p${number}`;
+
+export interface MetricQuery {
+  readonly namespace: string;
+  readonly name: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  /** Buckets whose start time is in [start, end) count (ms since the epoch, or a Date). */
+  readonly start: number | Date;
+  readonly end: number | Date;
+  readonly statistic: Statistic;
+}
+
+/** One metric's identity: CloudWatch matches the namespace, the name and every dimension, in any order. */
+function seriesKey(namespace: string, name: string, dimensions: Readonly<Record<string, string>>): string {
+  const sorted = Object.entries(dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([namespace, name, sorted]);
+}
+
+const bucketOf = (timestamp: number) => Math.floor(timestamp / BUCKET_MS) * BUCKET_MS;
+const millis = (time: number | Date) => (time instanceof Date ? time.getTime() : time);
+
+function statisticOf(values: readonly number[], statistic: Statistic): number {
+  switch (statistic) {
+    case 'Sum':
+      return values.reduce((sum, value) => sum + value, 0);
+    case 'SampleCount':
+      return values.length;
+    case 'Average':
+      return values.reduce((sum, value) => sum + value, 0) / values.length;
+    case 'Minimum':
+      return values.reduce((min, value) => Math.min(min, value), Number.POSITIVE_INFINITY);
+    case 'Maximum':
+      return values.reduce((max, value) => Math.max(max, value), Number.NEGATIVE_INFINITY);
+    default: {
+      const p = /^p(\d+(?:\.\d+)?)$/.exec(statistic);
+      if (!p)
+        throw new RangeError(
+          `statistic ${statistic} is unknown: use Sum, SampleCount, Average, Minimum, Maximum or pNN`,
+        );
+      return percentile(values, Number(p[1]));
+    }
+  }
+}
+
+export class MetricStore {
+  readonly #retentionMs: number;
+  /** series key → bucket start → the bucket's raw values. */
+  readonly #series = new Map<string, Map<number, number[]>>();
+  #newestBucket = Number.NEGATIVE_INFINITY;
+
+  constructor(options: { readonly retentionMs: number }) {
+    if (!(options.retentionMs >= BUCKET_MS)) {
+      throw new RangeError(
+        `retentionMs ${options.retentionMs} is below one ${BUCKET_MS} ms bucket: keep at least one`,
+      );
+    }
+    this.#retentionMs = options.retentionMs;
+  }
+
+  put(metric: MetricPut): void {
+    if (!Number.isFinite(metric.value))
+      throw new RangeError(`metric ${metric.name}: value ${metric.value} is not finite`);
+    if (!Number.isFinite(metric.timestamp)) {
+      throw new RangeError(`metric ${metric.name}: timestamp ${metric.timestamp} is not a time in ms`);
+    }
+    const bucket = bucketOf(metric.timestamp);
+    if (bucket > this.#newestBucket) {
+      this.#newestBucket = bucket;
+      this.#expire();
+    }
+    if (bucket < this.#newestBucket - this.#retentionMs) return; // already past retention: CloudWatch drops it too
+    const key = seriesKey(metric.namespace, metric.name, metric.dimensions);
+    let buckets = this.#series.get(key);
+    if (!buckets) {
+      buckets = new Map();
+      this.#series.set(key, buckets);
+    }
+    let values = buckets.get(bucket);
+    if (!values) {
+      values = [];
+      buckets.set(bucket, values);
+    }
+    values.push(metric.value);
+  }
+
+  /** Every raw value of one metric in the range, for a reader that merges several metrics (oldest bucket first). */
+  samples(query: Omit<MetricQuery, 'statistic'>): number[] {
+    const buckets = this.#series.get(seriesKey(query.namespace, query.name, query.dimensions));
+    if (!buckets) return [];
+    const start = millis(query.start);
+    const end = millis(query.end);
+    const selected = [...buckets.entries()].filter(([bucket]) => bucket >= start && bucket < end);
+    return selected.sort(([a], [b]) => a - b).flatMap(([, values]) => values);
+  }
+
+  /** The statistic over every value in range; null when there is none (CloudWatch returns no datapoint). */
+  query(query: MetricQuery): number | null {
+    const values = this.samples(query);
+    return values.length === 0 ? null : statisticOf(values, query.statistic);
+  }
+
+  /** Drops buckets that fell out of retention, measured from the newest bucket written. */
+  #expire(): void {
+    const oldest = this.#newestBucket - this.#retentionMs;
+    for (const [key, buckets] of this.#series) {
+      for (const bucket of buckets.keys()) if (bucket < oldest) buckets.delete(bucket);
+      if (buckets.size === 0) this.#series.delete(key);
+    }
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The puts one log line stands for when it is an Embedded Metric Format document
+ * (`_aws.CloudWatchMetrics[].{Namespace, Dimensions, Metrics}` with the values and dimension values at the root,
+ * a value possibly an array), one per metric value per dimension set; [] for any other line. Never throws: the
+ * app's log is not ours to validate, and CloudWatch too skips what it cannot extract.
+ */
+export function emfMetrics(line: string): MetricPut[] {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('{')) return [];
+  let document: unknown;
+  try {
+    document = JSON.parse(trimmed);
+  } catch {
+    return [];
+  }
+  if (!isRecord(document) || !isRecord(document._aws)) return [];
+  const { Timestamp: timestamp, CloudWatchMetrics: directives } = document._aws;
+  if (typeof timestamp !== 'number' || !Number.isFinite(timestamp) || !Array.isArray(directives)) return [];
+  const puts: MetricPut[] = [];
+  for (const directive of directives) {
+    if (!isRecord(directive) || typeof directive.Namespace !== 'string' || !Array.isArray(directive.Metrics))
+      continue;
+    const namespace = directive.Namespace;
+    const dimensionSets = dimensionSetsOf(document, directive.Dimensions);
+    for (const metric of directive.Metrics) {
+      if (!isRecord(metric) || typeof metric.Name !== 'string') continue;
+      const raw = document[metric.Name];
+      const values = (Array.isArray(raw) ? raw : [raw]).filter(
+        (value): value is number => typeof value === 'number' && Number.isFinite(value),
+      );
+      const unit = typeof metric.Unit === 'string' ? { unit: metric.Unit } : {};
+      for (const dimensions of dimensionSets) {
+        for (const value of values)
+          puts.push({ namespace, name: metric.Name, dimensions, value, timestamp, ...unit });
+      }
+    }
+  }
+  return puts;
+}
+
+/** Each dimension set's values, read from the document's root; a set naming a missing key is skipped. */
+function dimensionSetsOf(document: Record<string, unknown>, sets: unknown): Record<string, string>[] {
+  // No dimension sets (or an empty list) publishes the metric without dimensions, as the EMF specification says.
+  if (!Array.isArray(sets) || sets.length === 0) return [{}];
+  const resolved: Record<string, string>[] = [];
+  for (const set of sets) {
+    if (!Array.isArray(set)) continue;
+    const dimensions: Record<string, string> = {};
+    const complete = set.every((key) => {
+      const value = typeof key === 'string' ? document[key] : undefined;
+      if (typeof value !== 'string') return false;
+      dimensions[key as string] = value;
+      return true;
+    });
+    if (complete) resolved.push(dimensions);
+  }
+  return resolved;
+}
