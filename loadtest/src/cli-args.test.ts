@@ -6,6 +6,7 @@ describe('parseLoadtestArgs', () => {
     expect(parseLoadtestArgs([], {})).toEqual({
       run: { scenario: 'smoke', ratePerSecond: 20, durationSeconds: 10 },
       target: null,
+      platform: null,
       engine: 'auto',
       out: null,
       gitSha: null,
@@ -28,6 +29,7 @@ describe('parseLoadtestArgs', () => {
     expect(options).toEqual({
       run: { scenario: 'canary', ratePerSecond: 30, durationSeconds: 60 },
       target: 'https://abc.lambda-url.ap-northeast-1.on.aws/',
+      platform: null,
       engine: 'node',
       out: 'r.json',
       gitSha: 'cafe',
@@ -36,7 +38,21 @@ describe('parseLoadtestArgs', () => {
     expect(parseLoadtestArgs(['--git-sha', 'beef'], { GITHUB_SHA: 'cafe' }).gitSha).toBe('beef');
   });
 
+  it('takes --platform local instead of a target', () => {
+    expect(parseLoadtestArgs(['--scenario', 'pr', '--platform', 'local'], {})).toMatchObject({
+      run: { scenario: 'pr', ratePerSecond: 200, durationSeconds: 60 },
+      target: null,
+      platform: 'local',
+    });
+  });
+
   it.each([
+    [
+      ['--platform', 'local', '--target', 'http://127.0.0.1:3000'],
+      '--platform local starts its own platform and measures its live URL, so it cannot also take --target http://127.0.0.1:3000; pass one of them',
+    ],
+    [['--platform', 'aws'], '--platform must be one of local, got "aws"'],
+    [['--platform', 'local', '--sigv4'], '--sigv4 signs requests to a deployed Function URL'],
     [['--sigv4'], '--sigv4 signs requests to a deployed Function URL; pass it with --target https://...'],
     [['--scenario', 'soak'], 'unknown scenario "soak"; choose one of: smoke, pr, canary'],
     [

@@ -85,6 +85,33 @@ describe('renderPrReport', () => {
       { kind: 'function-url', signedSigV4: true } as const,
       'Lambda Function URL https://x (SigV4-signed) — the Lambda path',
     ],
+    [
+      {
+        kind: 'local-lambda-platform',
+        provisionedEnvironments: 16,
+        maxConcurrency: 32,
+        platformCounts: { invocations: 12_000, coldStarts: 1, spillover: 1, throttles: 0 },
+      } as const,
+      'local Lambda platform, live alias https://x — the Lambda path, one request per execution environment (16 provisioned, concurrency limit 32; the platform counted 1 cold start, 1 spillover invocation, 0 throttles)',
+    ],
+    [
+      {
+        kind: 'local-lambda-platform',
+        provisionedEnvironments: 2,
+        maxConcurrency: 4,
+        platformCounts: { invocations: null, coldStarts: null, spillover: 3, throttles: 2 },
+      } as const,
+      'unknown cold starts, 3 spillover invocations, 2 throttles)',
+    ],
+    [
+      {
+        kind: 'local-lambda-platform',
+        provisionedEnvironments: 2,
+        maxConcurrency: 4,
+        platformCounts: null,
+      } as const,
+      '(2 provisioned, concurrency limit 4)',
+    ],
     [{ kind: 'url', signedSigV4: false } as const, 'target: https://x — not known to be the Lambda path'],
     [{ kind: 'unknown' } as const, 'not recorded'],
   ])('says which path was measured from the result: %j', (system, words) => {

@@ -37,6 +37,9 @@ export function renderGateTable(verdict: GateVerdict): string {
   ].join('\n');
 }
 
+const countText = (value: number | null, noun: string) =>
+  value === null ? `unknown ${noun}s` : `${value} ${noun}${value === 1 ? '' : 's'}`;
+
 /** Which path answered, in words, from the result's own data. */
 export function describeSystem(system: MeasuredSystem, target: string): string {
   switch (system.kind) {
@@ -46,6 +49,14 @@ export function describeSystem(system: MeasuredSystem, target: string): string {
           ? 'micro-batching unknown'
           : `micro-batching ${system.microBatching ? 'on' : 'off'}`;
       return `target: local Node server (${batching}) — not the Lambda path (one request at a time per execution environment)`;
+    }
+    case 'local-lambda-platform': {
+      const counts = system.platformCounts;
+      const counted =
+        counts === null
+          ? ''
+          : `; the platform counted ${countText(counts.coldStarts, 'cold start')}, ${countText(counts.spillover, 'spillover invocation')}, ${countText(counts.throttles, 'throttle')}`;
+      return `target: local Lambda platform, live alias ${target} — the Lambda path, one request per execution environment (${system.provisionedEnvironments} provisioned, concurrency limit ${system.maxConcurrency}${counted})`;
     }
     case 'function-url':
       return `target: Lambda Function URL ${target}${system.signedSigV4 ? ' (SigV4-signed)' : ' (unsigned)'} — the Lambda path`;

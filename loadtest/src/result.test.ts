@@ -22,6 +22,19 @@ describe('parseLoadTestResult', () => {
     expect(RESULT_SCHEMA_VERSION).toBe(2);
   });
 
+  it('reads a run on the local Lambda platform, with its own counts, and refuses one without environments', () => {
+    const system = {
+      kind: 'local-lambda-platform',
+      provisionedEnvironments: 16,
+      maxConcurrency: 32,
+      platformCounts: { invocations: 12_000, coldStarts: 0, throttles: 0, spillover: 2 },
+    } as const;
+    expect(parseLoadTestResult(aResult({ system }), 'r.json').system).toEqual(system);
+    expect(() =>
+      parseLoadTestResult(aResult({ system: { ...system, provisionedEnvironments: 0 } }), 'r.json'),
+    ).toThrow(/system\.provisionedEnvironments/);
+  });
+
   it('rejects a result of another schema version', () => {
     expect(() => parseLoadTestResult({ ...aResult(), schemaVersion: 1 }, 'old.json')).toThrow(
       /schemaVersion/,

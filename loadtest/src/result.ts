@@ -4,7 +4,12 @@
  */
 import { z } from 'zod';
 
-/** v2: `system` (which path was measured) and `latencySamples` (for the bootstrap noise band); 429 counted bad. */
+/**
+ * v2: `system` (which path was measured) and `latencySamples` (for the bootstrap noise band); 429 counted bad.
+ * The `local-lambda-platform` system was added within v2 without a bump: every older v2 file still parses here,
+ * and an older reader meets the new kind only in a newer file, which the PR workflow never gives it (the head's
+ * report reads the base commit's results, never the other way round).
+ */
 export const RESULT_SCHEMA_VERSION = 2 as const;
 
 /** Status-count keys besides numeric codes. */
@@ -28,16 +33,40 @@ export const TimelinePointSchema = z.object({
 });
 export type TimelinePoint = z.infer<typeof TimelinePointSchema>;
 
+const count = z.number().int().nonnegative();
+
 /**
- * What answered the requests. Until a local Lambda platform exists, a PR run measures the Node server (every
- * request on one event loop, micro-batching on), not the handler the way Lambda runs it (one request at a time
- * per execution environment); a report must say which it was.
+ * What the local Lambda platform counted itself over the run (its `status`, every version): what the load
+ * generator cannot see. null where the platform did not report it (the run ended before `status` answered).
+ */
+export const PlatformCountsSchema = z.object({
+  invocations: count.nullable(),
+  coldStarts: count.nullable(),
+  throttles: count.nullable(),
+  /** Invocations that found every provisioned environment busy and ran on an on-demand one. */
+  spillover: count.nullable(),
+});
+export type PlatformCounts = z.infer<typeof PlatformCountsSchema>;
+
+/**
+ * What answered the requests; a report must say which it was. The Node server answers every request on one event
+ * loop with micro-batching on, which Lambda never runs; the local Lambda platform (platform/) and a Function URL
+ * run the handler the way Lambda does, one request at a time per execution environment.
  */
 export const MeasuredSystemSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('local-node-server'),
     /** Whether the server coalesced concurrent predictions into one model run, as its start-up log said. */
     microBatching: z.boolean().nullable(),
+  }),
+  z.object({
+    kind: z.literal('local-lambda-platform'),
+    /** Execution environments initialised before the first request (provisioned concurrency on `live`). */
+    provisionedEnvironments: count.min(1),
+    /** The function's concurrency limit: beyond it a request gets 429. */
+    maxConcurrency: count.min(1),
+    /** null until the run is over. */
+    platformCounts: PlatformCountsSchema.nullable(),
   }),
   z.object({ kind: z.literal('function-url'), signedSigV4: z.boolean() }),
   z.object({ kind: z.literal('url'), signedSigV4: z.boolean() }),

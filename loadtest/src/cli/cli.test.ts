@@ -205,6 +205,15 @@ describe.concurrent('npm run loadtest', () => {
     expect(run.stderr).toMatch(/k6 failed with exit code 107; rerun it by hand: k6 run --quiet/);
   });
 
+  it('refuses --platform local with --target, naming both, before starting anything', async () => {
+    const run = await cli('loadtest', ['--platform', 'local', '--target', 'http://127.0.0.1:9']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'loadtest: --platform local starts its own platform and measures its live URL, so it cannot also take --target http://127.0.0.1:9',
+    );
+    expect(run.stderr).toContain('usage: npm run loadtest');
+  });
+
   it('refuses --engine k6 without k6 on PATH, with the reason and the usage', async () => {
     const run = await cli('loadtest', ['--engine', 'k6', '--target', 'http://127.0.0.1:9'], {
       PATH: '/usr/bin:/bin',

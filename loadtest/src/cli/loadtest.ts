@@ -1,15 +1,25 @@
 /**
- * npm run loadtest -- --scenario pr [--target URL] ...: runs a scenario with k6 when it is on PATH, else with
- * the Node open-model runner; writes the normalized result JSON and prints its path as the last line.
+ * npm run loadtest -- --scenario pr [--target URL | --platform local] ...: runs a scenario with k6 when it is on
+ * PATH, else with the Node open-model runner, against a URL, a fresh local Lambda platform, or the local Node
+ * server; writes the normalized result JSON and prints its path as the last line.
  */
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { writeFileAtomic } from '../../../common/atomic-write.ts';
 import { isEntryPoint, runCli } from '../../../common/cli.ts';
+import { describeError } from '../../../common/errors.ts';
 import { defaultResultPath, LOADTEST_USAGE, type LoadtestOptions, parseLoadtestArgs } from '../cli-args.ts';
 import { functionUrlRegion } from '../k6-contract.ts';
 import { findK6, runK6 } from '../k6-runner.ts';
+import {
+  type LocalPlatformTarget,
+  PLATFORM_CLI,
+  type PlatformCli,
+  platformSizeFor,
+  platformSystem,
+  startLocalPlatform,
+} from '../local-platform-target.ts';
 import { type LocalService, startLocalService } from '../local-service.ts';
 import { runNodeScenario } from '../node-runner.ts';
 import { describeSystem } from '../report.ts';
@@ -29,8 +39,14 @@ function gitSha(): string | null {
   }
 }
 
-/** What answers: the local Node server we started, or the URL we were given (a Function URL is the Lambda path). */
-function measuredSystem(options: LoadtestOptions, service: LocalService | null): MeasuredSystem {
+/** What answers: the local platform or Node server we started, or the URL we were given (a Function URL is the
+ * Lambda path). */
+function measuredSystem(
+  options: LoadtestOptions,
+  service: LocalService | null,
+  platform: LocalPlatformTarget | null,
+): MeasuredSystem {
+  if (platform !== null) return platformSystem(platform.size, null);
   if (service !== null) return { kind: 'local-node-server', microBatching: service.microBatching };
   const target = options.target ?? '';
   return functionUrlRegion(target) === null
@@ -80,6 +96,59 @@ async function resolveCredentials(provider: ReturnType<typeof defaultProvider>) 
   }
 }
 
+/** The platform's counts after the run; a platform that cannot say leaves them unknown, with a note, rather than
+ * losing the run. */
+async function withPlatformCounts(
+  result: LoadTestResult,
+  platform: LocalPlatformTarget,
+): Promise<LoadTestResult> {
+  try {
+    return { ...result, system: platformSystem(platform.size, await platform.counts()) };
+  } catch (error) {
+    log(`the platform's status could not be read: ${describeError(error)}`);
+    return { ...result, notes: [...result.notes, `platform counts not read: ${describeError(error)}`] };
+  }
+}
+
+export interface LoadtestEdges {
+  /** How to run the local platform's CLI for --platform local. */
+  platformCli: PlatformCli;
+  signal: AbortSignal;
+}
+
+/** Runs the scenario against what the options name, writes the result, and returns its path. */
+export async function runLoadtest(options: LoadtestOptions, edges: LoadtestEdges): Promise<string> {
+  let service: LocalService | null = null;
+  let platform: LocalPlatformTarget | null = null;
+  try {
+    if (options.platform === 'local') {
+      platform = await startLocalPlatform(log, platformSizeFor(options.run.ratePerSecond), edges.platformCli);
+    } else if (options.target === null) {
+      service = await startLocalService(log);
+    }
+    const target = options.target ?? platform?.liveUrl ?? (service as LocalService).url;
+    const startedAt = new Date();
+    const measured = await runScenario(
+      options,
+      target,
+      measuredSystem(options, service, platform),
+      edges.signal,
+    );
+    const result = platform === null ? measured : await withPlatformCounts(measured, platform);
+    if (platform !== null) log(describeSystem(result.system, target));
+    const out = options.out ?? join(process.cwd(), defaultResultPath(options.run.scenario, startedAt));
+    await writeFileAtomic(out, formatResultJson(result));
+    const p95 = result.latencyMs.p95 === null ? 'n/a' : `${result.latencyMs.p95.toFixed(1)} ms`;
+    const errors = result.errorRate === null ? 'n/a' : `${(result.errorRate * 100).toFixed(2)} %`;
+    log(
+      `${result.requests} requests, p95 ${p95}, errors ${errors}${result.targetRateReached === false ? ', TARGET RATE NOT REACHED' : ''}`,
+    );
+    return resolve(out);
+  } finally {
+    await Promise.all([service?.stop(), platform?.stop()]);
+  }
+}
+
 async function main(): Promise<void> {
   const options = parseLoadtestArgs(process.argv.slice(2), process.env);
   const abort = new AbortController();
@@ -89,24 +158,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
-
-  let service: LocalService | null = null;
-  try {
-    if (options.target === null) service = await startLocalService(log);
-    const target = options.target ?? (service as LocalService).url;
-    const startedAt = new Date();
-    const result = await runScenario(options, target, measuredSystem(options, service), abort.signal);
-    const out = options.out ?? join(process.cwd(), defaultResultPath(options.run.scenario, startedAt));
-    await writeFileAtomic(out, formatResultJson(result));
-    const p95 = result.latencyMs.p95 === null ? 'n/a' : `${result.latencyMs.p95.toFixed(1)} ms`;
-    const errors = result.errorRate === null ? 'n/a' : `${(result.errorRate * 100).toFixed(2)} %`;
-    log(
-      `${result.requests} requests, p95 ${p95}, errors ${errors}${result.targetRateReached === false ? ', TARGET RATE NOT REACHED' : ''}`,
-    );
-    process.stdout.write(`${resolve(out)}\n`);
-  } finally {
-    await service?.stop();
-  }
+  const out = await runLoadtest(options, { platformCli: PLATFORM_CLI, signal: abort.signal });
+  process.stdout.write(`${out}\n`);
 }
 
 if (isEntryPoint(import.meta.url)) {

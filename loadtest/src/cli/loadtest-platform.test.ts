@@ -1,0 +1,70 @@
+/** `npm run loadtest -- --platform local`'s wiring, in-process, with a stand-in for the platform's CLI. */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseLoadtestArgs } from '../cli-args.ts';
+import { platformSizeFor } from '../local-platform-target.ts';
+import { LoadTestResultSchema } from '../result.ts';
+import { runLoadtest } from './loadtest.ts';
+
+const standIn = fileURLToPath(new URL('../../fixtures/stand-in-platform.mjs', import.meta.url));
+
+describe('runLoadtest --platform local', () => {
+  it('sizes and starts a fresh platform, loads its live URL, records its counts, and stops it', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'shiftgate-loadtest-platform-run-'));
+    const calls = join(work, 'calls.jsonl');
+    const out = join(work, 'result.json');
+    const options = parseLoadtestArgs(
+      ['--platform', 'local', '--engine', 'node', '--rate', '20', '--duration', '1', '--out', out],
+      {},
+    );
+
+    const written = await runLoadtest(options, {
+      platformCli: { command: process.execPath, args: [standIn], env: { STAND_IN_CALLS: calls } },
+      signal: new AbortController().signal,
+    });
+
+    expect(written).toBe(out);
+    const result = LoadTestResultSchema.parse(JSON.parse(await readFile(out, 'utf8')));
+    const size = platformSizeFor(20);
+    expect(result.system).toEqual({
+      kind: 'local-lambda-platform',
+      ...size,
+      platformCounts: { invocations: 20, coldStarts: 0, throttles: 0, spillover: 1 },
+    });
+    expect(result.target).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(result.statusCounts).toEqual({ '200': 20 });
+    const commands = (await readFile(calls, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { command: string; pc?: string });
+    expect(commands.map(({ command }) => command)).toEqual(['start', 'serve', 'status', 'stop']);
+    expect(commands[0]?.pc).toBe(String(size.provisionedEnvironments));
+  });
+
+  it('keeps the run with a note when the platform cannot say what it counted, and still stops it', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'shiftgate-loadtest-platform-run-'));
+    const calls = join(work, 'calls.jsonl');
+    const out = join(work, 'result.json');
+    const options = parseLoadtestArgs(
+      ['--platform', 'local', '--engine', 'node', '--rate', '20', '--duration', '1', '--out', out],
+      {},
+    );
+    await runLoadtest(options, {
+      platformCli: {
+        command: process.execPath,
+        args: [standIn],
+        env: { STAND_IN_CALLS: calls, STAND_IN_STATUS_JUNK: '1' },
+      },
+      signal: new AbortController().signal,
+    });
+    const result = LoadTestResultSchema.parse(JSON.parse(await readFile(out, 'utf8')));
+    expect(result.system).toMatchObject({ kind: 'local-lambda-platform', platformCounts: null });
+    expect(result.notes.join('\n')).toContain(
+      "platform counts not read: the platform's `status` printed something other than JSON",
+    );
+    expect((await readFile(calls, 'utf8')).trim().split('\n').at(-1)).toContain('"command":"stop"');
+  });
+});

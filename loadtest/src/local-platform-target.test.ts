@@ -1,0 +1,154 @@
+import { access, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTestObjectives } from '../../slo/src/load-test.ts';
+import {
+  liveUrlOf,
+  type PlatformCli,
+  platformCountsOf,
+  platformSizeFor,
+  startLocalPlatform,
+} from './local-platform-target.ts';
+import { SCENARIOS } from './scenarios.ts';
+
+const standIn = fileURLToPath(new URL('../fixtures/stand-in-platform.mjs', import.meta.url));
+const quiet = () => {};
+
+describe('platformSizeFor', () => {
+  const objectives = loadTestObjectives();
+  const p95 = objectives.latency.find((gate) => gate.percentile === 95);
+
+  it("provisions the PR scenario's rate × the p95 objective, Little's law, and as many on-demand again", () => {
+    expect(p95).toBeDefined();
+    const expected = Math.ceil((SCENARIOS.pr.ratePerSecond * (p95?.thresholdMs ?? 0)) / 1_000);
+    expect(platformSizeFor(SCENARIOS.pr.ratePerSecond)).toEqual({
+      provisionedEnvironments: expected,
+      maxConcurrency: 2 * expected,
+    });
+  });
+
+  it('rounds up, keeps at least 2, and follows the slowest objective', () => {
+    const gates = (...latency: [number, number][]) => ({
+      ...objectives,
+      latency: latency.map(([percentile, thresholdMs]) => ({
+        name: `p${percentile}`,
+        percentile,
+        thresholdMs,
+      })),
+    });
+    expect(platformSizeFor(50, gates([50, 60], [95, 80])).provisionedEnvironments).toBe(4);
+    expect(platformSizeFor(51, gates([95, 80])).provisionedEnvironments).toBe(5);
+    expect(platformSizeFor(1, gates([95, 80]))).toEqual({ provisionedEnvironments: 2, maxConcurrency: 4 });
+    expect(platformSizeFor(100, gates([99, 200], [50, 10])).provisionedEnvironments).toBe(20);
+    expect(() => platformSizeFor(100, gates())).toThrow(/no latency objective.*slo\/src\/definition\.ts/);
+  });
+});
+
+describe('liveUrlOf', () => {
+  it('takes the last line, without a trailing slash', () => {
+    expect(liveUrlOf('building version 1\nhttp://127.0.0.1:4321/\n')).toBe('http://127.0.0.1:4321');
+  });
+
+  it('refuses output whose last line is not a URL, quoting it', () => {
+    expect(() => liveUrlOf('http://127.0.0.1:1\nready\n')).toThrow(
+      'printed "ready" as its last line, not the live URL',
+    );
+    expect(() => liveUrlOf('')).toThrow('printed "" as its last line');
+  });
+});
+
+describe('platformCountsOf', () => {
+  const figures = { invocations: 10, errors: 0, throttles: 1, coldStarts: 2, p50Ms: 1, p95Ms: 2 };
+
+  it('sums every version, and leaves a count no version reports unknown', () => {
+    const status = {
+      live: { version: '2', weights: {} },
+      versions: { 1: figures, 2: { ...figures, invocations: 5 } },
+    };
+    expect(platformCountsOf(JSON.stringify(status))).toEqual({
+      invocations: 15,
+      coldStarts: 4,
+      throttles: 2,
+      spillover: null,
+    });
+    const withSpillover = { ...status, versions: { 1: { ...figures, spillover: 3 } } };
+    expect(platformCountsOf(JSON.stringify(withSpillover)).spillover).toBe(3);
+  });
+
+  it('refuses what is not a status', () => {
+    expect(() => platformCountsOf('ready')).toThrow(
+      "the platform's `status` printed something other than JSON",
+    );
+    expect(() => platformCountsOf('{"live":{}}')).toThrow('has no "versions" object');
+  });
+});
+
+describe('startLocalPlatform', () => {
+  let work: string;
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'shiftgate-platform-target-'));
+  });
+  const cli = (calls: string, env: Record<string, string> = {}): PlatformCli => ({
+    command: process.execPath,
+    args: [standIn],
+    env: { STAND_IN_CALLS: calls, ...env },
+  });
+  const callsIn = async (path: string) =>
+    (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, string>);
+  /** Running, not a zombie waiting for the container's init to reap it. */
+  const alive = async (pid: number) => {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  };
+
+  it('starts it in a state directory of its own, reads its counts, stops it and removes the directory', async () => {
+    const calls = join(work, 'calls.jsonl');
+    const platform = await startLocalPlatform(
+      quiet,
+      { provisionedEnvironments: 4, maxConcurrency: 8 },
+      cli(calls),
+    );
+    expect(platform.liveUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${platform.liveUrl}/predict`, { method: 'POST', body: '{}' })).status).toBe(200);
+    expect(await platform.counts()).toEqual({ invocations: 1, coldStarts: 0, throttles: 0, spillover: 1 });
+    await platform.stop();
+    await platform.stop();
+
+    const recorded = await callsIn(calls);
+    expect(recorded.map((call) => call.command)).toEqual(['start', 'serve', 'status', 'stop']);
+    expect(recorded[0]).toEqual({
+      command: 'start',
+      'state-dir': platform.stateDir,
+      pc: '4',
+      'max-concurrency': '8',
+    });
+    expect(
+      recorded.every((call) => call.command === 'serve' || call['state-dir'] === platform.stateDir),
+    ).toBe(true);
+    const pid = Number(recorded[1]?.pid);
+    await expect.poll(() => alive(pid)).toBe(false);
+    await expect(access(platform.stateDir)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('names the command, its output and the kept state directory when start fails, and still calls stop', async () => {
+    const calls = join(work, 'failed-calls.jsonl');
+    const failure = startLocalPlatform(
+      quiet,
+      { provisionedEnvironments: 2, maxConcurrency: 4 },
+      cli(calls, {
+        STAND_IN_FAIL_START: '1',
+      }),
+    );
+    await expect(failure).rejects.toThrow(
+      /the local Lambda platform did not start; its state and log are in \/.*shiftgate-loadtest-platform-/,
+    );
+    const error = await failure.catch((e: Error) => e);
+    expect(String((error as Error).cause)).toContain('version 1 failed its init on purpose');
+    expect((await callsIn(calls)).map((call) => call.command)).toEqual(['start', 'stop']);
+  });
+});

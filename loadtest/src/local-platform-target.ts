@@ -1,0 +1,245 @@
+/**
+ * `npm run loadtest -- --platform local`: a fresh local Lambda platform (platform/) for one run, driven through
+ * its documented CLI exactly as a person would drive it (`start`, `status`, `stop`), in a temporary state
+ * directory of its own so that it never meets a platform someone left running. The load goes to its `live` front:
+ * the handler the way Lambda runs it, one request per execution environment.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type LoadTestObjectives, loadTestObjectives } from '../../slo/src/load-test.ts';
+import type { MeasuredSystem, PlatformCounts } from './result.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** How to run the platform's CLI (`npm run platform:local -- …` without npm's own start-up); tests swap in a stand-in. */
+export interface PlatformCli {
+  command: string;
+  args: readonly string[];
+  /** Added to this process's environment. */
+  env?: Readonly<Record<string, string>>;
+}
+
+export const PLATFORM_CLI: PlatformCli = {
+  command: process.execPath,
+  args: ['--import', 'tsx', 'platform/src/cli.ts'],
+};
+
+/**
+ * `start` builds the image context as version 1 and initialises every provisioned environment before it prints
+ * the URL; on two busy cores that takes tens of seconds. `status` and `stop` only talk to the running daemon.
+ */
+const START_TIMEOUT_MS = 300_000;
+const CONTROL_TIMEOUT_MS = 60_000;
+
+export interface PlatformSize {
+  provisionedEnvironments: number;
+  maxConcurrency: number;
+}
+
+/** Two environments at least, so two requests that overlap never wait for a cold start. */
+const MIN_PROVISIONED = 2;
+/**
+ * The concurrency limit leaves as many on-demand environments as provisioned ones: a burst beyond the provisioned
+ * pool spills over into cold starts (counted, as Lambda counts them) before anything is throttled. A 429 still
+ * happens where Lambda would give one, at the limit.
+ */
+const ON_DEMAND_PER_PROVISIONED = 1;
+
+/**
+ * How many environments to provision for a run of `ratePerSecond`. Little's law: requests in flight = arrival
+ * rate × time each spends in the system. Taking that time as the slowest latency the SLOs accept (the
+ * highest-percentile latency objective, the p95's 80 ms today) covers the expected concurrency with room: at
+ * 200 req/s, 16 environments, where the mean latency (a few ms) would need one or two. A service that keeps its
+ * SLOs never waits for a cold start this way, so a cold start or a spillover in the result is news, not noise.
+ */
+export function platformSizeFor(
+  ratePerSecond: number,
+  objectives: LoadTestObjectives = loadTestObjectives(),
+): PlatformSize {
+  const slowest = objectives.latency.reduce<LoadTestObjectives['latency'][number] | null>(
+    (worst, gate) => (worst === null || gate.percentile > worst.percentile ? gate : worst),
+    null,
+  );
+  if (slowest === null) {
+    throw new Error(
+      'the SLO definition has no latency objective, so the local platform cannot be sized for the run; add one to slo/src/definition.ts',
+    );
+  }
+  const inFlight = Math.ceil((ratePerSecond * slowest.thresholdMs) / 1_000);
+  const provisionedEnvironments = Math.max(MIN_PROVISIONED, inFlight);
+  return {
+    provisionedEnvironments,
+    maxConcurrency: provisionedEnvironments * (1 + ON_DEMAND_PER_PROVISIONED),
+  };
+}
+
+/** The `live` URL from `start`'s output: its last line, by the CLI's contract. */
+export function liveUrlOf(stdout: string): string {
+  const last = stdout.trimEnd().split('\n').at(-1)?.trim() ?? '';
+  if (!/^https?:\/\/[^/\s]+\S*$/.test(last)) {
+    throw new Error(
+      `the platform's \`start\` printed "${last}" as its last line, not the live URL; run \`npm run platform:local -- start\` to see its output`,
+    );
+  }
+  return last.replace(/\/+$/, '');
+}
+
+const countOrNull = (value: unknown) =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null;
+
+/**
+ * The platform's own counts from `status`'s JSON, summed over every version (a fresh platform has one). A count
+ * a version does not report makes the total null rather than a guess.
+ */
+export function platformCountsOf(statusJson: string): PlatformCounts {
+  let status: unknown;
+  try {
+    status = JSON.parse(statusJson);
+  } catch (error) {
+    throw new Error(
+      `the platform's \`status\` printed something other than JSON: ${statusJson.slice(0, 200)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const versions =
+    typeof status === 'object' && status !== null && 'versions' in status ? status.versions : undefined;
+  if (typeof versions !== 'object' || versions === null) {
+    throw new Error(`the platform's \`status\` has no "versions" object: ${statusJson.slice(0, 200)}`);
+  }
+  const total = (key: string): number | null => {
+    let sum = 0;
+    for (const figures of Object.values(versions)) {
+      const value = countOrNull((figures as Record<string, unknown> | null)?.[key]);
+      if (value === null) return null;
+      sum += value;
+    }
+    return sum;
+  };
+  return {
+    invocations: total('invocations'),
+    coldStarts: total('coldStarts'),
+    throttles: total('throttles'),
+    spillover: total('spillover'),
+  };
+}
+
+function runCli(cli: PlatformCli, args: string[], timeoutMs: number): Promise<string> {
+  const commandLine = `${[cli.command, ...cli.args, ...args].join(' ')}`;
+  return new Promise((resolve, reject) => {
+    execFile(
+      cli.command,
+      [...cli.args, ...args],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...cli.env },
+        timeout: timeoutMs,
+        maxBuffer: 16 * 1024 * 1024,
+        killSignal: 'SIGTERM',
+      },
+      (error, stdout, stderr) => {
+        if (error === null) return resolve(stdout);
+        const output = String(stderr).trim().split('\n').slice(-5).join('\n');
+        reject(
+          new Error(`\`${commandLine}\` failed (${error.message.split('\n')[0]})\n${output}`, {
+            cause: error,
+          }),
+        );
+      },
+    );
+  });
+}
+
+export interface LocalPlatformTarget {
+  liveUrl: string;
+  stateDir: string;
+  size: PlatformSize;
+  /** What the platform counted so far (`status`). */
+  counts(): Promise<PlatformCounts>;
+  /** `stop`, then the state directory removed; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** The result's `system` for a run on the local platform; counts are null until the run is over. */
+export function platformSystem(size: PlatformSize, counts: PlatformCounts | null): MeasuredSystem {
+  return { kind: 'local-lambda-platform', ...size, platformCounts: counts };
+}
+
+/** Versions are made read-only (immutable, as Lambda's): give the owner write access back before removing them. */
+async function removeStateDir(dir: string): Promise<void> {
+  const writable = async (path: string): Promise<void> => {
+    await chmod(path, 0o700);
+    for (const entry of await readdir(path, { withFileTypes: true })) {
+      if (entry.isDirectory()) await writable(join(path, entry.name));
+    }
+  };
+  await writable(dir).catch(() => {});
+  await rm(dir, { recursive: true, force: true });
+}
+
+export async function startLocalPlatform(
+  log: (message: string) => void,
+  size: PlatformSize,
+  cli: PlatformCli = PLATFORM_CLI,
+): Promise<LocalPlatformTarget> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'shiftgate-loadtest-platform-'));
+  const state = ['--state-dir', stateDir];
+  let stopped: Promise<void> | null = null;
+  const stopOnExit = () => {
+    // A second Ctrl-C ends the runner at once: the daemon is detached, so end it here, synchronously.
+    spawn(cli.command, [...cli.args, 'stop', ...state], {
+      cwd: REPO_ROOT,
+      stdio: 'ignore',
+      detached: true,
+    }).unref();
+  };
+  process.once('exit', stopOnExit);
+  const stop = () => {
+    stopped ??= (async () => {
+      process.removeListener('exit', stopOnExit);
+      try {
+        await runCli(cli, ['stop', ...state], CONTROL_TIMEOUT_MS);
+      } finally {
+        await removeStateDir(stateDir);
+      }
+    })();
+    return stopped;
+  };
+  log(
+    `starting a local Lambda platform in ${stateDir}: ${size.provisionedEnvironments} provisioned environments, concurrency limit ${size.maxConcurrency}`,
+  );
+  try {
+    const started = await runCli(
+      cli,
+      [
+        'start',
+        ...state,
+        '--pc',
+        String(size.provisionedEnvironments),
+        '--max-concurrency',
+        String(size.maxConcurrency),
+      ],
+      START_TIMEOUT_MS,
+    );
+    const liveUrl = liveUrlOf(started);
+    log(`local Lambda platform ready, live at ${liveUrl}`);
+    return {
+      liveUrl,
+      stateDir,
+      size,
+      counts: async () => platformCountsOf(await runCli(cli, ['status', ...state], CONTROL_TIMEOUT_MS)),
+      stop,
+    };
+  } catch (error) {
+    // Whatever did start is stopped; the state directory stays for its daemon.log.
+    process.removeListener('exit', stopOnExit);
+    await runCli(cli, ['stop', ...state], CONTROL_TIMEOUT_MS).catch(() => {});
+    throw new Error(`the local Lambda platform did not start; its state and log are in ${stateDir}`, {
+      cause: error,
+    });
+  }
+}
