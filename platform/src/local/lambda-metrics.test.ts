@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import { percentile } from '../../../common/percentile.ts';
+import type { RequestRecord } from '../../../service/src/observability.ts';
+import { SLO_DEFINITION } from '../../../slo/src/definition.ts';
+import { LAMBDA_NAMESPACE } from '../../../slo/src/metric-sources.ts';
+import { LIVE_ALIAS } from '../port.ts';
+import { serviceEmfLines } from '../testing/service-emf.ts';
+import {
+  COLD_STARTS_METRIC,
+  type InvocationRecord,
+  LAMBDA_METRIC,
+  LOCAL_FUNCTION_NAME,
+  PLATFORM_NAMESPACE,
+  recordInvocation,
+  versionMetrics,
+  versionTotals,
+} from './lambda-metrics.ts';
+import { BUCKET_MS, emfMetrics, MetricStore } from './metric-store.ts';
+
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+const fn = LOCAL_FUNCTION_NAME;
+const newStore = () => new MetricStore({ retentionMs: 60 * BUCKET_MS });
+const invocation = (overrides: Partial<InvocationRecord> = {}): InvocationRecord => ({
+  timestamp: T0,
+  qualifier: LIVE_ALIAS,
+  version: '2',
+  kind: 'ok',
+  durationMs: 10,
+  coldStart: false,
+  spillover: false,
+  ...overrides,
+});
+const sum = (
+  store: MetricStore,
+  name: string,
+  dimensions: Record<string, string>,
+  namespace = LAMBDA_NAMESPACE,
+) => store.query({ namespace, name, dimensions, start: T0, end: T0 + BUCKET_MS, statistic: 'Sum' });
+const aliasDims = { FunctionName: fn, Resource: `${fn}:live` };
+const executedDims = { ...aliasDims, ExecutedVersion: '2' };
+const versionDims = { FunctionName: fn, Resource: `${fn}:2` };
+
+describe('recordInvocation', () => {
+  it('counts an invocation through live under the alias and under its ExecutedVersion, as Lambda does', () => {
+    const store = newStore();
+    recordInvocation(store, invocation({ durationMs: 12 }));
+    expect(sum(store, 'Invocations', aliasDims)).toBe(1);
+    expect(sum(store, 'Invocations', executedDims)).toBe(1);
+    expect(sum(store, 'Invocations', versionDims)).toBeNull();
+    expect(sum(store, 'Duration', executedDims)).toBe(12);
+    expect(sum(store, 'Errors', executedDims)).toBeNull();
+  });
+
+  it("counts an invocation of the version's own qualifier under that qualifier only", () => {
+    const store = newStore();
+    recordInvocation(store, invocation({ qualifier: '2' }));
+    expect(sum(store, 'Invocations', versionDims)).toBe(1);
+    expect(sum(store, 'Invocations', executedDims)).toBeNull();
+    expect(sum(store, 'Invocations', aliasDims)).toBeNull();
+  });
+
+  it('counts a function error as an invocation and an error; a throttle as neither, with no duration', () => {
+    const store = newStore();
+    recordInvocation(store, invocation({ kind: 'function-error' }));
+    recordInvocation(store, invocation({ kind: 'throttle', durationMs: undefined }));
+    expect(sum(store, 'Invocations', executedDims)).toBe(1);
+    expect(sum(store, 'Errors', executedDims)).toBe(1);
+    expect(sum(store, 'Throttles', executedDims)).toBe(1);
+    expect(
+      store.samples({
+        namespace: LAMBDA_NAMESPACE,
+        name: 'Duration',
+        dimensions: executedDims,
+        start: T0,
+        end: T0 + BUCKET_MS,
+      }),
+    ).toEqual([10]);
+  });
+
+  it('counts spillover, concurrency and cold starts', () => {
+    const store = newStore();
+    recordInvocation(store, invocation({ spillover: true, coldStart: true, concurrentExecutions: 3 }));
+    recordInvocation(store, invocation({ concurrentExecutions: 5 }));
+    expect(sum(store, LAMBDA_METRIC.spillover, executedDims)).toBe(1);
+    expect(
+      store.query({
+        namespace: LAMBDA_NAMESPACE,
+        name: 'ConcurrentExecutions',
+        dimensions: aliasDims,
+        start: T0,
+        end: T0 + BUCKET_MS,
+        statistic: 'Maximum',
+      }),
+    ).toBe(5);
+    expect(sum(store, COLD_STARTS_METRIC, { Version: '2' }, PLATFORM_NAMESPACE)).toBe(1);
+  });
+
+  it('refuses an invocation without a duration, or a version qualifier run on another version', () => {
+    const store = newStore();
+    expect(() => recordInvocation(store, invocation({ durationMs: undefined }))).toThrow(/durationMs/);
+    expect(() => recordInvocation(store, invocation({ qualifier: '3' }))).toThrow(/qualifier 3/);
+    expect(sum(store, 'Invocations', executedDims)).toBeNull();
+  });
+});
+
+describe('versionMetrics', () => {
+  const { namespace } = SLO_DEFINITION.metrics;
+  const stage = 'local';
+  const request = (status: number, latencyMs: number, alias?: string): RequestRecord => ({
+    requestId: `r-${status}-${latencyMs}`,
+    method: 'POST',
+    path: '/predict',
+    status,
+    latencyMs,
+    modelVersion: 'm',
+    ...(alias ? { alias } : {}),
+  });
+
+  it("reads Lambda's figures through live by ExecutedVersion and the app's from its real EMF by Version", async () => {
+    const store = newStore();
+    const now = Date.now();
+    // Version 2: through live, 20 ok (durations 1..20), 2 errors, 3 throttles, 4 spillovers; 5 on its own URL.
+    for (let i = 1; i <= 20; i++)
+      recordInvocation(store, invocation({ timestamp: now, durationMs: i, spillover: i <= 4 }));
+    for (let i = 0; i < 2; i++)
+      recordInvocation(store, invocation({ timestamp: now, kind: 'function-error', durationMs: 100 }));
+    for (let i = 0; i < 3; i++)
+      recordInvocation(store, invocation({ timestamp: now, kind: 'throttle', durationMs: undefined }));
+    for (let i = 0; i < 5; i++)
+      recordInvocation(store, invocation({ timestamp: now, qualifier: '2', durationMs: 500 }));
+    // Version 3 through live: must not leak into version 2's figures.
+    recordInvocation(store, invocation({ timestamp: now, version: '3', durationMs: 999 }));
+
+    const latencies2xx = [3, 1, 4, 1.5, 9, 2.6, 5, 3.5];
+    const records = [
+      ...latencies2xx.map((latency, i) => request(200, latency, i % 2 === 0 ? 'live' : undefined)),
+      request(400, 0.5, 'live'),
+      request(415, 0.7, 'live'),
+      request(503, 50, 'live'),
+    ];
+    const lines = [
+      ...(await serviceEmfLines({ namespace, stage, functionVersion: '2', records })),
+      ...(await serviceEmfLines({
+        namespace,
+        stage,
+        functionVersion: '3',
+        records: [request(200, 77, 'live')],
+      })),
+      ...(await serviceEmfLines({
+        namespace,
+        stage: 'prod',
+        functionVersion: '2',
+        records: [request(500, 1)],
+      })),
+    ];
+    for (const line of lines) for (const put of emfMetrics(line)) store.put(put);
+
+    const range = { start: new Date(now - 5 * BUCKET_MS), end: new Date(now + 5 * BUCKET_MS) };
+    expect(versionMetrics(store, { version: '2', range, stage, appNamespace: namespace })).toEqual({
+      version: '2',
+      range,
+      invocations: 22,
+      errors: 2,
+      throttles: 3,
+      provisionedConcurrencySpilloverInvocations: 4,
+      durationP50Ms: 11,
+      durationP95Ms: 100,
+      app: {
+        requests2xx: latencies2xx.length,
+        requests4xx: 2,
+        requests5xx: 1,
+        latencyP50Ms: percentile(latencies2xx, 50),
+        latencyP95Ms: percentile(latencies2xx, 95),
+      },
+    });
+  });
+
+  it('is zeros and nulls outside the range, and for a version with no traffic', () => {
+    const store = newStore();
+    recordInvocation(store, invocation());
+    const later = { start: new Date(T0 + BUCKET_MS), end: new Date(T0 + 2 * BUCKET_MS) };
+    const empty = versionMetrics(store, { version: '2', range: later, stage });
+    expect(empty).toMatchObject({ invocations: 0, errors: 0, durationP50Ms: null, durationP95Ms: null });
+    expect(empty.app).toEqual({
+      requests2xx: 0,
+      requests4xx: 0,
+      requests5xx: 0,
+      latencyP50Ms: null,
+      latencyP95Ms: null,
+    });
+    const range = { start: new Date(T0), end: new Date(T0 + BUCKET_MS) };
+    expect(versionMetrics(store, { version: '7', range, stage }).invocations).toBe(0);
+    expect(versionMetrics(store, { version: '2', range, stage }).invocations).toBe(1);
+  });
+});
+
+describe('versionTotals', () => {
+  it('counts every qualifier of the version over all time, with its cold starts and duration percentiles', () => {
+    const store = newStore();
+    const durations = [5, 1, 9, 3, 7];
+    for (const [i, durationMs] of durations.entries())
+      recordInvocation(
+        store,
+        invocation({
+          timestamp: T0 + i * BUCKET_MS,
+          qualifier: i % 2 === 0 ? 'live' : '2',
+          durationMs,
+          coldStart: i === 0,
+        }),
+      );
+    recordInvocation(store, invocation({ kind: 'function-error', durationMs: 20, qualifier: '2' }));
+    recordInvocation(store, invocation({ kind: 'throttle', durationMs: undefined }));
+    recordInvocation(store, invocation({ version: '3', durationMs: 1000, coldStart: true }));
+    const all = [...durations, 20];
+    expect(versionTotals(store, '2')).toEqual({
+      invocations: 6,
+      errors: 1,
+      throttles: 1,
+      coldStarts: 1,
+      p50Ms: percentile(all, 50),
+      p95Ms: percentile(all, 95),
+    });
+  });
+
+  it('is zeros and null percentiles for a version that ran nothing', () => {
+    expect(versionTotals(newStore(), '1')).toEqual({
+      invocations: 0,
+      errors: 0,
+      throttles: 0,
+      coldStarts: 0,
+      p50Ms: null,
+      p95Ms: null,
+    });
+  });
+});

@@ -1,0 +1,224 @@
+/**
+ * What the local platform records about each invocation, named and dimensioned as Lambda publishes it to
+ * CloudWatch, and the per-version figures a release reads back through the port. The reading side takes its
+ * metric names and dimensions from slo/src/version-metrics.ts (the queries the AWS side sends), so a mismatch
+ * between what the platform writes and what a release reads fails the tests here, not a release.
+ *
+ * Lambda (namespace AWS/Lambda): an invocation through the alias counts under {FunctionName, Resource:
+ * "<function>:live"} and {FunctionName, Resource, ExecutedVersion}; an invocation of a version's own qualifier
+ * under {FunctionName, Resource: "<function>:<n>"}. Lambda's function-wide {FunctionName} aggregate is not kept:
+ * no release reads it. A throttle counts under the version the alias had picked (the local pool throttles per
+ * dispatch). Plus a platform-only ColdStarts count (namespace LocalPlatform, {Version}) for `status`.
+ */
+import { percentile } from '../../../common/percentile.ts';
+import { SLO_DEFINITION, type SloDefinition } from '../../../slo/src/definition.ts';
+import { LAMBDA_NAMESPACE, type MetricRef } from '../../../slo/src/metric-sources.ts';
+import { versionSources } from '../../../slo/src/version-metrics.ts';
+import { LIVE_ALIAS, type TimeRange, type VersionMetrics } from '../port.ts';
+import type { MetricStore, Statistic } from './metric-store.ts';
+
+/** The local function is named after the service it runs. */
+export const LOCAL_FUNCTION_NAME = SLO_DEFINITION.service;
+
+export const LAMBDA_METRIC = {
+  invocations: 'Invocations',
+  errors: 'Errors',
+  throttles: 'Throttles',
+  duration: 'Duration',
+  spillover: 'ProvisionedConcurrencySpilloverInvocations',
+  concurrentExecutions: 'ConcurrentExecutions',
+} as const;
+
+export const PLATFORM_NAMESPACE = 'LocalPlatform';
+export const COLD_STARTS_METRIC = 'ColdStarts';
+export const COLD_STARTS_DIMENSION = 'Version';
+
+/** One request's fate, as the front saw it. */
+export interface InvocationRecord {
+  /** When the invocation started, ms since the epoch. */
+  readonly timestamp: number;
+  /** The qualifier invoked: the alias name ('live') or the version's own number. */
+  readonly qualifier: string;
+  /** The version that ran it (for the alias, the one it picked). */
+  readonly version: string;
+  /** ok includes an app's own 4xx/5xx answer: Lambda only sees a crash, a timeout or a thrown error as an error. */
+  readonly kind: 'ok' | 'function-error' | 'throttle';
+  /** Required unless throttled: the invocation's run time (init excluded, as Lambda's Duration). */
+  readonly durationMs?: number;
+  readonly coldStart: boolean;
+  /** It found every provisioned environment of its version busy and ran on an on-demand one. */
+  readonly spillover: boolean;
+  /** Environments busy when it started, itself included (Lambda's ConcurrentExecutions, read as Maximum). */
+  readonly concurrentExecutions?: number;
+}
+
+const isVersionQualifier = (qualifier: string) => /^\d+$/.test(qualifier);
+
+const resourceDimensions = (functionName: string, qualifier: string): Record<string, string> => ({
+  FunctionName: functionName,
+  Resource: `${functionName}:${qualifier}`,
+});
+
+const executedVersionDimensions = (functionName: string, alias: string, version: string) => ({
+  ...resourceDimensions(functionName, alias),
+  ExecutedVersion: version,
+});
+
+/** Every dimension set an invocation of `qualifier` that ran on `version` counts under. */
+export function lambdaDimensionSets(
+  qualifier: string,
+  version: string,
+  functionName = LOCAL_FUNCTION_NAME,
+): Record<string, string>[] {
+  return isVersionQualifier(qualifier)
+    ? [resourceDimensions(functionName, qualifier)]
+    : [
+        resourceDimensions(functionName, qualifier),
+        executedVersionDimensions(functionName, qualifier, version),
+      ];
+}
+
+export function recordInvocation(
+  store: MetricStore,
+  outcome: InvocationRecord,
+  functionName = LOCAL_FUNCTION_NAME,
+): void {
+  const { timestamp, qualifier, version, kind } = outcome;
+  if (isVersionQualifier(qualifier) && qualifier !== version) {
+    throw new RangeError(`invocation of qualifier ${qualifier} cannot have run on version ${version}`);
+  }
+  if (
+    kind !== 'throttle' &&
+    !(typeof outcome.durationMs === 'number' && Number.isFinite(outcome.durationMs))
+  ) {
+    throw new RangeError(
+      `a ${kind} invocation of ${qualifier} needs its durationMs, got ${outcome.durationMs}`,
+    );
+  }
+  const puts: [name: string, value: number][] = [];
+  if (kind === 'throttle') puts.push([LAMBDA_METRIC.throttles, 1]);
+  else {
+    puts.push([LAMBDA_METRIC.invocations, 1], [LAMBDA_METRIC.duration, outcome.durationMs as number]);
+    if (kind === 'function-error') puts.push([LAMBDA_METRIC.errors, 1]);
+    if (outcome.spillover) puts.push([LAMBDA_METRIC.spillover, 1]);
+  }
+  if (outcome.concurrentExecutions !== undefined) {
+    puts.push([LAMBDA_METRIC.concurrentExecutions, outcome.concurrentExecutions]);
+  }
+  for (const dimensions of lambdaDimensionSets(qualifier, version, functionName)) {
+    for (const [name, value] of puts)
+      store.put({ namespace: LAMBDA_NAMESPACE, name, dimensions, value, timestamp });
+  }
+  if (outcome.coldStart) {
+    store.put({
+      namespace: PLATFORM_NAMESPACE,
+      name: COLD_STARTS_METRIC,
+      dimensions: { [COLD_STARTS_DIMENSION]: version },
+      value: 1,
+      timestamp,
+    });
+  }
+}
+
+/**
+ * The port's VersionMetrics for one version over a range: Lambda's figures for its invocations through `live`
+ * (by ExecutedVersion) and the app's own by its Version dimension, read with the very MetricRefs the AWS side
+ * queries (versionSources).
+ */
+export function versionMetrics(
+  store: MetricStore,
+  options: {
+    readonly version: string;
+    readonly range: TimeRange;
+    readonly stage: string;
+    /** The app's EMF namespace; the SLO definition's by default. */
+    readonly appNamespace?: string;
+    readonly functionName?: string;
+  },
+): VersionMetrics {
+  const { version, range, stage, appNamespace, functionName = LOCAL_FUNCTION_NAME } = options;
+  const definition: SloDefinition =
+    appNamespace === undefined
+      ? SLO_DEFINITION
+      : { ...SLO_DEFINITION, metrics: { ...SLO_DEFINITION.metrics, namespace: appNamespace } };
+  const sources = versionSources(definition, { functionName, stage, version, viaAlias: LIVE_ALIAS });
+  const source = (id: string): MetricRef => {
+    const ref = sources[id];
+    if (!ref)
+      throw new Error(
+        `slo/src/version-metrics.ts no longer names a source "${id}": update lambda-metrics.ts`,
+      );
+    return ref;
+  };
+  const read = (ref: MetricRef, statistic = ref.statistic as Statistic, name = ref.metricName) =>
+    store.query({
+      namespace: ref.namespace,
+      name,
+      dimensions: ref.dimensions,
+      start: range.start,
+      end: range.end,
+      statistic,
+    });
+  const count = (id: string) => read(source(id)) ?? 0;
+  return {
+    version,
+    range,
+    invocations: count('invocations'),
+    errors: count('errors'),
+    throttles: count('throttles'),
+    provisionedConcurrencySpilloverInvocations: count('spillover'),
+    durationP50Ms: read(source('invocations'), 'p50', LAMBDA_METRIC.duration),
+    durationP95Ms: read(source('invocations'), 'p95', LAMBDA_METRIC.duration),
+    app: {
+      requests2xx: count('successes'),
+      requests4xx: count('clientErrors'),
+      requests5xx: count('serverErrors'),
+      latencyP50Ms: read(source('successes'), 'p50'),
+      latencyP95Ms: read(source('successes'), 'p95'),
+    },
+  };
+}
+
+export interface VersionTotals {
+  readonly invocations: number;
+  readonly errors: number;
+  readonly throttles: number;
+  readonly coldStarts: number;
+  /** Lambda Duration over every invocation of the version; null when it ran none. */
+  readonly p50Ms: number | null;
+  readonly p95Ms: number | null;
+}
+
+/** A version's figures over everything the store keeps, through `live` and its own qualifier alike (`status`). */
+export function versionTotals(
+  store: MetricStore,
+  version: string,
+  functionName = LOCAL_FUNCTION_NAME,
+): VersionTotals {
+  const everything = { start: 0, end: Number.POSITIVE_INFINITY };
+  const dimensionSets = [
+    executedVersionDimensions(functionName, LIVE_ALIAS, version),
+    resourceDimensions(functionName, version),
+  ];
+  const samples = (name: string) =>
+    dimensionSets.flatMap((dimensions) =>
+      store.samples({ namespace: LAMBDA_NAMESPACE, name, dimensions, ...everything }),
+    );
+  const count = (name: string) => samples(name).reduce((sum, value) => sum + value, 0);
+  const durations = samples(LAMBDA_METRIC.duration);
+  const coldStarts = store.query({
+    namespace: PLATFORM_NAMESPACE,
+    name: COLD_STARTS_METRIC,
+    dimensions: { [COLD_STARTS_DIMENSION]: version },
+    statistic: 'Sum',
+    ...everything,
+  });
+  return {
+    invocations: count(LAMBDA_METRIC.invocations),
+    errors: count(LAMBDA_METRIC.errors),
+    throttles: count(LAMBDA_METRIC.throttles),
+    coldStarts: coldStarts ?? 0,
+    p50Ms: durations.length === 0 ? null : percentile(durations, 50),
+    p95Ms: durations.length === 0 ? null : percentile(durations, 95),
+  };
+}
