@@ -7,9 +7,9 @@ import { loadTestObjectives } from '../../slo/src/load-test.ts';
 import {
   liveUrlOf,
   type PlatformCli,
-  platformCountsOf,
   platformSizeFor,
   startLocalPlatform,
+  statusCountsOf,
 } from './local-platform-target.ts';
 import { SCENARIOS } from './scenarios.ts';
 
@@ -59,29 +59,29 @@ describe('liveUrlOf', () => {
   });
 });
 
-describe('platformCountsOf', () => {
+describe('statusCountsOf', () => {
   const figures = { invocations: 10, errors: 0, throttles: 1, coldStarts: 2, p50Ms: 1, p95Ms: 2 };
 
-  it('sums every version, and leaves a count no version reports unknown', () => {
+  it('sums every version, leaves a count no version reports unknown, and names the live version', () => {
     const status = {
       live: { version: '2', weights: {} },
       versions: { 1: figures, 2: { ...figures, invocations: 5 } },
     };
-    expect(platformCountsOf(JSON.stringify(status))).toEqual({
+    expect(statusCountsOf(JSON.stringify(status))).toEqual({
+      liveVersion: '2',
       invocations: 15,
       coldStarts: 4,
       throttles: 2,
-      spillover: null,
     });
-    const withSpillover = { ...status, versions: { 1: { ...figures, spillover: 3 } } };
-    expect(platformCountsOf(JSON.stringify(withSpillover)).spillover).toBe(3);
+    const partial = { live: null, versions: { 1: figures, 2: { ...figures, coldStarts: 'n/a' } } };
+    expect(statusCountsOf(JSON.stringify(partial))).toMatchObject({ liveVersion: null, coldStarts: null });
   });
 
   it('refuses what is not a status', () => {
-    expect(() => platformCountsOf('ready')).toThrow(
+    expect(() => statusCountsOf('ready')).toThrow(
       "the platform's `status` printed something other than JSON",
     );
-    expect(() => platformCountsOf('{"live":{}}')).toThrow('has no "versions" object');
+    expect(() => statusCountsOf('{"live":{}}')).toThrow('has no "versions" object');
   });
 });
 

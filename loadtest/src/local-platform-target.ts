@@ -9,6 +9,7 @@ import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LocalPlatform } from '../../platform/src/local/local-platform.ts';
 import { type LoadTestObjectives, loadTestObjectives } from '../../slo/src/load-test.ts';
 import type { MeasuredSystem, PlatformCounts } from './result.ts';
 
@@ -90,11 +91,19 @@ export function liveUrlOf(stdout: string): string {
 const countOrNull = (value: unknown) =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null;
 
+export interface StatusCounts {
+  /** The version `live` points at; null before anything is live. */
+  liveVersion: string | null;
+  invocations: number | null;
+  coldStarts: number | null;
+  throttles: number | null;
+}
+
 /**
  * The platform's own counts from `status`'s JSON, summed over every version (a fresh platform has one). A count
  * a version does not report makes the total null rather than a guess.
  */
-export function platformCountsOf(statusJson: string): PlatformCounts {
+export function statusCountsOf(statusJson: string): StatusCounts {
   let status: unknown;
   try {
     status = JSON.parse(statusJson);
@@ -106,8 +115,10 @@ export function platformCountsOf(statusJson: string): PlatformCounts {
       },
     );
   }
-  const versions =
-    typeof status === 'object' && status !== null && 'versions' in status ? status.versions : undefined;
+  const { versions, live } = (typeof status === 'object' && status !== null ? status : {}) as Record<
+    string,
+    unknown
+  >;
   if (typeof versions !== 'object' || versions === null) {
     throw new Error(`the platform's \`status\` has no "versions" object: ${statusJson.slice(0, 200)}`);
   }
@@ -120,12 +131,32 @@ export function platformCountsOf(statusJson: string): PlatformCounts {
     }
     return sum;
   };
+  const liveVersion = (live as { version?: unknown } | null | undefined)?.version;
   return {
+    liveVersion: typeof liveVersion === 'string' ? liveVersion : null,
     invocations: total('invocations'),
     coldStarts: total('coldStarts'),
     throttles: total('throttles'),
-    spillover: total('spillover'),
   };
+}
+
+/** Every minute of a platform that lived only for this run (the store's buckets start on whole minutes). */
+const wholeLife = () => ({ start: new Date(0), end: new Date(Date.now() + 60_000) });
+
+/**
+ * `status` counts cold starts and throttles but not spillover, which is a Lambda metric of the alias's traffic
+ * (ProvisionedConcurrencySpilloverInvocations by ExecutedVersion): that one is read through the Platform port,
+ * as a release reads it.
+ */
+async function platformCounts(cli: PlatformCli, stateDir: string): Promise<PlatformCounts> {
+  const status = statusCountsOf(await runCli(cli, ['status', '--state-dir', stateDir], CONTROL_TIMEOUT_MS));
+  const spillover =
+    status.liveVersion === null
+      ? null
+      : (await (await LocalPlatform.connect(stateDir)).versionMetrics(status.liveVersion, wholeLife()))
+          .provisionedConcurrencySpilloverInvocations;
+  const { invocations, coldStarts, throttles } = status;
+  return { invocations, coldStarts, throttles, spillover };
 }
 
 function runCli(cli: PlatformCli, args: string[], timeoutMs: number): Promise<string> {
@@ -231,7 +262,7 @@ export async function startLocalPlatform(
       liveUrl,
       stateDir,
       size,
-      counts: async () => platformCountsOf(await runCli(cli, ['status', ...state], CONTROL_TIMEOUT_MS)),
+      counts: () => platformCounts(cli, stateDir),
       stop,
     };
   } catch (error) {
