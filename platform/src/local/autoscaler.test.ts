@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { Autoscaler, NoScalingTargetError } from './autoscaler.ts';
+
+/** An autoscaler over a hand-set utilization and capacity; time moves only through sample() and evaluate(). */
+function harness(initialCapacity: number | null = 2) {
+  const state = { utilization: null as number | null, capacity: initialCapacity, sets: [] as number[] };
+  const autoscaler = new Autoscaler({
+    evaluationIntervalMs: 1_000,
+    sampleIntervalMs: 100,
+    utilization: () => state.utilization,
+    capacity: () => state.capacity,
+    setCapacity: (capacity) => {
+      state.capacity = capacity;
+      state.sets.push(capacity);
+    },
+    log: () => {},
+  });
+  /** One evaluation period during which utilization reads `u` at every sample. */
+  const period = (u: number) => {
+    state.utilization = u;
+    for (let i = 0; i < 10; i += 1) autoscaler.sample();
+    autoscaler.evaluate();
+  };
+  return { autoscaler, state, period };
+}
+
+const settings = { minCapacity: 2, maxCapacity: 8, targetUtilization: 0.5 };
+
+describe('Autoscaler', () => {
+  it('scales provisioned concurrency out after one busy period and back in after three quiet ones', () => {
+    const { autoscaler, state, period } = harness();
+    autoscaler.register(settings);
+    period(1);
+    expect(state.capacity).toBe(4);
+    period(0.2);
+    period(0.2);
+    expect(state.capacity).toBe(4);
+    period(0.2);
+    expect(state.capacity).toBe(2);
+    expect(state.sets).toEqual([4, 2]);
+  });
+
+  it('averages the samples of a period: one busy instant in a quiet period does not scale out', () => {
+    const { autoscaler, state } = harness();
+    autoscaler.register(settings);
+    state.utilization = 1;
+    autoscaler.sample();
+    state.utilization = 0;
+    for (let i = 0; i < 9; i += 1) autoscaler.sample();
+    autoscaler.evaluate();
+    expect(state.capacity).toBe(2);
+  });
+
+  it('does nothing while suspended and resumes exactly the previous suspended state', () => {
+    const { autoscaler, state, period } = harness();
+    autoscaler.register(settings);
+    const previous = autoscaler.suspend();
+    expect(previous.suspendedState.dynamicScalingOutSuspended).toBe(false);
+    expect(autoscaler.target()?.suspendedState).toEqual({
+      dynamicScalingInSuspended: true,
+      dynamicScalingOutSuspended: true,
+      scheduledScalingSuspended: false,
+    });
+    period(1);
+    expect(state.capacity).toBe(2);
+    autoscaler.resume(previous);
+    expect(autoscaler.target()).toEqual(previous);
+    period(1);
+    expect(state.capacity).toBe(4);
+  });
+
+  it('register brings capacity inside [min, max] at once', () => {
+    const { autoscaler, state } = harness(1);
+    const target = autoscaler.register(settings);
+    expect(target).toMatchObject({
+      qualifier: 'live',
+      minCapacity: 2,
+      maxCapacity: 8,
+      targetUtilization: 0.5,
+    });
+    expect(state.capacity).toBe(2);
+  });
+
+  it('refuses to suspend or resume without a registered target', () => {
+    const { autoscaler } = harness();
+    expect(() => autoscaler.suspend()).toThrow(NoScalingTargetError);
+    expect(() => autoscaler.suspend()).toThrow(/--pc N/);
+  });
+
+  it('runs on its own timers once started', async () => {
+    const { state } = harness();
+    const timed = new Autoscaler({
+      evaluationIntervalMs: 60,
+      sampleIntervalMs: 10,
+      utilization: () => 1,
+      capacity: () => state.capacity,
+      setCapacity: (capacity) => {
+        state.capacity = capacity;
+      },
+      log: () => {},
+    });
+    timed.register(settings);
+    timed.start();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    timed.stop();
+    expect(state.capacity).toBe(8);
+  });
+});

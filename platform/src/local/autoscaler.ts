@@ -1,0 +1,147 @@
+/**
+ * Application Auto Scaling's stand-in: a target-tracking loop on the `live` alias's provisioned concurrency.
+ * Every sample interval it reads the provisioned environments' utilization (busy / allocated); every evaluation
+ * interval (a CloudWatch period for AAS, seconds here) it averages the samples into one period's figure and lets
+ * target-tracking.ts decide the next capacity, which goes to the pool as PutProvisionedConcurrencyConfig would.
+ * The decision is pure; this file only keeps the clock and the scalable target's settings.
+ */
+import { LIVE_ALIAS, type ScalingTarget, type SuspendedState } from '../port.ts';
+import { nextCapacity } from './target-tracking.ts';
+
+/** Periods of history kept: target tracking scales in only after several low ones in a row. */
+const PERIODS_KEPT = 5;
+
+export interface AutoscalerOptions {
+  /** One evaluation period. */
+  readonly evaluationIntervalMs: number;
+  /** How often utilization is sampled within a period. */
+  readonly sampleIntervalMs: number;
+  /** Busy share of `live`'s provisioned environments; null when none is allocated. */
+  readonly utilization: () => number | null;
+  /** The provisioned concurrency requested on `live` now; null when none is configured. */
+  readonly capacity: () => number | null;
+  readonly setCapacity: (capacity: number) => void;
+  readonly log: (line: string) => void;
+}
+
+export interface TargetSettings {
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly targetUtilization: number;
+}
+
+const NOT_SUSPENDED: SuspendedState = {
+  dynamicScalingInSuspended: false,
+  dynamicScalingOutSuspended: false,
+  scheduledScalingSuspended: false,
+};
+
+export class Autoscaler {
+  readonly #options: AutoscalerOptions;
+  #target: ScalingTarget | null = null;
+  #samples: number[] = [];
+  #periods: number[] = [];
+  #timers: NodeJS.Timeout[] = [];
+
+  constructor(options: AutoscalerOptions) {
+    this.#options = options;
+  }
+
+  /** RegisterScalableTarget plus the target-tracking policy; brings capacity inside [min, max] at once. */
+  register(settings: TargetSettings): ScalingTarget {
+    this.#target = { qualifier: LIVE_ALIAS, ...settings, suspendedState: NOT_SUSPENDED };
+    this.#periods = [];
+    const current = this.#options.capacity() ?? 0;
+    const bounded = Math.min(settings.maxCapacity, Math.max(settings.minCapacity, current));
+    if (bounded !== current) this.#options.setCapacity(bounded);
+    return this.#target;
+  }
+
+  target(): ScalingTarget | null {
+    return this.#target;
+  }
+
+  /** Suspends dynamic scaling in and out; returns the target as it was. */
+  suspend(): ScalingTarget {
+    const previous = this.#registered('suspend scaling');
+    this.#target = {
+      ...previous,
+      suspendedState: {
+        ...previous.suspendedState,
+        dynamicScalingInSuspended: true,
+        dynamicScalingOutSuspended: true,
+      },
+    };
+    return previous;
+  }
+
+  /** Puts back exactly the suspended state `previous` had. */
+  resume(previous: ScalingTarget): void {
+    const current = this.#registered('resume scaling');
+    this.#target = { ...current, suspendedState: { ...previous.suspendedState } };
+  }
+
+  start(): void {
+    this.stop();
+    this.#timers = [
+      setInterval(() => this.sample(), this.#options.sampleIntervalMs),
+      setInterval(() => this.evaluate(), this.#options.evaluationIntervalMs),
+    ];
+    for (const timer of this.#timers) timer.unref();
+  }
+
+  stop(): void {
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers = [];
+  }
+
+  sample(): void {
+    const utilization = this.#options.utilization();
+    if (utilization !== null) this.#samples.push(utilization);
+  }
+
+  /** Closes one period: its mean utilization joins the history, and capacity moves if the policy says so. */
+  evaluate(): void {
+    const samples = this.#samples;
+    this.#samples = [];
+    const target = this.#target;
+    const current = this.#options.capacity();
+    if (target === null || current === null || samples.length === 0) return;
+    this.#periods = [...this.#periods, samples.reduce((a, b) => a + b, 0) / samples.length].slice(
+      -PERIODS_KEPT,
+    );
+    const next = nextCapacity({
+      current,
+      min: target.minCapacity,
+      max: target.maxCapacity,
+      target: target.targetUtilization,
+      utilizations: this.#periods,
+      suspended: target.suspendedState,
+    });
+    if (next === current) return;
+    this.#options.log(
+      `autoscaler: provisioned concurrency on ${LIVE_ALIAS} ${current} -> ${next} ` +
+        `(utilization ${this.#periods.map((u) => u.toFixed(2)).join(', ')}; target ${target.targetUtilization})`,
+    );
+    // A new capacity starts a fresh history, as a scaling activity resets the alarms' view.
+    this.#periods = [];
+    this.#options.setCapacity(next);
+  }
+
+  #registered(action: string): ScalingTarget {
+    if (this.#target === null) {
+      throw new NoScalingTargetError(action);
+    }
+    return this.#target;
+  }
+}
+
+/** Suspend or resume without a registered target (Application Auto Scaling's ObjectNotFoundException). */
+export class NoScalingTargetError extends Error {
+  constructor(action: string) {
+    super(
+      `cannot ${action}: ${LIVE_ALIAS} has no scalable target; start the platform with --pc N to register one`,
+    );
+    this.name = 'NoScalingTargetError';
+  }
+}
