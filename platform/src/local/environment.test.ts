@@ -212,6 +212,56 @@ describe('handlers that fail on their own', () => {
     return dir;
   }
 
+  it('runs the handler as Lambda does: its Context, its variables, the version directory as cwd', async () => {
+    const versionDir = await versionWith(
+      'echo',
+      `export const handler = async (event, context) => ({
+         event, cwd: process.cwd(), remainingMs: context.getRemainingTimeInMillis(),
+         context: { ...context },
+         env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SHIFTGATE_RUNTIME'))),
+       });`,
+    );
+    const { environment } = await start({
+      versionDir,
+      version: '4',
+      memoryMb: 512,
+      initializationType: 'provisioned-concurrency',
+    });
+    expect(environment.coldStartMs).toBeGreaterThanOrEqual(environment.initMs);
+    const outcome = await environment.invoke({
+      event: { a: 1 },
+      qualifier: 'live',
+      requestId: 'r-9',
+      timeoutMs: 2_000,
+    });
+    if (outcome.kind !== 'result') throw new Error(`expected a result, got ${JSON.stringify(outcome)}`);
+    const seen = outcome.result as Record<string, Record<string, unknown>>;
+    expect(seen.event).toEqual({ a: 1 });
+    expect(seen.cwd).toBe(versionDir);
+    expect(seen.remainingMs).toBeGreaterThan(1_000);
+    expect(seen.remainingMs).toBeLessThanOrEqual(2_000);
+    expect(seen.context).toMatchObject({
+      functionName: 'predictor',
+      functionVersion: '4',
+      invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:predictor:live',
+      memoryLimitInMB: '512',
+      awsRequestId: 'r-9',
+      logGroupName: '/aws/lambda/predictor',
+    });
+    expect(seen.env).toMatchObject({
+      AWS_LAMBDA_FUNCTION_NAME: 'predictor',
+      AWS_LAMBDA_FUNCTION_VERSION: '4',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'provisioned-concurrency',
+      LAMBDA_TASK_ROOT: versionDir,
+      SHIFTGATE_STAGE: 'local',
+      AWS_REGION: 'local',
+    });
+    // Nothing of the parent's own environment leaks in beyond PATH.
+    expect(seen.env).not.toHaveProperty('NODE_OPTIONS');
+    expect(seen.env).not.toHaveProperty('VITEST');
+  });
+
   it("a handler's throw is a function error named by the error's own name", async () => {
     const versionDir = await versionWith(
       'throws',

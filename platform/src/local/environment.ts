@@ -42,6 +42,8 @@ export interface EnvironmentOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly memoryMb?: number;
   readonly initTimeoutMs?: number;
+  /** AWS_LAMBDA_INITIALIZATION_TYPE: `provisioned-concurrency` for an environment started ahead of traffic. */
+  readonly initializationType?: 'on-demand' | 'provisioned-concurrency';
 }
 
 export interface InvokeRequest {
@@ -64,8 +66,10 @@ export type InvocationOutcome =
 export interface Environment {
   readonly id: string;
   readonly version: string;
-  /** How long the handler's init took, in the environment's own clock. */
+  /** How long the handler's init took, in the environment's own clock (Lambda's Init Duration). */
   readonly initMs: number;
+  /** From spawn to ready, as the parent saw it: the whole cold start, process start-up included. */
+  readonly coldStartMs: number;
   /** The process's id, for checking that it is gone. */
   readonly pid: number;
   readonly busy: boolean;
@@ -111,6 +115,7 @@ function lambdaVariables(options: EnvironmentOptions, config: RuntimeConfig): Re
     AWS_LAMBDA_FUNCTION_VERSION: config.version,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memoryMb),
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${config.functionName}`,
+    AWS_LAMBDA_INITIALIZATION_TYPE: options.initializationType ?? 'on-demand',
     LAMBDA_TASK_ROOT: options.versionDir,
     TZ: ':UTC',
     LANG: 'en_US.UTF-8',
@@ -138,6 +143,7 @@ export function startEnvironment(options: EnvironmentOptions): Promise<Environme
   };
   // Plain node with none of this process's flags (a parent run with --import tsx must not pass it on), and only
   // Lambda's variables: the function sees what it would see on Lambda.
+  const spawnedAt = performance.now();
   const child = fork(options.runtimeFile, [], {
     cwd: options.versionDir,
     env: { ...lambdaVariables(options, config), ...options.env },
@@ -179,7 +185,7 @@ export function startEnvironment(options: EnvironmentOptions): Promise<Environme
       child.off('message', onInitMessage);
       child.off('exit', onEarlyExit);
       child.off('error', onSpawnError);
-      resolve(runningEnvironment(child, options.version, message.initMs));
+      resolve(runningEnvironment(child, options.version, message.initMs, performance.now() - spawnedAt));
     };
     child.on('message', onInitMessage);
     child.on('exit', onEarlyExit);
@@ -196,7 +202,12 @@ interface Pending {
   readonly settle: (outcome: InvocationOutcome) => void;
 }
 
-function runningEnvironment(child: ChildProcess, version: string, initMs: number): Environment {
+function runningEnvironment(
+  child: ChildProcess,
+  version: string,
+  initMs: number,
+  coldStartMs: number,
+): Environment {
   const id = randomUUID();
   const pid = child.pid ?? -1;
   let alive = child.exitCode === null && child.signalCode === null;
@@ -239,6 +250,7 @@ function runningEnvironment(child: ChildProcess, version: string, initMs: number
     id,
     version,
     initMs,
+    coldStartMs,
     pid,
     get busy() {
       return pending !== undefined;
@@ -281,7 +293,8 @@ function runningEnvironment(child: ChildProcess, version: string, initMs: number
             kind: 'function-error',
             errorType: 'Sandbox.Timedout',
             errorMessage: `RequestId: ${requestId} Error: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
-            durationMs: performance.now() - startedAt,
+            // A timer may fire a fraction of a millisecond early by performance.now(); Lambda reports the timeout.
+            durationMs: Math.max(timeoutMs, performance.now() - startedAt),
           });
         }, timeoutMs);
         const settle = (outcome: InvocationOutcome) => {

@@ -19,6 +19,8 @@ export async function buildRuntime(outFile: string): Promise<void> {
     target: 'node20',
     write: false,
     logLevel: 'silent',
+  }).catch((error: unknown) => {
+    throw new Error(`cannot bundle the runtime ${BOOTSTRAP}: fix the errors esbuild names`, { cause: error });
   });
   const [output] = result.outputFiles;
   if (output === undefined) throw new Error(`esbuild produced no output for ${BOOTSTRAP}`);
