@@ -143,6 +143,14 @@ export class ReleaseLockedError extends Error {
   }
 }
 
+/** An append by a release that does not hold the lock because nobody does: take the lock first. */
+export class ReleaseLockNotHeldError extends Error {
+  constructor(readonly releaseId: string) {
+    super(`release ${releaseId} does not hold the release lock (it is free): acquire it before appending`);
+    this.name = 'ReleaseLockNotHeldError';
+  }
+}
+
 /** An append that expected another sequence: someone else wrote in between. */
 export class JournalConflictError extends Error {
   constructor(
@@ -164,7 +172,10 @@ export interface ReleaseRecordStore {
   /** Frees the lock held by releaseId; nothing when it is free; ReleaseLockedError when another holds it. */
   releaseLock(releaseId: string): Promise<void>;
   currentLock(): Promise<ReleaseLock | null>;
-  /** Appends as sequence `expectedSequence`; only the lock holder may append. */
+  /**
+   * Appends as sequence `expectedSequence`; only the lock holder may append (ReleaseLockedError when another holds
+   * it, ReleaseLockNotHeldError when it is free; JournalConflictError for another sequence).
+   */
   append(
     entry: { readonly releaseId: string; readonly type: string; readonly data: unknown },
     expectedSequence: number,
