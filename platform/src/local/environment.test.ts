@@ -279,7 +279,7 @@ describe('handlers that fail on their own', () => {
   it.each([
     ['an init that throws', 'throw new TypeError("no model");', /TypeError: no model/],
     ['a module without handler', 'export const other = 1;', /Runtime\.HandlerNotFound/],
-    ['an init that exits', 'process.exit(3);', /Runtime\.ExitError.*exit status 3/],
+    ['an init that exits', 'console.error("no config"); process.exit(3);', /exit status 3.*no config/],
   ])('%s is an InitError', async (_, source, message) => {
     const versionDir = await versionWith(String(message).replace(/\W/g, ''), source);
     await expect(start({ versionDir })).rejects.toThrow(message);

@@ -27,6 +27,7 @@ export const LOCAL_STAGE = 'local';
 /** Lambda's init phase limit for an on-demand environment. */
 export const DEFAULT_INIT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MEMORY_MB = 1024;
+const INIT_LINES_KEPT = 5;
 
 export interface EnvironmentOptions {
   /** The bundled runtime (buildRuntime's output). */
@@ -151,14 +152,20 @@ export function startEnvironment(options: EnvironmentOptions): Promise<Environme
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
   });
-  forwardLines(child.stdout, options.onLogLine);
-  forwardLines(child.stderr, options.onLogLine);
+  // The last lines before ready say why a runtime that exited during init did (a stack trace on stderr).
+  const initLines: string[] = [];
+  const onLogLine = (line: string) => {
+    if (initLines.push(line) > INIT_LINES_KEPT) initLines.shift();
+    options.onLogLine(line);
+  };
+  forwardLines(child.stdout, onLogLine);
+  forwardLines(child.stderr, onLogLine);
   return new Promise((resolve, reject) => {
     // The promise rejects only once the process is gone, so a failed start leaves nothing behind.
     const failInit = (errorType: string, errorMessage: string, cause?: unknown) => {
       clearTimeout(initTimer);
       child.off('message', onInitMessage);
-      child.off('exit', onEarlyExit);
+      child.off('close', onEarlyExit);
       child.off('error', onSpawnError);
       const error = new InitError(
         options.version,
@@ -177,18 +184,24 @@ export function startEnvironment(options: EnvironmentOptions): Promise<Environme
       initTimeoutMs,
     );
     const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null) =>
-      failInit('Runtime.ExitError', `the runtime exited during init (${signal ?? `exit status ${code}`})`);
+      failInit(
+        'Runtime.ExitError',
+        `the runtime exited during init (${signal ?? `exit status ${code}`}); its last lines: ` +
+          (initLines.join(' | ') || '(none)'),
+      );
     const onInitMessage = (message: ChildMessage) => {
       if (message.type === 'init-error') failInit(message.errorType, message.errorMessage);
       if (message.type !== 'ready') return;
       clearTimeout(initTimer);
       child.off('message', onInitMessage);
-      child.off('exit', onEarlyExit);
+      child.off('close', onEarlyExit);
       child.off('error', onSpawnError);
+      initLines.length = 0;
       resolve(runningEnvironment(child, options.version, message.initMs, performance.now() - spawnedAt));
     };
     child.on('message', onInitMessage);
-    child.on('exit', onEarlyExit);
+    // close, not exit: it comes after the last lines of its stdout and stderr.
+    child.on('close', onEarlyExit);
     const onSpawnError = (error: Error) =>
       failInit('Runtime.ExitError', `the runtime could not start: ${error.message}`, error);
     child.on('error', onSpawnError);
