@@ -1,8 +1,8 @@
-import { access, mkdtemp, readFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTestObjectives } from '../../slo/src/load-test.ts';
 import {
   liveUrlOf,
@@ -90,6 +90,9 @@ describe('startLocalPlatform', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'shiftgate-platform-target-'));
   });
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
   const cli = (calls: string, env: Record<string, string> = {}): PlatformCli => ({
     command: process.execPath,
     args: [standIn],
@@ -147,8 +150,9 @@ describe('startLocalPlatform', () => {
     await expect(failure).rejects.toThrow(
       /the local Lambda platform did not start; its state and log are in \/.*shiftgate-loadtest-platform-/,
     );
-    const error = await failure.catch((e: Error) => e);
-    expect(String((error as Error).cause)).toContain('version 1 failed its init on purpose');
+    const error = (await failure.catch((e: Error) => e)) as Error;
+    expect(String(error.cause)).toContain('version 1 failed its init on purpose');
+    await rm(String(error.message.match(/in (\/\S+)$/)?.[1]), { recursive: true, force: true });
     expect((await callsIn(calls)).map((call) => call.command)).toEqual(['start', 'stop']);
   });
 });

@@ -4,7 +4,7 @@
  * directory of its own so that it never meets a platform someone left running. The load goes to its `live` front:
  * the handler the way Lambda runs it, one request per execution environment.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,29 +159,35 @@ async function platformCounts(cli: PlatformCli, stateDir: string): Promise<Platf
   return { invocations, coldStarts, throttles, spillover };
 }
 
+/**
+ * Runs one platform command; resolves with its stdout (its results). Its stderr is its progress, passed on as it
+ * comes (building the image, warming environments) and quoted when it fails.
+ */
 function runCli(cli: PlatformCli, args: string[], timeoutMs: number): Promise<string> {
-  const commandLine = `${[cli.command, ...cli.args, ...args].join(' ')}`;
+  const commandLine = [cli.command, ...cli.args, ...args].join(' ');
   return new Promise((resolve, reject) => {
-    execFile(
-      cli.command,
-      [...cli.args, ...args],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, ...cli.env },
-        timeout: timeoutMs,
-        maxBuffer: 16 * 1024 * 1024,
-        killSignal: 'SIGTERM',
-      },
-      (error, stdout, stderr) => {
-        if (error === null) return resolve(stdout);
-        const output = String(stderr).trim().split('\n').slice(-5).join('\n');
-        reject(
-          new Error(`\`${commandLine}\` failed (${error.message.split('\n')[0]})\n${output}`, {
-            cause: error,
-          }),
-        );
-      },
-    );
+    const child = spawn(cli.command, [...cli.args, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...cli.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      process.stderr.write(chunk);
+    });
+    child.once('error', (error) => reject(new Error(`cannot run \`${commandLine}\``, { cause: error })));
+    child.once('close', (code, signal) => {
+      if (code === 0) return resolve(stdout);
+      const how = signal === null ? `exit code ${code}` : `${signal}, after ${timeoutMs} ms at most`;
+      const said = stderr.trimEnd().split('\n').slice(-5).join('\n');
+      reject(new Error(`\`${commandLine}\` failed (${how})${said ? `; it said:\n${said}` : ''}`));
+    });
   });
 }
 

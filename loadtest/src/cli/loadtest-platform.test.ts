@@ -1,9 +1,9 @@
 /** `npm run loadtest -- --platform local`'s wiring, in-process, with a stand-in for the platform's CLI. */
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLoadtestArgs } from '../cli-args.ts';
 import { platformSizeFor } from '../local-platform-target.ts';
 import { LoadTestResultSchema } from '../result.ts';
@@ -12,8 +12,15 @@ import { runLoadtest } from './loadtest.ts';
 const standIn = fileURLToPath(new URL('../../fixtures/stand-in-platform.mjs', import.meta.url));
 
 describe('runLoadtest --platform local', () => {
+  let work: string;
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'shiftgate-loadtest-platform-run-'));
+  });
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
   it('sizes and starts a fresh platform, loads its live URL, records its counts, and stops it', async () => {
-    const work = await mkdtemp(join(tmpdir(), 'shiftgate-loadtest-platform-run-'));
     const calls = join(work, 'calls.jsonl');
     const out = join(work, 'result.json');
     const options = parseLoadtestArgs(
@@ -45,9 +52,8 @@ describe('runLoadtest --platform local', () => {
   });
 
   it('keeps the run with a note when the platform cannot say what it counted, and still stops it', async () => {
-    const work = await mkdtemp(join(tmpdir(), 'shiftgate-loadtest-platform-run-'));
-    const calls = join(work, 'calls.jsonl');
-    const out = join(work, 'result.json');
+    const calls = join(work, 'unread-calls.jsonl');
+    const out = join(work, 'unread-result.json');
     const options = parseLoadtestArgs(
       ['--platform', 'local', '--engine', 'node', '--rate', '20', '--duration', '1', '--out', out],
       {},
