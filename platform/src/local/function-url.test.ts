@@ -112,6 +112,17 @@ describe('functionUrlEvent', () => {
       request({ headers: { 'content-type': 'application/octet-stream' }, body: bytes }),
     );
     expect(binary).toMatchObject({ body: Buffer.from(bytes).toString('base64'), isBase64Encoded: true });
+    for (const contentType of ['application/x-www-form-urlencoded', 'image/png', undefined]) {
+      const headers = contentType === undefined ? {} : { 'content-type': contentType };
+      const event = functionUrlEvent(request({ headers, body: new TextEncoder().encode('a=1') }));
+      expect(event, String(contentType)).toMatchObject({ body: 'YT0x', isBase64Encoded: true });
+    }
+    for (const contentType of ['text/plain; charset=utf-8', 'application/problem+json', 'application/xml']) {
+      const event = functionUrlEvent(
+        request({ headers: { 'content-type': contentType }, body: new TextEncoder().encode('a=1') }),
+      );
+      expect(event, contentType).toMatchObject({ body: 'a=1', isBase64Encoded: false });
+    }
 
     const bare = functionUrlEvent(
       request({ method: 'GET', rawUrl: '/health', headers: {}, body: new Uint8Array() }),
@@ -179,11 +190,12 @@ describe('httpResponseOf', () => {
     expect(httpResponseOf('Hello').body.toString()).toBe('Hello');
     expect(httpResponseOf([1, 2]).body.toString()).toBe('[1,2]');
     expect(httpResponseOf(7).body.toString()).toBe('7');
+    // Nothing returned reaches Lambda as null (and crosses the IPC channel as no result at all).
+    expect(httpResponseOf(null)).toMatchObject({ status: 200, body: Buffer.from('null') });
+    expect(httpResponseOf(undefined)).toMatchObject({ status: 200, body: Buffer.from('null') });
   });
 
   it.each([
-    ['no result', undefined],
-    ['a null result', null],
     ['a status that is no number', { statusCode: '200' }],
     ['a status out of range', { statusCode: 42 }],
     ['a fractional status', { statusCode: 200.5 }],

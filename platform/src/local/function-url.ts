@@ -29,9 +29,13 @@ export interface HttpRequestFacts {
   readonly protocol?: string;
 }
 
-/** A body of one of these content types travels as text; any other (or none given) as base64. */
+/**
+ * A body of one of these content types travels as text; any other (or none given) as base64. A form post
+ * (application/x-www-form-urlencoded) arrives base64-encoded from a real Function URL too, a surprise handlers
+ * trip on (github.com/LeanerCloud/CUDly/pull/1483).
+ */
 const TEXTUAL_CONTENT_TYPE =
-  /^\s*(text\/|application\/([\w.-]+\+)?(json|xml|javascript|x-www-form-urlencoded)\b|image\/svg\+xml\b)/i;
+  /^\s*(text\/|application\/([\w.-]+\+)?(json|xml|javascript)\b|image\/svg\+xml\b)/i;
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const twoDigits = (n: number) => String(n).padStart(2, '0');
@@ -138,13 +142,13 @@ const unmappable = (): HttpResponseParts => ({ ...UNMAPPABLE, headers: { ...UNMA
 /**
  * The HTTP response for a function's result. A result with a statusCode is a response as given; any other JSON
  * value is a 200 application/json whose body is the value (a string as it is, anything else as JSON), as
- * Lambda infers it. A result it cannot send (a bad status, a header or body of the wrong type, nothing at all)
- * is Lambda's 502.
+ * Lambda infers it. A result it cannot send (a bad status, a header, cookie or body of the wrong type) is
+ * Lambda's 502.
  */
 export function httpResponseOf(result: unknown): HttpResponseParts {
-  if (result === undefined || result === null) return unmappable();
   if (!isRecord(result) || !('statusCode' in result)) {
-    const body = typeof result === 'string' ? result : JSON.stringify(result);
+    // A handler that returns nothing hands Lambda the JSON value null, which is what the body then reads.
+    const body = typeof result === 'string' ? result : JSON.stringify(result ?? null);
     return {
       status: 200,
       headers: { 'content-type': 'application/json' },
