@@ -15,6 +15,7 @@ import {
 } from './environment.ts';
 import type { FaultPlan } from './faults.ts';
 import { functionUrlEvent, httpResponseOf } from './function-url.ts';
+import { LOCAL_FUNCTION_NAME } from './lambda-metrics.ts';
 import { buildRuntime } from './runtime/build.ts';
 import { RUNTIME_CONFIG_VARIABLE } from './runtime/protocol.ts';
 
@@ -241,15 +242,15 @@ describe('handlers that fail on their own', () => {
     expect(seen.remainingMs).toBeGreaterThan(1_000);
     expect(seen.remainingMs).toBeLessThanOrEqual(2_000);
     expect(seen.context).toMatchObject({
-      functionName: 'predictor',
+      functionName: LOCAL_FUNCTION_NAME,
       functionVersion: '4',
-      invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:predictor:live',
+      invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${LOCAL_FUNCTION_NAME}:live`,
       memoryLimitInMB: '512',
       awsRequestId: 'r-9',
-      logGroupName: '/aws/lambda/predictor',
+      logGroupName: `/aws/lambda/${LOCAL_FUNCTION_NAME}`,
     });
     expect(seen.env).toMatchObject({
-      AWS_LAMBDA_FUNCTION_NAME: 'predictor',
+      AWS_LAMBDA_FUNCTION_NAME: LOCAL_FUNCTION_NAME,
       AWS_LAMBDA_FUNCTION_VERSION: '4',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
       AWS_LAMBDA_INITIALIZATION_TYPE: 'provisioned-concurrency',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { STAGE_ENVIRONMENT_VARIABLE } from '../../../service/src/config.ts';
 import type { FaultPlan } from './faults.ts';
+import { LOCAL_FUNCTION_NAME } from './lambda-metrics.ts';
 import {
   type ChildMessage,
   type InvokeMessage,
@@ -20,8 +21,6 @@ import {
  * timeout, and it exits by itself when the parent's end of the IPC channel closes.
  */
 
-/** The name every ARN and log group carries. */
-export const FUNCTION_NAME = 'predictor';
 /** The stage the service names in its metrics' Stage dimension. */
 export const LOCAL_STAGE = 'local';
 /** Lambda's init phase limit for an on-demand environment. */
@@ -135,7 +134,7 @@ function forwardLines(stream: NodeJS.ReadableStream | null, onLogLine: (line: st
 export function startEnvironment(options: EnvironmentOptions): Promise<Environment> {
   const config: RuntimeConfig = {
     handlerFile: join(options.versionDir, 'lambda.mjs'),
-    functionName: FUNCTION_NAME,
+    functionName: LOCAL_FUNCTION_NAME,
     version: options.version,
     memoryMb: options.memoryMb ?? DEFAULT_MEMORY_MB,
     faults: options.faults,
