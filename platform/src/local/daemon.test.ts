@@ -1,0 +1,317 @@
+/**
+ * The daemon end to end, in this process, with real execution environments running the real handler on real
+ * Function URL events: routing by weight, provisioned concurrency, throttles, metrics, faults, the alias's
+ * revision check, the release record, and what the control API refuses. Tests in a file run in order; each says
+ * what alias state it leaves.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rollBackUpdate, shiftUpdate } from '../alias.ts';
+import {
+  JournalConflictError,
+  LIVE_ALIAS,
+  ReleaseLockedError,
+  ReleaseLockNotHeldError,
+  RevisionConflictError,
+} from '../port.ts';
+import { withinBinomialTolerance } from '../testing/binomial.ts';
+import { BAD_BODY, childPids, imageContext, isRunning, predict } from '../testing/daemon-fixtures.ts';
+import { type Daemon, startDaemon } from './daemon.ts';
+import { LocalPlatform } from './local-platform.ts';
+
+let scratch: string;
+let context: string;
+let daemon: Daemon;
+let platform: LocalPlatform;
+const log: string[] = [];
+
+beforeAll(async () => {
+  context = imageContext();
+  scratch = await mkdtemp(join(tmpdir(), 'shiftgate-daemon-'));
+  daemon = await startDaemon({
+    stateDir: join(scratch, 'a'),
+    maxConcurrency: 8,
+    log: (line) => log.push(line),
+  });
+  platform = new LocalPlatform(daemon.controlUrl);
+  await platform.publishVersion(context);
+}, 60_000);
+
+afterAll(async () => {
+  await daemon?.close();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not happen within 20 s; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const ready = (p: LocalPlatform, qualifier: string, status = 'READY') =>
+  until(
+    () => p.provisionedConcurrency(qualifier),
+    (c) => c?.status === status,
+    `PC on ${qualifier} ${status}`,
+  );
+
+const totals = async (p: LocalPlatform, version: string) =>
+  (await p.status()).versions[version] as {
+    invocations: number;
+    errors: number;
+    coldStarts: number;
+    throttles: number;
+  };
+
+const wide = () => ({ start: new Date(Date.now() - 120_000), end: new Date(Date.now() + 120_000) });
+
+describe('provisioned concurrency', () => {
+  it('serves N concurrent requests on N provisioned environments without a cold start; on-demand ones start cold', async () => {
+    await platform.putProvisionedConcurrency(LIVE_ALIAS, 2);
+    expect((await ready(platform, LIVE_ALIAS))?.allocated).toBe(2);
+    const answers = await Promise.all([predict(daemon.liveUrl), predict(daemon.liveUrl)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect((await totals(platform, '1')).coldStarts).toBe(0);
+    // The version's own URL has no provisioned concurrency: its first request starts an environment.
+    const { url } = (await platform.status()).versions['1'] as { url: string };
+    expect((await predict(url)).status).toBe(200);
+    expect((await predict(url)).status).toBe(200);
+    expect(await totals(platform, '1')).toMatchObject({ invocations: 4, coldStarts: 1, errors: 0 });
+  });
+});
+
+describe('the live alias', () => {
+  it('routes by weight within binomial tolerance, and the metrics match what was sent', async () => {
+    const { version: candidate, url } = await platform.publishVersion(context);
+    await platform.updateAlias(shiftUpdate(await platform.readAlias(), candidate, 0.1));
+    const requests = 1_000;
+    const versions: string[] = [];
+    const worker = async (count: number) => {
+      for (let i = 0; i < count; i += 1) {
+        const answer = await predict(daemon.liveUrl);
+        expect(answer.status).toBe(200);
+        versions.push(answer.version ?? 'none');
+      }
+    };
+    await Promise.all([worker(250), worker(250), worker(250), worker(250)]);
+    const onCandidate = versions.filter((v) => v === candidate).length;
+    expect(versions.filter((v) => v !== candidate && v !== '1')).toEqual([]);
+    // 4.5 sigma of Binomial(1000, 0.1) is ±43 requests around 100.
+    expect(withinBinomialTolerance(onCandidate, requests, 0.1)).toBe(true);
+
+    for (let i = 0; i < 3; i += 1) expect((await predict(url, BAD_BODY)).status).toBe(400);
+    // The app's metrics arrive as EMF log lines, a moment after each response.
+    const metrics = await until(
+      () => platform.versionMetrics(candidate, wide()),
+      (m) => m.app.requests2xx === onCandidate && m.app.requests4xx === 3,
+      'the EMF counts',
+    );
+    expect(metrics).toMatchObject({
+      version: candidate,
+      invocations: onCandidate,
+      errors: 0,
+      throttles: 0,
+      app: { requests2xx: onCandidate, requests4xx: 3, requests5xx: 0 },
+    });
+    expect(metrics.durationP50Ms).toBeGreaterThan(0);
+    expect(metrics.app.latencyP95Ms).toBeGreaterThan(0);
+    expect(metrics.range.start).toBeInstanceOf(Date);
+    const primary = await platform.versionMetrics('1', wide());
+    expect(primary.invocations).toBe(2 + requests - onCandidate);
+  });
+
+  it('refuses an update planned from a stale revision and leaves the alias as it was', async () => {
+    const planned = await platform.readAlias();
+    const rolledBack = await platform.updateAlias(rollBackUpdate(planned));
+    expect(rolledBack).toMatchObject({ version: '1', weights: {} });
+    await expect(platform.updateAlias(shiftUpdate(planned, '2', 0.5))).rejects.toThrow(RevisionConflictError);
+    expect(await platform.readAlias()).toEqual(rolledBack);
+  });
+});
+
+describe('faults, observed through the fronts', () => {
+  it('slow=200ms delays every invocation', async () => {
+    const { url } = await platform.publishVersion(context, ['slow=200ms']);
+    await predict(url);
+    const started = performance.now();
+    expect((await predict(url)).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+  });
+
+  it('errors=100% fails every invocation with a 502 counted as an Error', async () => {
+    const { version, url } = await platform.publishVersion(context, ['errors=100%']);
+    const answers = [await predict(url), await predict(url)];
+    expect(answers.map((a) => [a.status, JSON.parse(a.body)])).toEqual([
+      [502, { Message: 'Internal Server Error' }],
+      [502, { Message: 'Internal Server Error' }],
+    ]);
+    expect(await totals(platform, version)).toMatchObject({ invocations: 2, errors: 2 });
+  });
+
+  it('crash-after=2 kills the environment on its third invocation; the next one starts cold', async () => {
+    const { version, url } = await platform.publishVersion(context, ['crash-after=2']);
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await predict(url)).status);
+    expect(statuses).toEqual([200, 200, 502, 200]);
+    expect(await totals(platform, version)).toMatchObject({ invocations: 4, errors: 1, coldStarts: 2 });
+  });
+
+  it('init-fail makes provisioned concurrency FAILED with the reason, and a cold start a 502', async () => {
+    const { version, url } = await platform.publishVersion(context, ['init-fail']);
+    await platform.putProvisionedConcurrency(version, 1);
+    const failed = await ready(platform, version, 'FAILED');
+    expect(failed?.statusReason).toMatch(new RegExp(`version ${version}.*init`, 'i'));
+    expect((await predict(url)).status).toBe(502);
+    await platform.removeProvisionedConcurrency(version);
+    expect(await platform.provisionedConcurrency(version)).toBeNull();
+  });
+
+  it('an @live fault strikes only through live: errors=100%@live and init-fail@live', async () => {
+    const errors = await platform.publishVersion(context, ['errors=100%@live']);
+    const initFail = await platform.publishVersion(context, ['init-fail@live']);
+    expect((await predict(errors.url)).status).toBe(200);
+    expect((await predict(initFail.url)).status).toBe(200);
+    const before = await platform.readAlias();
+
+    let alias = await platform.updateAlias({ ...rollBackUpdate(before), version: errors.version });
+    const viaLive = await predict(daemon.liveUrl);
+    expect([viaLive.status, viaLive.version]).toEqual([502, errors.version]);
+
+    // Live's provisioned concurrency moves with the alias: to a version that cannot init for live, it fails.
+    alias = await platform.updateAlias({ ...rollBackUpdate(alias), version: initFail.version });
+    expect((await ready(platform, LIVE_ALIAS, 'FAILED'))?.statusReason).toMatch(
+      `version ${initFail.version}`,
+    );
+    // Rolling back re-allocates it on the version that works.
+    await platform.updateAlias({ ...rollBackUpdate(alias), version: '1' });
+    await ready(platform, LIVE_ALIAS);
+    expect((await predict(daemon.liveUrl)).status).toBe(200);
+  });
+});
+
+describe('the release record and the scaling target through LocalPlatform', () => {
+  it('a second release cannot take the lock or write the journal; a stale append conflicts', async () => {
+    const record = platform.releaseRecord;
+    await expect(record.append({ releaseId: 'r1', type: 'start', data: {} }, 1)).rejects.toThrow(
+      ReleaseLockNotHeldError,
+    );
+    await record.acquireLock('r1', 'test runner');
+    await expect(record.acquireLock('r2', 'another runner')).rejects.toThrow(ReleaseLockedError);
+    await expect(record.append({ releaseId: 'r2', type: 'start', data: {} }, 1)).rejects.toThrow(
+      ReleaseLockedError,
+    );
+    expect(await record.append({ releaseId: 'r1', type: 'start', data: { weight: 0.1 } }, 1)).toMatchObject({
+      sequence: 1,
+      data: { weight: 0.1 },
+    });
+    await expect(record.append({ releaseId: 'r1', type: 'again', data: null }, 1)).rejects.toThrow(
+      JournalConflictError,
+    );
+    await expect(record.releaseLock('r2')).rejects.toThrow(ReleaseLockedError);
+    await record.releaseLock('r1');
+    expect(await record.currentLock()).toBeNull();
+    expect((await record.journal('r1')).map((e) => e.type)).toEqual(['start']);
+  });
+
+  it('suspends scaling and resumes exactly the previous state', async () => {
+    expect(await platform.scalingTarget()).toBeNull();
+    await platform.registerScalingTarget({ minCapacity: 2, maxCapacity: 8, targetUtilization: 0.5 });
+    const previous = await platform.suspendScaling();
+    expect((await platform.scalingTarget())?.suspendedState.dynamicScalingOutSuspended).toBe(true);
+    await platform.resumeScaling(previous);
+    expect(await platform.scalingTarget()).toEqual(previous);
+  });
+});
+
+describe('the control API refuses bad input with a 4xx naming it, and changes nothing', () => {
+  const call = async (method: string, path: string, body?: string) => {
+    const response = await fetch(`${daemon.controlUrl}${path}`, { method, body });
+    return {
+      status: response.status,
+      error: ((await response.json()) as { error: { message: string } }).error,
+    };
+  };
+
+  it.each([
+    ['PUT', '/alias', '{not json', 400, /not JSON/],
+    ['PUT', '/alias', '[]', 400, /update/],
+    [
+      'PUT',
+      '/alias',
+      JSON.stringify({ version: '99', weights: {}, expectedRevisionId: 'x' }),
+      400,
+      /published/,
+    ],
+    [
+      'PUT',
+      '/alias',
+      JSON.stringify({ version: '1', weights: { 2: 1.5 }, expectedRevisionId: 'x' }),
+      400,
+      /weight/,
+    ],
+    ['PUT', '/provisioned-concurrency/live', JSON.stringify({ executions: 0 }), 400, /executions/],
+    ['PUT', '/provisioned-concurrency/live', JSON.stringify({ executions: 99 }), 400, /concurrency limit 8/],
+    ['PUT', '/provisioned-concurrency/42', JSON.stringify({ executions: 1 }), 404, /qualifier 42/],
+    ['POST', '/versions', JSON.stringify({ contextDir: '/nowhere', faults: [] }), 400, /build:image-context/],
+    [
+      'POST',
+      '/versions',
+      JSON.stringify({ contextDir: '/nowhere', faults: ['slow=fast'] }),
+      400,
+      /valid forms/,
+    ],
+    ['POST', '/record/journal', JSON.stringify({ expectedSequence: 1 }), 400, /entry/],
+    ['POST', '/record/lock', JSON.stringify({ releaseId: '', holder: 'x' }), 400, /releaseId/],
+    ['POST', '/scaling-target/resume', JSON.stringify({ suspendedState: {} }), 400, /suspendedState/],
+    ['GET', '/versions/1/metrics?start=yesterday&end=now', undefined, 400, /ISO 8601/],
+    ['GET', '/versions/99/metrics?start=2026-01-01T00:00:00Z&end=2026-01-02T00:00:00Z', undefined, 404, /99/],
+    ['DELETE', '/alias', undefined, 405, /GET, PUT/],
+    ['GET', '/nothing', undefined, 404, /no route/],
+  ])('%s %s %s -> %i', async (method, path, body, status, message) => {
+    const alias = await platform.readAlias();
+    const versions = Object.keys((await platform.status()).versions);
+    const answer = await call(method, path, body);
+    expect(answer.status).toBe(status);
+    expect(answer.error.message).toMatch(message);
+    expect(await platform.readAlias()).toEqual(alias);
+    expect(Object.keys((await platform.status()).versions)).toEqual(versions);
+    expect(await platform.provisionedConcurrency(LIVE_ALIAS)).toMatchObject({ requested: 2 });
+  });
+});
+
+describe('a full platform', () => {
+  it('throttles with 429 and counts Throttles; closing it leaves no environment behind', async () => {
+    // Daemon A's environments are this process's children too; only the new ones are this daemon's.
+    const before = new Set(childPids(process.pid));
+    const full = await startDaemon({ stateDir: join(scratch, 'full'), maxConcurrency: 1, log: () => {} });
+    try {
+      const client = new LocalPlatform(full.controlUrl);
+      await client.publishVersion(context, ['slow=300ms']);
+      await client.putProvisionedConcurrency(LIVE_ALIAS, 1);
+      await ready(client, LIVE_ALIAS);
+      const slow = predict(full.liveUrl);
+      await until(
+        () => client.status(),
+        (s) => (s.concurrency as { executions: number }).executions === 1,
+        'busy',
+      );
+      const throttled = await predict(full.liveUrl);
+      expect([throttled.status, JSON.parse(throttled.body)]).toEqual([429, { Message: 'Rate Exceeded.' }]);
+      expect((await slow).status).toBe(200);
+      expect(await totals(client, '1')).toMatchObject({ invocations: 1, throttles: 1, coldStarts: 0 });
+      expect((await client.versionMetrics('1', wide())).throttles).toBe(1);
+    } finally {
+      const mine = childPids(process.pid).filter((pid) => !before.has(pid) && isRunning(pid));
+      await full.close();
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.filter((pid) => isRunning(pid))).toEqual([]);
+    }
+  });
+});

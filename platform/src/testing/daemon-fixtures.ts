@@ -1,0 +1,71 @@
+/**
+ * What the daemon's and the CLI's tests share: the image context (built once when missing, then reused: a
+ * rebuild mid-suite would swap the folder under another test's feet), request bodies the real handler answers
+ * 200 and 400 to, and a check that a process is gone.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+export const IMAGE_CONTEXT = join(REPO_ROOT, 'build', 'image-context', 'x86_64');
+
+/** The image context's path, building it first when it is missing. */
+export function imageContext(): string {
+  if (!existsSync(join(IMAGE_CONTEXT, 'lambda.mjs'))) {
+    const build = spawnSync('npm', ['run', 'build:image-context'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    if (build.status !== 0)
+      throw new Error('npm run build:image-context failed: fix it, then run the tests again');
+  }
+  return IMAGE_CONTEXT;
+}
+
+/** A household the model predicts for (200). */
+export const GOOD_BODY = JSON.stringify({
+  area: 'tokyo',
+  householdSize: 2,
+  knownUsage: { month: 1, kwh: 300 },
+});
+/** A body the contract refuses (the app's own 400). */
+export const BAD_BODY = JSON.stringify({ area: 'atlantis' });
+
+export interface Answer {
+  readonly status: number;
+  readonly version: string | null;
+  readonly body: string;
+}
+
+/** POST /predict to a front; the version that ran it comes from the front's x-amz-executed-version. */
+export async function predict(url: string, body: string = GOOD_BODY): Promise<Answer> {
+  const response = await fetch(new URL('predict', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  return {
+    status: response.status,
+    version: response.headers.get('x-amz-executed-version'),
+    body: await response.text(),
+  };
+}
+
+/** Whether a process still runs (a zombie its new parent has not reaped yet does not). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+}
+
+/** The pids whose parent is `pid` (Linux /proc), for checking that no environment outlives its daemon. */
+export function childPids(pid: number): number[] {
+  const result = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
+  return result.stdout
+    .split('\n')
+    .map((line) => Number(line.trim()))
+    .filter((child) => Number.isInteger(child) && child > 0);
+}
