@@ -1,0 +1,151 @@
+/**
+ * `npm run platform:local` end to end: the CLI starts a detached daemon that outlives it, refuses a second one,
+ * deploys, reports status and stops everything. A client killed with SIGKILL mid-release leaves the alias and the
+ * release record as it set them, as a killed release runner would on AWS.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalPlatform } from './local/local-platform.ts';
+import { ReleaseLockedError } from './port.ts';
+import { childPids, imageContext, isRunning, predict, REPO_ROOT } from './testing/daemon-fixtures.ts';
+
+const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
+const LOCAL_PLATFORM = fileURLToPath(new URL('./local/local-platform.ts', import.meta.url));
+
+let scratch: string;
+let stateDir: string;
+let context: string;
+
+beforeAll(async () => {
+  context = imageContext();
+  scratch = await mkdtemp(join(tmpdir(), 'shiftgate-cli-'));
+  stateDir = join(scratch, 'state');
+});
+
+afterAll(async () => {
+  // A failed test must not leave a daemon running.
+  await run(['stop']).catch(() => {});
+  await rm(scratch, { recursive: true, force: true });
+});
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function finished(child: ChildProcess): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+function run(args: readonly string[]): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args, '--state-dir', stateDir], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return finished(child);
+}
+
+const daemonPid = () =>
+  (JSON.parse(readFileSync(join(stateDir, 'daemon.json'), 'utf8')) as { pid: number }).pid;
+
+/** A release runner in its own process: it moves the alias and takes the lock, says so, then waits to be killed. */
+const DOOMED_CLIENT = `
+const { LocalPlatform } = await import(process.env.LOCAL_PLATFORM);
+const platform = await LocalPlatform.connect(process.env.STATE_DIR);
+await platform.releaseRecord.acquireLock('doomed', 'a runner about to be killed');
+await platform.releaseRecord.append({ releaseId: 'doomed', type: 'shift', data: { weight: 0.25 } }, 1);
+const alias = await platform.readAlias();
+await platform.updateAlias({ version: alias.version, weights: { 2: 0.25 }, expectedRevisionId: alias.revisionId });
+process.stdout.write('moved\\n');
+setInterval(() => {}, 1000);
+`;
+
+describe('npm run platform:local', () => {
+  it('start leaves a detached platform behind and prints the live URL last; a second start fails', async () => {
+    const started = await run(['start', '--pc', '1', '--max-concurrency', '4', '--context-dir', context]);
+    expect(started.stderr).toMatch(/warming provisioned environments on live: 1\/1 ready/);
+    expect(started.code).toBe(0);
+    const lines = started.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    const liveUrl = lines.at(-1) as string;
+    expect(liveUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(isRunning(daemonPid())).toBe(true);
+    expect((await predict(liveUrl)).status).toBe(200);
+
+    const second = await run(['start', '--context-dir', context]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/already runs .*stop it first/);
+    expect((await predict(liveUrl)).status).toBe(200);
+  });
+
+  it('deploy publishes the next version with no traffic and prints its number and URL', async () => {
+    const deployed = await run(['deploy', '--inject', 'slow=10ms', '--context-dir', context]);
+    expect(deployed.code).toBe(0);
+    const [version, url] = deployed.stdout.trim().split(' ');
+    expect(version).toBe('2');
+    const answer = await predict(url as string);
+    expect([answer.status, answer.version]).toEqual([200, '2']);
+
+    const status = await run(['status']);
+    expect(status.code).toBe(0);
+    const report = JSON.parse(status.stdout);
+    expect(report.live).toEqual({ version: '1', weights: {} });
+    const keys = ['invocations', 'errors', 'throttles', 'coldStarts', 'p50Ms', 'p95Ms'];
+    for (const v of ['1', '2']) expect(Object.keys(report.versions[v])).toEqual(expect.arrayContaining(keys));
+    expect(report.versions['1']).toMatchObject({ invocations: 2, coldStarts: 0 });
+    expect(report.versions['2']).toMatchObject({ invocations: 1, coldStarts: 1 });
+  });
+
+  it('a client killed with SIGKILL leaves the alias and the release record as it set them', async () => {
+    const script = join(scratch, 'doomed-client.mjs');
+    await writeFile(script, DOOMED_CLIENT);
+    const client = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LOCAL_PLATFORM, STATE_DIR: stateDir },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      client.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('moved') && resolve());
+      client.once('exit', (code) => reject(new Error(`the client exited (${code}) before moving the alias`)));
+    });
+    client.kill('SIGKILL');
+    await new Promise((resolve) => client.once('exit', resolve));
+
+    const platform = await LocalPlatform.connect(stateDir);
+    expect(await platform.readAlias()).toMatchObject({ version: '1', weights: { 2: 0.25 } });
+    expect(await platform.releaseRecord.currentLock()).toMatchObject({ releaseId: 'doomed' });
+    expect(await platform.releaseRecord.journal()).toHaveLength(1);
+    await expect(platform.releaseRecord.acquireLock('second', 'another runner')).rejects.toThrow(
+      ReleaseLockedError,
+    );
+    const report = JSON.parse((await run(['status'])).stdout);
+    expect(report.live).toEqual({ version: '1', weights: { 2: 0.25 } });
+  });
+
+  it('stop ends the daemon and every execution environment', async () => {
+    const pid = daemonPid();
+    const environments = childPids(pid).filter((child) => isRunning(child));
+    expect(environments.length).toBeGreaterThanOrEqual(2);
+    const stopped = await run(['stop']);
+    expect(stopped.code).toBe(0);
+    expect(isRunning(pid)).toBe(false);
+    expect(environments.filter((child) => isRunning(child))).toEqual([]);
+    expect(existsSync(join(stateDir, 'daemon.json'))).toBe(false);
+    const status = await run(['status']);
+    expect([status.code, status.stderr]).toEqual([1, expect.stringMatching(/no local platform runs/)]);
+  });
+});
