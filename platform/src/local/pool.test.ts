@@ -32,13 +32,15 @@ function fakeEnvironment(version: string, id: number): Environment & { kill(): v
   } as unknown as Environment & { kill(): void };
 }
 
-function harness(options: { maxConcurrency?: number; failVersions?: string[] } = {}) {
+function harness(options: { maxConcurrency?: number; failVersions?: string[]; startMs?: number } = {}) {
   const started: (StartRequest & { environment: ReturnType<typeof fakeEnvironment> })[] = [];
   const pool = new EnvironmentPool({
     maxConcurrency: options.maxConcurrency ?? 8,
     idleTimeoutMs: 1_000,
     start: async (request) => {
-      await Promise.resolve();
+      await (options.startMs === undefined
+        ? Promise.resolve()
+        : new Promise((resolve) => setTimeout(resolve, options.startMs)));
       if (options.failVersions?.includes(request.version)) {
         throw new Error(`init of version ${request.version} failed: Error: boom`);
       }
@@ -140,6 +142,18 @@ describe('EnvironmentPool', () => {
     expect(started).toHaveLength(0);
     const dispatch = await pool.dispatch('1', 'live');
     expect(dispatch.kind).toBe('init-error');
+  });
+
+  it('a start still failing for an allocation the alias moved away from does not fail the new one', async () => {
+    const { pool } = harness({ failVersions: ['2'], startMs: 5 });
+    pool.setAlias(alias('1'));
+    pool.putProvisioned('live', 2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    pool.setAlias(alias('2', {}, 'r2'));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    pool.setAlias(alias('1', {}, 'r3'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(pool.provisioned('live')).toMatchObject({ status: 'READY', allocated: 2 });
   });
 
   it('replaces a provisioned environment that died', async () => {

@@ -124,9 +124,11 @@ export class EnvironmentPool {
   setAlias(alias: AliasState): void {
     const moved = this.#alias !== null && JSON.stringify(this.#alias) !== JSON.stringify(alias);
     this.#alias = alias;
-    // A moved alias re-allocates: a FAILED allocation is tried again for the versions it now routes to.
+    // A moved alias re-allocates: a FAILED allocation is tried again for the versions it now routes to. A new
+    // config object, so that a start still failing for the old allocation does not mark the new one FAILED.
     const live = this.#configs.get(LIVE_ALIAS);
-    if (moved && live !== undefined) live.failure = null;
+    if (moved && live !== undefined)
+      this.#configs.set(LIVE_ALIAS, { requested: live.requested, failure: null });
     this.#reconcile();
   }
 
@@ -289,7 +291,8 @@ export class EnvironmentPool {
       const environment = await this.#options.start({ version, startedFor: startedForOf(qualifier) });
       this.#adopt(environment, version, startedForOf(qualifier), qualifier);
     } catch (error) {
-      // The config may have been replaced meanwhile; only the one this start was for records the failure.
+      // The config may have been replaced meanwhile (put again, the alias moved): only the one this start was
+      // for records the failure.
       if (this.#configs.get(qualifier) === config) {
         config.failure = `version ${version}: ${describeError(error)}`;
       }
