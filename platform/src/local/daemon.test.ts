@@ -4,7 +4,7 @@
  * revision check, the release record, and what the control API refuses. Tests in a file run in order; each says
  * what alias state it leaves.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,10 @@ describe('provisioned concurrency', () => {
     expect((await totals(platform, '1')).coldStarts).toBe(0);
     // The version's own URL has no provisioned concurrency: its first request starts an environment.
     const { url } = (await platform.status()).versions['1'] as { url: string };
+    // The version is an immutable copy: read-only files, hard-linked to the image context where possible.
+    const handler = await stat(join(scratch, 'a', 'versions', '1', 'lambda.mjs'));
+    expect(handler.mode & 0o222).toBe(0);
+    if ((await stat(context)).dev === handler.dev) expect(handler.nlink).toBeGreaterThan(1);
     expect((await predict(url)).status).toBe(200);
     expect((await predict(url)).status).toBe(200);
     expect(await totals(platform, '1')).toMatchObject({ invocations: 4, coldStarts: 1, errors: 0 });
@@ -283,6 +287,46 @@ describe('the control API refuses bad input with a 4xx naming it, and changes no
     expect(await platform.readAlias()).toEqual(alias);
     expect(Object.keys((await platform.status()).versions)).toEqual(versions);
     expect(await platform.provisionedConcurrency(LIVE_ALIAS)).toMatchObject({ requested: 2 });
+  });
+});
+
+describe('target tracking on live', () => {
+  it('scales provisioned concurrency out under load, spills over meanwhile, and holds still while suspended', async () => {
+    const scaled = await startDaemon({
+      stateDir: join(scratch, 'scaled'),
+      maxConcurrency: 4,
+      scalingPeriodMs: 300,
+      log: () => {},
+    });
+    try {
+      const client = new LocalPlatform(scaled.controlUrl);
+      await client.publishVersion(context, ['slow=100ms']);
+      await client.putProvisionedConcurrency(LIVE_ALIAS, 1);
+      await client.registerScalingTarget({ minCapacity: 1, maxCapacity: 3, targetUtilization: 0.5 });
+      await ready(client, LIVE_ALIAS);
+      const previous = await client.suspendScaling();
+      let load = true;
+      const worker = async () => {
+        while (load) expect((await predict(scaled.liveUrl)).status).toBe(200);
+      };
+      const workers = [worker(), worker()];
+      // Two busy clients on one provisioned environment: utilization 1, twice the target.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect((await client.provisionedConcurrency(LIVE_ALIAS))?.requested).toBe(1);
+      await client.resumeScaling(previous);
+      const grown = await until(
+        () => client.provisionedConcurrency(LIVE_ALIAS),
+        (c) => (c?.requested ?? 0) >= 2,
+        'a scale-out',
+      );
+      load = false;
+      await Promise.all(workers);
+      expect(grown?.requested).toBeLessThanOrEqual(3);
+      const metrics = await client.versionMetrics('1', wide());
+      expect(metrics.provisionedConcurrencySpilloverInvocations).toBeGreaterThan(0);
+    } finally {
+      await scaled.close();
+    }
   });
 });
 
