@@ -1,0 +1,294 @@
+/**
+ * The local function's whole state, as the control API sees it: published versions (each with its own front),
+ * the `live` alias, provisioned concurrency (kept by the pool), the scaling target (kept by the autoscaler),
+ * metrics, and the release record. Each Platform method is one method here; the daemon (daemon.ts) only adds
+ * the process around it.
+ */
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { describeError } from '../../../common/errors.ts';
+import { STAGES } from '../../../infra/config/stages.ts';
+import { pickVersion, validateAliasUpdate } from '../alias.ts';
+import {
+  type AliasState,
+  type AliasUpdate,
+  LIVE_ALIAS,
+  type ProvisionedConcurrency,
+  type ScalingTarget,
+  type TimeRange,
+  type VersionMetrics,
+} from '../port.ts';
+import { Autoscaler, type TargetSettings } from './autoscaler.ts';
+import {
+  BadRequestError,
+  NotFoundError,
+  type PlatformController,
+  type PlatformStatus,
+  type PublishedVersion,
+} from './control-api.ts';
+import { LOCAL_STAGE, startEnvironment } from './environment.ts';
+import { describeFaults, type FaultPlan, parseFaults } from './faults.ts';
+import { type Front, startFront } from './front.ts';
+import { recordInvocation, versionMetrics, versionTotals } from './lambda-metrics.ts';
+import { emfMetrics, MetricStore } from './metric-store.ts';
+import { EnvironmentPool } from './pool.ts';
+import { FileReleaseRecordStore } from './release-record.ts';
+import { createVersionDir } from './versions.ts';
+
+/** The stage whose function settings (memory, timeout) the local function copies. */
+const FUNCTION_SETTINGS = STAGES.dev;
+/** CloudWatch keeps Lambda's metrics far longer; a local platform lives for a rehearsal or a load test. */
+const METRIC_RETENTION_MS = 3 * 60 * 60 * 1000;
+const EVICTION_SWEEP_MS = 5_000;
+
+export interface LocalFunctionOptions {
+  readonly stateDir: string;
+  /** The bundled execution-environment runtime (runtime/build.ts's output). */
+  readonly runtimeFile: string;
+  readonly maxConcurrency: number;
+  readonly idleTimeoutMs: number;
+  /** The autoscaler's evaluation period. */
+  readonly scalingPeriodMs: number;
+  readonly log: (line: string) => void;
+}
+
+interface Version {
+  readonly dir: string;
+  readonly faults: FaultPlan;
+  readonly front: Front;
+  /** The function's own log lines (CloudWatch Logs' log group, one file per version). */
+  readonly logs: WriteStream;
+}
+
+export class LocalFunction implements PlatformController {
+  readonly releaseRecord: FileReleaseRecordStore;
+  readonly #options: LocalFunctionOptions;
+  readonly #store = new MetricStore({ retentionMs: METRIC_RETENTION_MS });
+  readonly #versions = new Map<string, Version>();
+  readonly #pool: EnvironmentPool;
+  readonly #autoscaler: Autoscaler;
+  readonly #evictTimer: NodeJS.Timeout;
+  #published = 0;
+  #alias: AliasState | null = null;
+  #liveFront: Front | null = null;
+  #onShutdown: () => void = () => {};
+
+  constructor(options: LocalFunctionOptions) {
+    this.#options = options;
+    this.releaseRecord = new FileReleaseRecordStore(join(options.stateDir, 'record.json'));
+    this.#pool = new EnvironmentPool({
+      maxConcurrency: options.maxConcurrency,
+      idleTimeoutMs: options.idleTimeoutMs,
+      start: ({ version, startedFor }) => {
+        const { dir, faults, logs } = this.#version(version);
+        return startEnvironment({
+          runtimeFile: options.runtimeFile,
+          versionDir: dir,
+          version,
+          faults,
+          startedFor,
+          memoryMb: FUNCTION_SETTINGS.memoryMiB,
+          onLogLine: (line) => {
+            logs.write(`${line}\n`);
+            for (const put of emfMetrics(line)) this.#store.put(put);
+          },
+        });
+      },
+    });
+    this.#evictTimer = setInterval(() => this.#pool.evictIdle(), EVICTION_SWEEP_MS);
+    this.#evictTimer.unref();
+    this.#autoscaler = new Autoscaler({
+      evaluationIntervalMs: options.scalingPeriodMs,
+      sampleIntervalMs: Math.max(10, Math.floor(options.scalingPeriodMs / 20)),
+      utilization: () => this.#pool.utilization(LIVE_ALIAS),
+      capacity: () => this.#pool.provisioned(LIVE_ALIAS)?.requested ?? null,
+      setCapacity: (capacity) => this.#pool.putProvisioned(LIVE_ALIAS, capacity),
+      log: options.log,
+    });
+    this.#autoscaler.start();
+  }
+
+  /** Starts the `live` front (a Function URL on the alias) on `port`, 0 for any free one; returns its URL. */
+  async startLiveFront(port: number): Promise<string> {
+    this.#liveFront = await this.#front(
+      LIVE_ALIAS,
+      () => pickVersion(this.#liveAlias(), Math.random()),
+      port,
+    );
+    return this.#liveFront.url;
+  }
+
+  /** What shutdown() (the control API's) calls once the answer is sent. */
+  onShutdown(handler: () => void): void {
+    this.#onShutdown = handler;
+  }
+
+  shutdown(): void {
+    this.#onShutdown();
+  }
+
+  /** Stops the fronts, the loops and every execution environment. */
+  async close(): Promise<void> {
+    this.#autoscaler.stop();
+    clearInterval(this.#evictTimer);
+    const fronts = [this.#liveFront, ...[...this.#versions.values()].map((v) => v.front)];
+    await Promise.all(fronts.map((front) => front?.close()));
+    await this.#pool.close();
+    for (const version of this.#versions.values()) version.logs.end();
+  }
+
+  async readAlias(): Promise<AliasState> {
+    return this.#liveAlias();
+  }
+
+  async updateAlias(update: AliasUpdate): Promise<AliasState> {
+    validateAliasUpdate(update, { current: this.#liveAlias(), versions: [...this.#versions.keys()] });
+    this.#setAlias(update.version, update.weights);
+    return this.#liveAlias();
+  }
+
+  async putProvisionedConcurrency(qualifier: string, executions: number): Promise<ProvisionedConcurrency> {
+    this.#checkQualifier(qualifier);
+    if (executions > this.#options.maxConcurrency) {
+      throw new BadRequestError(
+        `provisioned concurrency ${executions} on ${qualifier} is above the function's concurrency limit ` +
+          `${this.#options.maxConcurrency}: ask for less or start the platform with a higher --max-concurrency`,
+      );
+    }
+    this.#pool.putProvisioned(qualifier, executions);
+    return this.#pool.provisioned(qualifier) as ProvisionedConcurrency;
+  }
+
+  async provisionedConcurrency(qualifier: string): Promise<ProvisionedConcurrency | null> {
+    this.#checkQualifier(qualifier);
+    return this.#pool.provisioned(qualifier);
+  }
+
+  async removeProvisionedConcurrency(qualifier: string): Promise<void> {
+    this.#checkQualifier(qualifier);
+    this.#pool.removeProvisioned(qualifier);
+  }
+
+  async scalingTarget(): Promise<ScalingTarget | null> {
+    return this.#autoscaler.target();
+  }
+
+  async suspendScaling(): Promise<ScalingTarget> {
+    return this.#autoscaler.suspend();
+  }
+
+  async resumeScaling(previous: ScalingTarget): Promise<void> {
+    this.#autoscaler.resume(previous);
+  }
+
+  async registerScalingTarget(settings: TargetSettings): Promise<ScalingTarget> {
+    const limit = this.#options.maxConcurrency;
+    if (settings.maxCapacity > limit || settings.minCapacity > settings.maxCapacity) {
+      throw new BadRequestError(
+        `scaling target ${settings.minCapacity}..${settings.maxCapacity} is not within 0..${limit} (the ` +
+          'concurrency limit): send minCapacity <= maxCapacity <= the limit',
+      );
+    }
+    return this.#autoscaler.register(settings);
+  }
+
+  async versionMetrics(version: string, range: TimeRange): Promise<VersionMetrics> {
+    this.#version(version);
+    return versionMetrics(this.#store, { version, range, stage: LOCAL_STAGE });
+  }
+
+  async publishVersion(request: {
+    contextDir: string;
+    faults: readonly string[];
+  }): Promise<PublishedVersion> {
+    const faults = parseFaults(request.faults);
+    // Taken before any await: two publishes at once get two numbers.
+    this.#published += 1;
+    const version = String(this.#published);
+    const dir = join(this.#options.stateDir, 'versions', version);
+    await createVersionDir(request.contextDir, dir).catch((error: unknown) => {
+      // Nothing was published: the number goes back unless another publish took the next one meanwhile.
+      if (this.#published === Number(version)) this.#published -= 1;
+      throw new BadRequestError(`cannot publish version ${version}: ${describeError(error)}`, {
+        cause: error,
+      });
+    });
+    const logs = createWriteStream(join(this.#options.stateDir, 'logs', `${version}.log`), { flags: 'a' });
+    const front = await this.#front(version, () => version);
+    this.#versions.set(version, { dir, faults, front, logs });
+    // The first version creates the alias (CreateAlias): `live` always names a version.
+    if (this.#alias === null) this.#setAlias(version, {});
+    const described = describeFaults(faults);
+    this.#options.log(
+      `published version ${version} at ${front.url}${described === '' ? '' : ` with faults ${described}`}`,
+    );
+    return { version, url: front.url, faults: described };
+  }
+
+  async status(): Promise<PlatformStatus> {
+    const provisioned = [LIVE_ALIAS, ...this.#versions.keys()].flatMap((qualifier) => {
+      const config = this.#pool.provisioned(qualifier);
+      return config === null ? [] : [[qualifier, config] as const];
+    });
+    return {
+      live: this.#alias === null ? null : { version: this.#alias.version, weights: this.#alias.weights },
+      versions: Object.fromEntries(
+        [...this.#versions].map(([version, { front, faults }]) => [
+          version,
+          { ...versionTotals(this.#store, version), url: front.url, faults: describeFaults(faults) },
+        ]),
+      ),
+      liveUrl: this.#liveFront?.url ?? null,
+      provisioned: Object.fromEntries(provisioned),
+      scalingTarget: this.#autoscaler.target(),
+      concurrency: { limit: this.#options.maxConcurrency, executions: this.#pool.concurrentExecutions() },
+    };
+  }
+
+  #front(qualifier: string, routeVersion: () => string, port?: number): Promise<Front> {
+    return startFront({
+      qualifier,
+      routeVersion,
+      pool: this.#pool,
+      timeoutMs: FUNCTION_SETTINGS.timeoutSeconds * 1000,
+      log: this.#options.log,
+      port,
+      record: (outcome) =>
+        recordInvocation(this.#store, {
+          ...outcome,
+          concurrentExecutions: this.#pool.concurrentExecutions(),
+        }),
+    });
+  }
+
+  #setAlias(version: string, weights: Readonly<Record<string, number>>): void {
+    this.#alias = { name: LIVE_ALIAS, version, weights: { ...weights }, revisionId: randomUUID() };
+    this.#pool.setAlias(this.#alias);
+    this.#options.log(
+      `alias ${LIVE_ALIAS} -> ${version} ${JSON.stringify(weights)} (${this.#alias.revisionId})`,
+    );
+  }
+
+  #liveAlias(): AliasState {
+    if (this.#alias === null) {
+      throw new NotFoundError(`alias ${LIVE_ALIAS} does not exist yet: publish a version first`);
+    }
+    return this.#alias;
+  }
+
+  #version(version: string): Version {
+    const found = this.#versions.get(version);
+    if (found === undefined) throw new NotFoundError(`version ${version} is not published`);
+    return found;
+  }
+
+  #checkQualifier(qualifier: string): void {
+    if (qualifier !== LIVE_ALIAS && !this.#versions.has(qualifier)) {
+      const published = [...this.#versions.keys()].join(', ') || 'none yet';
+      throw new NotFoundError(
+        `qualifier ${qualifier} is neither ${LIVE_ALIAS} nor a published version (${published})`,
+      );
+    }
+  }
+}
