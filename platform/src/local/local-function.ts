@@ -80,7 +80,7 @@ export class LocalFunction implements PlatformController {
     this.#pool = new EnvironmentPool({
       maxConcurrency: options.maxConcurrency,
       idleTimeoutMs: options.idleTimeoutMs,
-      start: ({ version, startedFor }) => {
+      start: ({ version, startedFor, provisioned }) => {
         const { dir, faults, logs } = this.#version(version);
         return startEnvironment({
           runtimeFile: options.runtimeFile,
@@ -88,6 +88,7 @@ export class LocalFunction implements PlatformController {
           version,
           faults,
           startedFor,
+          initializationType: provisioned ? 'provisioned-concurrency' : 'on-demand',
           memoryMb: FUNCTION_SETTINGS.memoryMiB,
           onLogLine: (line) => {
             logs.write(`${line}\n`);

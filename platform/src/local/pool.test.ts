@@ -82,7 +82,10 @@ describe('EnvironmentPool', () => {
       available: 2,
       status: 'READY',
     });
-    expect(started.map((s) => s.startedFor)).toEqual(['live', 'live']);
+    expect(started.map((s) => [s.startedFor, s.provisioned])).toEqual([
+      ['live', true],
+      ['live', true],
+    ]);
     const first = leaseOf(await pool.dispatch('1', 'live'));
     const second = leaseOf(await pool.dispatch('1', 'live'));
     expect([first.coldStart, second.coldStart, first.spillover]).toEqual([false, false, false]);
@@ -173,6 +176,7 @@ describe('EnvironmentPool', () => {
     first.release();
     const again = leaseOf(await pool.dispatch('3', '3'));
     expect([first.coldStart, again.coldStart, again.spillover]).toEqual([true, false, false]);
+    expect(started.map((s) => [s.startedFor, s.provisioned])).toEqual([['version', false]]);
     again.release();
     // An environment started for the version's own URL never serves `live`: an @live fault must see live.
     expect(leaseOf(await pool.dispatch('3', 'live')).coldStart).toBe(true);

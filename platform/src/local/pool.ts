@@ -18,6 +18,8 @@ export type StartedFor = 'live' | 'version';
 export interface StartRequest {
   readonly version: string;
   readonly startedFor: StartedFor;
+  /** Started ahead of traffic for provisioned concurrency (AWS_LAMBDA_INITIALIZATION_TYPE says so). */
+  readonly provisioned: boolean;
 }
 
 export interface PoolOptions {
@@ -101,7 +103,7 @@ export class EnvironmentPool {
     this.#startingOnDemand += 1;
     let environment: Environment;
     try {
-      environment = await this.#options.start({ version, startedFor });
+      environment = await this.#options.start({ version, startedFor, provisioned: false });
     } catch (error) {
       return { kind: 'init-error', error, spillover };
     } finally {
@@ -288,7 +290,11 @@ export class EnvironmentPool {
   ): Promise<void> {
     this.#provisioning.set(key, (this.#provisioning.get(key) ?? 0) + 1);
     try {
-      const environment = await this.#options.start({ version, startedFor: startedForOf(qualifier) });
+      const environment = await this.#options.start({
+        version,
+        startedFor: startedForOf(qualifier),
+        provisioned: true,
+      });
       this.#adopt(environment, version, startedForOf(qualifier), qualifier);
     } catch (error) {
       // The config may have been replaced meanwhile (put again, the alias moved): only the one this start was
