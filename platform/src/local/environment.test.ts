@@ -18,27 +18,46 @@ import { functionUrlEvent, httpResponseOf } from './function-url.ts';
 import { LOCAL_FUNCTION_NAME } from './lambda-metrics.ts';
 import { buildRuntime } from './runtime/build.ts';
 import { RUNTIME_CONFIG_VARIABLE } from './runtime/protocol.ts';
+import { createVersionDir, removeVersionDir } from './versions.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-/** The image's final stage: the version directory every local version is a copy of. */
+/** The image's final stage, which every local version is a copy of. */
 const IMAGE_CONTEXT = join(REPO_ROOT, 'build', 'image-context', 'x86_64');
 
 let scratch: string;
 let runtimeFile: string;
+/** A version made as the daemon makes one: a read-only hard-linked copy of the image context. */
+let realVersionDir: string;
+
+/**
+ * Other suites (the CLI's `start`) rebuild the image context while this one runs, removing it for a moment; a
+ * copy taken while it is back is immune to the next rebuild, which writes new files rather than changing these.
+ */
+async function copyImageContext(target: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await createVersionDir(IMAGE_CONTEXT, target);
+    } catch (error) {
+      if (attempt === 60) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
 
 beforeAll(async () => {
-  // Built once, when missing: the suite reuses it (npm run build:image-context refreshes it).
-  if (!existsSync(join(IMAGE_CONTEXT, 'lambda.mjs'))) {
-    const build = spawnSync('npm', ['run', 'build:image-context'], { cwd: REPO_ROOT, stdio: 'inherit' });
-    if (build.status !== 0)
-      throw new Error('npm run build:image-context failed: fix it, then run the tests again');
-  }
   scratch = await mkdtemp(join(tmpdir(), 'shiftgate-environment-'));
   runtimeFile = join(scratch, 'runtime.mjs');
   await buildRuntime(runtimeFile);
+  // Built once, when missing: the suites reuse it (npm run build:image-context refreshes it).
+  if (!existsSync(join(IMAGE_CONTEXT, 'lambda.mjs'))) {
+    spawnSync('npm', ['run', 'build:image-context'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  }
+  realVersionDir = join(scratch, 'version-1');
+  await copyImageContext(realVersionDir);
 }, 180_000);
 
 afterAll(async () => {
+  await removeVersionDir(realVersionDir);
   await rm(scratch, { recursive: true, force: true });
 });
 
@@ -67,7 +86,7 @@ async function start(
   const lines: string[] = [];
   const environment = await startEnvironment({
     runtimeFile,
-    versionDir: IMAGE_CONTEXT,
+    versionDir: realVersionDir,
     version: '1',
     faults: {},
     startedFor: 'version',
