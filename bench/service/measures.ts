@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { request as httpRequest } from 'node:http';
+import { type Agent, request as httpRequest } from 'node:http';
 import autocannon from 'autocannon';
 import { median, percentile } from '../../common/percentile.ts';
 import { localLambdaContext } from '../../service/src/lambda/context.ts';
@@ -70,12 +70,19 @@ export async function lambdaInit(handlerPath: string, runs: number) {
   return { importMs: median(imports), sinceProcessStartMs: median(totals), runs };
 }
 
-/** node:http rather than fetch: fetch loads undici on first use, which would bill the parent's start-up to the server. */
-function post(url: string, request: PredictRequest): Promise<{ status: number; body: string }> {
+/**
+ * node:http rather than fetch: fetch loads undici on first use, which would bill the parent's start-up to the
+ * server. A kept-alive `agent` makes sequential requests share one connection (bench/platform).
+ */
+export function post(
+  url: string,
+  request: PredictRequest,
+  agent?: Agent,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
       url,
-      { method: 'POST', headers: request.headers, timeout: 10_000 },
+      { method: 'POST', headers: request.headers, timeout: 10_000, ...(agent ? { agent } : {}) },
       (response) => {
         let body = '';
         response.setEncoding('utf8');
