@@ -1,0 +1,92 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createControlApi, type PlatformController } from './control-api.ts';
+
+/** A controller whose every method is a spy or a failure, to test the routing and error mapping alone. */
+function controller(overrides: Partial<PlatformController>): PlatformController {
+  const refuse = () => Promise.reject(new Error('not in this test'));
+  return {
+    releaseRecord: {
+      acquireLock: refuse,
+      releaseLock: refuse,
+      currentLock: refuse,
+      append: refuse,
+      journal: refuse,
+    },
+    readAlias: refuse,
+    updateAlias: refuse,
+    putProvisionedConcurrency: refuse,
+    provisionedConcurrency: refuse,
+    removeProvisionedConcurrency: refuse,
+    scalingTarget: refuse,
+    suspendScaling: refuse,
+    resumeScaling: refuse,
+    versionMetrics: refuse,
+    publishVersion: refuse,
+    registerScalingTarget: refuse,
+    status: refuse,
+    shutdown: () => {},
+    ...overrides,
+  };
+}
+
+let server: Server | undefined;
+afterEach(() => {
+  server?.close();
+  server = undefined;
+});
+
+async function serve(c: PlatformController, log: (line: string) => void = () => {}): Promise<string> {
+  server = createControlApi(c, log);
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('the control API', () => {
+  it("answers the daemon's own failure with a 500 naming it, and logs it", async () => {
+    const lines: string[] = [];
+    const url = await serve(controller({ status: () => Promise.reject(new Error('disk on fire')) }), (line) =>
+      lines.push(line),
+    );
+    const response = await fetch(`${url}/status`);
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ error: { name: 'Error', message: 'disk on fire' } });
+    expect(lines).toEqual(['control API: GET /status failed: disk on fire']);
+  });
+
+  it('passes decoded qualifiers and checked numbers to the controller', async () => {
+    const calls: unknown[] = [];
+    const url = await serve(
+      controller({
+        putProvisionedConcurrency: async (qualifier, executions) => {
+          calls.push([qualifier, executions]);
+          return { qualifier, requested: executions, allocated: 0, available: 0, status: 'IN_PROGRESS' };
+        },
+      }),
+    );
+    const response = await fetch(`${url}/provisioned-concurrency/live`, {
+      method: 'PUT',
+      body: JSON.stringify({ executions: 3 }),
+    });
+    expect(response.status).toBe(200);
+    expect(calls).toEqual([['live', 3]]);
+    const fractional = await fetch(`${url}/provisioned-concurrency/live`, {
+      method: 'PUT',
+      body: JSON.stringify({ executions: 1.5 }),
+    });
+    expect(fractional.status).toBe(400);
+    expect(calls).toHaveLength(1);
+    const badEncoding = await fetch(`${url}/provisioned-concurrency/%E0%A4%A`);
+    expect(badEncoding.status).toBe(400);
+  });
+
+  it('answers shutdown, then shuts down once', async () => {
+    let shutdowns = 0;
+    const url = await serve(controller({ shutdown: () => void (shutdowns += 1) }));
+    const response = await fetch(`${url}/shutdown`, { method: 'POST' });
+    expect([response.status, await response.json()]).toEqual([200, { stopping: true }]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(shutdowns).toBe(1);
+  });
+});
