@@ -262,6 +262,8 @@ describe('the control API refuses bad input with a 4xx naming it, and changes no
     ],
     ['PUT', '/provisioned-concurrency/live', JSON.stringify({ executions: 0 }), 400, /executions/],
     ['PUT', '/provisioned-concurrency/live', JSON.stringify({ executions: 99 }), 400, /concurrency limit 8/],
+    // live holds 2: 7 more on version 1 would take 9 of the 8.
+    ['PUT', '/provisioned-concurrency/1', JSON.stringify({ executions: 7 }), 400, /plus 2 on other/],
     ['PUT', '/provisioned-concurrency/42', JSON.stringify({ executions: 1 }), 404, /qualifier 42/],
     ['POST', '/versions', JSON.stringify({ contextDir: '/nowhere', faults: [] }), 400, /build:image-context/],
     [
@@ -287,6 +289,7 @@ describe('the control API refuses bad input with a 4xx naming it, and changes no
     expect(await platform.readAlias()).toEqual(alias);
     expect(Object.keys((await platform.status()).versions)).toEqual(versions);
     expect(await platform.provisionedConcurrency(LIVE_ALIAS)).toMatchObject({ requested: 2 });
+    expect(await platform.provisionedConcurrency('1')).toBeNull();
   });
 });
 

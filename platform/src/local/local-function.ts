@@ -151,10 +151,15 @@ export class LocalFunction implements PlatformController {
 
   async putProvisionedConcurrency(qualifier: string, executions: number): Promise<ProvisionedConcurrency> {
     this.#checkQualifier(qualifier);
-    if (executions > this.#options.maxConcurrency) {
+    // As Lambda, provisioned concurrency comes out of the function's concurrency: all of it together fits.
+    const elsewhere = [LIVE_ALIAS, ...this.#versions.keys()]
+      .filter((other) => other !== qualifier)
+      .reduce((sum, other) => sum + (this.#pool.provisioned(other)?.requested ?? 0), 0);
+    if (elsewhere + executions > this.#options.maxConcurrency) {
       throw new BadRequestError(
-        `provisioned concurrency ${executions} on ${qualifier} is above the function's concurrency limit ` +
-          `${this.#options.maxConcurrency}: ask for less or start the platform with a higher --max-concurrency`,
+        `provisioned concurrency ${executions} on ${qualifier} (plus ${elsewhere} on other qualifiers) is above ` +
+          `the function's concurrency limit ${this.#options.maxConcurrency}: ask for less, remove another ` +
+          "qualifier's, or start the platform with a higher --max-concurrency",
       );
     }
     this.#pool.putProvisioned(qualifier, executions);
@@ -215,7 +220,10 @@ export class LocalFunction implements PlatformController {
         cause: error,
       });
     });
-    const logs = createWriteStream(join(this.#options.stateDir, 'logs', `${version}.log`), { flags: 'a' });
+    const logFile = join(this.#options.stateDir, 'logs', `${version}.log`);
+    const logs = createWriteStream(logFile, { flags: 'a' });
+    // A full disk costs the function's logs, never the daemon.
+    logs.once('error', (error) => this.#options.log(`cannot write ${logFile}: ${describeError(error)}`));
     const front = await this.#front(version, () => version);
     this.#versions.set(version, { dir, faults, front, logs });
     // The first version creates the alias (CreateAlias): `live` always names a version.
