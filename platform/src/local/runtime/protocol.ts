@@ -11,7 +11,7 @@ export const RUNTIME_CONFIG_VARIABLE = 'SHIFTGATE_RUNTIME_CONFIG';
 
 /** The region of every ARN and of AWS_REGION: none of AWS's, so nothing mistakes it for a real one. */
 export const LOCAL_REGION = 'local';
-export const LOCAL_ACCOUNT = '000000000000';
+const LOCAL_ACCOUNT = '000000000000';
 
 export interface RuntimeConfig {
   /** Absolute path of the module exporting `handler` (the version's lambda.mjs). */
