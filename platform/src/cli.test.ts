@@ -85,6 +85,9 @@ describe('npm run platform:local', () => {
     expect(liveUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(isRunning(daemonPid())).toBe(true);
     expect((await predict(liveUrl)).status).toBe(200);
+    // The terminal that started it closing is no reason to stop.
+    process.kill(daemonPid(), 'SIGHUP');
+    expect((await predict(liveUrl)).status).toBe(200);
 
     const second = await run(['start', '--context-dir', context]);
     expect(second.code).toBe(1);

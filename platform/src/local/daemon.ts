@@ -39,6 +39,9 @@ export interface Daemon extends DaemonInfo {
   close(): Promise<void>;
 }
 
+/** One timestamped line on stdout, which the CLI points at DIR/daemon.log. */
+const stdoutLog = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+
 const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -88,8 +91,7 @@ async function freshState(stateDir: string): Promise<void> {
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { stateDir } = options;
-  const log =
-    options.log ?? ((line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
+  const log = options.log ?? stdoutLog;
   await mkdir(stateDir, { recursive: true });
   const lockFile = await takeLock(stateDir);
   let fn: LocalFunction | null = null;
@@ -182,8 +184,11 @@ if (isEntryPoint(import.meta.url)) {
       scalingPeriodMs: integerFlag(values['scaling-period-ms'], 'scaling-period-ms', 10_000, 100),
       idleTimeoutMs: integerFlag(values['idle-timeout-ms'], 'idle-timeout-ms', 600_000, 1_000),
     });
-    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
-      process.once(signal, () => void daemon.close());
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void daemon.close());
+    // A daemon outlives the terminal that started it: a hangup is no reason to stop.
+    process.on('SIGHUP', () =>
+      stdoutLog('ignoring SIGHUP: stop the platform with npm run platform:local -- stop'),
+    );
     await daemon.closed;
     return 0;
   });
