@@ -109,7 +109,7 @@ describe('npm run platform:local', () => {
     expect(report.live).toEqual({ version: '1', weights: {} });
     const keys = ['invocations', 'errors', 'throttles', 'coldStarts', 'p50Ms', 'p95Ms'];
     for (const v of ['1', '2']) expect(Object.keys(report.versions[v])).toEqual(expect.arrayContaining(keys));
-    expect(report.versions['1']).toMatchObject({ invocations: 2, coldStarts: 0 });
+    expect(report.versions['1']).toMatchObject({ invocations: 3, coldStarts: 0 });
     expect(report.versions['2']).toMatchObject({ invocations: 1, coldStarts: 1 });
   });
 
