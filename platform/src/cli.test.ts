@@ -148,6 +148,7 @@ describe('npm run platform:local', () => {
     expect(isRunning(pid)).toBe(false);
     expect(environments.filter((child) => isRunning(child))).toEqual([]);
     expect(existsSync(join(stateDir, 'daemon.json'))).toBe(false);
+    expect(existsSync(join(stateDir, 'versions'))).toBe(false);
     const status = await run(['status']);
     expect([status.code, status.stderr]).toEqual([1, expect.stringMatching(/no local platform runs/)]);
   });

@@ -7,7 +7,7 @@
  *   detached. The last stdout line is the live URL.
  * - deploy [--inject FAULT]...: builds and publishes the next version with no traffic; prints "<n> <url>".
  * - status: one JSON object (live alias, per-version figures, URLs, provisioned concurrency).
- * - stop: ends the daemon and every execution environment.
+ * - stop: ends the daemon and every execution environment; the versions go with them (logs stay).
  *
  * Every command takes --state-dir DIR (default .shiftgate/platform, or SHIFTGATE_PLATFORM_DIR), and start and
  * deploy take --context-dir DIR to publish an image context built already instead of building one.

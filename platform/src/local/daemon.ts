@@ -129,6 +129,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       closing ??= (async () => {
         log('shutting down: stopping every execution environment');
         await running.close();
+        // Versions live as long as their platform; read-only as they are, a plain rm -r could not remove them.
+        await removeVersionDir(join(stateDir, 'versions'));
         control.close();
         control.closeAllConnections();
         await rm(daemonInfoFile(stateDir), { force: true });
