@@ -118,12 +118,24 @@ describe('startLocalPlatform', () => {
     );
     expect(platform.liveUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${platform.liveUrl}/predict`, { method: 'POST', body: '{}' })).status).toBe(200);
-    expect(await platform.counts()).toEqual({ invocations: 1, coldStarts: 0, throttles: 0, spillover: 1 });
+    expect(await platform.counts()).toEqual({ invocations: 1, coldStarts: 0, throttles: 0, spillover: 0 });
     await platform.stop();
     await platform.stop();
 
     const recorded = await callsIn(calls);
-    expect(recorded.map((call) => call.command)).toEqual(['start', 'serve', 'status', 'stop']);
+    expect(recorded.map((call) => call.command)).toEqual([
+      'start',
+      'serve',
+      'status',
+      'counted',
+      'status',
+      'counted',
+      'stop',
+    ]);
+    // Before the run, every provisioned environment was warmed: 4 lanes of 20 sequential invocations.
+    expect(recorded.filter((call) => call.command === 'counted').map((call) => call.invocations)).toEqual([
+      80, 81,
+    ]);
     expect(recorded[0]).toEqual({
       command: 'start',
       'state-dir': platform.stateDir,
@@ -131,7 +143,10 @@ describe('startLocalPlatform', () => {
       'max-concurrency': '8',
     });
     expect(
-      recorded.every((call) => call.command === 'serve' || call['state-dir'] === platform.stateDir),
+      recorded.every(
+        (call) =>
+          ['serve', 'counted'].includes(call.command ?? '') || call['state-dir'] === platform.stateDir,
+      ),
     ).toBe(true);
     const pid = Number(recorded[1]?.pid);
     await expect.poll(() => alive(pid)).toBe(false);

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalPlatform } from '../../platform/src/local/local-platform.ts';
 import { type LoadTestObjectives, loadTestObjectives } from '../../slo/src/load-test.ts';
+import { buildCorpus } from './corpus.ts';
+import { predictUrl } from './k6-contract.ts';
 import type { MeasuredSystem, PlatformCounts } from './result.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -191,11 +193,51 @@ function runCli(cli: PlatformCli, args: string[], timeoutMs: number): Promise<st
   });
 }
 
+/**
+ * Invocations each provisioned environment gets before the run. A provisioned environment has run its init but
+ * never an invocation: its first few pay for lazy loading and JIT compilation. On a live alias those were paid
+ * long ago, and on Lambda each environment pays them on CPU of its own; here all environments share the
+ * machine's cores, so sixteen first invocations at once slow each other down, spill over into cold starts that
+ * take more of the same cores, and the first seconds of a run measure that pile-up rather than the handler.
+ */
+const WARM_UP_INVOCATIONS_PER_ENVIRONMENT = 20;
+
+/**
+ * One lane per provisioned environment, each sending its requests one after another: never more in flight than
+ * there are provisioned environments, so the warm-up itself never spills over or starts anything cold.
+ */
+async function warmUp(liveUrl: string, environments: number): Promise<void> {
+  const url = predictUrl(liveUrl);
+  const [body] = buildCorpus().map((request) => JSON.stringify(request));
+  const lane = async () => {
+    for (let i = 0; i < WARM_UP_INVOCATIONS_PER_ENVIRONMENT; i++) {
+      const response = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+      await response.arrayBuffer();
+      if (response.status !== 200) {
+        throw new Error(
+          `the platform answered a warm-up request with ${response.status}: the run would measure that, not the handler`,
+        );
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: environments }, lane));
+}
+
+const isCounts = (value: unknown): value is PlatformCounts =>
+  typeof value === 'object' && value !== null && 'invocations' in value;
+
+const minus = (after: number | null, before: number | null) =>
+  after === null || before === null ? null : after - before;
+
 export interface LocalPlatformTarget {
   liveUrl: string;
   stateDir: string;
   size: PlatformSize;
-  /** What the platform counted so far (`status`). */
+  /** What the platform counted since it was warmed up (`status`): the run's own counts. */
   counts(): Promise<PlatformCounts>;
   /** `stop`, then the state directory removed; safe to call twice. */
   stop(): Promise<void>;
@@ -263,12 +305,27 @@ export async function startLocalPlatform(
       START_TIMEOUT_MS,
     );
     const liveUrl = liveUrlOf(started);
-    log(`local Lambda platform ready, live at ${liveUrl}`);
+    const invocations = size.provisionedEnvironments * WARM_UP_INVOCATIONS_PER_ENVIRONMENT;
+    log(
+      `local Lambda platform ready, live at ${liveUrl}; warming its provisioned environments (${invocations} invocations)`,
+    );
+    await warmUp(liveUrl, size.provisionedEnvironments);
+    // A platform whose status cannot be read still serves the run; counts() then says why it has none.
+    const baseline = await platformCounts(cli, stateDir).catch((error: unknown) => error);
     return {
       liveUrl,
       stateDir,
       size,
-      counts: () => platformCounts(cli, stateDir),
+      counts: async () => {
+        if (!isCounts(baseline)) throw baseline;
+        const now = await platformCounts(cli, stateDir);
+        return {
+          invocations: minus(now.invocations, baseline.invocations),
+          coldStarts: minus(now.coldStarts, baseline.coldStarts),
+          throttles: minus(now.throttles, baseline.throttles),
+          spillover: minus(now.spillover, baseline.spillover),
+        };
+      },
       stop,
     };
   } catch (error) {

@@ -39,7 +39,7 @@ describe('runLoadtest --platform local', () => {
     expect(result.system).toEqual({
       kind: 'local-lambda-platform',
       ...size,
-      platformCounts: { invocations: 20, coldStarts: 0, throttles: 0, spillover: 1 },
+      platformCounts: { invocations: 20, coldStarts: 0, throttles: 0, spillover: 0 },
     });
     expect(result.target).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(result.statusCounts).toEqual({ '200': 20 });
@@ -47,7 +47,15 @@ describe('runLoadtest --platform local', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { command: string; pc?: string });
-    expect(commands.map(({ command }) => command)).toEqual(['start', 'serve', 'status', 'stop']);
+    expect(commands.map(({ command }) => command)).toEqual([
+      'start',
+      'serve',
+      'status',
+      'counted',
+      'status',
+      'counted',
+      'stop',
+    ]);
     expect(commands[0]?.pc).toBe(String(size.provisionedEnvironments));
   });
 
