@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,6 +152,30 @@ describe('startLocalPlatform', () => {
     const pid = Number(recorded[1]?.pid);
     await expect.poll(() => alive(pid)).toBe(false);
     await expect(access(platform.stateDir)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('still stops the platform when the runner ends at once (process.exit, as a second Ctrl-C does)', async () => {
+    const calls = join(work, 'exit-calls.jsonl');
+    const script = fileURLToPath(new URL('../fixtures/exit-while-platform-runs.ts', import.meta.url));
+    const { code, stateDir } = await new Promise<{ code: number | null; stateDir: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', script], {
+        env: { ...process.env, STAND_IN_CALLS: calls },
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += String(chunk);
+      });
+      child.once('close', (exitCode) => resolve({ code: exitCode, stateDir: stdout.trim() }));
+    });
+    expect(code).toBe(130);
+    await expect
+      .poll(async () => (await callsIn(calls)).map((call) => call.command), { timeout: 10_000 })
+      .toContain('stop');
+    const server = (await callsIn(calls)).find((call) => call.command === 'serve');
+    await expect.poll(() => alive(Number(server?.pid)), { timeout: 10_000 }).toBe(false);
+    // Exiting at once leaves no time to remove the state directory; only the daemon had to go.
+    await rm(stateDir, { recursive: true, force: true });
   });
 
   it('names the command, its output and the kept state directory when start fails, and still calls stop', async () => {

@@ -153,11 +153,16 @@ async function main(): Promise<void> {
   const options = parseLoadtestArgs(process.argv.slice(2), process.env);
   const abort = new AbortController();
   const interrupt = () => {
+    if (abort.signal.aborted) {
+      // A second Ctrl-C: end now. process.exit still runs the 'exit' handlers that stop what the run started.
+      log('interrupted again: stopping at once');
+      process.exit(130);
+    }
     log('interrupted: finishing in-flight requests, then stopping');
     abort.abort();
   };
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
   const out = await runLoadtest(options, { platformCli: PLATFORM_CLI, signal: abort.signal });
   process.stdout.write(`${out}\n`);
 }
