@@ -6,6 +6,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,8 +53,8 @@ function finished(child: ChildProcess): Promise<Run> {
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
-function run(args: readonly string[]): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args, '--state-dir', stateDir], {
+function run(args: readonly string[], dir = stateDir): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args, '--state-dir', dir], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -137,6 +139,24 @@ describe('npm run platform:local', () => {
     );
     const report = JSON.parse((await run(['status'])).stdout);
     expect(report.live).toEqual({ version: '1', weights: { 2: 0.25 } });
+  });
+
+  it('start refuses a missing context and a busy port clearly, leaving nothing running', async () => {
+    const dir = join(scratch, 'refused');
+    const missing = await run(['start', '--context-dir', join(scratch, 'nowhere')], dir);
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/lambda\.mjs does not exist/)]);
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((busy.address() as AddressInfo).port);
+      const refused = await run(['start', '--port', port, '--context-dir', context], dir);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(new RegExp(`--port ${port}: 127\\.0\\.0\\.1:${port} is in use`));
+    } finally {
+      busy.close();
+    }
+    expect(existsSync(join(dir, 'daemon.json'))).toBe(false);
+    expect(existsSync(join(dir, 'daemon.lock'))).toBe(false);
   });
 
   it('stop ends the daemon and every execution environment', async () => {

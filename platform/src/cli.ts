@@ -14,7 +14,7 @@
  * Progress goes to stderr, one line per step; stdout carries only the results.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -225,7 +225,15 @@ function faultsOf(values: Record<string, unknown>): string[] {
 
 async function contextOf(values: Record<string, unknown>): Promise<string> {
   const given = values['context-dir'] as string | undefined;
-  if (given !== undefined) return resolve(given);
+  if (given !== undefined) {
+    const handler = join(resolve(given), 'lambda.mjs');
+    if (!existsSync(handler)) {
+      throw new Error(
+        `--context-dir ${given}: ${handler} does not exist; run npm run build:image-context first`,
+      );
+    }
+    return resolve(given);
+  }
   await buildImageContext();
   return DEFAULT_CONTEXT_DIR;
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../../../common/atomic-write.ts';
 import { isEntryPoint, runCli } from '../../../common/cli.ts';
+import { describeError } from '../../../common/errors.ts';
 import { createControlApi } from './control-api.ts';
 import { LocalFunction } from './local-function.ts';
 import { type DaemonInfo, daemonInfoFile } from './local-platform.ts';
@@ -161,24 +162,28 @@ const USAGE =
 function integerFlag(value: string | undefined, name: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min) {
-    throw new Error(`--${name} ${value}: give an integer of at least ${min}`);
+    throw new Error(`--${name} ${value}: give an integer of at least ${min}\n${USAGE}`);
   }
   return Number(value);
 }
 
 if (isEntryPoint(import.meta.url)) {
-  await runCli({ name: 'platform daemon', usage: USAGE }, async () => {
-    const { values } = parseArgs({
-      options: {
-        'state-dir': { type: 'string' },
-        port: { type: 'string' },
-        'max-concurrency': { type: 'string' },
-        'scaling-period-ms': { type: 'string' },
-        'idle-timeout-ms': { type: 'string' },
-      },
-    });
+  await runCli({ name: 'platform daemon' }, async () => {
+    const options = {
+      'state-dir': { type: 'string' },
+      port: { type: 'string' },
+      'max-concurrency': { type: 'string' },
+      'scaling-period-ms': { type: 'string' },
+      'idle-timeout-ms': { type: 'string' },
+    } as const;
+    let values: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
+    try {
+      values = parseArgs({ options }).values;
+    } catch (error) {
+      throw new Error(`${describeError(error)}\n${USAGE}`, { cause: error });
+    }
     const stateDir = values['state-dir'];
-    if (stateDir === undefined) throw new Error('--state-dir is required');
+    if (stateDir === undefined) throw new Error(`--state-dir is required\n${USAGE}`);
     const daemon = await startDaemon({
       stateDir,
       livePort: integerFlag(values.port, 'port', 0, 0),

@@ -112,11 +112,14 @@ export class LocalFunction implements PlatformController {
 
   /** Starts the `live` front (a Function URL on the alias) on `port`, 0 for any free one; returns its URL. */
   async startLiveFront(port: number): Promise<string> {
-    this.#liveFront = await this.#front(
-      LIVE_ALIAS,
-      () => pickVersion(this.#liveAlias(), Math.random()),
-      port,
-    );
+    const route = () => pickVersion(this.#liveAlias(), Math.random());
+    this.#liveFront = await this.#front(LIVE_ALIAS, route, port).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      throw new Error(
+        `--port ${port}: 127.0.0.1:${port} is in use; pick another port, or leave --port out for any free one`,
+        { cause: error },
+      );
+    });
     return this.#liveFront.url;
   }
 
