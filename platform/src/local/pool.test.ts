@@ -108,6 +108,21 @@ describe('EnvironmentPool', () => {
     expect(leaseOf(await pool.dispatch('1', 'live')).coldStart).toBe(false);
   });
 
+  it('leaves on-demand environments only what provisioned concurrency does not claim of the limit', async () => {
+    const { pool } = harness({ maxConcurrency: 2 });
+    pool.setAlias(alias('1'));
+    pool.putProvisioned('live', 2);
+    await settle();
+    // Both idle, but they are live's: the version's own qualifier has no concurrency left.
+    expect((await pool.dispatch('1', '1')).kind).toBe('throttle');
+    leaseOf(await pool.dispatch('1', 'live'));
+    leaseOf(await pool.dispatch('1', 'live'));
+    expect((await pool.dispatch('1', 'live')).kind).toBe('throttle');
+    pool.putProvisioned('live', 1);
+    await settle();
+    expect(leaseOf(await pool.dispatch('1', '1')).coldStart).toBe(true);
+  });
+
   it('splits provisioned concurrency on the alias by weight and re-allocates when the alias moves', async () => {
     const { pool, started } = harness();
     pool.setAlias(alias('1', { 2: 0.5 }));

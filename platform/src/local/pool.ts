@@ -5,7 +5,10 @@
  * Dispatch follows Lambda: an idle provisioned environment of the qualifier (no cold start), else an idle
  * on-demand one, else a new on-demand one (a cold start; a spillover when the qualifier has provisioned
  * environments for that version), else — the function's concurrency limit reached — a throttle. Provisioned
- * concurrency counts against the limit as Lambda counts it: busy environments plus on-demand ones starting.
+ * concurrency is claimed out of the limit as Lambda claims it (CloudWatch's ClaimedAccountConcurrency: "the
+ * amount of concurrency that is unavailable for on-demand invocations" includes the provisioned concurrency,
+ * docs.aws.amazon.com/lambda/latest/dg/monitoring-concurrency.html): on-demand environments, busy or starting,
+ * get what the configured provisioned concurrency leaves, so all of it together never exceeds the limit.
  */
 import { describeError } from '../../../common/errors.ts';
 import { type AliasState, LIVE_ALIAS, type ProvisionedConcurrency } from '../port.ts';
@@ -97,8 +100,12 @@ export class EnvironmentPool {
           ready.provisionedFor === null && this.#hasProvisioned(qualifier, version),
         ),
       };
-    if (this.#closed || this.concurrentExecutions() >= this.#options.maxConcurrency)
+    if (
+      this.#closed ||
+      this.#onDemandInUse() >= this.#options.maxConcurrency - this.#claimedByProvisioned()
+    ) {
       return { kind: 'throttle' };
+    }
     const spillover = this.#hasProvisioned(qualifier, version);
     this.#startingOnDemand += 1;
     let environment: Environment;
@@ -117,9 +124,19 @@ export class EnvironmentPool {
     return { kind: 'lease', lease: this.#lease(pooled, true, spillover) };
   }
 
-  /** Busy environments plus on-demand ones starting: what the concurrency limit caps. */
+  /** Busy environments plus on-demand ones starting (Lambda's ConcurrentExecutions). */
   concurrentExecutions(): number {
     return [...this.#pooled].filter((p) => p.leased).length + this.#startingOnDemand;
+  }
+
+  #onDemandInUse(): number {
+    return (
+      [...this.#pooled].filter((p) => p.leased && p.provisionedFor === null).length + this.#startingOnDemand
+    );
+  }
+
+  #claimedByProvisioned(): number {
+    return [...this.#configs.values()].reduce((sum, config) => sum + config.requested, 0);
   }
 
   /** The alias the provisioned concurrency on `live` is split by; reconciles at once. */
