@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { platformSizeFor } from '../../loadtest/src/local-platform-target.ts';
+import { platformSizeFor } from '../../loadtest/src/local-platform-plan.ts';
 import { LoadTestResultSchema } from '../../loadtest/src/result.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

@@ -10,7 +10,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../../common/atomic-write.ts';
 import { runCli } from '../../common/cli.ts';
-import { type PlatformSize, startLocalPlatform } from '../../loadtest/src/local-platform-target.ts';
+import type { PlatformSize } from '../../loadtest/src/local-platform-plan.ts';
+import { startLocalPlatform } from '../../loadtest/src/local-platform-target.ts';
 import { EXAMPLE_PREDICT_REQUEST } from '../../service/src/openapi.ts';
 import { coldStarts, overhead, sustainedRate } from './measures.ts';
 import {

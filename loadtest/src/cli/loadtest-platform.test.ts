@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLoadtestArgs } from '../cli-args.ts';
-import { platformSizeFor } from '../local-platform-target.ts';
+import { platformSizeFor } from '../local-platform-plan.ts';
 import { LoadTestResultSchema } from '../result.ts';
 import { runLoadtest } from './loadtest.ts';
 

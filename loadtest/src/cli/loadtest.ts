@@ -12,12 +12,11 @@ import { describeError } from '../../../common/errors.ts';
 import { defaultResultPath, LOADTEST_USAGE, type LoadtestOptions, parseLoadtestArgs } from '../cli-args.ts';
 import { functionUrlRegion } from '../k6-contract.ts';
 import { findK6, runK6 } from '../k6-runner.ts';
+import { platformSizeFor, platformSystem } from '../local-platform-plan.ts';
 import {
   type LocalPlatformTarget,
   PLATFORM_CLI,
   type PlatformCli,
-  platformSizeFor,
-  platformSystem,
   startLocalPlatform,
 } from '../local-platform-target.ts';
 import { type LocalService, startLocalService } from '../local-service.ts';
