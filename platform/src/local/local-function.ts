@@ -92,7 +92,8 @@ export class LocalFunction implements PlatformController {
           memoryMb: FUNCTION_SETTINGS.memoryMiB,
           onLogLine: (line) => {
             logs.write(`${line}\n`);
-            for (const put of emfMetrics(line)) this.#store.put(put);
+            // Most lines are plain logs: only an EMF document (it has an _aws key) is worth parsing.
+            if (line.includes('"_aws"')) for (const put of emfMetrics(line)) this.#store.put(put);
           },
         });
       },

@@ -71,6 +71,9 @@ export class EnvironmentPool {
   /** Provisioned starts under way, by `${qualifier}/${version}`. */
   readonly #provisioning = new Map<string, number>();
   #startingOnDemand = 0;
+  /** Leases held, all and on on-demand environments: counted, not scanned, as every request reads them. */
+  #leased = 0;
+  #leasedOnDemand = 0;
   #alias: AliasState | null = null;
   #closed = false;
 
@@ -81,15 +84,20 @@ export class EnvironmentPool {
   /** Takes an environment for one invocation of `version` through `qualifier` (`live` or the version). */
   async dispatch(version: string, qualifier: string): Promise<Dispatch> {
     const startedFor = startedForOf(qualifier);
-    const idle = (provisionedFor: string | null) =>
-      [...this.#pooled].find(
-        (p) =>
+    // Every request passes here: a plain loop over the set, no copies.
+    const idle = (provisionedFor: string | null) => {
+      for (const p of this.#pooled) {
+        if (
           !p.leased &&
           p.environment.alive &&
           p.version === version &&
           p.provisionedFor === provisionedFor &&
-          (provisionedFor !== null || p.startedFor === startedFor),
-      );
+          (provisionedFor !== null || p.startedFor === startedFor)
+        )
+          return p;
+      }
+      return undefined;
+    };
     const ready = idle(qualifier) ?? idle(null);
     if (ready !== undefined)
       return {
@@ -126,13 +134,11 @@ export class EnvironmentPool {
 
   /** Busy environments plus on-demand ones starting (Lambda's ConcurrentExecutions). */
   concurrentExecutions(): number {
-    return [...this.#pooled].filter((p) => p.leased).length + this.#startingOnDemand;
+    return this.#leased + this.#startingOnDemand;
   }
 
   #onDemandInUse(): number {
-    return (
-      [...this.#pooled].filter((p) => p.leased && p.provisionedFor === null).length + this.#startingOnDemand
-    );
+    return this.#leasedOnDemand + this.#startingOnDemand;
   }
 
   #claimedByProvisioned(): number {
@@ -227,6 +233,9 @@ export class EnvironmentPool {
 
   #lease(pooled: Pooled, coldStart: boolean, spillover: boolean): Lease {
     pooled.leased = true;
+    const onDemand = pooled.provisionedFor === null ? 1 : 0;
+    this.#leased += 1;
+    this.#leasedOnDemand += onDemand;
     let released = false;
     return {
       environment: pooled.environment,
@@ -236,6 +245,8 @@ export class EnvironmentPool {
         if (released) return;
         released = true;
         pooled.leased = false;
+        this.#leased -= 1;
+        this.#leasedOnDemand -= onDemand;
         pooled.idleSince = Date.now();
         // A provisioned environment no longer wanted (the alias moved, PC went down) goes once it is idle.
         if (pooled.provisionedFor !== null) this.#reconcile();
