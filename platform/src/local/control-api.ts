@@ -34,8 +34,7 @@ export interface PublishedVersion {
 }
 
 /** What the routes call: the daemon's state, behind the Platform methods and the local extras. */
-export interface PlatformController extends Omit<Platform, 'releaseRecord'> {
-  readonly releaseRecord: Platform['releaseRecord'];
+export interface PlatformController extends Platform {
   publishVersion(request: { contextDir: string; faults: readonly string[] }): Promise<PublishedVersion>;
   registerScalingTarget(settings: TargetSettings): Promise<ScalingTarget>;
   status(): Promise<PlatformStatus>;

@@ -19,6 +19,7 @@ import {
 import { withinBinomialTolerance } from '../testing/binomial.ts';
 import { BAD_BODY, childPids, imageContext, isRunning, predict } from '../testing/daemon-fixtures.ts';
 import { type Daemon, startDaemon } from './daemon.ts';
+import { MAX_REQUEST_BYTES } from './front.ts';
 import { LocalPlatform } from './local-platform.ts';
 
 let scratch: string;
@@ -129,6 +130,14 @@ describe('the live alias', () => {
     expect(metrics.range.start).toBeInstanceOf(Date);
     const primary = await platform.versionMetrics('1', wide());
     expect(primary.invocations).toBe(2 + requests - onCandidate);
+  });
+
+  it("refuses a body over Lambda's payload limit with 413, before any invocation", async () => {
+    const before = await totals(platform, '1');
+    const { url } = (await platform.status()).versions['1'] as { url: string };
+    const answer = await predict(url, 'x'.repeat(MAX_REQUEST_BYTES + 1));
+    expect([answer.status, answer.body]).toEqual([413, expect.stringMatching(/smaller than 6291456 bytes/)]);
+    expect(await totals(platform, '1')).toEqual(before);
   });
 
   it('refuses an update planned from a stale revision and leaves the alias as it was', async () => {

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EXECUTED_VERSION_HEADER } from '../local/front.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const IMAGE_CONTEXT = join(REPO_ROOT, 'build', 'image-context', 'x86_64');
@@ -45,7 +46,7 @@ export async function predict(url: string, body: string = GOOD_BODY): Promise<An
   });
   return {
     status: response.status,
-    version: response.headers.get('x-amz-executed-version'),
+    version: response.headers.get(EXECUTED_VERSION_HEADER),
     body: await response.text(),
   };
 }
