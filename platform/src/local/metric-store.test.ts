@@ -97,6 +97,18 @@ describe('MetricStore', () => {
     expect(store.query({ ...query, statistic: 'Sum' })).toBe(6);
   });
 
+  it('keeps one series per metric across expiry, whatever order its dimensions are written in', () => {
+    const store = new MetricStore({ retentionMs: 2 * MINUTE });
+    const reversed = Object.fromEntries(Object.entries(dims).reverse());
+    put(store, 1, T0);
+    put(store, 2, T0, { dimensions: reversed });
+    put(store, 4, T0 + 3 * MINUTE); // expires the first bucket
+    put(store, 8, T0 + 3 * MINUTE, { dimensions: reversed });
+    put(store, 16, T0 + 3 * MINUTE, { dimensions: { ...dims, ExecutedVersion: '3' } });
+    expect(store.query({ ...query, statistic: 'Sum' })).toBe(12);
+    expect(store.query({ ...query, dimensions: reversed, statistic: 'SampleCount' })).toBe(2);
+  });
+
   it('refuses a non-finite value or timestamp, an unknown statistic and too short a retention', () => {
     const store = new MetricStore({ retentionMs: MINUTE });
     expect(() => put(store, Number.NaN, T0)).toThrow(/not finite/);
@@ -206,6 +218,51 @@ describe('emfMetrics', () => {
     '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[null,{"Namespace":1},{"Namespace":"N","Metrics":[null,{}]}]}}',
   ])('is [] for %j and never throws', (line) => {
     expect(emfMetrics(line)).toEqual([]);
+  });
+
+  it('reads an EMF line however its _aws key is spelled, JSON escapes included', () => {
+    const document = {
+      _aws: { Timestamp: T0, CloudWatchMetrics: [{ Namespace: 'N', Metrics: [{ Name: 'M' }] }] },
+      M: 1,
+    };
+    const line = JSON.stringify(document);
+    const expected = [{ namespace: 'N', name: 'M', dimensions: {}, value: 1, timestamp: T0 }];
+    expect(emfMetrics(line)).toEqual(expected);
+    expect(emfMetrics(` ${line.replace('"_aws"', '"\\u005faws"')}`)).toEqual(expected);
+    expect(emfMetrics(line.replace('"_aws"', '"_\\u0061w\\u0073"'))).toEqual(expected);
+    expect(emfMetrics(line.replace('"_aws":', '"_aws" :'))).toEqual(expected);
+  });
+
+  it('reads every EMF document among other keys, and nothing from a line that is not one', () => {
+    const name = fc.string({ minLength: 1, maxLength: 8 });
+    const emfDocument = fc
+      .record({
+        extra: fc.dictionary(name, fc.jsonValue(), { maxKeys: 4 }),
+        metric: name.filter((metric) => metric !== 'd' && metric !== '_aws'),
+        value: fc.double({ noNaN: true, noDefaultInfinity: true }),
+        dimension: fc.string({ maxLength: 8 }),
+      })
+      .map(({ extra, metric, value, dimension }) => ({
+        ...extra,
+        _aws: {
+          Timestamp: T0,
+          CloudWatchMetrics: [{ Namespace: 'N', Dimensions: [['d']], Metrics: [{ Name: metric }] }],
+        },
+        d: dimension,
+        [metric]: value,
+      }));
+    fc.assert(
+      fc.property(emfDocument, (document) => {
+        const puts = emfMetrics(JSON.stringify(document));
+        expect(puts).toContainEqual(expect.objectContaining({ namespace: 'N', timestamp: T0 }));
+      }),
+    );
+    const withoutAws = fc.dictionary(name, fc.jsonValue()).filter((document) => !('_aws' in document));
+    fc.assert(
+      fc.property(withoutAws, (document) => {
+        expect(emfMetrics(JSON.stringify(document))).toEqual([]);
+      }),
+    );
   });
 
   it('never throws on any string', () => {
