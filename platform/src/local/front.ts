@@ -51,15 +51,27 @@ const json = (
   response.end(JSON.stringify(body));
 };
 
-async function readBody(request: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_REQUEST_BYTES) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The whole body, or null past MAX_REQUEST_BYTES. Events rather than `for await`: the async iterator's promises
+ * and end-of-stream tracking showed in the daemon's profile at 1,000 req/s, for bodies of one chunk.
+ */
+function readBody(request: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      request.off('data', onData).off('end', onEnd);
+      request.resume(); // the rest is read and dropped, so the 413 can still be sent on this connection
+      resolve(null);
+    };
+    const onEnd = () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    request.on('data', onData).on('end', onEnd).on('error', reject);
+  });
 }
 
 async function serve(
