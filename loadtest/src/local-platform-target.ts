@@ -50,8 +50,11 @@ async function platformCounts(cli: PlatformCli, stateDir: string): Promise<Platf
   const spillover =
     status.liveVersion === null
       ? null
-      : (await (await LocalPlatform.connect(stateDir)).versionMetrics(status.liveVersion, wholeLife()))
-          .provisionedConcurrencySpilloverInvocations;
+      : (
+          await (
+            await LocalPlatform.connect(stateDir)
+          ).versionMetrics(status.liveVersion, wholeLife(), 'live')
+        ).provisionedConcurrencySpilloverInvocations;
   const { invocations, coldStarts, throttles } = status;
   return { invocations, coldStarts, throttles, spillover };
 }

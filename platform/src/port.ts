@@ -4,8 +4,9 @@
  * this interface, so the same release runs in a local rehearsal and on AWS.
  *
  * Shapes follow the Lambda API they stand for (GetAlias/UpdateAlias with RevisionId, Get/Put/Delete
- * ProvisionedConcurrencyConfig, Application Auto Scaling's scalable target, CloudWatch by ExecutedVersion), so
- * the AWS side maps one call to one call.
+ * ProvisionedConcurrencyConfig, Application Auto Scaling's scalable target and its policy, CloudWatch
+ * GetMetricData by Resource and ExecutedVersion), so the AWS side maps each method onto the calls named beside it
+ * and every field onto a field AWS returns: nothing here is a figure only the local platform could know.
  */
 
 /** The alias every release moves. */
@@ -55,9 +56,19 @@ export type ProvisionedConcurrencyStatus = 'IN_PROGRESS' | 'READY' | 'FAILED';
 export interface ProvisionedConcurrency {
   readonly qualifier: string;
   readonly requested: number;
-  /** Environments initialised for this qualifier (for a weighted alias, across its versions). */
+  /**
+   * AllocatedProvisionedConcurrentExecutions: environments allocated to this qualifier (for a weighted alias,
+   * across its versions, so it "fluctuates depending on the amount of concurrency that is provisioned for the
+   * function versions", API_ProvisionedConcurrencyConfigListItem).
+   */
   readonly allocated: number;
-  /** Allocated environments not serving an invocation right now. */
+  /**
+   * AvailableProvisionedConcurrentExecutions, "the amount of provisioned concurrency available"
+   * (docs.aws.amazon.com/lambda/latest/api/API_GetProvisionedConcurrencyConfig.html): environments initialised
+   * and able to take an invocation, counted by the configuration, not by what they are doing. It does not drop
+   * while they serve: how busy they are is a CloudWatch metric (ProvisionedConcurrencyUtilization), never a
+   * field of the configuration, so a release must not read load from it.
+   */
   readonly available: number;
   readonly status: ProvisionedConcurrencyStatus;
   /** Why a FAILED allocation failed. */
@@ -71,12 +82,18 @@ export interface SuspendedState {
   readonly scheduledScalingSuspended: boolean;
 }
 
-/** The alias's scalable target (lambda:function:ProvisionedConcurrency) and its target-tracking policy. */
+/**
+ * The alias's scalable target (lambda:function:ProvisionedConcurrency) and its target-tracking policy. On AWS one
+ * read is two calls: DescribeScalableTargets (min, max, SuspendedState) and DescribeScalingPolicies (the
+ * policy's TargetValue). They belong together because a release suspends and resumes the target to keep the
+ * policy from fighting its own provisioned-concurrency moves, and judges what resume brings back (the range and
+ * the utilization the policy will steer to) as one setting.
+ */
 export interface ScalingTarget {
   readonly qualifier: string;
   readonly minCapacity: number;
   readonly maxCapacity: number;
-  /** LambdaProvisionedConcurrencyUtilization the policy tracks, 0 < target < 1. */
+  /** LambdaProvisionedConcurrencyUtilization the policy tracks, 0 < target < 1 (DescribeScalingPolicies). */
   readonly targetUtilization: number;
   readonly suspendedState: SuspendedState;
 }
@@ -87,12 +104,29 @@ export interface TimeRange {
 }
 
 /**
- * One version's figures over a time range, as CloudWatch keeps them: Lambda's metrics for invocations through
- * the `live` alias by ExecutedVersion, and the app's own `Latency` by its Version dimension (every qualifier).
+ * Whose traffic a version's metrics count, as CloudWatch's Resource dimension tells them apart:
+ * - 'live': invocations through the `live` alias that ran the version (Resource `<function>:live` with
+ *   ExecutedVersion), what a traffic shift judges;
+ * - 'version': invocations of the version's own qualifier (Resource `<function>:<n>`), what a pre-traffic test
+ *   on the version's own URL sends.
+ */
+export type MetricsVia = 'live' | 'version';
+
+/**
+ * One version's figures over a time range, as CloudWatch keeps them (GetMetricData). Lambda's figures count
+ * exactly the traffic `via` names. The app's own (its EMF `Latency`) are scoped as closely as the service's
+ * dimension sets allow ([service, Stage, Alias, StatusClass] and [service, Stage, Version, StatusClass], where
+ * Alias is the qualifier invoked):
+ * - via 'version': by Alias = the version's number, the same traffic as Lambda's figures;
+ * - via 'live': by Version, which counts the version's traffic through every qualifier: the service publishes no
+ *   Alias-and-Version set, and Alias = live mixes the versions the alias routes to. It equals the live share
+ *   whenever the range holds no direct invocations of the version, so a release reads 'live' over a range that
+ *   starts after its pre-traffic test.
  * Percentiles are null when nothing was measured.
  */
 export interface VersionMetrics {
   readonly version: string;
+  readonly via: MetricsVia;
   readonly range: TimeRange;
   readonly invocations: number;
   readonly errors: number;
@@ -129,15 +163,28 @@ export interface JournalEntry {
   readonly data: unknown;
 }
 
-/** A second release cannot take the lock (ReleaseLockedError); the same release id takes it again to resume. */
+/** What a release that does not hold the lock was refused. */
+export type LockedOperation = 'start' | 'free the lock' | 'append';
+
+const LOCKED_FIX: Record<LockedOperation, (holder: string) => string> = {
+  start: (holder) => `resume or abort ${holder} first`,
+  'free the lock': (holder) => `only ${holder} frees it; abort ${holder} to end it`,
+  append: (holder) => `only ${holder} writes the journal; take the lock once ${holder} is done`,
+};
+
+/**
+ * Another release holds the lock: a second release cannot take it (the same release id takes it again to
+ * resume), free it, or append to the journal.
+ */
 export class ReleaseLockedError extends Error {
   constructor(
     readonly held: ReleaseLock,
     readonly wanted: string,
+    readonly operation: LockedOperation,
   ) {
     super(
       `release ${held.releaseId} holds the release lock (${held.holder}, since ${held.acquiredAt}); ` +
-        `release ${wanted} cannot start: resume or abort ${held.releaseId} first`,
+        `release ${wanted} cannot ${operation}: ${LOCKED_FIX[operation](held.releaseId)}`,
     );
     this.name = 'ReleaseLockedError';
   }
@@ -169,7 +216,7 @@ export class JournalConflictError extends Error {
 export interface ReleaseRecordStore {
   /** Takes the lock for releaseId; returns it unchanged when releaseId already holds it (resume). */
   acquireLock(releaseId: string, holder: string): Promise<ReleaseLock>;
-  /** Frees the lock held by releaseId; nothing when it is free; ReleaseLockedError when another holds it. */
+  /** Frees the lock held by releaseId; nothing when it is free; ReleaseLockedError ('free the lock') when another holds it. */
   releaseLock(releaseId: string): Promise<void>;
   currentLock(): Promise<ReleaseLock | null>;
   /**
@@ -200,7 +247,8 @@ export interface Platform {
   /** Puts back exactly the suspended state `previous` had. */
   resumeScaling(previous: ScalingTarget): Promise<void>;
 
-  versionMetrics(version: string, range: TimeRange): Promise<VersionMetrics>;
+  /** GetMetricData for the version's traffic `via` the alias or its own qualifier (see VersionMetrics). */
+  versionMetrics(version: string, range: TimeRange, via: MetricsVia): Promise<VersionMetrics>;
 
   readonly releaseRecord: ReleaseRecordStore;
 }

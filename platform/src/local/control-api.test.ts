@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createControlApi, type PlatformController } from './control-api.ts';
+import { createControlApi, type ErrorBody, type PlatformController } from './control-api.ts';
 
 /** A controller whose every method is a spy or a failure, to test the routing and error mapping alone. */
 function controller(overrides: Partial<PlatformController>): PlatformController {
@@ -81,9 +81,38 @@ describe('the control API', () => {
     expect(badEncoding.status).toBe(400);
   });
 
+  it('passes the metrics scope through, and refuses a missing or unknown one before the controller', async () => {
+    const calls: unknown[] = [];
+    const url = await serve(
+      controller({
+        versionMetrics: async (version, range, via) => {
+          calls.push([version, range.start.toISOString(), via]);
+          return { version, via, range } as unknown as Awaited<
+            ReturnType<PlatformController['versionMetrics']>
+          >;
+        },
+      }),
+    );
+    const range = 'start=2026-01-01T00:00:00Z&end=2026-01-01T00:05:00Z';
+    expect((await fetch(`${url}/versions/2/metrics?${range}&via=version`)).status).toBe(200);
+    expect(calls).toEqual([['2', '2026-01-01T00:00:00.000Z', 'version']]);
+    for (const bad of ['', '&via=alias']) {
+      const response = await fetch(`${url}/versions/2/metrics?${range}${bad}`);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as ErrorBody).error.message).toMatch(/via is .*: send live or version/);
+    }
+    expect(calls).toHaveLength(1);
+  });
+
   it('answers shutdown, then shuts down once', async () => {
     let shutdowns = 0;
-    const url = await serve(controller({ shutdown: () => void (shutdowns += 1) }));
+    const url = await serve(
+      controller({
+        shutdown: () => {
+          shutdowns += 1;
+        },
+      }),
+    );
     const response = await fetch(`${url}/shutdown`, { method: 'POST' });
     expect([response.status, await response.json()]).toEqual([200, { stopping: true }]);
     await new Promise((resolve) => setTimeout(resolve, 10));

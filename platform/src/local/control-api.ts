@@ -1,24 +1,38 @@
 /**
  * The daemon's control API: HTTP/JSON on 127.0.0.1, one route per Platform method plus the local extras
- * (publish a version, register the scaling target, status, shutdown). It checks the shape of what a client sends
- * and maps errors to statuses: 400 for bad input, 404 for what does not exist, 409 for a conflict (a stale
- * revision, a held lock, a journal append out of turn or without the lock). A client's mistake is never a 500 and changes nothing.
+ * (publish a version, register the scaling target, status, shutdown). What a client sends is checked by
+ * control-api-requests.ts before it reaches the controller; this file routes and maps errors to statuses: 400 for
+ * bad input, 404 for what does not exist, 409 for a conflict (a stale revision, a held lock, a journal append out
+ * of turn or without the lock). A client's mistake is never a 500 and changes nothing.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { describeError } from '../../../common/errors.ts';
 import { InvalidAliasUpdateError } from '../alias.ts';
 import {
-  type AliasUpdate,
   JournalConflictError,
   type Platform,
   ReleaseLockedError,
   ReleaseLockNotHeldError,
   RevisionConflictError,
   type ScalingTarget,
-  type TimeRange,
 } from '../port.ts';
 import { NoScalingTargetError, type TargetSettings } from './autoscaler.ts';
+import {
+  aliasUpdateOf,
+  appendRequestOf,
+  BadRequestError,
+  executionsOf,
+  lockRequestOf,
+  metricsQueryOf,
+  previousTargetOf,
+  publishRequestOf,
+  readJson,
+  releasingIdOf,
+  targetSettingsOf,
+} from './control-api-requests.ts';
 import { InvalidFaultError } from './faults.ts';
+
+export { BadRequestError };
 
 /** What `status` reports (the CLI prints it as it is). */
 export interface PlatformStatus {
@@ -41,11 +55,6 @@ export interface PlatformController extends Platform {
   shutdown(): void;
 }
 
-/** A request the API refuses as it is: names the field, the value and what would be accepted. */
-export class BadRequestError extends Error {
-  override name = 'BadRequestError';
-}
-
 /** Something the request names does not exist (a version, the alias before any version, a route). */
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
@@ -60,8 +69,6 @@ export class MethodNotAllowedError extends Error {
 export interface ErrorBody {
   readonly error: { readonly name: string; readonly message: string; readonly details?: unknown };
 }
-
-const MAX_BODY_BYTES = 1024 * 1024;
 
 function statusOf(error: unknown): number {
   if (error instanceof BadRequestError || error instanceof InvalidAliasUpdateError) return 400;
@@ -78,7 +85,9 @@ function detailsOf(error: unknown): unknown {
     const { alias, expectedRevisionId, actualRevisionId } = error;
     return { alias, expectedRevisionId, actualRevisionId };
   }
-  if (error instanceof ReleaseLockedError) return { held: error.held, wanted: error.wanted };
+  if (error instanceof ReleaseLockedError) {
+    return { held: error.held, wanted: error.wanted, operation: error.operation };
+  }
   if (error instanceof ReleaseLockNotHeldError) return { releaseId: error.releaseId };
   if (error instanceof JournalConflictError) {
     return { expectedSequence: error.expectedSequence, actualNextSequence: error.actualNextSequence };
@@ -86,84 +95,17 @@ function detailsOf(error: unknown): unknown {
   return undefined;
 }
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES)
-      throw new BadRequestError(`request body over ${MAX_BODY_BYTES} bytes: send less`);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new BadRequestError(`request body is not JSON (${describeError(error)}): send a JSON object`);
-  }
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function objectBody(body: unknown, expected: string): Record<string, unknown> {
-  if (!isRecord(body)) throw new BadRequestError(`request body is ${JSON.stringify(body)}: send ${expected}`);
-  return body;
-}
-
-function text(body: Record<string, unknown>, field: string): string {
-  const value = body[field];
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new BadRequestError(`${field} is ${JSON.stringify(value)}: send a non-empty string`);
-  }
-  return value;
-}
-
-function wholeNumber(value: unknown, field: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new BadRequestError(`${field} is ${JSON.stringify(value)}: send an integer of at least ${min}`);
-  }
-  return value;
-}
-
-function dateParam(url: URL, name: string): Date {
-  const raw = url.searchParams.get(name);
-  const date = raw === null ? null : new Date(raw);
-  if (date === null || Number.isNaN(date.getTime())) {
-    throw new BadRequestError(`query parameter ${name} is ${JSON.stringify(raw)}: send an ISO 8601 time`);
-  }
-  return date;
-}
-
-function rangeOf(url: URL): TimeRange {
-  const range = { start: dateParam(url, 'start'), end: dateParam(url, 'end') };
-  if (!(range.start < range.end)) {
-    throw new BadRequestError(
-      `range ${range.start.toISOString()}..${range.end.toISOString()} is empty: send start before end`,
-    );
-  }
-  return range;
-}
-
-function suspendedStateOf(body: Record<string, unknown>): ScalingTarget {
-  const state = body.suspendedState;
-  const flags = ['dynamicScalingInSuspended', 'dynamicScalingOutSuspended', 'scheduledScalingSuspended'];
-  if (!isRecord(state) || !flags.every((flag) => typeof state[flag] === 'boolean')) {
-    throw new BadRequestError(
-      `suspendedState is ${JSON.stringify(state)}: send the ScalingTarget suspendScaling returned (${flags.join(', ')} as booleans)`,
-    );
-  }
-  return body as unknown as ScalingTarget;
-}
-
 type Handler = (url: URL, body: () => Promise<unknown>, params: readonly string[]) => Promise<unknown>;
 
 function routes(controller: PlatformController): [string, RegExp, Handler][] {
   const { releaseRecord: record } = controller;
+  const nothing = async (done: Promise<void>) => {
+    await done;
+    return null;
+  };
   return [
     ['GET', /^\/alias$/, () => controller.readAlias()],
-    ['PUT', /^\/alias$/, async (_, body) => controller.updateAlias((await body()) as AliasUpdate)],
+    ['PUT', /^\/alias$/, async (_, body) => controller.updateAlias(aliasUpdateOf(await body()))],
     [
       'GET',
       /^\/provisioned-concurrency\/([^/]+)$/,
@@ -172,64 +114,34 @@ function routes(controller: PlatformController): [string, RegExp, Handler][] {
     [
       'PUT',
       /^\/provisioned-concurrency\/([^/]+)$/,
-      async (_, body, [q]) => {
-        const { executions } = objectBody(await body(), '{"executions": N}');
-        return controller.putProvisionedConcurrency(q as string, wholeNumber(executions, 'executions', 1));
-      },
+      async (_, body, [q]) => controller.putProvisionedConcurrency(q as string, executionsOf(await body())),
     ],
     [
       'DELETE',
       /^\/provisioned-concurrency\/([^/]+)$/,
-      async (_, __, [q]) => {
-        await controller.removeProvisionedConcurrency(q as string);
-        return null;
-      },
+      (_, __, [q]) => nothing(controller.removeProvisionedConcurrency(q as string)),
     ],
     ['GET', /^\/scaling-target$/, () => controller.scalingTarget()],
     [
       'PUT',
       /^\/scaling-target$/,
-      async (_, body) => {
-        const settings = objectBody(await body(), '{"minCapacity", "maxCapacity", "targetUtilization"}');
-        const targetUtilization = settings.targetUtilization;
-        if (typeof targetUtilization !== 'number' || !(targetUtilization > 0 && targetUtilization < 1)) {
-          throw new BadRequestError(
-            `targetUtilization is ${JSON.stringify(targetUtilization)}: send 0 < t < 1`,
-          );
-        }
-        return controller.registerScalingTarget({
-          minCapacity: wholeNumber(settings.minCapacity, 'minCapacity', 0),
-          maxCapacity: wholeNumber(settings.maxCapacity, 'maxCapacity', 1),
-          targetUtilization,
-        });
-      },
+      async (_, body) => controller.registerScalingTarget(targetSettingsOf(await body())),
     ],
     ['POST', /^\/scaling-target\/suspend$/, () => controller.suspendScaling()],
     [
       'POST',
       /^\/scaling-target\/resume$/,
-      async (_, body) => {
-        await controller.resumeScaling(suspendedStateOf(objectBody(await body(), 'a ScalingTarget')));
-        return null;
-      },
+      async (_, body) => nothing(controller.resumeScaling(previousTargetOf(await body()))),
     ],
     [
       'GET',
       /^\/versions\/([^/]+)\/metrics$/,
-      (url, __, [v]) => controller.versionMetrics(v as string, rangeOf(url)),
-    ],
-    [
-      'POST',
-      /^\/versions$/,
-      async (_, body) => {
-        const request = objectBody(await body(), '{"contextDir": "...", "faults": ["slow=100ms", ...]}');
-        const faults = request.faults ?? [];
-        if (!Array.isArray(faults) || !faults.every((fault) => typeof fault === 'string')) {
-          throw new BadRequestError(`faults is ${JSON.stringify(faults)}: send an array of fault specs`);
-        }
-        return controller.publishVersion({ contextDir: text(request, 'contextDir'), faults });
+      (url, __, [v]) => {
+        const { range, via } = metricsQueryOf(url);
+        return controller.versionMetrics(v as string, range, via);
       },
     ],
+    ['POST', /^\/versions$/, async (_, body) => controller.publishVersion(publishRequestOf(await body()))],
     ['GET', /^\/status$/, () => controller.status()],
     [
       'POST',
@@ -244,37 +156,17 @@ function routes(controller: PlatformController): [string, RegExp, Handler][] {
       'POST',
       /^\/record\/lock$/,
       async (_, body) => {
-        const request = objectBody(await body(), '{"releaseId", "holder"}');
-        return record.acquireLock(text(request, 'releaseId'), text(request, 'holder'));
+        const { releaseId, holder } = lockRequestOf(await body());
+        return record.acquireLock(releaseId, holder);
       },
     ],
-    [
-      'DELETE',
-      /^\/record\/lock$/,
-      async (url) => {
-        const releaseId = url.searchParams.get('releaseId');
-        if (releaseId === null || releaseId === '') {
-          throw new BadRequestError(
-            'query parameter releaseId is missing: name the release freeing the lock',
-          );
-        }
-        await record.releaseLock(releaseId);
-        return null;
-      },
-    ],
+    ['DELETE', /^\/record\/lock$/, (url) => nothing(record.releaseLock(releasingIdOf(url)))],
     [
       'POST',
       /^\/record\/journal$/,
       async (_, body) => {
-        const request = objectBody(
-          await body(),
-          '{"entry": {"releaseId", "type", "data"}, "expectedSequence"}',
-        );
-        const entry = objectBody(request.entry, 'an entry {"releaseId", "type", "data"}');
-        return record.append(
-          { releaseId: text(entry, 'releaseId'), type: text(entry, 'type'), data: entry.data ?? null },
-          wholeNumber(request.expectedSequence, 'expectedSequence', 1),
-        );
+        const { entry, expectedSequence } = appendRequestOf(await body());
+        return record.append(entry, expectedSequence);
       },
     ],
     ['GET', /^\/record\/journal$/, (url) => record.journal(url.searchParams.get('releaseId') ?? undefined)],

@@ -114,7 +114,7 @@ describe('the live alias', () => {
     for (let i = 0; i < 3; i += 1) expect((await predict(url, BAD_BODY)).status).toBe(400);
     // The app's metrics arrive as EMF log lines, a moment after each response.
     const metrics = await until(
-      () => platform.versionMetrics(candidate, wide()),
+      () => platform.versionMetrics(candidate, wide(), 'live'),
       (m) => m.app.requests2xx === onCandidate && m.app.requests4xx === 3,
       'the EMF counts',
     );
@@ -128,7 +128,7 @@ describe('the live alias', () => {
     expect(metrics.durationP50Ms).toBeGreaterThan(0);
     expect(metrics.app.latencyP95Ms).toBeGreaterThan(0);
     expect(metrics.range.start).toBeInstanceOf(Date);
-    const primary = await platform.versionMetrics('1', wide());
+    const primary = await platform.versionMetrics('1', wide(), 'live');
     expect(primary.invocations).toBe(2 + requests - onCandidate);
   });
 
@@ -286,7 +286,20 @@ describe('the control API refuses bad input with a 4xx naming it, and changes no
     ['POST', '/record/lock', JSON.stringify({ releaseId: '', holder: 'x' }), 400, /releaseId/],
     ['POST', '/scaling-target/resume', JSON.stringify({ suspendedState: {} }), 400, /suspendedState/],
     ['GET', '/versions/1/metrics?start=yesterday&end=now', undefined, 400, /ISO 8601/],
-    ['GET', '/versions/99/metrics?start=2026-01-01T00:00:00Z&end=2026-01-02T00:00:00Z', undefined, 404, /99/],
+    [
+      'GET',
+      '/versions/99/metrics?start=2026-01-01T00:00:00Z&end=2026-01-02T00:00:00Z&via=live',
+      undefined,
+      404,
+      /99/,
+    ],
+    [
+      'GET',
+      '/versions/1/metrics?start=2026-01-01T00:00:00Z&end=2026-01-02T00:00:00Z&via=all',
+      undefined,
+      400,
+      /via/,
+    ],
     ['DELETE', '/alias', undefined, 405, /GET, PUT/],
     ['GET', '/nothing', undefined, 404, /no route/],
   ])('%s %s %s -> %i', async (method, path, body, status, message) => {
@@ -334,7 +347,7 @@ describe('target tracking on live', () => {
       load = false;
       await Promise.all(workers);
       expect(grown?.requested).toBeLessThanOrEqual(3);
-      const metrics = await client.versionMetrics('1', wide());
+      const metrics = await client.versionMetrics('1', wide(), 'live');
       expect(metrics.provisionedConcurrencySpilloverInvocations).toBeGreaterThan(0);
     } finally {
       await scaled.close();
@@ -362,7 +375,7 @@ describe('a full platform', () => {
       expect([throttled.status, JSON.parse(throttled.body)]).toEqual([429, { Message: 'Rate Exceeded.' }]);
       expect((await slow).status).toBe(200);
       expect(await totals(client, '1')).toMatchObject({ invocations: 1, throttles: 1, coldStarts: 0 });
-      expect((await client.versionMetrics('1', wide())).throttles).toBe(1);
+      expect((await client.versionMetrics('1', wide(), 'live')).throttles).toBe(1);
     } finally {
       const mine = childPids(process.pid).filter((pid) => !before.has(pid) && isRunning(pid));
       await full.close();

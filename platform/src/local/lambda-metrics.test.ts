@@ -116,7 +116,7 @@ describe('versionMetrics', () => {
     ...(alias ? { alias } : {}),
   });
 
-  it("reads Lambda's figures through live by ExecutedVersion and the app's from its real EMF by Version", async () => {
+  it("reads each via's Lambda figures by its Resource, and the app's from its real EMF as closely scoped", async () => {
     const store = newStore();
     const now = Date.now();
     // Version 2: through live, 20 ok (durations 1..20), 2 errors, 3 throttles, 4 spillovers; 5 on its own URL.
@@ -132,11 +132,14 @@ describe('versionMetrics', () => {
     recordInvocation(store, invocation({ timestamp: now, version: '3', durationMs: 999 }));
 
     const latencies2xx = [3, 1, 4, 1.5, 9, 2.6, 5, 3.5];
+    // On its own qualifier (Alias = 2): one 2xx and one 5xx, what a pre-traffic test on its URL would see.
+    const ownQualifier = [request(200, 6, '2'), request(503, 40, '2')];
     const records = [
       ...latencies2xx.map((latency, i) => request(200, latency, i % 2 === 0 ? 'live' : undefined)),
       request(400, 0.5, 'live'),
       request(415, 0.7, 'live'),
       request(503, 50, 'live'),
+      ...ownQualifier,
     ];
     const lines = [
       ...(await serviceEmfLines({ namespace, stage, functionVersion: '2', records })),
@@ -156,8 +159,13 @@ describe('versionMetrics', () => {
     for (const line of lines) for (const put of emfMetrics(line)) store.put(put);
 
     const range = { start: new Date(now - 5 * BUCKET_MS), end: new Date(now + 5 * BUCKET_MS) };
-    expect(versionMetrics(store, { version: '2', range, stage, appNamespace: namespace })).toEqual({
+    const read = (via: 'live' | 'version') =>
+      versionMetrics(store, { version: '2', range, via, stage, appNamespace: namespace });
+    // The app's Version dimension counts every qualifier: through live, unqualified and its own.
+    const every2xx = [...latencies2xx, 6];
+    expect(read('live')).toEqual({
       version: '2',
+      via: 'live',
       range,
       invocations: 22,
       errors: 2,
@@ -166,12 +174,25 @@ describe('versionMetrics', () => {
       durationP50Ms: 11,
       durationP95Ms: 100,
       app: {
-        requests2xx: latencies2xx.length,
+        requests2xx: every2xx.length,
         requests4xx: 2,
-        requests5xx: 1,
-        latencyP50Ms: percentile(latencies2xx, 50),
-        latencyP95Ms: percentile(latencies2xx, 95),
+        requests5xx: 2,
+        latencyP50Ms: percentile(every2xx, 50),
+        latencyP95Ms: percentile(every2xx, 95),
       },
+    });
+    // Its own qualifier: Lambda's by Resource predictor:2, the app's by Alias = 2; nothing through live.
+    expect(read('version')).toEqual({
+      version: '2',
+      via: 'version',
+      range,
+      invocations: 5,
+      errors: 0,
+      throttles: 0,
+      provisionedConcurrencySpilloverInvocations: 0,
+      durationP50Ms: 500,
+      durationP95Ms: 500,
+      app: { requests2xx: 1, requests4xx: 0, requests5xx: 1, latencyP50Ms: 6, latencyP95Ms: 6 },
     });
   });
 
@@ -179,7 +200,7 @@ describe('versionMetrics', () => {
     const store = newStore();
     recordInvocation(store, invocation());
     const later = { start: new Date(T0 + BUCKET_MS), end: new Date(T0 + 2 * BUCKET_MS) };
-    const empty = versionMetrics(store, { version: '2', range: later, stage });
+    const empty = versionMetrics(store, { version: '2', range: later, via: 'live', stage });
     expect(empty).toMatchObject({ invocations: 0, errors: 0, durationP50Ms: null, durationP95Ms: null });
     expect(empty.app).toEqual({
       requests2xx: 0,
@@ -189,8 +210,9 @@ describe('versionMetrics', () => {
       latencyP95Ms: null,
     });
     const range = { start: new Date(T0), end: new Date(T0 + BUCKET_MS) };
-    expect(versionMetrics(store, { version: '7', range, stage }).invocations).toBe(0);
-    expect(versionMetrics(store, { version: '2', range, stage }).invocations).toBe(1);
+    expect(versionMetrics(store, { version: '7', range, via: 'live', stage }).invocations).toBe(0);
+    expect(versionMetrics(store, { version: '2', range, via: 'live', stage }).invocations).toBe(1);
+    expect(versionMetrics(store, { version: '2', range, via: 'version', stage }).invocations).toBe(0);
   });
 });
 

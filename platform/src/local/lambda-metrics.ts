@@ -13,8 +13,8 @@
 import { percentile } from '../../../common/percentile.ts';
 import { SLO_DEFINITION, type SloDefinition } from '../../../slo/src/definition.ts';
 import { LAMBDA_NAMESPACE, type MetricRef } from '../../../slo/src/metric-sources.ts';
-import { versionSources } from '../../../slo/src/version-metrics.ts';
-import { LIVE_ALIAS, type TimeRange, type VersionMetrics } from '../port.ts';
+import { LIVE_ALIAS, type MetricsVia, type TimeRange, type VersionMetrics } from '../port.ts';
+import { versionMetricSources } from '../version-metric-sources.ts';
 import type { MetricStore, Statistic } from './metric-store.ts';
 
 /** The local function is named after the service it runs. */
@@ -121,27 +121,28 @@ export function recordInvocation(
 }
 
 /**
- * The port's VersionMetrics for one version over a range: Lambda's figures for its invocations through `live`
- * (by ExecutedVersion) and the app's own by its Version dimension, read with the very MetricRefs the AWS side
- * queries (versionSources).
+ * The port's VersionMetrics for one version over a range and a `via` (port.ts): read with the very MetricRefs
+ * the AWS side queries (version-metric-sources.ts), so Lambda's figures count the traffic `via` names and the
+ * app's are scoped as the service's dimensions allow.
  */
 export function versionMetrics(
   store: MetricStore,
   options: {
     readonly version: string;
     readonly range: TimeRange;
+    readonly via: MetricsVia;
     readonly stage: string;
     /** The app's EMF namespace; the SLO definition's by default. */
     readonly appNamespace?: string;
     readonly functionName?: string;
   },
 ): VersionMetrics {
-  const { version, range, stage, appNamespace, functionName = LOCAL_FUNCTION_NAME } = options;
+  const { version, range, via, stage, appNamespace, functionName = LOCAL_FUNCTION_NAME } = options;
   const definition: SloDefinition =
     appNamespace === undefined
       ? SLO_DEFINITION
       : { ...SLO_DEFINITION, metrics: { ...SLO_DEFINITION.metrics, namespace: appNamespace } };
-  const sources = versionSources(definition, { functionName, stage, version, viaAlias: LIVE_ALIAS });
+  const sources = versionMetricSources(definition, { functionName, stage, version, via });
   const source = (id: string): MetricRef => {
     const ref = sources[id];
     if (!ref)
@@ -162,6 +163,7 @@ export function versionMetrics(
   const count = (id: string) => read(source(id)) ?? 0;
   return {
     version,
+    via,
     range,
     invocations: count('invocations'),
     errors: count('errors'),

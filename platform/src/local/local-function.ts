@@ -14,6 +14,7 @@ import {
   type AliasState,
   type AliasUpdate,
   LIVE_ALIAS,
+  type MetricsVia,
   type ProvisionedConcurrency,
   type ScalingTarget,
   type TimeRange,
@@ -203,9 +204,9 @@ export class LocalFunction implements PlatformController {
     return this.#autoscaler.register(settings);
   }
 
-  async versionMetrics(version: string, range: TimeRange): Promise<VersionMetrics> {
+  async versionMetrics(version: string, range: TimeRange, via: MetricsVia): Promise<VersionMetrics> {
     this.#version(version);
-    return versionMetrics(this.#store, { version, range, stage: LOCAL_STAGE });
+    return versionMetrics(this.#store, { version, range, via, stage: LOCAL_STAGE });
   }
 
   async publishVersion(request: {

@@ -11,9 +11,12 @@ import { LocalPlatform, LocalPlatformError, readDaemonInfo } from './local-platf
 let server: Server;
 let url: string;
 const answers: { status: number; body: string }[] = [];
+/** Every request's method and URL, as the stand-in received it. */
+const received: string[] = [];
 
 beforeAll(async () => {
-  server = createServer((_, response) => {
+  server = createServer((request, response) => {
+    received.push(`${request.method} ${request.url}`);
     const answer = answers.shift() ?? { status: 500, body: '{}' };
     response.writeHead(answer.status, { 'content-type': 'application/json' });
     response.end(answer.body);
@@ -38,10 +41,11 @@ describe('LocalPlatform', () => {
     expect(conflict).toMatchObject({ alias: 'live', expectedRevisionId: 'a', actualRevisionId: 'b' });
 
     const held = { releaseId: 'r1', holder: 'ci', acquiredAt: '2026-01-01T00:00:00.000Z' };
-    fail(409, 'ReleaseLockedError', { held, wanted: 'r2' });
-    const locked = await platform.releaseRecord.acquireLock('r2', 'me').catch((e) => e);
+    fail(409, 'ReleaseLockedError', { held, wanted: 'r2', operation: 'free the lock' });
+    const locked = await platform.releaseRecord.releaseLock('r2').catch((e) => e);
     expect(locked).toBeInstanceOf(ReleaseLockedError);
-    expect(locked).toMatchObject({ held, wanted: 'r2' });
+    expect(locked).toMatchObject({ held, wanted: 'r2', operation: 'free the lock' });
+    expect(locked.message).toMatch(/release r2 cannot free the lock: only r1 frees it/);
 
     fail(409, 'JournalConflictError', { expectedSequence: 1, actualNextSequence: 3 });
     await expect(
@@ -57,16 +61,21 @@ describe('LocalPlatform', () => {
     expect(error.message).toMatch(/GET \/alias: alias update: version = "9" is invalid/);
   });
 
-  it('revives the metrics range as Dates', async () => {
+  it('asks for the metrics of the scope it names, and revives their range as Dates', async () => {
     answers.push({
       status: 200,
       body: JSON.stringify({
         version: '1',
+        via: 'version',
         range: { start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T01:00:00.000Z' },
       }),
     });
     const range = { start: new Date('2026-01-01T00:00:00Z'), end: new Date('2026-01-01T01:00:00Z') };
-    expect((await new LocalPlatform(url).versionMetrics('1', range)).range).toEqual(range);
+    received.length = 0;
+    expect((await new LocalPlatform(url).versionMetrics('1', range, 'version')).range).toEqual(range);
+    expect(received).toEqual([
+      'GET /versions/1/metrics?start=2026-01-01T00%3A00%3A00.000Z&end=2026-01-01T01%3A00%3A00.000Z&via=version',
+    ]);
   });
 
   it('says how to start a platform when none answers or none is recorded', async () => {

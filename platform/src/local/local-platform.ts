@@ -13,6 +13,8 @@ import {
   type AliasUpdate,
   JournalConflictError,
   type JournalEntry,
+  type LockedOperation,
+  type MetricsVia,
   type Platform,
   type ProvisionedConcurrency,
   type ReleaseLock,
@@ -63,7 +65,9 @@ function portError(body: ErrorBody): Error | null {
       String(d.actualRevisionId),
     );
   }
-  if (name === 'ReleaseLockedError') return new ReleaseLockedError(d.held as ReleaseLock, String(d.wanted));
+  if (name === 'ReleaseLockedError') {
+    return new ReleaseLockedError(d.held as ReleaseLock, String(d.wanted), d.operation as LockedOperation);
+  }
   if (name === 'ReleaseLockNotHeldError') return new ReleaseLockNotHeldError(String(d.releaseId));
   if (name === 'JournalConflictError') {
     return new JournalConflictError(Number(d.expectedSequence), Number(d.actualNextSequence));
@@ -131,8 +135,12 @@ export class LocalPlatform implements Platform {
     await this.#call('POST', '/scaling-target/resume', previous);
   }
 
-  async versionMetrics(version: string, range: TimeRange): Promise<VersionMetrics> {
-    const query = `start=${range.start.toISOString()}&end=${range.end.toISOString()}`;
+  async versionMetrics(version: string, range: TimeRange, via: MetricsVia): Promise<VersionMetrics> {
+    const query = new URLSearchParams({
+      start: range.start.toISOString(),
+      end: range.end.toISOString(),
+      via,
+    });
     const metrics = await this.#call<VersionMetrics>(
       'GET',
       `/versions/${encodeURIComponent(version)}/metrics?${query}`,

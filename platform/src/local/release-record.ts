@@ -88,7 +88,7 @@ export class FileReleaseRecordStore implements ReleaseRecordStore {
       checkName('holder', holder);
       const record = await this.#read();
       if (record.lock?.releaseId === releaseId) return record.lock;
-      if (record.lock) throw new ReleaseLockedError(record.lock, releaseId);
+      if (record.lock) throw new ReleaseLockedError(record.lock, releaseId, 'start');
       const lock: ReleaseLock = { releaseId, holder, acquiredAt: this.#now().toISOString() };
       await this.#write({ ...record, lock });
       return lock;
@@ -99,7 +99,8 @@ export class FileReleaseRecordStore implements ReleaseRecordStore {
     return this.#serial(async () => {
       const record = await this.#read();
       if (record.lock === null) return;
-      if (record.lock.releaseId !== releaseId) throw new ReleaseLockedError(record.lock, releaseId);
+      if (record.lock.releaseId !== releaseId)
+        throw new ReleaseLockedError(record.lock, releaseId, 'free the lock');
       await this.#write({ ...record, lock: null });
     });
   }
@@ -122,7 +123,7 @@ export class FileReleaseRecordStore implements ReleaseRecordStore {
       const record = await this.#read();
       if (record.lock === null) throw new ReleaseLockNotHeldError(entry.releaseId);
       if (record.lock.releaseId !== entry.releaseId)
-        throw new ReleaseLockedError(record.lock, entry.releaseId);
+        throw new ReleaseLockedError(record.lock, entry.releaseId, 'append');
       const next = record.journal.length + 1;
       if (expectedSequence !== next) throw new JournalConflictError(expectedSequence, next);
       const written: JournalEntry = {

@@ -1,0 +1,43 @@
+/**
+ * Which CloudWatch series a version's metrics are read from, for each `via` of the port (port.ts, MetricsVia):
+ * slo/src/version-metrics.ts's versionSources, with the app's series moved to the scope the service's dimension
+ * sets allow. Pure, so the local platform (lambda-metrics.ts) and the AWS one (GetMetricData) read the same
+ * series, and a change in the service's dimensions breaks one test rather than one of two platforms.
+ *
+ * - 'live': Lambda's by Resource `<function>:live` and ExecutedVersion; the app's by its Version dimension (every
+ *   qualifier: the service publishes no set with both Alias and Version).
+ * - 'version': Lambda's by Resource `<function>:<n>`; the app's by its Alias dimension = `<n>` (the service's
+ *   Alias is the qualifier invoked, service/src/lambda/context.ts), so both count the version's own qualifier.
+ */
+import type { SloDefinition } from '../../slo/src/definition.ts';
+import type { MetricRef } from '../../slo/src/metric-sources.ts';
+import { versionSources } from '../../slo/src/version-metrics.ts';
+import { LIVE_ALIAS, type MetricsVia } from './port.ts';
+
+export interface VersionMetricTarget {
+  readonly functionName: string;
+  /** The app's Stage dimension value. */
+  readonly stage: string;
+  readonly version: string;
+  readonly via: MetricsVia;
+}
+
+/** Metric per GetMetricData id (versionSources' ids), scoped to `target.via`. */
+export function versionMetricSources(
+  definition: SloDefinition,
+  target: VersionMetricTarget,
+): Record<string, MetricRef> {
+  const { functionName, stage, version, via } = target;
+  if (via === 'live') {
+    return versionSources(definition, { functionName, stage, version, viaAlias: LIVE_ALIAS });
+  }
+  const { namespace, versionDimension, aliasDimension } = definition.metrics;
+  const sources = versionSources(definition, { functionName, stage, version });
+  return Object.fromEntries(
+    Object.entries(sources).map(([id, ref]) => {
+      if (ref.namespace !== namespace || ref.dimensions[versionDimension] !== version) return [id, ref];
+      const { [versionDimension]: _byVersion, ...others } = ref.dimensions;
+      return [id, { ...ref, dimensions: { ...others, [aliasDimension]: version } }];
+    }),
+  );
+}
