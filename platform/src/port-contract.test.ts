@@ -1,0 +1,174 @@
+/**
+ * The Platform port's promises a release relies on, checked against LocalPlatform on a real daemon with real
+ * execution environments. Each test names one promise; AwsPlatform (issue 11) must keep the same ones:
+ * - a stale revision is refused and leaves the alias as it was;
+ * - suspendScaling returns the target as it was, and resumeScaling puts back exactly that;
+ * - provisioned concurrency goes in, reads back as AWS reports it, and comes out;
+ * - versionMetrics counts the traffic its `via` names, and no other;
+ * - the release record's lock and journal are one record, whichever client reads or writes it.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shiftUpdate } from './alias.ts';
+import { type Daemon, startDaemon } from './local/daemon.ts';
+import { LocalPlatform } from './local/local-platform.ts';
+import {
+  type JournalEntry,
+  LIVE_ALIAS,
+  type Platform,
+  ReleaseLockedError,
+  RevisionConflictError,
+  type VersionMetrics,
+} from './port.ts';
+import { BAD_BODY, imageContext, predict } from './testing/daemon-fixtures.ts';
+
+let scratch: string;
+let daemon: Daemon;
+let platform: LocalPlatform;
+/** A version whose every invocation fails (errors=100%), with no traffic through `live`. */
+let faulty: { version: string; url: string };
+
+beforeAll(async () => {
+  const context = imageContext();
+  scratch = await mkdtemp(join(tmpdir(), 'shiftgate-port-contract-'));
+  daemon = await startDaemon({ stateDir: join(scratch, 'state'), maxConcurrency: 4, log: () => {} });
+  platform = new LocalPlatform(daemon.controlUrl);
+  await platform.publishVersion(context);
+  faulty = await platform.publishVersion(context, ['errors=100%']);
+}, 60_000);
+
+afterAll(async () => {
+  await daemon?.close();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what} within 20 s; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const around = () => ({ start: new Date(Date.now() - 120_000), end: new Date(Date.now() + 120_000) });
+
+describe('the Platform port, on LocalPlatform', () => {
+  it('refuses an update planned from a stale revision and leaves the alias as it was', async () => {
+    const port: Platform = platform;
+    const before = await port.readAlias();
+    const stale = shiftUpdate(before, faulty.version, 0.1);
+    const moved = await port.updateAlias(shiftUpdate(before, faulty.version, 0.2));
+    const error = await port.updateAlias(stale).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RevisionConflictError);
+    expect(error).toMatchObject({
+      expectedRevisionId: before.revisionId,
+      actualRevisionId: moved.revisionId,
+    });
+    expect(await port.readAlias()).toEqual(moved);
+    // Back to no traffic on the faulty version, from the revision as it is now.
+    await port.updateAlias({ version: before.version, weights: {}, expectedRevisionId: moved.revisionId });
+  });
+
+  it('suspends scaling returning the target as it was, and resumes exactly that state', async () => {
+    const registered = await platform.registerScalingTarget({
+      minCapacity: 0,
+      maxCapacity: 2,
+      targetUtilization: 0.5,
+    });
+    // Someone suspended scale-in alone before the release: resume must bring back that, not "nothing suspended".
+    const partly = {
+      ...registered,
+      suspendedState: { ...registered.suspendedState, dynamicScalingInSuspended: true },
+    };
+    await platform.resumeScaling(partly);
+    const previous = await platform.suspendScaling();
+    expect(previous).toEqual(partly);
+    expect((await platform.scalingTarget())?.suspendedState).toMatchObject({
+      dynamicScalingInSuspended: true,
+      dynamicScalingOutSuspended: true,
+    });
+    await platform.resumeScaling(previous);
+    expect(await platform.scalingTarget()).toEqual(partly);
+  });
+
+  it('puts provisioned concurrency on a version, reads it back as AWS reports it, and removes it', async () => {
+    expect(await platform.provisionedConcurrency('1')).toBeNull();
+    const put = await platform.putProvisionedConcurrency('1', 1);
+    expect(put).toMatchObject({ qualifier: '1', requested: 1 });
+    const ready = await until(
+      () => platform.provisionedConcurrency('1'),
+      (config) => config?.status === 'READY',
+      'provisioned concurrency on 1 READY',
+    );
+    // Available is the configuration's count of initialised environments (AWS's field), not their idleness.
+    expect(ready).toMatchObject({ requested: 1, allocated: 1, available: 1 });
+    await platform.removeProvisionedConcurrency('1');
+    expect(await platform.provisionedConcurrency('1')).toBeNull();
+  });
+
+  it("counts a fault on the version's own URL under via 'version' and not under 'live'", async () => {
+    const { url: ownUrl } = (await platform.status()).versions['1'] as { url: string };
+    for (let i = 0; i < 3; i += 1) expect((await predict(faulty.url)).status).toBe(502);
+    for (let i = 0; i < 2; i += 1) expect((await predict(daemon.liveUrl)).status).toBe(200);
+    expect((await predict(ownUrl, BAD_BODY)).status).toBe(400);
+    const metrics = (version: string, via: 'live' | 'version') =>
+      platform.versionMetrics(version, around(), via);
+
+    expect(await metrics(faulty.version, 'version')).toMatchObject({
+      via: 'version',
+      invocations: 3,
+      errors: 3,
+    });
+    expect(await metrics(faulty.version, 'live')).toMatchObject({ via: 'live', invocations: 0, errors: 0 });
+    // The app's figures: by the qualifier under 'version' (its own URL's 400 only); by Version under 'live'
+    // (every qualifier, so the 400 too), as port.ts documents. EMF arrives a moment after each answer.
+    const appCounts = (m: VersionMetrics) => [m.app.requests2xx, m.app.requests4xx];
+    const own = await until(
+      () => metrics('1', 'version'),
+      (m) => m.app.requests4xx === 1,
+      'the 400',
+    );
+    expect([own.invocations, ...appCounts(own)]).toEqual([1, 0, 1]);
+    const live = await until(
+      () => metrics('1', 'live'),
+      (m) => m.app.requests2xx === 2,
+      'the 200s',
+    );
+    expect([live.invocations, live.errors, ...appCounts(live)]).toEqual([2, 0, 2, 1]);
+  });
+
+  it("keeps one release record behind every client: the holder's lock and journal, refused to another", async () => {
+    const first = new LocalPlatform(daemon.controlUrl).releaseRecord;
+    const second = new LocalPlatform(daemon.controlUrl).releaseRecord;
+    const lock = await first.acquireLock('r1', 'runner one');
+    const entry = await first.append({ releaseId: 'r1', type: 'shift', data: { weight: 0.1 } }, 1);
+    expect(await second.currentLock()).toEqual(lock);
+    expect(await second.journal()).toEqual([entry] satisfies JournalEntry[]);
+
+    for (const [attempt, operation] of [
+      [() => second.acquireLock('r2', 'runner two'), 'start'],
+      [() => second.append({ releaseId: 'r2', type: 'shift', data: null }, 2), 'append'],
+      [() => second.releaseLock('r2'), 'free the lock'],
+    ] as const) {
+      const error = await (attempt() as Promise<unknown>).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ReleaseLockedError);
+      expect(error).toMatchObject({ held: lock, wanted: 'r2', operation });
+      expect((error as Error).message).toContain(`release r2 cannot ${operation}`);
+    }
+    expect(await first.journal()).toEqual([entry]);
+
+    // The same release id resumes from another client; once it frees the lock, the next release takes it.
+    expect(await second.acquireLock('r1', 'runner one, restarted')).toEqual(lock);
+    await second.releaseLock('r1');
+    expect(await first.acquireLock('r2', 'runner two')).toMatchObject({ releaseId: 'r2' });
+    await first.releaseLock('r2');
+  });
+
+  it('leaves the live alias on version 1 with no weights after all of the above', async () => {
+    expect(await platform.readAlias()).toMatchObject({ name: LIVE_ALIAS, version: '1', weights: {} });
+  });
+});
