@@ -2,18 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { Autoscaler, NoScalingTargetError } from './autoscaler.ts';
 
 /** An autoscaler over a hand-set utilization and capacity; time moves only through sample() and evaluate(). */
-function harness(initialCapacity: number | null = 2) {
-  const state = { utilization: null as number | null, capacity: initialCapacity, sets: [] as number[] };
+function harness(initialCapacity: number | null = 2, capacityLimit = 8) {
+  const state = {
+    utilization: null as number | null,
+    capacity: initialCapacity,
+    capacityLimit,
+    sets: [] as number[],
+    log: [] as string[],
+  };
   const autoscaler = new Autoscaler({
     evaluationIntervalMs: 1_000,
     sampleIntervalMs: 100,
     utilization: () => state.utilization,
     capacity: () => state.capacity,
+    capacityLimit: () => state.capacityLimit,
     setCapacity: (capacity) => {
       state.capacity = capacity;
       state.sets.push(capacity);
     },
-    log: () => {},
+    log: (line) => state.log.push(line),
   });
   /** One evaluation period during which utilization reads `u` at every sample. */
   const period = (u: number) => {
@@ -38,6 +45,24 @@ describe('Autoscaler', () => {
     period(0.2);
     expect(state.capacity).toBe(2);
     expect(state.sets).toEqual([4, 2]);
+  });
+
+  it('caps a scale-out at what the concurrency limit leaves live, and says so', () => {
+    const { autoscaler, state, period } = harness(2, 3);
+    autoscaler.register(settings);
+    period(1);
+    expect(state.capacity).toBe(3);
+    expect(state.log.filter((line) => line.includes('capped'))).toEqual([
+      expect.stringMatching(/live 2 -> 4 capped at 3: .*leaves 3/),
+    ]);
+    // Nothing left: a busy period changes nothing, and says why once per period.
+    period(1);
+    expect(state.sets).toEqual([3]);
+    expect(state.log.filter((line) => line.includes('capped'))).toHaveLength(2);
+    // Room again (another qualifier's went): the next busy period scales out.
+    state.capacityLimit = 8;
+    period(1);
+    expect(state.capacity).toBe(6);
   });
 
   it('averages the samples of a period: one busy instant in a quiet period does not scale out', () => {
@@ -94,6 +119,7 @@ describe('Autoscaler', () => {
       sampleIntervalMs: 10,
       utilization: () => 1,
       capacity: () => state.capacity,
+      capacityLimit: () => 8,
       setCapacity: (capacity) => {
         state.capacity = capacity;
       },

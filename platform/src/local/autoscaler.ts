@@ -20,6 +20,11 @@ export interface AutoscalerOptions {
   readonly utilization: () => number | null;
   /** The provisioned concurrency requested on `live` now; null when none is configured. */
   readonly capacity: () => number | null;
+  /**
+   * The most provisioned concurrency `live` may have now: the concurrency limit less what other qualifiers
+   * claim. A scale-out stops there, as setCapacity would refuse more.
+   */
+  readonly capacityLimit: () => number;
   readonly setCapacity: (capacity: number) => void;
   readonly log: (line: string) => void;
 }
@@ -110,7 +115,7 @@ export class Autoscaler {
     this.#periods = [...this.#periods, samples.reduce((a, b) => a + b, 0) / samples.length].slice(
       -PERIODS_KEPT,
     );
-    const next = nextCapacity({
+    const wanted = nextCapacity({
       current,
       min: target.minCapacity,
       max: target.maxCapacity,
@@ -118,11 +123,17 @@ export class Autoscaler {
       utilizations: this.#periods,
       suspended: target.suspendedState,
     });
+    const why = `utilization ${this.#periods.map((u) => u.toFixed(2)).join(', ')}; target ${target.targetUtilization}`;
+    const limit = this.#options.capacityLimit();
+    const next = wanted > current && wanted > limit ? Math.max(current, limit) : wanted;
+    if (next !== wanted) {
+      this.#options.log(
+        `autoscaler: scale-out of provisioned concurrency on ${LIVE_ALIAS} ${current} -> ${wanted} capped at ` +
+          `${next}: the concurrency limit less the other qualifiers' provisioned concurrency leaves ${limit} (${why})`,
+      );
+    }
     if (next === current) return;
-    this.#options.log(
-      `autoscaler: provisioned concurrency on ${LIVE_ALIAS} ${current} -> ${next} ` +
-        `(utilization ${this.#periods.map((u) => u.toFixed(2)).join(', ')}; target ${target.targetUtilization})`,
-    );
+    this.#options.log(`autoscaler: provisioned concurrency on ${LIVE_ALIAS} ${current} -> ${next} (${why})`);
     // A new capacity starts a fresh history, as a scaling activity resets the alarms' view.
     this.#periods = [];
     this.#options.setCapacity(next);

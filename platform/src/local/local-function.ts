@@ -34,6 +34,7 @@ import { type Front, startFront } from './front.ts';
 import { recordInvocation, versionMetrics, versionTotals } from './lambda-metrics.ts';
 import { emfMetrics, MetricStore } from './metric-store.ts';
 import { EnvironmentPool } from './pool.ts';
+import { ProvisionedConcurrencyLimitError } from './provisioned-configs.ts';
 import { FileReleaseRecordStore } from './release-record.ts';
 import { createVersionDir } from './versions.ts';
 
@@ -106,6 +107,7 @@ export class LocalFunction implements PlatformController {
       sampleIntervalMs: Math.max(10, Math.floor(options.scalingPeriodMs / 20)),
       utilization: () => this.#pool.utilization(LIVE_ALIAS),
       capacity: () => this.#pool.provisioned(LIVE_ALIAS)?.requested ?? null,
+      capacityLimit: () => this.#pool.provisionedRoom(LIVE_ALIAS),
       setCapacity: (capacity) => this.#pool.putProvisioned(LIVE_ALIAS, capacity),
       log: options.log,
     });
@@ -156,18 +158,13 @@ export class LocalFunction implements PlatformController {
 
   async putProvisionedConcurrency(qualifier: string, executions: number): Promise<ProvisionedConcurrency> {
     this.#checkQualifier(qualifier);
-    // As Lambda, provisioned concurrency comes out of the function's concurrency: all of it together fits.
-    const elsewhere = [LIVE_ALIAS, ...this.#versions.keys()]
-      .filter((other) => other !== qualifier)
-      .reduce((sum, other) => sum + (this.#pool.provisioned(other)?.requested ?? 0), 0);
-    if (elsewhere + executions > this.#options.maxConcurrency) {
-      throw new BadRequestError(
-        `provisioned concurrency ${executions} on ${qualifier} (plus ${elsewhere} on other qualifiers) is above ` +
-          `the function's concurrency limit ${this.#options.maxConcurrency}: ask for less, remove another ` +
-          "qualifier's, or start the platform with a higher --max-concurrency",
-      );
+    try {
+      this.#pool.putProvisioned(qualifier, executions);
+    } catch (error) {
+      if (error instanceof ProvisionedConcurrencyLimitError)
+        throw new BadRequestError(error.message, { cause: error });
+      throw error;
     }
-    this.#pool.putProvisioned(qualifier, executions);
     return this.#pool.provisioned(qualifier) as ProvisionedConcurrency;
   }
 
@@ -199,6 +196,14 @@ export class LocalFunction implements PlatformController {
       throw new BadRequestError(
         `scaling target ${settings.minCapacity}..${settings.maxCapacity} is not within 0..${limit} (the ` +
           'concurrency limit): send minCapacity <= maxCapacity <= the limit',
+      );
+    }
+    const room = this.#pool.provisionedRoom(LIVE_ALIAS);
+    if (settings.minCapacity > room) {
+      throw new BadRequestError(
+        `scaling target minimum ${settings.minCapacity} is above the ${room} provisioned environments the ` +
+          `concurrency limit ${limit} leaves ${LIVE_ALIAS} beside other qualifiers: send a lower minCapacity or ` +
+          "remove another qualifier's provisioned concurrency",
       );
     }
     return this.#autoscaler.register(settings);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AliasState } from '../port.ts';
 import type { Environment } from './environment.ts';
 import { type Dispatch, EnvironmentPool, type Lease, type StartRequest } from './pool.ts';
+import { ProvisionedConcurrencyLimitError } from './provisioned-configs.ts';
 
 /** An environment double: the pool only starts, leases and stops environments, it never invokes them. */
 function fakeEnvironment(version: string, id: number): Environment & { kill(): void } {
@@ -92,7 +93,8 @@ describe('EnvironmentPool', () => {
     expect(pool.utilization('live')).toBe(1);
     const third = leaseOf(await pool.dispatch('1', 'live'));
     expect([third.coldStart, third.spillover]).toEqual([true, true]);
-    expect(pool.provisioned('live')?.available).toBe(0);
+    // Busy is not unavailable: the configuration counts initialised environments, whatever they are doing.
+    expect(pool.provisioned('live')).toMatchObject({ allocated: 2, available: 2 });
   });
 
   it('throttles at the concurrency limit and serves again once an environment is free', async () => {
@@ -121,6 +123,27 @@ describe('EnvironmentPool', () => {
     pool.putProvisioned('live', 1);
     await settle();
     expect(leaseOf(await pool.dispatch('1', '1')).coldStart).toBe(true);
+  });
+
+  it('refuses provisioned concurrency past the limit less what other qualifiers claim, changing nothing', async () => {
+    const { pool, started } = harness({ maxConcurrency: 4 });
+    pool.setAlias(alias('1'));
+    pool.putProvisioned('2', 2);
+    pool.putProvisioned('live', 2);
+    expect([pool.provisionedRoom('live'), pool.provisionedRoom('2'), pool.provisionedRoom('3')]).toEqual([
+      2, 2, 0,
+    ]);
+    expect(() => pool.putProvisioned('live', 3)).toThrow(ProvisionedConcurrencyLimitError);
+    expect(() => pool.putProvisioned('live', 3)).toThrow(
+      /3 on live \(plus 2 on other qualifiers\).*limit 4: ask for at most 2/,
+    );
+    await settle();
+    expect(pool.provisioned('live')).toMatchObject({ requested: 2, status: 'READY' });
+    expect(started).toHaveLength(4);
+    // Lowering another qualifier's makes room.
+    pool.removeProvisioned('2');
+    pool.putProvisioned('live', 4);
+    expect(pool.provisionedRoom('3')).toBe(0);
   });
 
   it('splits provisioned concurrency on the alias by weight and re-allocates when the alias moves', async () => {

@@ -5,15 +5,14 @@
  * Dispatch follows Lambda: an idle provisioned environment of the qualifier (no cold start), else an idle
  * on-demand one, else a new on-demand one (a cold start; a spillover when the qualifier has provisioned
  * environments for that version), else — the function's concurrency limit reached — a throttle. Provisioned
- * concurrency is claimed out of the limit as Lambda claims it (CloudWatch's ClaimedAccountConcurrency: "the
- * amount of concurrency that is unavailable for on-demand invocations" includes the provisioned concurrency,
- * docs.aws.amazon.com/lambda/latest/dg/monitoring-concurrency.html): on-demand environments, busy or starting,
- * get what the configured provisioned concurrency leaves, so all of it together never exceeds the limit.
+ * concurrency is claimed out of the limit (provisioned-configs.ts keeps the configurations and that rule):
+ * on-demand environments, busy or starting, get what the configured provisioned concurrency leaves, so all of it
+ * together never exceeds the limit.
  */
 import { describeError } from '../../../common/errors.ts';
 import { type AliasState, LIVE_ALIAS, type ProvisionedConcurrency } from '../port.ts';
 import type { Environment } from './environment.ts';
-import { provisionedPerVersion } from './pc-allocation.ts';
+import { allocationKey, type ProvisionedConfig, ProvisionedConfigs } from './provisioned-configs.ts';
 
 /** Through the `live` alias or a version's own qualifier: an `@live` fault only strikes the first. */
 export type StartedFor = 'live' | 'version';
@@ -57,28 +56,23 @@ interface Pooled {
   idleSince: number;
 }
 
-interface ProvisionedConfig {
-  requested: number;
-  failure: string | null;
-}
-
 const startedForOf = (qualifier: string): StartedFor => (qualifier === LIVE_ALIAS ? 'live' : 'version');
 
 export class EnvironmentPool {
   readonly #options: PoolOptions;
   readonly #pooled = new Set<Pooled>();
-  readonly #configs = new Map<string, ProvisionedConfig>();
+  readonly #configs: ProvisionedConfigs;
   /** Provisioned starts under way, by `${qualifier}/${version}`. */
   readonly #provisioning = new Map<string, number>();
   #startingOnDemand = 0;
   /** Leases held, all and on on-demand environments: counted, not scanned, as every request reads them. */
   #leased = 0;
   #leasedOnDemand = 0;
-  #alias: AliasState | null = null;
   #closed = false;
 
   constructor(options: PoolOptions) {
     this.#options = options;
+    this.#configs = new ProvisionedConfigs(options.maxConcurrency);
   }
 
   /** Takes an environment for one invocation of `version` through `qualifier` (`live` or the version). */
@@ -99,22 +93,15 @@ export class EnvironmentPool {
       return undefined;
     };
     const ready = idle(qualifier) ?? idle(null);
-    if (ready !== undefined)
-      return {
-        kind: 'lease',
-        lease: this.#lease(
-          ready,
-          false,
-          ready.provisionedFor === null && this.#hasProvisioned(qualifier, version),
-        ),
-      };
-    if (
-      this.#closed ||
-      this.#onDemandInUse() >= this.#options.maxConcurrency - this.#claimedByProvisioned()
-    ) {
+    if (ready !== undefined) {
+      const spillover = ready.provisionedFor === null && this.#configs.covers(qualifier, version);
+      return { kind: 'lease', lease: this.#lease(ready, false, spillover) };
+    }
+    if (this.#closed || this.#onDemandInUse() >= this.#options.maxConcurrency - this.#configs.claimed()) {
       return { kind: 'throttle' };
     }
-    const spillover = this.#hasProvisioned(qualifier, version);
+    // An on-demand environment of a version the qualifier keeps provisioned ones of is a spillover.
+    const spillover = this.#configs.covers(qualifier, version);
     this.#startingOnDemand += 1;
     let environment: Environment;
     try {
@@ -141,54 +128,39 @@ export class EnvironmentPool {
     return this.#leasedOnDemand + this.#startingOnDemand;
   }
 
-  #claimedByProvisioned(): number {
-    return [...this.#configs.values()].reduce((sum, config) => sum + config.requested, 0);
-  }
-
   /** The alias the provisioned concurrency on `live` is split by; reconciles at once. */
   setAlias(alias: AliasState): void {
-    const moved = this.#alias !== null && JSON.stringify(this.#alias) !== JSON.stringify(alias);
-    this.#alias = alias;
-    // A moved alias re-allocates: a FAILED allocation is tried again for the versions it now routes to. A new
-    // config object, so that a start still failing for the old allocation does not mark the new one FAILED.
-    const live = this.#configs.get(LIVE_ALIAS);
-    if (moved && live !== undefined)
-      this.#configs.set(LIVE_ALIAS, { requested: live.requested, failure: null });
+    this.#configs.setAlias(alias);
     this.#reconcile();
   }
 
+  /**
+   * Sets `qualifier`'s provisioned concurrency and starts or stops environments to match. Past the limit less
+   * what the other qualifiers claim (provisionedRoom), it throws ProvisionedConcurrencyLimitError and changes
+   * nothing: a client's put and the autoscaler's step meet the same check.
+   */
   putProvisioned(qualifier: string, requested: number): void {
-    this.#configs.set(qualifier, { requested, failure: null });
+    this.#configs.put(qualifier, requested);
     this.#reconcile();
+  }
+
+  /** The most provisioned concurrency `qualifier` may have now. */
+  provisionedRoom(qualifier: string): number {
+    return this.#configs.room(qualifier);
   }
 
   removeProvisioned(qualifier: string): void {
-    this.#configs.delete(qualifier);
+    this.#configs.remove(qualifier);
     this.#reconcile();
   }
 
   provisioned(qualifier: string): ProvisionedConcurrency | null {
-    const config = this.#configs.get(qualifier);
-    if (config === undefined) return null;
-    const mine = [...this.#pooled].filter((p) => p.provisionedFor === qualifier);
-    const wanted = this.#wanted(qualifier, config);
-    const complete = Object.entries(wanted).every(
-      ([version, count]) => mine.filter((p) => p.version === version).length >= count,
-    );
-    const status = config.failure !== null ? 'FAILED' : complete ? 'READY' : 'IN_PROGRESS';
-    return {
-      qualifier,
-      requested: config.requested,
-      allocated: mine.length,
-      available: mine.filter((p) => !p.leased).length,
-      status,
-      ...(config.failure === null ? {} : { statusReason: config.failure }),
-    };
+    return this.#configs.status(qualifier, this.#provisionedFor(qualifier));
   }
 
   /** Busy share of the provisioned environments of `qualifier`; null when none is allocated. */
   utilization(qualifier: string): number | null {
-    const mine = [...this.#pooled].filter((p) => p.provisionedFor === qualifier);
+    const mine = this.#provisionedFor(qualifier);
     if (mine.length === 0) return null;
     return mine.filter((p) => p.leased).length / mine.length;
   }
@@ -217,18 +189,8 @@ export class EnvironmentPool {
     }
   }
 
-  #hasProvisioned(qualifier: string, version: string): boolean {
-    const config = this.#configs.get(qualifier);
-    return config !== undefined && (this.#wanted(qualifier, config)[version] ?? 0) > 0;
-  }
-
-  #wanted(qualifier: string, config: ProvisionedConfig): Record<string, number> {
-    if (qualifier !== LIVE_ALIAS) return { [qualifier]: config.requested };
-    if (this.#alias === null) return {};
-    return provisionedPerVersion({
-      configs: [{ qualifier, requested: config.requested }],
-      alias: this.#alias,
-    });
+  #provisionedFor(qualifier: string): Pooled[] {
+    return [...this.#pooled].filter((p) => p.provisionedFor === qualifier);
   }
 
   #lease(pooled: Pooled, coldStart: boolean, spillover: boolean): Lease {
@@ -285,28 +247,27 @@ export class EnvironmentPool {
   /** Starts missing provisioned environments ahead of traffic and stops surplus idle ones. */
   #reconcile(): void {
     if (this.#closed) return;
-    const wantedByKey = new Map<string, number>();
-    for (const [qualifier, config] of this.#configs) {
-      for (const [version, count] of Object.entries(this.#wanted(qualifier, config))) {
-        wantedByKey.set(`${qualifier}/${version}`, count);
-      }
+    const wanted = this.#configs.allWanted();
+    const have = new Map<string, number>();
+    for (const pooled of this.#pooled) {
+      if (pooled.provisionedFor === null) continue;
+      const key = allocationKey(pooled.provisionedFor, pooled.version);
+      have.set(key, (have.get(key) ?? 0) + 1);
     }
     for (const pooled of [...this.#pooled]) {
-      if (pooled.provisionedFor === null) continue;
-      const key = `${pooled.provisionedFor}/${pooled.version}`;
-      const have = [...this.#pooled].filter((p) => `${p.provisionedFor}/${p.version}` === key).length;
-      if (have > (wantedByKey.get(key) ?? 0) && !pooled.leased) this.#stop(pooled);
+      if (pooled.provisionedFor === null || pooled.leased) continue;
+      const key = allocationKey(pooled.provisionedFor, pooled.version);
+      const count = have.get(key) ?? 0;
+      if (count > (wanted.get(key)?.count ?? 0)) {
+        have.set(key, count - 1);
+        this.#stop(pooled);
+      }
     }
-    for (const [key, count] of wantedByKey) {
-      const [qualifier, version] = key.split('/') as [string, string];
+    for (const [key, { qualifier, version, count }] of wanted) {
       const config = this.#configs.get(qualifier);
       if (config === undefined || config.failure !== null) continue;
-      const ready = [...this.#pooled].filter(
-        (p) => p.provisionedFor === qualifier && p.version === version,
-      ).length;
-      for (let missing = count - ready - (this.#provisioning.get(key) ?? 0); missing > 0; missing -= 1) {
-        void this.#startProvisioned(qualifier, version, key, config);
-      }
+      const missing = count - (have.get(key) ?? 0) - (this.#provisioning.get(key) ?? 0);
+      for (let i = 0; i < missing; i += 1) void this.#startProvisioned(qualifier, version, key, config);
     }
   }
 
@@ -325,11 +286,7 @@ export class EnvironmentPool {
       });
       this.#adopt(environment, version, startedForOf(qualifier), qualifier);
     } catch (error) {
-      // The config may have been replaced meanwhile (put again, the alias moved): only the one this start was
-      // for records the failure.
-      if (this.#configs.get(qualifier) === config) {
-        config.failure = `version ${version}: ${describeError(error)}`;
-      }
+      this.#configs.fail(qualifier, config, `version ${version}: ${describeError(error)}`);
     } finally {
       const left = (this.#provisioning.get(key) ?? 1) - 1;
       if (left === 0) this.#provisioning.delete(key);
