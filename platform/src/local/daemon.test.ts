@@ -21,15 +21,18 @@ import { BAD_BODY, childPids, imageContext, isRunning, predict } from '../testin
 import { type Daemon, startDaemon } from './daemon.ts';
 import { MAX_REQUEST_BYTES } from './front.ts';
 import { LocalPlatform } from './local-platform.ts';
+import { VERSION_FILE_MODE } from './versions.ts';
 
 let scratch: string;
 let context: string;
+let contextHandlerMode: number;
 let daemon: Daemon;
 let platform: LocalPlatform;
 const log: string[] = [];
 
 beforeAll(async () => {
   context = imageContext();
+  contextHandlerMode = (await stat(join(context, 'lambda.mjs'))).mode;
   scratch = await mkdtemp(join(tmpdir(), 'shiftgate-daemon-'));
   daemon = await startDaemon({
     stateDir: join(scratch, 'a'),
@@ -82,10 +85,10 @@ describe('provisioned concurrency', () => {
     expect((await totals(platform, '1')).coldStarts).toBe(0);
     // The version's own URL has no provisioned concurrency: its first request starts an environment.
     const { url } = (await platform.status()).versions['1'] as { url: string };
-    // The version is an immutable copy: read-only files, hard-linked to the image context where possible.
+    // The version is an immutable copy: read-only files of its own; the image context keeps its modes.
     const handler = await stat(join(scratch, 'a', 'versions', '1', 'lambda.mjs'));
-    expect(handler.mode & 0o222).toBe(0);
-    if ((await stat(context)).dev === handler.dev) expect(handler.nlink).toBeGreaterThan(1);
+    expect([handler.mode & 0o777, handler.nlink]).toEqual([VERSION_FILE_MODE, 1]);
+    expect((await stat(join(context, 'lambda.mjs'))).mode).toBe(contextHandlerMode);
     expect((await predict(url)).status).toBe(200);
     expect((await predict(url)).status).toBe(200);
     expect(await totals(platform, '1')).toMatchObject({ invocations: 4, coldStarts: 1, errors: 0 });
@@ -355,17 +358,67 @@ describe('target tracking on live', () => {
   });
 });
 
+describe('the concurrency limit holds provisioned concurrency', () => {
+  it("caps a scale-out on live at the limit less the candidate version's provisioned concurrency, and logs it", async () => {
+    const lines: string[] = [];
+    const capped = await startDaemon({
+      stateDir: join(scratch, 'capped'),
+      maxConcurrency: 4,
+      scalingPeriodMs: 300,
+      log: (line) => lines.push(line),
+    });
+    try {
+      const client = new LocalPlatform(capped.controlUrl);
+      await client.publishVersion(context, ['slow=100ms']);
+      const candidate = await client.publishVersion(context);
+      await client.putProvisionedConcurrency(candidate.version, 2);
+      await client.putProvisionedConcurrency(LIVE_ALIAS, 1);
+      await client.registerScalingTarget({ minCapacity: 1, maxCapacity: 4, targetUtilization: 0.5 });
+      await ready(client, LIVE_ALIAS);
+      let load = true;
+      const statuses = new Set<number>();
+      const worker = async () => {
+        while (load) statuses.add((await predict(capped.liveUrl)).status);
+      };
+      // Four busy clients on live: utilization 1 asks for 2, then 4; the candidate's 2 leave live only 2.
+      const workers = [worker(), worker(), worker(), worker()];
+      await until(
+        async () => lines.filter((line) => /capped at 2/.test(line)),
+        (found) => found.length > 0,
+        'a capped scale-out',
+      );
+      load = false;
+      await Promise.all(workers);
+      expect(lines.find((line) => line.includes('capped'))).toMatch(/live 2 -> 4 capped at 2: .*leaves 2/);
+      expect(await client.provisionedConcurrency(LIVE_ALIAS)).toMatchObject({ requested: 2 });
+      expect(await client.provisionedConcurrency(candidate.version)).toMatchObject({ requested: 2 });
+      // At the limit, requests beyond the provisioned environments are throttled, never failed.
+      expect([...statuses].filter((status) => status !== 200 && status !== 429)).toEqual([]);
+      // A client's put meets the same check as the autoscaler's step.
+      await expect(client.putProvisionedConcurrency(LIVE_ALIAS, 3)).rejects.toThrow(/ask for at most 2/);
+      await expect(
+        client.registerScalingTarget({ minCapacity: 3, maxCapacity: 4, targetUtilization: 0.5 }),
+      ).rejects.toThrow(/minimum 3 is above the 2/);
+    } finally {
+      await capped.close();
+    }
+  });
+});
+
 describe('a full platform', () => {
   it('throttles with 429 and counts Throttles; closing it leaves no environment behind', async () => {
     // Daemon A's environments are this process's children too; only the new ones are this daemon's.
     const before = new Set(childPids(process.pid));
     const full = await startDaemon({ stateDir: join(scratch, 'full'), maxConcurrency: 1, log: () => {} });
+    // Slow enough that the second request surely arrives while the first is in flight, on any machine; the
+    // platform is stopped under it rather than waited for.
+    let slow: Promise<unknown> = Promise.resolve();
     try {
       const client = new LocalPlatform(full.controlUrl);
-      await client.publishVersion(context, ['slow=300ms']);
+      await client.publishVersion(context, ['slow=5000ms']);
       await client.putProvisionedConcurrency(LIVE_ALIAS, 1);
       await ready(client, LIVE_ALIAS);
-      const slow = predict(full.liveUrl);
+      slow = predict(full.liveUrl).catch((error: unknown) => error);
       await until(
         () => client.status(),
         (s) => (s.concurrency as { executions: number }).executions === 1,
@@ -373,12 +426,14 @@ describe('a full platform', () => {
       );
       const throttled = await predict(full.liveUrl);
       expect([throttled.status, JSON.parse(throttled.body)]).toEqual([429, { Message: 'Rate Exceeded.' }]);
-      expect((await slow).status).toBe(200);
-      expect(await totals(client, '1')).toMatchObject({ invocations: 1, throttles: 1, coldStarts: 0 });
+      expect(await totals(client, '1')).toMatchObject({ invocations: 0, throttles: 1, coldStarts: 0 });
       expect((await client.versionMetrics('1', wide(), 'live')).throttles).toBe(1);
     } finally {
       const mine = childPids(process.pid).filter((pid) => !before.has(pid) && isRunning(pid));
+      const closing = performance.now();
       await full.close();
+      await slow;
+      expect(performance.now() - closing).toBeLessThan(4_000);
       expect(mine.length).toBeGreaterThan(0);
       expect(mine.filter((pid) => isRunning(pid))).toEqual([]);
     }

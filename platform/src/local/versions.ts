@@ -1,31 +1,16 @@
 /**
- * Versions on disk: each is an immutable copy of the image's final stage (build/image-context/<arch>), made by
- * hard links where the file system allows (a version costs no space; the build replaces its files by writing
- * new ones and renaming, never in place, so a linked version keeps its bytes), by copies otherwise, and then
- * made read-only. A copy is assembled beside its destination and renamed into place: a version directory is
- * whole or absent.
+ * Versions on disk: each is an immutable copy of the image's final stage (build/image-context/<arch>): a real
+ * copy, made read-only. Not hard links: a file's mode belongs to its inode, so making a linked version read-only
+ * would make the build's own files read-only too, and a build that wrote a file in place would change the
+ * version. A copy of the ~45 MB context takes well under a second. It is assembled beside its destination and
+ * renamed into place: a version directory is whole or absent.
  */
-import { chmod, copyFile, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, cp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-async function linkOrCopy(source: string, target: string): Promise<void> {
-  try {
-    await link(source, target);
-  } catch {
-    // Another device, or a file system without hard links: a plain copy is as immutable once read-only.
-    await copyFile(source, target);
-  }
-}
-
-async function copyTree(source: string, target: string): Promise<void> {
-  await mkdir(target, { recursive: true });
-  for (const entry of await readdir(source, { withFileTypes: true })) {
-    const from = join(source, entry.name);
-    const to = join(target, entry.name);
-    if (entry.isDirectory()) await copyTree(from, to);
-    else if (entry.isFile()) await linkOrCopy(from, to);
-  }
-}
+/** A version's files and directories: read (and, for directories, entered) by anyone, written by no one. */
+export const VERSION_FILE_MODE = 0o444;
+export const VERSION_DIRECTORY_MODE = 0o555;
 
 async function setModes(root: string, directoryMode: number, fileMode: number): Promise<void> {
   for (const entry of await readdir(root, { withFileTypes: true })) {
@@ -46,11 +31,13 @@ export async function createVersionDir(contextDir: string, versionDir: string): 
   const partial = `${versionDir}.partial`;
   await removeVersionDir(partial);
   try {
-    await copyTree(contextDir, partial);
-    await setModes(partial, 0o555, 0o444);
+    // dereference: a version holds the bytes, never a link back into the build folder.
+    await cp(contextDir, partial, { recursive: true, dereference: true, errorOnExist: true });
+    await setModes(partial, VERSION_DIRECTORY_MODE, VERSION_FILE_MODE);
+    // Writable for the rename: rename(2) may have to update a directory's `..` entry.
     await chmod(partial, 0o755);
     await rename(partial, versionDir);
-    await chmod(versionDir, 0o555);
+    await chmod(versionDir, VERSION_DIRECTORY_MODE);
   } catch (error) {
     await removeVersionDir(partial);
     throw new Error(`cannot copy ${contextDir} to ${versionDir}`, { cause: error });
@@ -62,6 +49,6 @@ export async function removeVersionDir(versionDir: string): Promise<void> {
   const found = await stat(versionDir).catch(() => null);
   if (found === null) return;
   // Directories must be writable again for their entries to be unlinked; the files' own modes do not matter.
-  await setModes(versionDir, 0o755, 0o444).catch(() => {});
+  await setModes(versionDir, 0o755, VERSION_FILE_MODE).catch(() => {});
   await rm(versionDir, { recursive: true, force: true });
 }
