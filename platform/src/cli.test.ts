@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,7 +31,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // A failed test must not leave a daemon running.
-  await run(['stop']).catch(() => {});
+  for (const dir of [stateDir, join(scratch, 'init-fail'), join(scratch, 'broken')]) {
+    await run(['stop'], dir).catch(() => {});
+  }
   await rm(scratch, { recursive: true, force: true });
 });
 
@@ -59,6 +61,15 @@ function run(args: readonly string[], dir = stateDir): Promise<Run> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return finished(child);
+}
+
+/** Every file under `dir` with its content, to tell a state dir left exactly as it was. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+  return Object.fromEntries(
+    await Promise.all(files.map(async (file) => [file, await readFile(file, 'utf8')])),
+  );
 }
 
 const daemonPid = () =>
@@ -107,7 +118,15 @@ describe('npm run platform:local', () => {
 
     const status = await run(['status']);
     expect(status.code).toBe(0);
+    expect(status.stdout.endsWith('}\n')).toBe(true);
     const report = JSON.parse(status.stdout);
+    // Milliseconds are rounded to 0.01 for the reader.
+    for (const v of ['1', '2']) {
+      for (const key of ['p50Ms', 'p95Ms']) {
+        const ms = report.versions[v][key] as number;
+        expect(Math.round(ms * 100) / 100).toBe(ms);
+      }
+    }
     expect(report.live).toEqual({ version: '1', weights: {} });
     const keys = ['invocations', 'errors', 'throttles', 'coldStarts', 'p50Ms', 'p95Ms'];
     for (const v of ['1', '2']) expect(Object.keys(report.versions[v])).toEqual(expect.arrayContaining(keys));
@@ -141,22 +160,53 @@ describe('npm run platform:local', () => {
     expect(report.live).toEqual({ version: '1', weights: { 2: 0.25 } });
   });
 
-  it('start refuses a missing context and a busy port clearly, leaving nothing running', async () => {
-    const dir = join(scratch, 'refused');
-    const missing = await run(['start', '--context-dir', join(scratch, 'nowhere')], dir);
+  it('start refuses a missing context and a busy port clearly, leaving the state dir as it was', async () => {
+    const fresh = join(scratch, 'refused');
+    const missing = await run(['start', '--context-dir', join(scratch, 'nowhere')], fresh);
     expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/lambda\.mjs does not exist/)]);
+    // A state dir a previous platform left: its record and logs, and nothing running.
+    const used = join(scratch, 'used');
+    await mkdir(join(used, 'logs'), { recursive: true });
+    await writeFile(join(used, 'record.json'), '{"lock":null,"journal":[]}\n');
+    await writeFile(join(used, 'logs', '1.log'), 'an old line\n');
+    await writeFile(join(used, 'daemon.log'), 'an old daemon line\n');
+    const before = await snapshot(used);
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     try {
       const port = String((busy.address() as AddressInfo).port);
-      const refused = await run(['start', '--port', port, '--context-dir', context], dir);
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toMatch(new RegExp(`--port ${port}: 127\\.0\\.0\\.1:${port} is in use`));
+      for (const dir of [fresh, used]) {
+        const refused = await run(['start', '--port', port, '--context-dir', context], dir);
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toMatch(new RegExp(`--port ${port}: 127\\.0\\.0\\.1:${port} is in use`));
+      }
     } finally {
       busy.close();
     }
-    expect(existsSync(join(dir, 'daemon.json'))).toBe(false);
-    expect(existsSync(join(dir, 'daemon.lock'))).toBe(false);
+    expect(existsSync(fresh)).toBe(false);
+    expect(await snapshot(used)).toEqual(before);
+  });
+
+  it.each([
+    [['status', '--pc', '5'], /status does not take --pc: it takes --state-dir/],
+    [['deploy', '--pc', '3'], /deploy does not take --pc: it takes --inject, --context-dir, --state-dir/],
+    [['stop', '--inject', 'slow=1ms', '--port', '1'], /stop does not take --inject, --port/],
+    [['start', '--port', '99999'], /--port 99999 is not an integer from 0 to 65535/],
+    [['start', '--port', '-1'], /--port/],
+    [['start', '--max-concurrency', '0'], /--max-concurrency 0 is not an integer of at least 1/],
+    [['start', '--pc', '9'], /--pc 9 is above --max-concurrency 8/],
+    [['start', '--pc', 'two'], /--pc two is not an integer/],
+    [['start', '--inject', 'slow=fast'], /slow=fast/],
+    [['start', '--context-dir', '/nowhere'], /lambda\.mjs does not exist/],
+    [['deploy', '--inject', 'errors=200%'], /errors=200%/],
+    [['start', 'now'], /unexpected arguments now/],
+    [['restart'], /unknown command "restart"/],
+  ])('refuses %j before creating or starting anything', async (args, message) => {
+    const dir = join(scratch, 'never');
+    const refused = await run(args, dir);
+    expect([refused.code, refused.stdout]).toEqual([1, '']);
+    expect(refused.stderr).toMatch(message);
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('stop ends the daemon and every execution environment', async () => {
@@ -171,5 +221,46 @@ describe('npm run platform:local', () => {
     expect(existsSync(join(stateDir, 'versions'))).toBe(false);
     const status = await run(['status']);
     expect([status.code, status.stderr]).toEqual([1, expect.stringMatching(/no local platform runs/)]);
+  });
+
+  it('start with an injected init-fail warns, still prints the live URL last and leaves the platform running', async () => {
+    const dir = join(scratch, 'init-fail');
+    try {
+      // The default provisioned concurrency (dev's minimum) cannot init for live.
+      const started = await run(['start', '--inject', 'init-fail@live', '--context-dir', context], dir);
+      expect(started.code, started.stderr).toBe(0);
+      expect(started.stderr).toMatch(
+        /warning: provisioned concurrency on live is FAILED because of the injected fault init-fail@live \(version 1: .*\): every request through live gets a 502/,
+      );
+      const liveUrl = started.stdout.trimEnd().split('\n').at(-1) as string;
+      expect(liveUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect((await predict(liveUrl)).status).toBe(502);
+      const report = JSON.parse((await run(['status'], dir)).stdout);
+      expect((await predict(report.versions['1'].url)).status).toBe(200);
+    } finally {
+      expect((await run(['stop'], dir)).code).toBe(0);
+    }
+    expect(existsSync(join(dir, 'daemon.json'))).toBe(false);
+  });
+
+  it('start whose provisioned concurrency FAILED on its own fails and stops the daemon it started', async () => {
+    const dir = join(scratch, 'broken');
+    const broken = join(scratch, 'broken-context');
+    await mkdir(broken, { recursive: true });
+    await writeFile(join(broken, 'lambda.mjs'), "throw new Error('the model file is missing');\n");
+    const started = await run(['start', '--pc', '1', '--context-dir', broken], dir);
+    expect([started.code, started.stdout]).toEqual([1, '']);
+    expect(started.stderr).toMatch(
+      /provisioned concurrency on live FAILED: version 1: .*the model file is missing/,
+    );
+    expect(started.stderr).toMatch(/the platform this start began is stopped \(logs: /);
+    expect(existsSync(join(dir, 'daemon.json'))).toBe(false);
+    expect(existsSync(join(dir, 'daemon.lock'))).toBe(false);
+    expect(existsSync(join(dir, 'versions'))).toBe(false);
+    expect(readFileSync(join(dir, 'daemon.log'), 'utf8').trimEnd()).toMatch(/ stopped$/);
+    // Nothing left behind: the next start is not told one already runs.
+    const again = await run(['start', '--pc', '0', '--context-dir', context], dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await run(['stop'], dir)).code).toBe(0);
   });
 });

@@ -4,7 +4,9 @@
  * - start [--pc N] [--port P] [--inject FAULT]... [--max-concurrency N]: builds the current commit's image
  *   context as version 1, points `live` at it with N provisioned environments (and a 50 % target-tracking
  *   scaling target, min N, max the concurrency limit), waits until they are READY and leaves the daemon running
- *   detached. The last stdout line is the live URL.
+ *   detached. The last stdout line is the live URL. An injected init-fail leaves provisioned concurrency FAILED:
+ *   start warns on stderr and still prints the URL (a rehearsal asked for it). Any other failure stops the
+ *   daemon start spawned; a bad flag is refused before anything is created.
  * - deploy [--inject FAULT]...: builds and publishes the next version with no traffic; prints "<n> <url>".
  * - status: one JSON object (live alias, per-version figures, URLs, provisioned concurrency).
  * - stop: ends the daemon and every execution environment; the versions go with them (logs stay).
@@ -14,33 +16,30 @@
  * Progress goes to stderr, one line per step; stdout carries only the results.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isEntryPoint, runCli } from '../../common/cli.ts';
 import { describeError } from '../../common/errors.ts';
-import { STAGES } from '../../infra/config/stages.ts';
-import { parseFaults } from './local/faults.ts';
-import { type DaemonInfo, daemonLogFile, LocalPlatform, readDaemonInfo } from './local/local-platform.ts';
-import { LIVE_ALIAS } from './port.ts';
+import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION, STAGES } from '../../infra/config/stages.ts';
+import { runningDaemon, spawnDaemon, stopDaemon } from './daemon-process.ts';
+import { DAEMON_DEFAULTS, integerFlag, PORT_RANGE } from './local/daemon-settings.ts';
+import { describeFaults, type FaultPlan, parseFaults } from './local/faults.ts';
+import { LocalPlatform } from './local/local-platform.ts';
+import { LIVE_ALIAS, type ProvisionedConcurrency } from './port.ts';
+import { statusLine } from './status-output.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const DAEMON_ENTRY = fileURLToPath(new URL('./local/daemon.ts', import.meta.url));
 const DEFAULT_CONTEXT_DIR = join(REPO_ROOT, 'build', 'image-context', 'x86_64');
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, '.shiftgate', 'platform');
 export const STATE_DIR_VARIABLE = 'SHIFTGATE_PLATFORM_DIR';
-const DEFAULT_MAX_CONCURRENCY = 8;
 /** The dev stage's minimum provisioned concurrency: a local platform warms what dev keeps warm. */
 const DEFAULT_PC = STAGES.dev.provisionedConcurrency.min;
-/** Application Auto Scaling's target for the alias, as the stack configures it. */
-const TARGET_UTILIZATION = 0.5;
-const DAEMON_START_TIMEOUT_MS = 60_000;
 const READY_TIMEOUT_MS = 120_000;
 
 export const USAGE = `usage: npm run platform:local -- <command> [options]
-  start  [--pc N] [--port P] [--inject FAULT]... [--max-concurrency N]   (default pc ${DEFAULT_PC}, limit ${DEFAULT_MAX_CONCURRENCY})
+  start  [--pc N] [--port P] [--inject FAULT]... [--max-concurrency N]   (default pc ${DEFAULT_PC}, limit ${DAEMON_DEFAULTS.maxConcurrency})
   deploy [--inject FAULT]...
   status
   stop
@@ -48,47 +47,42 @@ options for every command: --state-dir DIR (default .shiftgate/platform, or $${S
 start and deploy: --context-dir DIR publishes an image context built already instead of building one
 faults: slow=100ms, errors=5%, crash-after=N, init-fail, each optionally @live (only through the live alias)`;
 
+/** A mistake in how the command was called: its message comes with the usage. */
+const usageError = (message: string) => new Error(`${message}\n${USAGE}`);
+
+const OPTIONS = {
+  pc: { type: 'string' },
+  port: { type: 'string' },
+  inject: { type: 'string', multiple: true },
+  'max-concurrency': { type: 'string' },
+  'state-dir': { type: 'string' },
+  'context-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Option = keyof typeof OPTIONS;
+
+/** The options each command takes: one given to a command that does not take it is refused, never ignored. */
+const COMMAND_OPTIONS: Record<string, readonly Option[]> = {
+  start: ['pc', 'port', 'inject', 'max-concurrency', 'context-dir', 'state-dir'],
+  deploy: ['inject', 'context-dir', 'state-dir'],
+  status: ['state-dir'],
+  stop: ['state-dir'],
+};
+
 const progress = (line: string) => process.stderr.write(`platform: ${line}\n`);
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function integer(value: string | undefined, flag: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min) {
-    throw new Error(
-      `--${flag} ${value} is not an integer of at least ${min}: give one, e.g. --${flag} ${fallback}`,
-    );
-  }
-  return Number(value);
-}
-
-/** The running daemon's info, or null when none runs (a stale daemon.json from a killed one is removed). */
-async function runningDaemon(stateDir: string): Promise<DaemonInfo | null> {
-  const info = await readDaemonInfo(stateDir).catch(() => null);
-  if (info === null) return null;
-  if (isAlive(info.pid)) return info;
-  progress(`the daemon of ${stateDir} (pid ${info.pid}) is gone: clearing its state file`);
-  await rm(join(stateDir, 'daemon.json'), { force: true });
-  return null;
-}
-
-async function requireDaemon(stateDir: string): Promise<{ info: DaemonInfo; platform: LocalPlatform }> {
-  const info = await runningDaemon(stateDir);
+async function requireDaemon(stateDir: string): Promise<LocalPlatform> {
+  const info = await runningDaemon(stateDir, progress);
   if (info === null) {
     throw new Error(`no local platform runs for ${stateDir}: start one with npm run platform:local -- start`);
   }
-  return { info, platform: new LocalPlatform(info.controlUrl) };
+  return new LocalPlatform(info.controlUrl);
 }
 
-function buildImageContext(): Promise<void> {
+function buildImageContext(): Promise<string> {
   progress('building the image context (npm run build:image-context)');
   return new Promise((done, fail) => {
     // Its output is progress too: stdout goes to stderr, so stdout keeps only this command's results.
@@ -101,7 +95,7 @@ function buildImageContext(): Promise<void> {
     );
     child.once('exit', (code, signal) =>
       code === 0
-        ? done()
+        ? done(DEFAULT_CONTEXT_DIR)
         : fail(
             new Error(
               `npm run build:image-context failed (${signal ?? `exit ${code}`}): fix the build first`,
@@ -111,204 +105,180 @@ function buildImageContext(): Promise<void> {
   });
 }
 
-async function tail(file: string, lines: number): Promise<string> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
-
-async function spawnDaemon(stateDir: string, port: number, maxConcurrency: number): Promise<DaemonInfo> {
-  await mkdir(stateDir, { recursive: true });
-  const logFile = daemonLogFile(stateDir);
-  progress(`starting the daemon (log: ${logFile})`);
-  const log = openSync(logFile, 'a');
-  const args = ['--state-dir', stateDir, '--port', String(port), '--max-concurrency', String(maxConcurrency)];
-  // Detached, in its own session, its output in a file: the daemon outlives this command and any client.
-  const child = spawn(process.execPath, ['--import', 'tsx', DAEMON_ENTRY, ...args], {
-    cwd: REPO_ROOT,
-    detached: true,
-    stdio: ['ignore', log, log],
-  });
-  closeSync(log);
-  let exit: string | null = null;
-  child.once('exit', (code, signal) => {
-    exit = signal ?? `exit ${code}`;
-  });
-  child.unref();
-  const deadline = Date.now() + DAEMON_START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const info = await readDaemonInfo(stateDir).catch(() => null);
-    if (info !== null && info.pid === child.pid) return info;
-    if (exit !== null) {
-      throw new Error(
-        `the daemon stopped while starting (${exit}); its log says:\n${await tail(logFile, 10)}`,
-      );
-    }
-    await sleep(100);
+/** --context-dir, checked: null when not given (the command builds the context once every flag is checked). */
+function givenContext(values: Values): string | null {
+  const given = values['context-dir'];
+  if (given === undefined) return null;
+  const handler = join(resolve(given), 'lambda.mjs');
+  if (!existsSync(handler)) {
+    throw new Error(
+      `--context-dir ${given}: ${handler} does not exist; run npm run build:image-context first`,
+    );
   }
-  throw new Error(`the daemon did not answer within ${DAEMON_START_TIMEOUT_MS} ms; see ${logFile}`);
+  return resolve(given);
 }
 
-async function waitUntilReady(platform: LocalPlatform, requested: number): Promise<void> {
+/** The --inject values, checked here so that a typo fails before anything is built or started. */
+function faultsOf(values: Values): { specs: string[]; plan: FaultPlan } {
+  const specs = values.inject ?? [];
+  return { specs, plan: parseFaults(specs) };
+}
+
+/** Live's provisioned concurrency once it is READY or FAILED. */
+async function settledProvisioned(
+  platform: LocalPlatform,
+  requested: number,
+): Promise<ProvisionedConcurrency> {
   let reported = -1;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const config = await platform.provisionedConcurrency(LIVE_ALIAS);
     if (config === null) throw new Error(`provisioned concurrency on ${LIVE_ALIAS} vanished while warming`);
-    if (config.status === 'FAILED') {
-      throw new Error(
-        `provisioned concurrency on ${LIVE_ALIAS} FAILED: ${config.statusReason}; the platform still runs ` +
-          '(status shows it): stop it with npm run platform:local -- stop',
-      );
-    }
     if (config.allocated !== reported) {
       reported = config.allocated;
       progress(`warming provisioned environments on ${LIVE_ALIAS}: ${config.allocated}/${requested} ready`);
     }
-    if (config.status === 'READY') return;
+    if (config.status !== 'IN_PROGRESS') return config;
     await sleep(50);
   }
   throw new Error(`provisioned concurrency on ${LIVE_ALIAS} was not READY within ${READY_TIMEOUT_MS} ms`);
 }
 
-async function start(stateDir: string, values: Record<string, string | string[] | boolean | undefined>) {
-  const pc = integer(values.pc as string | undefined, 'pc', DEFAULT_PC, 0);
-  const port = integer(values.port as string | undefined, 'port', 0, 0);
-  const limit = integer(
-    values['max-concurrency'] as string | undefined,
-    'max-concurrency',
-    DEFAULT_MAX_CONCURRENCY,
-    1,
+/** What requests get from a version whose environments cannot init, with or without @live. */
+function initFailWarning(plan: FaultPlan, config: ProvisionedConcurrency): string {
+  const fault = describeFaults({ initFail: plan.initFail });
+  const reach = plan.initFail?.liveOnly
+    ? `every request through ${LIVE_ALIAS} gets a 502 (each starts an environment whose init fails); the ` +
+      "version's own URL answers"
+    : `every request, through ${LIVE_ALIAS} or the version's own URL, gets a 502 (each starts an environment ` +
+      'whose init fails)';
+  return (
+    `warning: provisioned concurrency on ${LIVE_ALIAS} is FAILED because of the injected fault ${fault} ` +
+    `(${config.statusReason}): ${reach}`
   );
+}
+
+async function start(stateDir: string, values: Values): Promise<void> {
+  const pc = integerFlag(values.pc, 'pc', DEFAULT_PC, { min: 0 });
+  const port = integerFlag(values.port, 'port', DAEMON_DEFAULTS.livePort, PORT_RANGE);
+  const limit = integerFlag(values['max-concurrency'], 'max-concurrency', DAEMON_DEFAULTS.maxConcurrency, {
+    min: 1,
+  });
   if (pc > limit) throw new Error(`--pc ${pc} is above --max-concurrency ${limit}: ask for at most ${limit}`);
   const faults = faultsOf(values);
-  const running = await runningDaemon(stateDir);
+  const given = givenContext(values);
+  const running = await runningDaemon(stateDir, progress);
   if (running !== null) {
     throw new Error(
       `a local platform already runs for ${stateDir} (pid ${running.pid}, live ${running.liveUrl}): ` +
         'stop it first with npm run platform:local -- stop',
     );
   }
-  const contextDir = await contextOf(values);
-  const info = await spawnDaemon(stateDir, port, limit);
+  const contextDir = given ?? (await buildImageContext());
+  const info = await spawnDaemon(stateDir, { port, maxConcurrency: limit }, progress);
   const platform = new LocalPlatform(info.controlUrl);
   try {
     progress(`publishing version 1 from ${contextDir}`);
-    const published = await platform.publishVersion(contextDir, faults);
+    const published = await platform.publishVersion(contextDir, faults.specs);
     progress(
       `${LIVE_ALIAS} -> version ${published.version}${published.faults ? ` (faults: ${published.faults})` : ''}`,
     );
+    if (pc > 0) {
+      const target = PROVISIONED_CONCURRENCY_TARGET_UTILIZATION;
+      progress(
+        `provisioned concurrency ${pc} on ${LIVE_ALIAS}; scaling target ${pc}..${limit} at ${target * 100} %`,
+      );
+      await platform.putProvisionedConcurrency(LIVE_ALIAS, pc);
+      await platform.registerScalingTarget({
+        minCapacity: pc,
+        maxCapacity: limit,
+        targetUtilization: target,
+      });
+      const config = await settledProvisioned(platform, pc);
+      if (config.status === 'FAILED') {
+        // An injected init-fail is what was asked for: the platform runs, as a release rehearsal wants it.
+        if (faults.plan.initFail === undefined) {
+          throw new Error(`provisioned concurrency on ${LIVE_ALIAS} FAILED: ${config.statusReason}`);
+        }
+        progress(initFailWarning(faults.plan, config));
+      }
+    }
   } catch (error) {
-    await platform.shutdown().catch(() => {});
-    throw error;
-  }
-  if (pc > 0) {
-    progress(
-      `provisioned concurrency ${pc} on ${LIVE_ALIAS}; scaling target ${pc}..${limit} at ${TARGET_UTILIZATION * 100} %`,
+    // No half-started platform: the daemon this start spawned goes too; its logs stay for the cause.
+    await stopDaemon(stateDir, info, progress).catch((stopError: unknown) =>
+      progress(`cannot stop pid ${info.pid}: ${describeError(stopError)}`),
     );
-    await platform.putProvisionedConcurrency(LIVE_ALIAS, pc);
-    await platform.registerScalingTarget({
-      minCapacity: pc,
-      maxCapacity: limit,
-      targetUtilization: TARGET_UTILIZATION,
-    });
-    await waitUntilReady(platform, pc);
+    throw new Error(
+      `${describeError(error)}; the platform this start began is stopped (logs: ${join(stateDir, 'logs')}, ` +
+        `${join(stateDir, 'daemon.log')})`,
+      { cause: error },
+    );
   }
   process.stdout.write(`${info.liveUrl}\n`);
 }
 
-/** The --inject values, checked here so that a typo fails before anything is built or started. */
-function faultsOf(values: Record<string, unknown>): string[] {
-  const specs = (values.inject as string[] | undefined) ?? [];
-  parseFaults(specs);
-  return specs;
-}
-
-async function contextOf(values: Record<string, unknown>): Promise<string> {
-  const given = values['context-dir'] as string | undefined;
-  if (given !== undefined) {
-    const handler = join(resolve(given), 'lambda.mjs');
-    if (!existsSync(handler)) {
-      throw new Error(
-        `--context-dir ${given}: ${handler} does not exist; run npm run build:image-context first`,
-      );
-    }
-    return resolve(given);
-  }
-  await buildImageContext();
-  return DEFAULT_CONTEXT_DIR;
+async function deploy(stateDir: string, values: Values): Promise<void> {
+  const faults = faultsOf(values);
+  const given = givenContext(values);
+  const platform = await requireDaemon(stateDir);
+  const contextDir = given ?? (await buildImageContext());
+  progress(`publishing the next version from ${contextDir}`);
+  const published = await platform.publishVersion(contextDir, faults.specs);
+  process.stdout.write(`${published.version} ${published.url}\n`);
 }
 
 async function stop(stateDir: string): Promise<void> {
-  const info = await runningDaemon(stateDir);
+  const info = await runningDaemon(stateDir, progress);
   if (info === null) {
     progress(`no local platform runs for ${stateDir}: nothing to stop`);
     return;
   }
-  progress(`stopping the daemon (pid ${info.pid}) and its execution environments`);
-  await new LocalPlatform(info.controlUrl).shutdown().catch(() => process.kill(info.pid, 'SIGTERM'));
-  const deadline = Date.now() + 30_000;
-  while (isAlive(info.pid)) {
-    if (Date.now() > deadline) {
-      // Its environments exit on their own once the daemon's IPC channel closes.
-      progress(`pid ${info.pid} did not stop within 30 s: killing it`);
-      process.kill(info.pid, 'SIGKILL');
-      await rm(join(stateDir, 'daemon.json'), { force: true });
-      break;
-    }
-    await sleep(50);
-  }
+  await stopDaemon(stateDir, info, progress);
   progress('stopped');
 }
 
-/** A mistake in how the command was called: its message comes with the usage. */
-const usageError = (message: string) => new Error(`${message}\n${USAGE}`);
-
-function parse() {
+/** The command and its options; an option the command does not take is a usage error. */
+function parse(): { command: string | undefined; values: Values } {
+  let parsed: { values: Values; positionals: string[] };
   try {
-    return parseArgs({
-      allowPositionals: true,
-      options: {
-        pc: { type: 'string' },
-        port: { type: 'string' },
-        inject: { type: 'string', multiple: true },
-        'max-concurrency': { type: 'string' },
-        'state-dir': { type: 'string' },
-        'context-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseArgs({ allowPositionals: true, options: OPTIONS });
   } catch (error) {
     throw usageError(describeError(error));
   }
+  const [command, ...rest] = parsed.positionals;
+  if (rest.length > 0) throw usageError(`unexpected arguments ${rest.join(' ')}`);
+  const allowed = command === undefined ? undefined : COMMAND_OPTIONS[command];
+  if (allowed !== undefined) {
+    const refused = Object.keys(parsed.values).filter(
+      (option) => option !== 'help' && !allowed.includes(option as Option),
+    );
+    if (refused.length > 0) {
+      throw usageError(
+        `${command} does not take ${refused.map((option) => `--${option}`).join(', ')}: it takes ` +
+          `${allowed.map((option) => `--${option}`).join(', ')}`,
+      );
+    }
+  }
+  return { command, values: parsed.values };
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parse();
+  const { command, values } = parse();
   if (values.help === true) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const [command, ...rest] = positionals;
-  if (rest.length > 0) throw usageError(`unexpected arguments ${rest.join(' ')}`);
   const stateDir = resolve(values['state-dir'] ?? process.env[STATE_DIR_VARIABLE] ?? DEFAULT_STATE_DIR);
   switch (command) {
     case 'start':
       await start(stateDir, values);
       return 0;
-    case 'deploy': {
-      const faults = faultsOf(values);
-      const { platform } = await requireDaemon(stateDir);
-      const contextDir = await contextOf(values);
-      progress(`publishing the next version from ${contextDir}`);
-      const published = await platform.publishVersion(contextDir, faults);
-      process.stdout.write(`${published.version} ${published.url}\n`);
+    case 'deploy':
+      await deploy(stateDir, values);
       return 0;
-    }
-    case 'status': {
-      const { platform } = await requireDaemon(stateDir);
-      process.stdout.write(`${JSON.stringify(await platform.status())}\n`);
+    case 'status':
+      process.stdout.write(statusLine(await (await requireDaemon(stateDir)).status()));
       return 0;
-    }
     case 'stop':
       await stop(stateDir);
       return 0;

@@ -15,8 +15,10 @@ import { writeFileAtomic } from '../../../common/atomic-write.ts';
 import { isEntryPoint, runCli } from '../../../common/cli.ts';
 import { describeError } from '../../../common/errors.ts';
 import { createControlApi } from './control-api.ts';
+import { DAEMON_DEFAULTS, integerFlag, PORT_RANGE } from './daemon-settings.ts';
 import { LocalFunction } from './local-function.ts';
 import { type DaemonInfo, daemonInfoFile } from './local-platform.ts';
+import { isAlive } from './pid.ts';
 import { buildRuntime } from './runtime/build.ts';
 import { removeVersionDir } from './versions.ts';
 
@@ -26,9 +28,9 @@ export interface DaemonOptions {
   readonly livePort?: number;
   /** The function's concurrency limit. */
   readonly maxConcurrency: number;
-  /** An idle on-demand environment is stopped after this long (10 minutes unless told). */
+  /** An idle on-demand environment is stopped after this long (DAEMON_DEFAULTS unless told). */
   readonly idleTimeoutMs?: number;
-  /** The autoscaler's period: AAS evaluates per minute; locally 10 s (unless told) keeps a rehearsal short. */
+  /** The autoscaler's period (DAEMON_DEFAULTS unless told). */
   readonly scalingPeriodMs?: number;
   /** Where the daemon's own lines go; stdout (the CLI points it at DIR/daemon.log) unless told. */
   readonly log?: (line: string) => void;
@@ -42,15 +44,6 @@ export interface Daemon extends DaemonInfo {
 
 /** One timestamped line on stdout, which the CLI points at DIR/daemon.log. */
 const stdoutLog = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** One daemon per state dir: a lock file naming its pid, taken over only from a pid that is gone. */
 async function takeLock(stateDir: string): Promise<string> {
@@ -90,30 +83,33 @@ async function freshState(stateDir: string): Promise<void> {
   }
 }
 
+/**
+ * Starts the daemon. Everything that can refuse — the lock, the live front's port, the control API's — is taken
+ * before the state dir changes, so a daemon that cannot start leaves it as it was.
+ */
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { stateDir } = options;
   const log = options.log ?? stdoutLog;
   await mkdir(stateDir, { recursive: true });
   const lockFile = await takeLock(stateDir);
-  let fn: LocalFunction | null = null;
+  const runtimeFile = join(stateDir, 'runtime.mjs');
+  const fn = new LocalFunction({
+    stateDir,
+    runtimeFile,
+    maxConcurrency: options.maxConcurrency,
+    idleTimeoutMs: options.idleTimeoutMs ?? DAEMON_DEFAULTS.idleTimeoutMs,
+    scalingPeriodMs: options.scalingPeriodMs ?? DAEMON_DEFAULTS.scalingPeriodMs,
+    log,
+  });
+  const control = createControlApi(fn, log);
   try {
-    await freshState(stateDir);
-    const runtimeFile = join(stateDir, 'runtime.mjs');
-    await buildRuntime(runtimeFile);
-    fn = new LocalFunction({
-      stateDir,
-      runtimeFile,
-      maxConcurrency: options.maxConcurrency,
-      idleTimeoutMs: options.idleTimeoutMs ?? 10 * 60 * 1000,
-      scalingPeriodMs: options.scalingPeriodMs ?? 10_000,
-      log,
-    });
-    const liveUrl = await fn.startLiveFront(options.livePort ?? 0);
-    const control = createControlApi(fn, log);
+    const liveUrl = await fn.startLiveFront(options.livePort ?? DAEMON_DEFAULTS.livePort);
     await new Promise<void>((resolve, reject) => {
       control.once('error', reject);
       control.listen(0, '127.0.0.1', () => resolve());
     });
+    await freshState(stateDir);
+    await buildRuntime(runtimeFile);
     const info: DaemonInfo = {
       pid: process.pid,
       controlUrl: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
@@ -125,11 +121,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       resolveClosed = resolve;
     });
     let closing: Promise<void> | null = null;
-    const running = fn;
     const close = () => {
       closing ??= (async () => {
         log('shutting down: stopping every execution environment');
-        await running.close();
+        await fn.close();
         // Versions live as long as their platform; read-only as they are, a plain rm -r could not remove them.
         await removeVersionDir(join(stateDir, 'versions'));
         control.close();
@@ -149,7 +144,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     );
     return { ...info, closed, close };
   } catch (error) {
-    await fn?.close();
+    control.close();
+    await fn.close();
     await rm(lockFile, { force: true });
     throw error;
   }
@@ -158,14 +154,6 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 const USAGE =
   'usage: node --import tsx platform/src/local/daemon.ts --state-dir DIR [--port P] [--max-concurrency N] ' +
   '[--scaling-period-ms MS] [--idle-timeout-ms MS]';
-
-function integerFlag(value: string | undefined, name: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min) {
-    throw new Error(`--${name} ${value}: give an integer of at least ${min}\n${USAGE}`);
-  }
-  return Number(value);
-}
 
 if (isEntryPoint(import.meta.url)) {
   await runCli({ name: 'platform daemon' }, async () => {
@@ -184,13 +172,37 @@ if (isEntryPoint(import.meta.url)) {
     }
     const stateDir = values['state-dir'];
     if (stateDir === undefined) throw new Error(`--state-dir is required\n${USAGE}`);
-    const daemon = await startDaemon({
-      stateDir,
-      livePort: integerFlag(values.port, 'port', 0, 0),
-      maxConcurrency: integerFlag(values['max-concurrency'], 'max-concurrency', 8, 1),
-      scalingPeriodMs: integerFlag(values['scaling-period-ms'], 'scaling-period-ms', 10_000, 100),
-      idleTimeoutMs: integerFlag(values['idle-timeout-ms'], 'idle-timeout-ms', 600_000, 1_000),
-    });
+    let settings: Omit<DaemonOptions, 'stateDir'>;
+    try {
+      settings = {
+        livePort: integerFlag(values.port, 'port', DAEMON_DEFAULTS.livePort, PORT_RANGE),
+        maxConcurrency: integerFlag(
+          values['max-concurrency'],
+          'max-concurrency',
+          DAEMON_DEFAULTS.maxConcurrency,
+          {
+            min: 1,
+          },
+        ),
+        scalingPeriodMs: integerFlag(
+          values['scaling-period-ms'],
+          'scaling-period-ms',
+          DAEMON_DEFAULTS.scalingPeriodMs,
+          { min: 100 },
+        ),
+        idleTimeoutMs: integerFlag(
+          values['idle-timeout-ms'],
+          'idle-timeout-ms',
+          DAEMON_DEFAULTS.idleTimeoutMs,
+          {
+            min: 1_000,
+          },
+        ),
+      };
+    } catch (error) {
+      throw new Error(`${describeError(error)}\n${USAGE}`, { cause: error });
+    }
+    const daemon = await startDaemon({ stateDir, ...settings });
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void daemon.close());
     // A daemon outlives the terminal that started it: a hangup is no reason to stop.
     process.on('SIGHUP', () =>

@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isRunning } from '../testing/daemon-fixtures.ts';
 import {
   type Environment,
   type EnvironmentOptions,
@@ -60,20 +61,6 @@ afterAll(async () => {
   await removeVersionDir(realVersionDir);
   await rm(scratch, { recursive: true, force: true });
 });
-
-/**
- * Whether a process still runs. An exited process that an orphan's new parent has not reaped yet (a zombie: a
- * container's init may reap late) no longer runs, though signal 0 still reaches it.
- */
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-};
 
 const started: Environment[] = [];
 afterAll(async () => {

@@ -51,7 +51,10 @@ export async function predict(url: string, body: string = GOOD_BODY): Promise<An
   };
 }
 
-/** Whether a process still runs (a zombie its new parent has not reaped yet does not). */
+/**
+ * Whether a process still runs. An exited process that an orphan's new parent has not reaped yet (a zombie: a
+ * container's init may reap late) no longer runs, though signal 0 still reaches it.
+ */
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);

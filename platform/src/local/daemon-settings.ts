@@ -1,0 +1,46 @@
+/**
+ * The daemon's settings, as its own command line and the CLI's `start` take them: the defaults in one place, and
+ * one parser for their integer flags, so that the CLI refuses before spawning anything what the daemon would
+ * refuse after.
+ */
+
+export const DAEMON_DEFAULTS = {
+  /** The live front's port: 0 for any free one. */
+  livePort: 0,
+  /** The function's concurrency limit: what a laptop serves, not an account's 1,000. */
+  maxConcurrency: 8,
+  /** The autoscaler's period: AAS evaluates per minute; 10 s keeps a local rehearsal short. */
+  scalingPeriodMs: 10_000,
+  /** An idle on-demand environment is stopped after 10 minutes, as Lambda reclaims idle ones. */
+  idleTimeoutMs: 600_000,
+} as const;
+
+export interface IntegerRange {
+  readonly min: number;
+  readonly max?: number;
+}
+
+/** A TCP port; 0 asks the system for any free one. */
+export const PORT_RANGE: IntegerRange = { min: 0, max: 65_535 };
+
+/**
+ * The integer an `--flag` was given, or `fallback` when it was not; anything else — not a whole number, or
+ * outside `range` — is an error naming the flag, the value and what it takes.
+ */
+export function integerFlag(
+  value: string | undefined,
+  flag: string,
+  fallback: number,
+  range: IntegerRange,
+): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < range.min || (range.max !== undefined && number > range.max)) {
+    const wanted =
+      range.max === undefined
+        ? `an integer of at least ${range.min}`
+        : `an integer from ${range.min} to ${range.max}`;
+    throw new Error(`--${flag} ${value} is not ${wanted}: give one, e.g. --${flag} ${fallback}`);
+  }
+  return number;
+}
