@@ -96,18 +96,29 @@ describe('the Platform port, on LocalPlatform', () => {
   });
 
   it('puts provisioned concurrency on a version, reads it back as AWS reports it, and removes it', async () => {
-    expect(await platform.provisionedConcurrency('1')).toBeNull();
-    const put = await platform.putProvisionedConcurrency('1', 1);
-    expect(put).toMatchObject({ qualifier: '1', requested: 1 });
+    // A version whose invocations last long enough to read the configuration while one is in flight.
+    const slow = await platform.publishVersion(imageContext(), ['slow=1500ms']);
+    expect(await platform.provisionedConcurrency(slow.version)).toBeNull();
+    const put = await platform.putProvisionedConcurrency(slow.version, 1);
+    expect(put).toMatchObject({ qualifier: slow.version, requested: 1 });
     const ready = await until(
-      () => platform.provisionedConcurrency('1'),
+      () => platform.provisionedConcurrency(slow.version),
       (config) => config?.status === 'READY',
-      'provisioned concurrency on 1 READY',
+      `provisioned concurrency on ${slow.version} READY`,
     );
-    // Available is the configuration's count of initialised environments (AWS's field), not their idleness.
     expect(ready).toMatchObject({ requested: 1, allocated: 1, available: 1 });
-    await platform.removeProvisionedConcurrency('1');
-    expect(await platform.provisionedConcurrency('1')).toBeNull();
+    // Available is AWS's AvailableProvisionedConcurrentExecutions, the configuration's count of initialised
+    // environments: it does not drop while one serves (how busy they are is a metric, not this field).
+    const inFlight = predict(slow.url);
+    await until(
+      async () => (await platform.status()).concurrency as { executions: number },
+      (concurrency) => concurrency.executions === 1,
+      'the slow invocation in flight',
+    );
+    expect(await platform.provisionedConcurrency(slow.version)).toMatchObject({ allocated: 1, available: 1 });
+    expect((await inFlight).status).toBe(200);
+    await platform.removeProvisionedConcurrency(slow.version);
+    expect(await platform.provisionedConcurrency(slow.version)).toBeNull();
   });
 
   it("counts a fault on the version's own URL under via 'version' and not under 'live'", async () => {
