@@ -63,11 +63,12 @@ export interface ProvisionedConcurrency {
    */
   readonly allocated: number;
   /**
-   * AvailableProvisionedConcurrentExecutions, "the amount of provisioned concurrency available"
-   * (docs.aws.amazon.com/lambda/latest/api/API_GetProvisionedConcurrencyConfig.html): environments initialised
-   * and able to take an invocation, counted by the configuration, not by what they are doing. It does not drop
-   * while they serve: how busy they are is a CloudWatch metric (ProvisionedConcurrencyUtilization), never a
-   * field of the configuration, so a release must not read load from it.
+   * AvailableProvisionedConcurrentExecutions, which AWS documents only as "the amount of provisioned concurrency
+   * available" (docs.aws.amazon.com/lambda/latest/api/API_ProvisionedConcurrencyConfigListItem.html, the same
+   * words in GetProvisionedConcurrencyConfig). It is a field of the configuration, so it is read here as the
+   * environments initialised and ready for the qualifier, whatever they are doing: it does not drop while they
+   * serve. How busy they are is published as a CloudWatch metric (ProvisionedConcurrencyUtilization), never as
+   * a field of the configuration, so a release reads load from metrics, not from this.
    */
   readonly available: number;
   readonly status: ProvisionedConcurrencyStatus;
