@@ -17,7 +17,7 @@ import {
   RevisionConflictError,
 } from '../port.ts';
 import { withinBinomialTolerance } from '../testing/binomial.ts';
-import { BAD_BODY, childPids, imageContext, isRunning, predict } from '../testing/daemon-fixtures.ts';
+import { BAD_BODY, childPids, imageContext, isRunning, predict, until } from '../testing/daemon-fixtures.ts';
 import { type Daemon, startDaemon } from './daemon.ts';
 import { MAX_REQUEST_BYTES } from './front.ts';
 import { LocalPlatform } from './local-platform.ts';
@@ -47,17 +47,6 @@ afterAll(async () => {
   await daemon?.close();
   await rm(scratch, { recursive: true, force: true });
 });
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`${what} did not happen within 20 s; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const ready = (p: LocalPlatform, qualifier: string, status = 'READY') =>
   until(

@@ -1,7 +1,7 @@
 /**
  * What the daemon's and the CLI's tests share: the image context (built once when missing, then reused: a
  * rebuild mid-suite would swap the folder under another test's feet), request bodies the real handler answers
- * 200 and 400 to, and a check that a process is gone.
+ * 200 and 400 to, a poll until the platform shows something, and a check that a process is gone.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -49,6 +49,23 @@ export async function predict(url: string, body: string = GOOD_BODY): Promise<An
     version: response.headers.get(EXECUTED_VERSION_HEADER),
     body: await response.text(),
   };
+}
+
+/** Reads until `done` holds, every 25 ms; after 20 s an error naming `what` and the last value read. */
+export async function until<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`${what} did not happen within 20 s; last: ${JSON.stringify(value)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 /**
