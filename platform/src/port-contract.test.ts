@@ -22,7 +22,7 @@ import {
   RevisionConflictError,
   type VersionMetrics,
 } from './port.ts';
-import { BAD_BODY, imageContext, predict } from './testing/daemon-fixtures.ts';
+import { BAD_BODY, imageContext, predict, until } from './testing/daemon-fixtures.ts';
 
 let scratch: string;
 let daemon: Daemon;
@@ -43,16 +43,6 @@ afterAll(async () => {
   await daemon?.close();
   await rm(scratch, { recursive: true, force: true });
 });
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what} within 20 s; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const around = () => ({ start: new Date(Date.now() - 120_000), end: new Date(Date.now() + 120_000) });
 
