@@ -24,7 +24,7 @@ import type { ColdStarts, OverheadRound, Throughput } from './targets.ts';
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIRECT_SERVER = fileURLToPath(new URL('./direct-server.ts', import.meta.url));
 
-/** Version 1 as the platform published it: the image context's files, hard-linked and read-only. */
+/** Version 1 as the platform published it: a read-only copy of the image context's files. */
 export const versionDirOf = (platform: LocalPlatformTarget, version = '1') =>
   join(platform.stateDir, 'versions', version);
 

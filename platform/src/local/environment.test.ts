@@ -27,7 +27,7 @@ const IMAGE_CONTEXT = join(REPO_ROOT, 'build', 'image-context', 'x86_64');
 
 let scratch: string;
 let runtimeFile: string;
-/** A version made as the daemon makes one: a read-only hard-linked copy of the image context. */
+/** A version made as the daemon makes one: a read-only copy of the image context (fs.cp, then chmod). */
 let realVersionDir: string;
 
 /**
