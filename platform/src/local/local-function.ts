@@ -5,7 +5,6 @@
  * the process around it.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { describeError } from '../../../common/errors.ts';
 import { STAGES } from '../../../infra/config/stages.ts';
@@ -32,6 +31,7 @@ import { LOCAL_STAGE, startEnvironment } from './environment.ts';
 import { describeFaults, type FaultPlan, parseFaults } from './faults.ts';
 import { type Front, startFront } from './front.ts';
 import { recordInvocation, versionMetrics, versionTotals } from './lambda-metrics.ts';
+import { type LineLog, openLineLog } from './line-log.ts';
 import { emfMetrics, MetricStore } from './metric-store.ts';
 import { EnvironmentPool } from './pool.ts';
 import { ProvisionedConcurrencyLimitError } from './provisioned-configs.ts';
@@ -60,7 +60,7 @@ interface Version {
   readonly faults: FaultPlan;
   readonly front: Front;
   /** The function's own log lines (CloudWatch Logs' log group, one file per version). */
-  readonly logs: WriteStream;
+  readonly logs: LineLog;
 }
 
 export class LocalFunction implements PlatformController {
@@ -93,9 +93,8 @@ export class LocalFunction implements PlatformController {
           initializationType: provisioned ? 'provisioned-concurrency' : 'on-demand',
           memoryMb: FUNCTION_SETTINGS.memoryMiB,
           onLogLine: (line) => {
-            logs.write(`${line}\n`);
-            // Most lines are plain logs: only an EMF document (it has an _aws key) is worth parsing.
-            if (line.includes('"_aws"')) for (const put of emfMetrics(line)) this.#store.put(put);
+            logs.append(line);
+            for (const put of emfMetrics(line)) this.#store.put(put);
           },
         });
       },
@@ -143,7 +142,7 @@ export class LocalFunction implements PlatformController {
     const fronts = [this.#liveFront, ...[...this.#versions.values()].map((v) => v.front)];
     await Promise.all(fronts.map((front) => front?.close()));
     await this.#pool.close();
-    for (const version of this.#versions.values()) version.logs.end();
+    await Promise.all([...this.#versions.values()].map((version) => version.logs.end()));
   }
 
   async readAlias(): Promise<AliasState> {
@@ -230,10 +229,7 @@ export class LocalFunction implements PlatformController {
         cause: error,
       });
     });
-    const logFile = join(this.#options.stateDir, 'logs', `${version}.log`);
-    const logs = createWriteStream(logFile, { flags: 'a' });
-    // A full disk costs the function's logs, never the daemon.
-    logs.once('error', (error) => this.#options.log(`cannot write ${logFile}: ${describeError(error)}`));
+    const logs = openLineLog(join(this.#options.stateDir, 'logs', `${version}.log`), this.#options.log);
     const front = await this.#front(version, () => version);
     this.#versions.set(version, { dir, faults, front, logs });
     // The first version creates the alias (CreateAlias): `live` always names a version.
