@@ -160,7 +160,13 @@ describe('versionMetrics', () => {
 
     const range = { start: new Date(now - 5 * BUCKET_MS), end: new Date(now + 5 * BUCKET_MS) };
     const read = (via: 'live' | 'version') =>
-      versionMetrics(store, { version: '2', range, via, stage, appNamespace: namespace });
+      versionMetrics(store, {
+        version: '2',
+        range,
+        via,
+        stage,
+        definition: { ...SLO_DEFINITION, metrics: { ...SLO_DEFINITION.metrics, namespace } },
+      });
     // The app's Version dimension counts every qualifier: through live, unqualified and its own.
     const every2xx = [...latencies2xx, 6];
     expect(read('live')).toEqual({
@@ -213,6 +219,20 @@ describe('versionMetrics', () => {
     expect(versionMetrics(store, { version: '7', range, via: 'live', stage }).invocations).toBe(0);
     expect(versionMetrics(store, { version: '2', range, via: 'live', stage }).invocations).toBe(1);
     expect(versionMetrics(store, { version: '2', range, via: 'version', stage }).invocations).toBe(0);
+  });
+
+  it("reads percentiles by the AWS side's source ids: a definition naming no p50 source fails loudly", () => {
+    const store = newStore();
+    recordInvocation(store, invocation());
+    const range = { start: new Date(T0), end: new Date(T0 + BUCKET_MS) };
+    const noMedian = {
+      ...SLO_DEFINITION,
+      objectives: SLO_DEFINITION.objectives.filter((slo) => slo.name !== 'latency-p50'),
+    };
+    expect(noMedian.objectives.length).toBe(SLO_DEFINITION.objectives.length - 1);
+    expect(() =>
+      versionMetrics(store, { version: '2', range, via: 'live', stage, definition: noMedian }),
+    ).toThrow(/no longer names a source "durationP50"/);
   });
 });
 

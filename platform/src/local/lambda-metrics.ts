@@ -132,16 +132,19 @@ export function versionMetrics(
     readonly range: TimeRange;
     readonly via: MetricsVia;
     readonly stage: string;
-    /** The app's EMF namespace; the SLO definition's by default. */
-    readonly appNamespace?: string;
+    /** Where the app's metrics and the percentiles read come from; the service's own by default. */
+    readonly definition?: SloDefinition;
     readonly functionName?: string;
   },
 ): VersionMetrics {
-  const { version, range, via, stage, appNamespace, functionName = LOCAL_FUNCTION_NAME } = options;
-  const definition: SloDefinition =
-    appNamespace === undefined
-      ? SLO_DEFINITION
-      : { ...SLO_DEFINITION, metrics: { ...SLO_DEFINITION.metrics, namespace: appNamespace } };
+  const {
+    version,
+    range,
+    via,
+    stage,
+    definition = SLO_DEFINITION,
+    functionName = LOCAL_FUNCTION_NAME,
+  } = options;
   const sources = versionMetricSources(definition, { functionName, stage, version, via });
   const source = (id: string): MetricRef => {
     const ref = sources[id];
@@ -151,14 +154,16 @@ export function versionMetrics(
       );
     return ref;
   };
-  const read = (ref: MetricRef, statistic = ref.statistic as Statistic, name = ref.metricName) =>
+  // Percentiles too are read by the AWS side's ids (durationP50, latencyP95...), statistic and all: an SLO
+  // definition without a p50 or p95 objective names no such id, and source() says so instead of a silent guess.
+  const read = (ref: MetricRef) =>
     store.query({
       namespace: ref.namespace,
-      name,
+      name: ref.metricName,
       dimensions: ref.dimensions,
       start: range.start,
       end: range.end,
-      statistic,
+      statistic: ref.statistic as Statistic,
     });
   const count = (id: string) => read(source(id)) ?? 0;
   return {
@@ -169,14 +174,14 @@ export function versionMetrics(
     errors: count('errors'),
     throttles: count('throttles'),
     provisionedConcurrencySpilloverInvocations: count('spillover'),
-    durationP50Ms: read(source('invocations'), 'p50', LAMBDA_METRIC.duration),
-    durationP95Ms: read(source('invocations'), 'p95', LAMBDA_METRIC.duration),
+    durationP50Ms: read(source('durationP50')),
+    durationP95Ms: read(source('durationP95')),
     app: {
       requests2xx: count('successes'),
       requests4xx: count('clientErrors'),
       requests5xx: count('serverErrors'),
-      latencyP50Ms: read(source('successes'), 'p50'),
-      latencyP95Ms: read(source('successes'), 'p95'),
+      latencyP50Ms: read(source('latencyP50')),
+      latencyP95Ms: read(source('latencyP95')),
     },
   };
 }
