@@ -174,6 +174,12 @@ describe('faults, observed through the fronts', () => {
     const failed = await ready(platform, version, 'FAILED');
     expect(failed?.statusReason).toMatch(new RegExp(`version ${version}.*init`, 'i'));
     expect((await predict(url)).status).toBe(502);
+    // The failed init is an invocation, an error and a cold start, as Lambda counts it: a release sees it.
+    expect(await platform.versionMetrics(version, wide(), 'version')).toMatchObject({
+      invocations: 1,
+      errors: 1,
+    });
+    expect(await totals(platform, version)).toMatchObject({ invocations: 1, errors: 1, coldStarts: 1 });
     await platform.removeProvisionedConcurrency(version);
     expect(await platform.provisionedConcurrency(version)).toBeNull();
   });
@@ -194,6 +200,14 @@ describe('faults, observed through the fronts', () => {
     expect((await ready(platform, LIVE_ALIAS, 'FAILED'))?.statusReason).toMatch(
       `version ${initFail.version}`,
     );
+    // A request through live starts an environment whose init fails: counted against the candidate, via live.
+    expect((await predict(daemon.liveUrl)).status).toBe(502);
+    expect(await platform.versionMetrics(initFail.version, wide(), 'live')).toMatchObject({
+      invocations: 1,
+      errors: 1,
+    });
+    // Its own URL's one clean cold start above, plus this failed one.
+    expect(await totals(platform, initFail.version)).toMatchObject({ errors: 1, coldStarts: 2 });
     // Rolling back re-allocates it on the version that works.
     await platform.updateAlias({ ...rollBackUpdate(alias), version: '1' });
     await ready(platform, LIVE_ALIAS);
@@ -419,10 +433,9 @@ describe('a full platform', () => {
       expect((await client.versionMetrics('1', wide(), 'live')).throttles).toBe(1);
     } finally {
       const mine = childPids(process.pid).filter((pid) => !before.has(pid) && isRunning(pid));
-      const closing = performance.now();
       await full.close();
-      await slow;
-      expect(performance.now() - closing).toBeLessThan(4_000);
+      // Closed under it, the slow request is not answered: its connection goes with the platform.
+      expect(await slow).toBeInstanceOf(Error);
       expect(mine.length).toBeGreaterThan(0);
       expect(mine.filter((pid) => isRunning(pid))).toEqual([]);
     }

@@ -96,9 +96,20 @@ async function serve(
     return;
   }
   if (dispatch.kind === 'init-error') {
-    // A cold start whose init failed: Lambda fails the invocation that asked for the environment.
+    // A cold start whose init failed: Lambda fails the invocation that asked for the environment, and counts it
+    // as an invocation, an error and a cold start. Its Duration is the failed init's time: Lambda re-runs a
+    // failed init inside that invocation (the "suppressed init" of the execution environment lifecycle,
+    // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html), so the invocation lasts
+    // as long as the init did. Recording none would throw in recordInvocation and hide the failure from a
+    // release reading the candidate's errors.
     options.log(`version ${version}: init failed on a cold start: ${describeError(dispatch.error)}`);
-    options.record({ ...base, kind: 'function-error', coldStart: true, spillover: dispatch.spillover });
+    options.record({
+      ...base,
+      kind: 'function-error',
+      durationMs: dispatch.initMs,
+      coldStart: true,
+      spillover: dispatch.spillover,
+    });
     json(response, 502, { Message: 'Internal Server Error' }, ids);
     return;
   }

@@ -185,6 +185,15 @@ describe('EnvironmentPool', () => {
     expect(dispatch.kind).toBe('init-error');
   });
 
+  it("returns a failed on-demand init's duration with its error: the invocation's Duration", async () => {
+    const { pool } = harness({ failVersions: ['1'], startMs: 30 });
+    const dispatch = await pool.dispatch('1', '1');
+    if (dispatch.kind !== 'init-error') throw new Error(`expected an init-error, got ${dispatch.kind}`);
+    expect(dispatch.error).toBeInstanceOf(Error);
+    expect(dispatch.initMs).toBeGreaterThanOrEqual(25);
+    expect(pool.concurrentExecutions()).toBe(0);
+  });
+
   it('a start still failing for an allocation the alias moved away from does not fail the new one', async () => {
     const { pool } = harness({ failVersions: ['2'], startMs: 5 });
     pool.setAlias(alias('1'));

@@ -44,7 +44,13 @@ export interface Lease {
 export type Dispatch =
   | { readonly kind: 'lease'; readonly lease: Lease }
   | { readonly kind: 'throttle' }
-  | { readonly kind: 'init-error'; readonly error: unknown; readonly spillover: boolean };
+  | {
+      readonly kind: 'init-error';
+      readonly error: unknown;
+      readonly spillover: boolean;
+      /** How long the failed start took, spawn to failure: the invocation's Duration (front.ts says why). */
+      readonly initMs: number;
+    };
 
 interface Pooled {
   readonly environment: Environment;
@@ -103,11 +109,12 @@ export class EnvironmentPool {
     // An on-demand environment of a version the qualifier keeps provisioned ones of is a spillover.
     const spillover = this.#configs.covers(qualifier, version);
     this.#startingOnDemand += 1;
+    const startedAt = performance.now();
     let environment: Environment;
     try {
       environment = await this.#options.start({ version, startedFor, provisioned: false });
     } catch (error) {
-      return { kind: 'init-error', error, spillover };
+      return { kind: 'init-error', error, spillover, initMs: performance.now() - startedAt };
     } finally {
       this.#startingOnDemand -= 1;
     }
