@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Autoscaler, NoScalingTargetError } from './autoscaler.ts';
 
 /** An autoscaler over a hand-set utilization and capacity; time moves only through sample() and evaluate(). */
@@ -112,7 +112,9 @@ describe('Autoscaler', () => {
     expect(() => autoscaler.suspend()).toThrow(/--pc N/);
   });
 
-  it('runs on its own timers once started', async () => {
+  it('runs on its own timers once started, and not after stop', () => {
+    // Fake timers: two evaluations are two evaluation periods, however loaded the machine running the test is.
+    vi.useFakeTimers();
     const { state } = harness();
     const timed = new Autoscaler({
       evaluationIntervalMs: 60,
@@ -125,10 +127,23 @@ describe('Autoscaler', () => {
       },
       log: () => {},
     });
-    timed.register(settings);
-    timed.start();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    timed.stop();
-    expect(state.capacity).toBe(8);
+    try {
+      timed.register(settings);
+      timed.start();
+      vi.advanceTimersByTime(59);
+      expect(state.capacity).toBe(2);
+      vi.advanceTimersByTime(1);
+      const afterOne = state.capacity;
+      expect(afterOne).toBeGreaterThan(2);
+      vi.advanceTimersByTime(60);
+      expect(state.capacity).toBe(8);
+      timed.stop();
+      state.capacity = 2;
+      vi.advanceTimersByTime(600);
+      expect(state.capacity).toBe(2);
+    } finally {
+      timed.stop();
+      vi.useRealTimers();
+    }
   });
 });
