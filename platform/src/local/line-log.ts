@@ -1,8 +1,9 @@
 /**
- * A version's log file (its CloudWatch Logs log group), written a batch of lines at a time. An environment's
- * output arrives line by line, and one stream write per line cost ~18 % of the daemon's CPU per request at
- * 1,000 req/s (docs/performance.md): the lines that arrive in one turn of the event loop, from any environment of
- * the version, are joined and written once, in the order they arrived.
+ * A version's log file (its CloudWatch Logs log group), written a batch of lines at a time: an environment's
+ * output arrives line by line, and the lines that arrive in one turn of the event loop, from any environment of
+ * the version, are joined and written once, in the order they arrived. A profile had blamed one stream write per
+ * line for ~18 % of the daemon's CPU; measured after this, the write is a few µs per request either way
+ * (docs/performance.md, "Local Lambda platform"), so this saves stream calls under bursts, not the daemon.
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
