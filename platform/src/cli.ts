@@ -17,16 +17,17 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isEntryPoint, runCli } from '../../common/cli.ts';
 import { describeError } from '../../common/errors.ts';
 import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION, STAGES } from '../../infra/config/stages.ts';
-import { runningDaemon, spawnDaemon, stopDaemon } from './daemon-process.ts';
+import { clearStale, findDaemon, spawnDaemon, stopDaemon, takeStartLock } from './daemon-process.ts';
 import { DAEMON_DEFAULTS, integerFlag, PORT_RANGE } from './local/daemon-settings.ts';
 import { describeFaults, type FaultPlan, parseFaults } from './local/faults.ts';
-import { LocalPlatform } from './local/local-platform.ts';
+import { CONTROL_TIMEOUT_MS, type DaemonInfo, LocalPlatform } from './local/local-platform.ts';
 import { LIVE_ALIAS, type ProvisionedConcurrency } from './port.ts';
 import { statusLine } from './status-output.ts';
 
@@ -75,11 +76,18 @@ const progress = (line: string) => process.stderr.write(`platform: ${line}\n`);
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 async function requireDaemon(stateDir: string): Promise<LocalPlatform> {
-  const info = await runningDaemon(stateDir, progress);
-  if (info === null) {
+  const running = await findDaemon(stateDir, progress);
+  if (running === null) {
     throw new Error(`no local platform runs for ${stateDir}: start one with npm run platform:local -- start`);
   }
-  return new LocalPlatform(info.controlUrl);
+  if (!running.answering) {
+    throw new Error(
+      `the daemon of ${stateDir} (pid ${running.info.pid}) runs but does not answer at ` +
+        `${running.info.controlUrl} within ${CONTROL_TIMEOUT_MS / 1000} s (stopped or hung): end it with ` +
+        'npm run platform:local -- stop',
+    );
+  }
+  return new LocalPlatform(running.info.controlUrl);
 }
 
 function buildImageContext(): Promise<string> {
@@ -167,15 +175,43 @@ async function start(stateDir: string, values: Values): Promise<void> {
   if (pc > limit) throw new Error(`--pc ${pc} is above --max-concurrency ${limit}: ask for at most ${limit}`);
   const faults = faultsOf(values);
   const given = givenContext(values);
-  const running = await runningDaemon(stateDir, progress);
-  if (running !== null) {
-    throw new Error(
-      `a local platform already runs for ${stateDir} (pid ${running.pid}, live ${running.liveUrl}): ` +
-        'stop it first with npm run platform:local -- stop',
-    );
+  // mkdir says whether this start created the state dir: only then may a failed start remove it.
+  const createdStateDir = (await mkdir(stateDir, { recursive: true })) !== undefined;
+  // Refused while another start holds the state dir (which it may have created): nothing here is to undo then.
+  const releaseStartLock = await takeStartLock(stateDir);
+  let info: DaemonInfo;
+  try {
+    const running = await findDaemon(stateDir, progress);
+    if (running !== null) {
+      throw new Error(
+        `a local platform already runs for ${stateDir} (pid ${running.info.pid}, live ${running.info.liveUrl}): ` +
+          'stop it first with npm run platform:local -- stop',
+      );
+    }
+    let contextDir: string;
+    try {
+      contextDir = given ?? (await buildImageContext());
+    } catch (error) {
+      if (createdStateDir) await rm(stateDir, { recursive: true, force: true });
+      throw error;
+    }
+    info = await spawnDaemon(stateDir, { port, maxConcurrency: limit }, progress, createdStateDir);
+    await publishAndWarm(info, contextDir, faults, pc, limit, stateDir);
+  } finally {
+    await releaseStartLock();
   }
-  const contextDir = given ?? (await buildImageContext());
-  const info = await spawnDaemon(stateDir, { port, maxConcurrency: limit }, progress);
+  process.stdout.write(`${info.liveUrl}\n`);
+}
+
+/** Version 1 on live, its provisioned concurrency READY (or FAILED as injected); else the daemon is stopped. */
+async function publishAndWarm(
+  info: DaemonInfo,
+  contextDir: string,
+  faults: { specs: string[]; plan: FaultPlan },
+  pc: number,
+  limit: number,
+  stateDir: string,
+): Promise<void> {
   const platform = new LocalPlatform(info.controlUrl);
   try {
     progress(`publishing version 1 from ${contextDir}`);
@@ -205,7 +241,7 @@ async function start(stateDir: string, values: Values): Promise<void> {
     }
   } catch (error) {
     // No half-started platform: the daemon this start spawned goes too; its logs stay for the cause.
-    await stopDaemon(stateDir, info, progress).catch((stopError: unknown) =>
+    await stopDaemon(stateDir, { info, answering: true }, progress).catch((stopError: unknown) =>
       progress(`cannot stop pid ${info.pid}: ${describeError(stopError)}`),
     );
     throw new Error(
@@ -214,7 +250,6 @@ async function start(stateDir: string, values: Values): Promise<void> {
       { cause: error },
     );
   }
-  process.stdout.write(`${info.liveUrl}\n`);
 }
 
 async function deploy(stateDir: string, values: Values): Promise<void> {
@@ -228,12 +263,13 @@ async function deploy(stateDir: string, values: Values): Promise<void> {
 }
 
 async function stop(stateDir: string): Promise<void> {
-  const info = await runningDaemon(stateDir, progress);
-  if (info === null) {
+  const running = await findDaemon(stateDir, progress);
+  if (running === null) {
+    await clearStale(stateDir, progress);
     progress(`no local platform runs for ${stateDir}: nothing to stop`);
     return;
   }
-  await stopDaemon(stateDir, info, progress);
+  await stopDaemon(stateDir, running, progress);
   progress('stopped');
 }
 

@@ -31,6 +31,8 @@ function controller(overrides: Partial<PlatformController>): PlatformController 
   };
 }
 
+const IDENTITY = { pid: 4242, token: 'a-token', stateDir: '/state' };
+
 let server: Server | undefined;
 afterEach(() => {
   server?.close();
@@ -38,7 +40,7 @@ afterEach(() => {
 });
 
 async function serve(c: PlatformController, log: (line: string) => void = () => {}): Promise<string> {
-  server = createControlApi(c, log);
+  server = createControlApi(c, log, IDENTITY);
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
@@ -117,5 +119,11 @@ describe('the control API', () => {
     expect([response.status, await response.json()]).toEqual([200, { stopping: true }]);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(shutdowns).toBe(1);
+  });
+
+  it('answers GET /identity with the daemon it was created for, without asking the controller', async () => {
+    const url = await serve(controller({}));
+    const response = await fetch(`${url}/identity`);
+    expect([response.status, await response.json()]).toEqual([200, IDENTITY]);
   });
 });

@@ -31,6 +31,7 @@ import {
   targetSettingsOf,
 } from './control-api-requests.ts';
 import { InvalidFaultError } from './faults.ts';
+import type { DaemonIdentity } from './local-platform.ts';
 
 export { BadRequestError };
 
@@ -97,13 +98,14 @@ function detailsOf(error: unknown): unknown {
 
 type Handler = (url: URL, body: () => Promise<unknown>, params: readonly string[]) => Promise<unknown>;
 
-function routes(controller: PlatformController): [string, RegExp, Handler][] {
+function routes(controller: PlatformController, identity: DaemonIdentity): [string, RegExp, Handler][] {
   const { releaseRecord: record } = controller;
   const nothing = async (done: Promise<void>) => {
     await done;
     return null;
   };
   return [
+    ['GET', /^\/identity$/, async () => identity],
     ['GET', /^\/alias$/, () => controller.readAlias()],
     ['PUT', /^\/alias$/, async (_, body) => controller.updateAlias(aliasUpdateOf(await body()))],
     [
@@ -178,9 +180,16 @@ function reply(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body ?? null));
 }
 
-/** The control API's server (not yet listening). `log` gets every 500, which is the daemon's fault. */
-export function createControlApi(controller: PlatformController, log: (line: string) => void): Server {
-  const table = routes(controller);
+/**
+ * The control API's server (not yet listening). `log` gets every 500, which is the daemon's fault. GET /identity
+ * answers `identity`, so a client tells this daemon from whatever else may answer at a port daemon.json names.
+ */
+export function createControlApi(
+  controller: PlatformController,
+  log: (line: string) => void,
+  identity: DaemonIdentity,
+): Server {
+  const table = routes(controller, identity);
   return createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://control');
     const handle = async () => {

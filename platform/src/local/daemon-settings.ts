@@ -44,3 +44,9 @@ export function integerFlag(
   }
   return number;
 }
+
+/**
+ * The daemon's exit code when another daemon already holds the state dir: the CLI that spawned it must then undo
+ * nothing (the state dir is that other daemon's), whereas any other failed start is undone.
+ */
+export const ALREADY_RUNS_EXIT_CODE = 3;

@@ -4,21 +4,22 @@
  * killed client — a CLI, a release runner — leaves the platform and its alias as they were, as AWS would.
  *
  * `node --import tsx platform/src/local/daemon.ts --state-dir DIR [--port P] [--max-concurrency N]`; the CLI
- * (platform/src/cli.ts) starts it. It writes DIR/daemon.json ({pid, controlUrl, liveUrl}) once it answers, and
- * removes it when it stops.
+ * (platform/src/cli.ts) starts it. It writes DIR/daemon.json ({pid, controlUrl, liveUrl, token}) once it answers,
+ * and removes it when it stops. It exits with ALREADY_RUNS_EXIT_CODE when another daemon holds DIR.
  */
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../../../common/atomic-write.ts';
 import { isEntryPoint, runCli } from '../../../common/cli.ts';
 import { describeError } from '../../../common/errors.ts';
 import { createControlApi } from './control-api.ts';
-import { DAEMON_DEFAULTS, integerFlag, PORT_RANGE } from './daemon-settings.ts';
+import { ALREADY_RUNS_EXIT_CODE, DAEMON_DEFAULTS, integerFlag, PORT_RANGE } from './daemon-settings.ts';
 import { LocalFunction } from './local-function.ts';
 import { type DaemonInfo, daemonInfoFile } from './local-platform.ts';
-import { isAlive } from './pid.ts';
+import { createPidFile, identifyDaemonPid } from './pid.ts';
 import { buildRuntime } from './runtime/build.ts';
 import { removeVersionDir } from './versions.ts';
 
@@ -45,26 +46,28 @@ export interface Daemon extends DaemonInfo {
 /** One timestamped line on stdout, which the CLI points at DIR/daemon.log. */
 const stdoutLog = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 
-/** One daemon per state dir: a lock file naming its pid, taken over only from a pid that is gone. */
+/** Another daemon holds the state dir's lock: nothing was changed, and nothing is to be undone. */
+export class DaemonAlreadyRunsError extends Error {
+  override name = 'DaemonAlreadyRunsError';
+}
+
+/**
+ * One daemon per state dir: a lock file naming its pid, taken over from a pid that is no longer that state dir's
+ * daemon (gone, or reused by another process: pid.ts). A holder this system cannot identify counts as a daemon.
+ */
 async function takeLock(stateDir: string): Promise<string> {
   const lockFile = join(stateDir, 'daemon.lock');
   for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      const handle = await open(lockFile, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return lockFile;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(await readFile(lockFile, 'utf8').catch(() => ''));
-      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
-        throw new Error(
-          `a local platform (pid ${holder}) already runs in ${stateDir}: stop it first ` +
-            '(npm run platform:local -- stop)',
-        );
-      }
-      await rm(lockFile, { force: true });
+    if (await createPidFile(lockFile)) return lockFile;
+    const holder = Number(await readFile(lockFile, 'utf8').catch(() => ''));
+    // This very process holds it when a test runs two daemons in one process.
+    if (holder === process.pid || identifyDaemonPid(holder, stateDir) !== 'other') {
+      throw new DaemonAlreadyRunsError(
+        `a local platform (pid ${holder}) already runs in ${stateDir}: stop it first ` +
+          '(npm run platform:local -- stop)',
+      );
     }
+    await rm(lockFile, { force: true });
   }
   throw new Error(`cannot take ${lockFile}: another daemon is starting in ${stateDir}; try again`);
 }
@@ -101,7 +104,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     scalingPeriodMs: options.scalingPeriodMs ?? DAEMON_DEFAULTS.scalingPeriodMs,
     log,
   });
-  const control = createControlApi(fn, log);
+  const token = randomUUID();
+  const control = createControlApi(fn, log, { pid: process.pid, token, stateDir: resolve(stateDir) });
   try {
     const liveUrl = await fn.startLiveFront(options.livePort ?? DAEMON_DEFAULTS.livePort);
     await new Promise<void>((resolve, reject) => {
@@ -114,6 +118,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       pid: process.pid,
       controlUrl: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
       liveUrl,
+      token,
     };
 
     let resolveClosed = () => {};
@@ -202,7 +207,14 @@ if (isEntryPoint(import.meta.url)) {
     } catch (error) {
       throw new Error(`${describeError(error)}\n${USAGE}`, { cause: error });
     }
-    const daemon = await startDaemon({ stateDir, ...settings });
+    let daemon: Daemon;
+    try {
+      daemon = await startDaemon({ stateDir, ...settings });
+    } catch (error) {
+      if (!(error instanceof DaemonAlreadyRunsError)) throw error;
+      stdoutLog(`not started: ${error.message}`);
+      return ALREADY_RUNS_EXIT_CODE;
+    }
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void daemon.close());
     // A daemon outlives the terminal that started it: a hangup is no reason to stop.
     process.on('SIGHUP', () =>

@@ -34,7 +34,27 @@ export interface DaemonInfo {
   readonly pid: number;
   readonly controlUrl: string;
   readonly liveUrl: string;
+  /**
+   * Random per daemon, and what GET /identity answers: a control URL answering with another token is not this
+   * daemon (its port was reused), so nothing is asked of it or signalled on its word. A file without one (an
+   * older daemon's) is trusted on /proc's word alone (daemon-process.ts).
+   */
+  readonly token?: string;
 }
+
+/** What the control API's GET /identity answers. */
+export interface DaemonIdentity {
+  readonly pid: number;
+  readonly token: string;
+  readonly stateDir: string;
+}
+
+/**
+ * How long a control call may take before the client gives up: a daemon that is stopped (SIGSTOP) or hung must
+ * not hang every command. Publishing copies a whole image context read-only and checks it: much longer.
+ */
+export const CONTROL_TIMEOUT_MS = 10_000;
+export const PUBLISH_TIMEOUT_MS = 300_000;
 
 export const daemonInfoFile = (stateDir: string) => join(stateDir, 'daemon.json');
 /** Where the daemon's own output goes (the CLI points its stdout and stderr there). */
@@ -79,8 +99,11 @@ export class LocalPlatform implements Platform {
   readonly controlUrl: string;
   readonly releaseRecord: ReleaseRecordStore;
 
-  constructor(controlUrl: string) {
+  readonly #timeoutMs: number;
+
+  constructor(controlUrl: string, options: { readonly timeoutMs?: number } = {}) {
     this.controlUrl = controlUrl.replace(/\/$/, '');
+    this.#timeoutMs = options.timeoutMs ?? CONTROL_TIMEOUT_MS;
     this.releaseRecord = {
       acquireLock: (releaseId, holder) =>
         this.#call<ReleaseLock>('POST', '/record/lock', { releaseId, holder }),
@@ -151,7 +174,17 @@ export class LocalPlatform implements Platform {
 
   /** Local only: publishes `contextDir` (an image context) as the next version, with no traffic. */
   publishVersion(contextDir: string, faults: readonly string[] = []): Promise<PublishedVersion> {
-    return this.#call('POST', '/versions', { contextDir, faults });
+    return this.#call(
+      'POST',
+      '/versions',
+      { contextDir, faults },
+      Math.max(this.#timeoutMs, PUBLISH_TIMEOUT_MS),
+    );
+  }
+
+  /** Local only: who answers at this control URL (compare its token with daemon.json's). */
+  identity(): Promise<DaemonIdentity> {
+    return this.#call('GET', '/identity');
   }
 
   /** Local only: RegisterScalableTarget plus the target-tracking policy on `live`. */
@@ -168,16 +201,29 @@ export class LocalPlatform implements Platform {
     await this.#call('POST', '/shutdown');
   }
 
-  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async #call<T>(method: string, path: string, body?: unknown, timeoutMs = this.#timeoutMs): Promise<T> {
+    // One signal for the whole exchange: the answer's body is read under the same deadline as its headers.
+    const signal = AbortSignal.timeout(timeoutMs);
+    const timedOut = (error: unknown) =>
+      new LocalPlatformError(
+        `the local platform at ${this.controlUrl} did not answer ${method} ${path} within ${timeoutMs / 1000} s: ` +
+          'its daemon is stopped or hung; npm run platform:local -- stop ends it',
+        null,
+        'Timeout',
+        { cause: error },
+      );
     let response: Response;
+    let text: string;
     try {
       response = await fetch(`${this.controlUrl}${path}`, {
         method,
+        signal,
         ...(body === undefined
           ? {}
           : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
       });
     } catch (error) {
+      if (signal.aborted) throw timedOut(error);
       throw new LocalPlatformError(
         `no local platform answers at ${this.controlUrl} (${method} ${path}): start one with ` +
           'npm run platform:local -- start',
@@ -186,7 +232,17 @@ export class LocalPlatform implements Platform {
         { cause: error },
       );
     }
-    const text = await response.text();
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (signal.aborted) throw timedOut(error);
+      throw new LocalPlatformError(
+        `${method} ${path}: the daemon at ${this.controlUrl} broke off its answer`,
+        response.status,
+        'BadResponse',
+        { cause: error },
+      );
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -226,14 +282,28 @@ export async function readDaemonInfo(stateDir: string): Promise<DaemonInfo> {
       { cause: error },
     );
   }
-  try {
-    return JSON.parse(text) as DaemonInfo;
-  } catch (error) {
-    throw new LocalPlatformError(
-      `${file} is not JSON (${describeError(error)}): stop the platform's process by hand and delete the file`,
+  const corrupt = (what: string, cause?: unknown) =>
+    new LocalPlatformError(
+      `${file} ${what}: stop the platform's daemon by hand (ps -ef | grep 'daemon.ts --state-dir ${stateDir}', ` +
+        'then kill its pid) and delete the file',
       null,
       'Corrupt',
-      { cause: error },
+      cause === undefined ? undefined : { cause },
     );
+  let info: Partial<Record<keyof DaemonInfo, unknown>>;
+  try {
+    info = JSON.parse(text);
+  } catch (error) {
+    throw corrupt(`is not JSON (${describeError(error)})`, error);
   }
+  const { pid, controlUrl, liveUrl, token } = info ?? {};
+  if (
+    !(Number.isInteger(pid) && (pid as number) > 0) ||
+    typeof controlUrl !== 'string' ||
+    typeof liveUrl !== 'string' ||
+    !(token === undefined || typeof token === 'string')
+  ) {
+    throw corrupt(`is not a daemon's record {pid, controlUrl, liveUrl, token}: ${text.slice(0, 200)}`);
+  }
+  return { pid: pid as number, controlUrl, liveUrl, ...(token === undefined ? {} : { token }) };
 }
