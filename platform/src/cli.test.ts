@@ -228,6 +228,26 @@ describe('npm run platform:local', () => {
     expect([status.code, status.stderr]).toEqual([1, expect.stringMatching(/no local platform runs/)]);
   });
 
+  it("stop signals no process on a stale daemon.json's word: the files are cleared, the process lives", async () => {
+    const dir = join(scratch, 'stale');
+    await mkdir(dir, { recursive: true });
+    const bystander = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      const pid = bystander.pid as number;
+      const stale = { pid, controlUrl: 'http://127.0.0.1:1', liveUrl: 'http://127.0.0.1:1/', token: 't' };
+      await writeFile(join(dir, 'daemon.json'), JSON.stringify(stale));
+      const stopped = await run(['stop'], dir);
+      expect([stopped.code, stopped.stderr]).toEqual([0, expect.stringMatching(/is gone.*nothing to stop/s)]);
+      expect(isRunning(pid)).toBe(true);
+      expect(existsSync(join(dir, 'daemon.json'))).toBe(false);
+      await writeFile(join(dir, 'daemon.json'), '{"pid":');
+      const status = await run(['status'], dir);
+      expect([status.code, status.stderr]).toEqual([1, expect.stringMatching(/daemon\.json is not JSON/)]);
+    } finally {
+      bystander.kill('SIGKILL');
+    }
+  });
+
   it('start with an injected init-fail warns, still prints the live URL last and leaves the platform running', async () => {
     const dir = join(scratch, 'init-fail');
     try {

@@ -126,6 +126,21 @@ describe('racing starts', () => {
     expect(isRunning(winner.value.pid)).toBe(false);
   }, 60_000);
 
+  it("takes over a daemon.lock whose pid now runs something else than this state dir's daemon", async () => {
+    const dir = join(scratch, 'reused-pid');
+    await mkdir(dir);
+    const bystander: ChildProcess = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      await writeFile(join(dir, 'daemon.lock'), String(bystander.pid));
+      const info = await started(dir);
+      expect(readFileSync(join(dir, 'daemon.lock'), 'utf8')).toBe(String(info.pid));
+      await stopDaemon(dir, { info, answering: true }, progress);
+      expect(isRunning(bystander.pid as number)).toBe(true);
+    } finally {
+      bystander.kill('SIGKILL');
+    }
+  }, 60_000);
+
   it('a start lock held by a live process refuses a second start; a dead holder is taken over', async () => {
     const dir = join(scratch, 'start-lock');
     await mkdir(dir);

@@ -78,6 +78,23 @@ describe('LocalPlatform', () => {
     ]);
   });
 
+  it('gives up on a daemon that does not answer in time, naming its URL, the call and the timeout', async () => {
+    const silent = createServer(() => {}); // takes the request, never answers: a stopped or hung daemon
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const error = await new LocalPlatform(silentUrl, { timeoutMs: 200 }).status().catch((e) => e);
+      expect(error).toBeInstanceOf(LocalPlatformError);
+      expect([error.errorName, error.status]).toEqual(['Timeout', null]);
+      expect(error.message).toMatch(
+        `the local platform at ${silentUrl} did not answer GET /status within 0.2 s`,
+      );
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
   it('says how to start a platform when none answers or none is recorded', async () => {
     await expect(new LocalPlatform('http://127.0.0.1:1').readAlias()).rejects.toThrow(
       /no local platform answers at http:\/\/127\.0\.0\.1:1 .*platform:local -- start/,
@@ -87,6 +104,8 @@ describe('LocalPlatform', () => {
       await expect(readDaemonInfo(dir)).rejects.toThrow(/no local platform runs .*daemon\.json is missing/);
       await writeFile(join(dir, 'daemon.json'), '{half');
       await expect(LocalPlatform.connect(dir)).rejects.toThrow(/daemon\.json is not JSON/);
+      await writeFile(join(dir, 'daemon.json'), '{"pid":1,"controlUrl":7}');
+      await expect(readDaemonInfo(dir)).rejects.toThrow(/is not a daemon's record/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
