@@ -4,14 +4,35 @@
  */
 import { median, percentile } from '../../common/percentile.ts';
 import { isTargetRateReached } from '../../loadtest/src/result.ts';
+import { SLO_DEFINITION } from '../../slo/src/definition.ts';
+
+/**
+ * Lambda throttles instead of queueing, so N environments under an open model are a loss system: some share of
+ * requests finds all N busy at any rate (Erlang B; about 9.5 % for 4 environments at 1,000 req/s and 2 ms per
+ * invocation, 0.16 % at 0.5 ms). "Sustains" therefore cannot mean "no 429": it means throttles and errors stay
+ * within the bad share the availability objective allows, so they alone would not spend the error budget.
+ */
+function allowedBadShare(): number {
+  const availability = SLO_DEFINITION.objectives.find(
+    (objective) => objective.indicator.kind === 'availability',
+  );
+  if (availability === undefined) {
+    throw new Error(
+      'slo/src/definition.ts has no availability objective: the sustained-rate target derives from it',
+    );
+  }
+  return 1 - availability.target;
+}
 
 export const PLATFORM_TARGETS = {
   /** What the live front and the hand-off to an environment may add at p50 over calling the handler directly. */
   overheadP50Ms: 0.5,
   /** The open-model arrival rate the platform must sustain... */
   sustainedRatePerSecond: 1_000,
-  /** ...with this many provisioned environments (and no more: the concurrency limit is the same). */
+  /** ...with this many provisioned environments (and no more: the concurrency limit is the same)... */
   sustainedEnvironments: 4,
+  /** ...with no more throttled or failed requests than the availability objective allows (0.1 %). */
+  sustainedMaxErrorRate: allowedBadShare(),
 } as const;
 
 export interface OverheadRound {
@@ -79,7 +100,7 @@ export function judgePlatform(figures: PlatformFigures): PlatformVerdict[] {
       throughput.targetRatePerSecond,
       throughput.achievedRatePerSecond,
       throughput.droppedRequests,
-    ) && throughput.errorRate === 0;
+    ) && throughput.errorRate <= PLATFORM_TARGETS.sustainedMaxErrorRate;
   return [
     {
       label: 'Overhead at p50: live front + hand-off, over the handler called in-process (sequential)',
@@ -92,7 +113,7 @@ export function judgePlatform(figures: PlatformFigures): PlatformVerdict[] {
       measured:
         `${throughput.achievedRatePerSecond.toFixed(0)} req/s, ${(throughput.errorRate * 100).toFixed(2)} % errors ` +
         `(${throughput.throttles} throttled), ${throughput.droppedRequests} dropped`,
-      limit: 'rate reached, no error',
+      limit: `rate reached, ≤ ${(PLATFORM_TARGETS.sustainedMaxErrorRate * 100).toFixed(1)} % errors (429 included)`,
       pass: sustained,
     },
   ];
