@@ -11,28 +11,31 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDaemon, spawnDaemon, stopDaemon, takeStartLock } from './daemon-process.ts';
 import { daemonInfoFile, LocalPlatform } from './local/local-platform.ts';
+import { identifyDaemonPid } from './local/pid.ts';
 import { imageContext, isRunning } from './testing/daemon-fixtures.ts';
 
 let scratch: string;
 const lines: string[] = [];
 const progress = (line: string) => lines.push(line);
 const settings = { port: 0, maxConcurrency: 2 };
-const spawned: number[] = [];
+const spawned: { pid: number; dir: string }[] = [];
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'shiftgate-daemon-process-'));
 });
 
 afterAll(async () => {
-  // A failed test must not leave a daemon running.
-  for (const pid of spawned) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+  // A failed test must not leave a daemon running; a pid is signalled only while it is still that daemon.
+  for (const { pid, dir } of spawned) {
+    if (identifyDaemonPid(pid, dir) === 'daemon') process.kill(pid, 'SIGKILL');
+  }
   await rm(scratch, { recursive: true, force: true });
 });
 
 async function started(dir: string) {
   await mkdir(dir, { recursive: true });
   const info = await spawnDaemon(dir, settings, progress, false);
-  spawned.push(info.pid);
+  spawned.push({ pid: info.pid, dir });
   return info;
 }
 
@@ -114,7 +117,7 @@ describe('racing starts', () => {
     if (winner?.status !== 'fulfilled' || loser?.status !== 'rejected') {
       throw new Error(`expected one start to win: ${JSON.stringify(outcomes)}`);
     }
-    spawned.push(winner.value.pid);
+    spawned.push({ pid: winner.value.pid, dir });
     expect(String(loser.reason)).toMatch(/already runs/);
     const logSize = statSync(join(dir, 'daemon.log')).size;
     const running = await findDaemon(dir, progress);
