@@ -261,6 +261,8 @@ describe('npm run platform:local', () => {
       expect(liveUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       expect((await predict(liveUrl)).status).toBe(502);
       const report = JSON.parse((await run(['status'], dir)).stdout);
+      // The failed init counts: a release reading the candidate sees its error and its cold start.
+      expect(report.versions['1']).toMatchObject({ invocations: 1, errors: 1, coldStarts: 1 });
       expect((await predict(report.versions['1'].url)).status).toBe(200);
     } finally {
       expect((await run(['stop'], dir)).code).toBe(0);
