@@ -23,12 +23,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isEntryPoint, runCli } from '../../common/cli.ts';
 import { describeError } from '../../common/errors.ts';
-import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION, STAGES } from '../../infra/config/stages.ts';
+import { STAGES } from '../../infra/config/stages.ts';
 import { clearStale, findDaemon, spawnDaemon, stopDaemon, takeStartLock } from './daemon-process.ts';
 import { DAEMON_DEFAULTS, integerFlag, PORT_RANGE } from './local/daemon-settings.ts';
-import { describeFaults, type FaultPlan, parseFaults } from './local/faults.ts';
+import { type FaultPlan, parseFaults } from './local/faults.ts';
 import { CONTROL_TIMEOUT_MS, type DaemonInfo, LocalPlatform } from './local/local-platform.ts';
-import { LIVE_ALIAS, type ProvisionedConcurrency } from './port.ts';
+import { publishAndWarm } from './publish-and-warm.ts';
 import { statusLine } from './status-output.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -37,7 +37,6 @@ export const DEFAULT_STATE_DIR = join(REPO_ROOT, '.shiftgate', 'platform');
 export const STATE_DIR_VARIABLE = 'SHIFTGATE_PLATFORM_DIR';
 /** The dev stage's minimum provisioned concurrency: a local platform warms what dev keeps warm. */
 const DEFAULT_PC = STAGES.dev.provisionedConcurrency.min;
-const READY_TIMEOUT_MS = 120_000;
 
 export const USAGE = `usage: npm run platform:local -- <command> [options]
   start  [--pc N] [--port P] [--inject FAULT]... [--max-concurrency N]   (default pc ${DEFAULT_PC}, limit ${DAEMON_DEFAULTS.maxConcurrency})
@@ -73,7 +72,6 @@ const COMMAND_OPTIONS: Record<string, readonly Option[]> = {
 };
 
 const progress = (line: string) => process.stderr.write(`platform: ${line}\n`);
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 async function requireDaemon(stateDir: string): Promise<LocalPlatform> {
   const running = await findDaemon(stateDir, progress);
@@ -132,40 +130,6 @@ function faultsOf(values: Values): { specs: string[]; plan: FaultPlan } {
   return { specs, plan: parseFaults(specs) };
 }
 
-/** Live's provisioned concurrency once it is READY or FAILED. */
-async function settledProvisioned(
-  platform: LocalPlatform,
-  requested: number,
-): Promise<ProvisionedConcurrency> {
-  let reported = -1;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const config = await platform.provisionedConcurrency(LIVE_ALIAS);
-    if (config === null) throw new Error(`provisioned concurrency on ${LIVE_ALIAS} vanished while warming`);
-    if (config.allocated !== reported) {
-      reported = config.allocated;
-      progress(`warming provisioned environments on ${LIVE_ALIAS}: ${config.allocated}/${requested} ready`);
-    }
-    if (config.status !== 'IN_PROGRESS') return config;
-    await sleep(50);
-  }
-  throw new Error(`provisioned concurrency on ${LIVE_ALIAS} was not READY within ${READY_TIMEOUT_MS} ms`);
-}
-
-/** What requests get from a version whose environments cannot init, with or without @live. */
-function initFailWarning(plan: FaultPlan, config: ProvisionedConcurrency): string {
-  const fault = describeFaults({ initFail: plan.initFail });
-  const reach = plan.initFail?.liveOnly
-    ? `every request through ${LIVE_ALIAS} gets a 502 (each starts an environment whose init fails); the ` +
-      "version's own URL answers"
-    : `every request, through ${LIVE_ALIAS} or the version's own URL, gets a 502 (each starts an environment ` +
-      'whose init fails)';
-  return (
-    `warning: provisioned concurrency on ${LIVE_ALIAS} is FAILED because of the injected fault ${fault} ` +
-    `(${config.statusReason}): ${reach}`
-  );
-}
-
 async function start(stateDir: string, values: Values): Promise<void> {
   const pc = integerFlag(values.pc, 'pc', DEFAULT_PC, { min: 0 });
   const port = integerFlag(values.port, 'port', DAEMON_DEFAULTS.livePort, PORT_RANGE);
@@ -196,60 +160,11 @@ async function start(stateDir: string, values: Values): Promise<void> {
       throw error;
     }
     info = await spawnDaemon(stateDir, { port, maxConcurrency: limit }, progress, createdStateDir);
-    await publishAndWarm(info, contextDir, faults, pc, limit, stateDir);
+    await publishAndWarm({ info, contextDir, faults, pc, limit, stateDir }, progress);
   } finally {
     await releaseStartLock();
   }
   process.stdout.write(`${info.liveUrl}\n`);
-}
-
-/** Version 1 on live, its provisioned concurrency READY (or FAILED as injected); else the daemon is stopped. */
-async function publishAndWarm(
-  info: DaemonInfo,
-  contextDir: string,
-  faults: { specs: string[]; plan: FaultPlan },
-  pc: number,
-  limit: number,
-  stateDir: string,
-): Promise<void> {
-  const platform = new LocalPlatform(info.controlUrl);
-  try {
-    progress(`publishing version 1 from ${contextDir}`);
-    const published = await platform.publishVersion(contextDir, faults.specs);
-    progress(
-      `${LIVE_ALIAS} -> version ${published.version}${published.faults ? ` (faults: ${published.faults})` : ''}`,
-    );
-    if (pc > 0) {
-      const target = PROVISIONED_CONCURRENCY_TARGET_UTILIZATION;
-      progress(
-        `provisioned concurrency ${pc} on ${LIVE_ALIAS}; scaling target ${pc}..${limit} at ${target * 100} %`,
-      );
-      await platform.putProvisionedConcurrency(LIVE_ALIAS, pc);
-      await platform.registerScalingTarget({
-        minCapacity: pc,
-        maxCapacity: limit,
-        targetUtilization: target,
-      });
-      const config = await settledProvisioned(platform, pc);
-      if (config.status === 'FAILED') {
-        // An injected init-fail is what was asked for: the platform runs, as a release rehearsal wants it.
-        if (faults.plan.initFail === undefined) {
-          throw new Error(`provisioned concurrency on ${LIVE_ALIAS} FAILED: ${config.statusReason}`);
-        }
-        progress(initFailWarning(faults.plan, config));
-      }
-    }
-  } catch (error) {
-    // No half-started platform: the daemon this start spawned goes too; its logs stay for the cause.
-    await stopDaemon(stateDir, { info, answering: true }, progress).catch((stopError: unknown) =>
-      progress(`cannot stop pid ${info.pid}: ${describeError(stopError)}`),
-    );
-    throw new Error(
-      `${describeError(error)}; the platform this start began is stopped (logs: ${join(stateDir, 'logs')}, ` +
-        `${join(stateDir, 'daemon.log')})`,
-      { cause: error },
-    );
-  }
 }
 
 async function deploy(stateDir: string, values: Values): Promise<void> {
