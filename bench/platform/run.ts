@@ -5,7 +5,8 @@
  * with 4 environments; (c) cold starts. Prints a table for docs/performance.md; raw figures go to
  * dist/bench/platform.json. `-- --check` exits 1 on a missed target.
  */
-import { availableParallelism, cpus, loadavg } from 'node:os';
+
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../../common/atomic-write.ts';
@@ -13,6 +14,7 @@ import { runCli } from '../../common/cli.ts';
 import type { PlatformSize } from '../../loadtest/src/local-platform-plan.ts';
 import { startLocalPlatform } from '../../loadtest/src/local-platform-target.ts';
 import { EXAMPLE_PREDICT_REQUEST } from '../../service/src/openapi.ts';
+import { describeMachine, machineLine } from '../machine.ts';
 import { coldStarts, overhead, sustainedRate } from './measures.ts';
 import {
   judgePlatform,
@@ -51,16 +53,8 @@ async function onPlatform<T>(
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } });
-  const machine = {
-    date: new Date().toISOString(),
-    cpus: availableParallelism(),
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    node: process.version,
-    loadAverageAtStart: loadavg().map((load) => Number(load.toFixed(2))),
-  };
-  progress(
-    `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`,
-  );
+  const machine = describeMachine();
+  progress(machineLine(machine));
 
   // Exactly one environment: a concurrency limit of 1 leaves no room for another, so every request is warm.
   progress(

@@ -1,10 +1,11 @@
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../common/atomic-write.ts';
 import { runCli } from '../../common/cli.ts';
 import { readConfig } from '../../service/src/config.ts';
 import { EXAMPLE_PREDICT_REQUEST } from '../../service/src/openapi.ts';
 import { lambdaEvent } from '../../service/src/testing/lambda-events.ts';
+import { describeMachine, machineLine } from '../machine.ts';
 import { layersNamed, RATIO_LAYERS, ratioOf, renderLayers, summarizeLayers } from './layers.ts';
 import { coldStart, inProcessLatency, lambdaInit, rssAfterRequests, throughputOfLayers } from './measures.ts';
 import { judge, renderTable } from './targets.ts';
@@ -26,16 +27,8 @@ const request = {
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
 async function main(check: boolean): Promise<number> {
-  const machine = {
-    date: new Date().toISOString(),
-    cpus: availableParallelism(),
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    node: process.version,
-    loadAverageAtStart: loadavg().map((load) => Number(load.toFixed(2))),
-  };
-  progress(
-    `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`,
-  );
+  const machine = describeMachine();
+  progress(machineLine(machine));
   const handlerPath = join(DIST, 'lambda.mjs');
   const serverPath = join(DIST, 'server.mjs');
   const { modelDir } = readConfig(process.env, process.cwd());
