@@ -1,12 +1,15 @@
 /**
  * Which version's environments provisioned concurrency keeps warm, pure. PC configured on a version qualifier
- * warms that version. PC configured on a weighted alias is split across the alias's versions by their weights:
- * AWS says the allocated provisioned concurrency of a weighted alias fluctuates with the weights and may exceed
- * or fall short of the request per version (API_ProvisionedConcurrencyConfigListItem, "AllocatedProvisioned
- * ConcurrentExecutions"), so a candidate at 10 % gets about 10 % of the warm environments, and the rest of its
- * traffic starts cold or spills over. The split rounds to the nearest whole environment, keeps the total exactly
- * as requested, and gives at least one to every weighted version once two or more are requested, so a small
- * shift still lands on a warm environment, as the release's latency reading assumes.
+ * warms that version. PC configured on a weighted alias is split across the alias's versions by their weights.
+ * That split is our model, not AWS's word: AWS documents only that a weighted alias's allocated provisioned
+ * concurrency "fluctuates depending on the amount of concurrency that is provisioned for the function versions"
+ * (API_ProvisionedConcurrencyConfigListItem, AllocatedProvisionedConcurrentExecutions), that more alias PC avoids
+ * spillover while routing is active, and that alias PC cannot be changed while the alias has weights
+ * (docs/release.md, "How Lambda behaves under a weighted alias"). So a candidate at 10 % gets about 10 % of the
+ * warm environments here, and the rest of its traffic starts cold or spills over; the release warms a candidate
+ * through its version qualifier instead, so it never depends on this split. The split rounds to the nearest whole
+ * environment, keeps the total exactly as requested, and gives at least one to every weighted version once two or
+ * more are requested, so a small shift still lands on a warm environment.
  */
 import type { AliasState } from '../port.ts';
 
