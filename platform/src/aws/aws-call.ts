@@ -20,12 +20,16 @@ export interface AwsClients {
   readonly cloudWatch: CloudWatchClient;
 }
 
+/** The SDK's standard retry mode at `maxAttempts`: what every client of createAwsClients is built with. */
+export function awsRetryConfig(maxAttempts = AWS_MAX_ATTEMPTS) {
+  return { retryMode: 'standard', maxAttempts } as const;
+}
+
 /** The three clients AwsPlatform takes, with the SDK's standard retry mode at `maxAttempts`. */
 export function createAwsClients(options: { readonly region?: string; readonly maxAttempts?: number } = {}) {
   const config = {
     ...(options.region === undefined ? {} : { region: options.region }),
-    retryMode: 'standard',
-    maxAttempts: options.maxAttempts ?? AWS_MAX_ATTEMPTS,
+    ...awsRetryConfig(options.maxAttempts),
   };
   return {
     lambda: new LambdaClient(config),
