@@ -7,19 +7,11 @@
  *   with the alias unmoved (another operation still in progress) is an AwsCallError saying to send it again.
  * - provisioned concurrency: Put/Get/DeleteProvisionedConcurrencyConfig with Qualifier. A missing configuration
  *   reads as null and deletes as nothing. IN_PROGRESS and FAILED come back as read: waiting is the release's job.
- * - scaling: Application Auto Scaling's target `function:<name>:live` (lambda:function:ProvisionedConcurrency)
- *   and its target-tracking policy on LambdaProvisionedConcurrencyUtilization; suspend and resume are
- *   RegisterScalableTarget with SuspendedState alone (min and max left as they are).
+ * - scaling: aws-scaling.ts (the alias's scalable target and its target-tracking policy).
  * - versionMetrics: aws-version-metrics.ts.
  * The release record is a ReleaseRecordStore passed in (its AWS store is chosen elsewhere).
  */
-import {
-  type ApplicationAutoScalingClient,
-  DescribeScalableTargetsCommand,
-  DescribeScalingPoliciesCommand,
-  RegisterScalableTargetCommand,
-  type ScalingPolicy,
-} from '@aws-sdk/client-application-auto-scaling';
+import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   type AliasConfiguration,
@@ -47,11 +39,8 @@ import {
   type VersionMetrics,
 } from '../port.ts';
 import { awsCallError, callAws, errorCode } from './aws-call.ts';
+import { LiveAliasScaling } from './aws-scaling.ts';
 import { readVersionMetrics } from './aws-version-metrics.ts';
-
-export const SCALING_NAMESPACE = 'lambda';
-export const PROVISIONED_CONCURRENCY_DIMENSION = 'lambda:function:ProvisionedConcurrency';
-export const PC_UTILIZATION_METRIC = 'LambdaProvisionedConcurrencyUtilization';
 
 const PC_NOT_FOUND = 'ProvisionedConcurrencyConfigNotFoundException';
 const PC_STATUSES: readonly string[] = [
@@ -78,24 +67,13 @@ export class AwsPlatform implements Platform {
   readonly functionName: string;
   readonly releaseRecord: ReleaseRecordStore;
   readonly #options: AwsPlatformOptions;
-  readonly #scalable: {
-    ServiceNamespace: 'lambda';
-    ScalableDimension: typeof PROVISIONED_CONCURRENCY_DIMENSION;
-  };
+  readonly #scaling: LiveAliasScaling;
 
   constructor(options: AwsPlatformOptions) {
     this.functionName = options.functionName;
     this.releaseRecord = options.releaseRecord;
     this.#options = options;
-    this.#scalable = {
-      ServiceNamespace: SCALING_NAMESPACE,
-      ScalableDimension: PROVISIONED_CONCURRENCY_DIMENSION,
-    };
-  }
-
-  /** Application Auto Scaling's ResourceId of the live alias. */
-  get scalingResourceId(): string {
-    return `function:${this.functionName}:${LIVE_ALIAS}`;
+    this.#scaling = new LiveAliasScaling(options.clients.autoScaling, options.functionName);
   }
 
   async readAlias(): Promise<AliasState> {
@@ -196,59 +174,16 @@ export class AwsPlatform implements Platform {
     }
   }
 
-  async scalingTarget(): Promise<ScalingTarget | null> {
-    const resource = this.scalingResourceId;
-    const targets = await callAws('DescribeScalableTargets', resource, () =>
-      this.#options.clients.autoScaling.send(
-        new DescribeScalableTargetsCommand({ ...this.#scalable, ResourceIds: [resource] }),
-      ),
-    );
-    const target = targets.ScalableTargets?.find((t) => t.ResourceId === resource);
-    if (target === undefined) return null;
-    const policy = await this.#trackingPolicy();
-    const suspended = target.SuspendedState ?? {};
-    return {
-      qualifier: LIVE_ALIAS,
-      minCapacity: target.MinCapacity ?? 0,
-      maxCapacity: target.MaxCapacity ?? 0,
-      targetUtilization: policy.TargetTrackingScalingPolicyConfiguration?.TargetValue as number,
-      suspendedState: {
-        dynamicScalingInSuspended: suspended.DynamicScalingInSuspended === true,
-        dynamicScalingOutSuspended: suspended.DynamicScalingOutSuspended === true,
-        scheduledScalingSuspended: suspended.ScheduledScalingSuspended === true,
-      },
-    };
+  scalingTarget(): Promise<ScalingTarget | null> {
+    return this.#scaling.read();
   }
 
-  async suspendScaling(): Promise<ScalingTarget> {
-    const previous = await this.scalingTarget();
-    if (previous === null) {
-      throw new Error(
-        `no scalable target is registered for ${this.scalingResourceId} (${PROVISIONED_CONCURRENCY_DIMENSION}): ` +
-          'nothing to suspend; register one with its target-tracking policy, or release without suspending',
-      );
-    }
-    await this.#registerSuspendedState({
-      DynamicScalingInSuspended: true,
-      DynamicScalingOutSuspended: true,
-      ScheduledScalingSuspended: previous.suspendedState.scheduledScalingSuspended,
-    });
-    return previous;
+  suspendScaling(): Promise<ScalingTarget> {
+    return this.#scaling.suspend();
   }
 
-  async resumeScaling(previous: ScalingTarget): Promise<void> {
-    if (previous.qualifier !== LIVE_ALIAS) {
-      throw new RangeError(
-        `resumeScaling got the target of ${previous.qualifier}: send the ScalingTarget suspendScaling returned ` +
-          `(qualifier ${LIVE_ALIAS})`,
-      );
-    }
-    const state = previous.suspendedState;
-    await this.#registerSuspendedState({
-      DynamicScalingInSuspended: state.dynamicScalingInSuspended,
-      DynamicScalingOutSuspended: state.dynamicScalingOutSuspended,
-      ScheduledScalingSuspended: state.scheduledScalingSuspended,
-    });
+  resumeScaling(previous: ScalingTarget): Promise<void> {
+    return this.#scaling.resume(previous);
   }
 
   versionMetrics(version: string, range: TimeRange, via: MetricsVia): Promise<VersionMetrics> {
@@ -313,55 +248,5 @@ export class AwsPlatform implements Platform {
       status: status as ProvisionedConcurrencyStatus,
       ...(config.StatusReason === undefined ? {} : { statusReason: config.StatusReason }),
     };
-  }
-
-  async #trackingPolicy(): Promise<ScalingPolicy> {
-    const resource = this.scalingResourceId;
-    const policies: ScalingPolicy[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await callAws('DescribeScalingPolicies', resource, () =>
-        this.#options.clients.autoScaling.send(
-          new DescribeScalingPoliciesCommand({
-            ...this.#scalable,
-            ResourceId: resource,
-            ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-          }),
-        ),
-      );
-      policies.push(...(page.ScalingPolicies ?? []));
-      nextToken = page.NextToken;
-    } while (nextToken !== undefined);
-    const tracking = policies.filter(
-      (p) =>
-        p.PolicyType === 'TargetTrackingScaling' &&
-        p.TargetTrackingScalingPolicyConfiguration?.PredefinedMetricSpecification?.PredefinedMetricType ===
-          PC_UTILIZATION_METRIC,
-    );
-    const value = tracking[0]?.TargetTrackingScalingPolicyConfiguration?.TargetValue;
-    if (tracking.length !== 1 || value === undefined || !(value > 0 && value < 1)) {
-      throw new Error(
-        `${resource} has ${tracking.length} target-tracking policies on ${PC_UTILIZATION_METRIC}` +
-          `${tracking.length === 1 ? ` with TargetValue ${value}` : ''}; the port reads exactly one, with ` +
-          '0 < TargetValue < 1: keep one such policy on the scalable target',
-      );
-    }
-    return tracking[0] as ScalingPolicy;
-  }
-
-  async #registerSuspendedState(state: {
-    DynamicScalingInSuspended: boolean;
-    DynamicScalingOutSuspended: boolean;
-    ScheduledScalingSuspended: boolean;
-  }): Promise<void> {
-    await callAws('RegisterScalableTarget', this.scalingResourceId, () =>
-      this.#options.clients.autoScaling.send(
-        new RegisterScalableTargetCommand({
-          ...this.#scalable,
-          ResourceId: this.scalingResourceId,
-          SuspendedState: state,
-        }),
-      ),
-    );
   }
 }
