@@ -318,27 +318,30 @@ describe('AwsPlatform: scaling', () => {
     );
   });
 
-  it('suspends dynamic scaling in and out, keeps scheduled as it was, and returns the target as it was', async () => {
-    registered({ in: true, scheduled: true });
-    autoScaling.on(RegisterScalableTargetCommand).resolves({});
-    const previous = await platform.suspendScaling();
-    expect(previous.suspendedState).toEqual({
-      dynamicScalingInSuspended: true,
-      dynamicScalingOutSuspended: false,
-      scheduledScalingSuspended: true,
-    });
-    expect(autoScaling.commandCalls(RegisterScalableTargetCommand).map((c) => c.args[0].input)).toEqual([
-      {
-        ...SCALABLE,
-        ResourceId: RESOURCE_ID,
-        SuspendedState: {
-          DynamicScalingInSuspended: true,
-          DynamicScalingOutSuspended: true,
-          ScheduledScalingSuspended: true,
+  it.each([true, false])(
+    'suspends dynamic scaling in and out, keeps scheduled %s as it was, and returns the target as it was',
+    async (scheduled) => {
+      registered({ in: true, scheduled });
+      autoScaling.on(RegisterScalableTargetCommand).resolves({});
+      const previous = await platform.suspendScaling();
+      expect(previous.suspendedState).toEqual({
+        dynamicScalingInSuspended: true,
+        dynamicScalingOutSuspended: false,
+        scheduledScalingSuspended: scheduled,
+      });
+      expect(autoScaling.commandCalls(RegisterScalableTargetCommand).map((c) => c.args[0].input)).toEqual([
+        {
+          ...SCALABLE,
+          ResourceId: RESOURCE_ID,
+          SuspendedState: {
+            DynamicScalingInSuspended: true,
+            DynamicScalingOutSuspended: true,
+            ScheduledScalingSuspended: scheduled,
+          },
         },
-      },
-    ]);
-  });
+      ]);
+    },
+  );
 
   it('resumes with exactly the previous suspended state and no capacity change', async () => {
     registered();
