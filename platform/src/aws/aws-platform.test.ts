@@ -108,6 +108,20 @@ describe('AwsPlatform: the live alias', () => {
     expect((error as Error).cause).toBe(refused);
   });
 
+  it('names both failures when the alias cannot be read again after a refused revision', async () => {
+    const refused = new PreconditionFailedException({ message: 'RevisionId does not match', ...meta });
+    lambda.on(UpdateAliasCommand).rejects(refused);
+    lambda.on(GetAliasCommand).rejects(new TooManyRequestsException({ message: 'Rate exceeded', ...meta }));
+    const error = await platform
+      .updateAlias({ version: '7', weights: {}, expectedRevisionId: 'rev-1' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect((error as Error).message).toMatch(
+      /^UpdateAlias for shiftgate-prod:live failed .*PreconditionFailedException.*reading it again failed too \(AwsCallError: GetAlias .*TooManyRequestsException/,
+    );
+    expect((error as Error).cause).toBe(refused);
+  });
+
   it('turns a ResourceConflictException into RevisionConflictError when the alias has moved', async () => {
     lambda.on(UpdateAliasCommand).rejects(new ResourceConflictException({ message: 'conflict', ...meta }));
     lambda.on(GetAliasCommand).resolves({ Name: 'live', FunctionVersion: '9', RevisionId: 'rev-3' });

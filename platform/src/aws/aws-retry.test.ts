@@ -10,7 +10,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { HttpResponse } from '@smithy/protocol-http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReleaseRecordStore } from '../port.ts';
-import { AWS_MAX_ATTEMPTS, AwsCallError, awsRetryConfig } from './aws-call.ts';
+import { AWS_MAX_ATTEMPTS, AwsCallError, awsRetryConfig, createAwsClients } from './aws-call.ts';
 import { AwsPlatform } from './aws-platform.ts';
 
 interface Answer {
@@ -152,5 +152,12 @@ describe('AwsPlatform under throttling, through the SDK standard retry mode', ()
         `^GetMetricData for shiftgate-prod:8 \\(via live\\) failed after ${AWS_MAX_ATTEMPTS} attempt`,
       ),
     );
+  });
+
+  it('builds every client of createAwsClients with AWS_MAX_ATTEMPTS', async () => {
+    const built = createAwsClients({ region: 'eu-west-1' });
+    for (const client of [built.lambda, built.autoScaling, built.cloudWatch]) {
+      expect(await client.config.maxAttempts()).toBe(AWS_MAX_ATTEMPTS);
+    }
   });
 });
