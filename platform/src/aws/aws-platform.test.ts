@@ -117,7 +117,7 @@ describe('AwsPlatform: the live alias', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AwsCallError);
     expect((error as Error).message).toMatch(
-      /^UpdateAlias for shiftgate-prod:live failed .*PreconditionFailedException.*reading it again failed too \(AwsCallError: GetAlias .*TooManyRequestsException/,
+      /^UpdateAlias for shiftgate-prod:live failed .*PreconditionFailedException.*reading it again failed too \(GetAlias .*TooManyRequestsException/,
     );
     expect((error as Error).cause).toBe(refused);
   });

@@ -23,6 +23,7 @@ import {
   PutProvisionedConcurrencyConfigCommand,
   UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
+import { describeError } from '../../../common/errors.ts';
 import { SLO_DEFINITION, type SloDefinition } from '../../../slo/src/definition.ts';
 import {
   type AliasState,
@@ -108,7 +109,7 @@ export class AwsPlatform implements Platform {
           call,
           this.#resource(LIVE_ALIAS),
           error,
-          `and reading it again failed too (${readError})`,
+          `and reading it again failed too (${describeError(readError)})`,
         );
       });
       if (code === 'ResourceConflictException' && now.revisionId === update.expectedRevisionId) {
