@@ -12,7 +12,7 @@
 import type { SloDefinition } from '../../slo/src/definition.ts';
 import type { MetricRef } from '../../slo/src/metric-sources.ts';
 import { versionSources } from '../../slo/src/version-metrics.ts';
-import { LIVE_ALIAS, type MetricsVia } from './port.ts';
+import { LIVE_ALIAS, type MetricsVia, type TimeRange, type VersionMetrics } from './port.ts';
 
 export interface VersionMetricTarget {
   readonly functionName: string;
@@ -40,4 +40,33 @@ export function versionMetricSources(
       return [id, { ...ref, dimensions: { ...others, [aliasDimension]: version } }];
     }),
   );
+}
+
+/** How a platform reads one source id's figure: a count (0 when nothing arrived) or a percentile (null then). */
+export interface VersionMetricReader {
+  count(id: string): number;
+  percentile(id: string): number | null;
+}
+
+/** The port's VersionMetrics from the ids above: one mapping of ids to fields for the local and the AWS side. */
+export function versionMetricsOf(
+  target: { readonly version: string; readonly via: MetricsVia; readonly range: TimeRange },
+  { count, percentile }: VersionMetricReader,
+): VersionMetrics {
+  return {
+    ...target,
+    invocations: count('invocations'),
+    errors: count('errors'),
+    throttles: count('throttles'),
+    provisionedConcurrencySpilloverInvocations: count('spillover'),
+    durationP50Ms: percentile('durationP50'),
+    durationP95Ms: percentile('durationP95'),
+    app: {
+      requests2xx: count('successes'),
+      requests4xx: count('clientErrors'),
+      requests5xx: count('serverErrors'),
+      latencyP50Ms: percentile('latencyP50'),
+      latencyP95Ms: percentile('latencyP95'),
+    },
+  };
 }

@@ -23,7 +23,7 @@ import {
 import { metricDataQuery } from '../../../slo/src/cloudwatch-series.ts';
 import type { SloDefinition } from '../../../slo/src/definition.ts';
 import type { MetricsVia, TimeRange, VersionMetrics } from '../port.ts';
-import { versionMetricSources } from '../version-metric-sources.ts';
+import { versionMetricSources, versionMetricsOf } from '../version-metric-sources.ts';
 import { callAws } from './aws-call.ts';
 
 const MINUTE_MS = 60_000;
@@ -140,24 +140,7 @@ export async function readVersionMetrics(
     }
     return points[0] ?? null;
   };
-  return {
-    version,
-    via,
-    range,
-    invocations: count('invocations'),
-    errors: count('errors'),
-    throttles: count('throttles'),
-    provisionedConcurrencySpilloverInvocations: count('spillover'),
-    durationP50Ms: percentile('durationP50'),
-    durationP95Ms: percentile('durationP95'),
-    app: {
-      requests2xx: count('successes'),
-      requests4xx: count('clientErrors'),
-      requests5xx: count('serverErrors'),
-      latencyP50Ms: percentile('latencyP50'),
-      latencyP95Ms: percentile('latencyP95'),
-    },
-  };
+  return versionMetricsOf({ version, via, range }, { count, percentile });
 }
 
 function messagesOf(result: MetricDataResult): string {

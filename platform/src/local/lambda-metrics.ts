@@ -14,7 +14,7 @@ import { percentile } from '../../../common/percentile.ts';
 import { SLO_DEFINITION, type SloDefinition } from '../../../slo/src/definition.ts';
 import { LAMBDA_NAMESPACE, type MetricRef } from '../../../slo/src/metric-sources.ts';
 import { LIVE_ALIAS, type MetricsVia, type TimeRange, type VersionMetrics } from '../port.ts';
-import { versionMetricSources } from '../version-metric-sources.ts';
+import { versionMetricSources, versionMetricsOf } from '../version-metric-sources.ts';
 import type { MetricStore, Statistic } from './metric-store.ts';
 
 /** The local function is named after the service it runs. */
@@ -166,24 +166,7 @@ export function versionMetrics(
       statistic: ref.statistic as Statistic,
     });
   const count = (id: string) => read(source(id)) ?? 0;
-  return {
-    version,
-    via,
-    range,
-    invocations: count('invocations'),
-    errors: count('errors'),
-    throttles: count('throttles'),
-    provisionedConcurrencySpilloverInvocations: count('spillover'),
-    durationP50Ms: read(source('durationP50')),
-    durationP95Ms: read(source('durationP95')),
-    app: {
-      requests2xx: count('successes'),
-      requests4xx: count('clientErrors'),
-      requests5xx: count('serverErrors'),
-      latencyP50Ms: read(source('latencyP50')),
-      latencyP95Ms: read(source('latencyP95')),
-    },
-  };
+  return versionMetricsOf({ version, via, range }, { count, percentile: (id) => read(source(id)) });
 }
 
 export interface VersionTotals {
