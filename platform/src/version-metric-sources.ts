@@ -42,10 +42,29 @@ export function versionMetricSources(
   );
 }
 
+/** The source ids VersionMetrics reads as counts, and as percentiles: what a platform must fetch, and no more. */
+export const VERSION_METRIC_COUNT_IDS = [
+  'invocations',
+  'errors',
+  'throttles',
+  'spillover',
+  'successes',
+  'clientErrors',
+  'serverErrors',
+] as const;
+export const VERSION_METRIC_PERCENTILE_IDS = [
+  'durationP50',
+  'durationP95',
+  'latencyP50',
+  'latencyP95',
+] as const;
+export type VersionMetricCountId = (typeof VERSION_METRIC_COUNT_IDS)[number];
+export type VersionMetricPercentileId = (typeof VERSION_METRIC_PERCENTILE_IDS)[number];
+
 /** How a platform reads one source id's figure: a count (0 when nothing arrived) or a percentile (null then). */
 export interface VersionMetricReader {
-  count(id: string): number;
-  percentile(id: string): number | null;
+  count(id: VersionMetricCountId): number;
+  percentile(id: VersionMetricPercentileId): number | null;
 }
 
 /** The port's VersionMetrics from the ids above: one mapping of ids to fields for the local and the AWS side. */

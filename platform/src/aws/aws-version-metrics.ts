@@ -23,22 +23,17 @@ import {
 import { metricDataQuery } from '../../../slo/src/cloudwatch-series.ts';
 import type { SloDefinition } from '../../../slo/src/definition.ts';
 import type { MetricsVia, TimeRange, VersionMetrics } from '../port.ts';
-import { versionMetricSources, versionMetricsOf } from '../version-metric-sources.ts';
+import {
+  VERSION_METRIC_COUNT_IDS,
+  VERSION_METRIC_PERCENTILE_IDS,
+  type VersionMetricCountId,
+  type VersionMetricPercentileId,
+  versionMetricSources,
+  versionMetricsOf,
+} from '../version-metric-sources.ts';
 import { callAws } from './aws-call.ts';
 
 const MINUTE_MS = 60_000;
-
-/** The ids VersionMetrics reads: the rest of versionMetricSources (TC/PR) is not requested, nor paid for. */
-const COUNT_IDS = [
-  'invocations',
-  'errors',
-  'throttles',
-  'spillover',
-  'successes',
-  'clientErrors',
-  'serverErrors',
-] as const;
-const PERCENTILE_IDS = ['durationP50', 'durationP95', 'latencyP50', 'latencyP95'] as const;
 
 /** CloudWatch said some of a version's figures are missing or failed: read the range again later. */
 export class IncompleteMetricsError extends Error {
@@ -85,7 +80,8 @@ export async function readVersionMetrics(
   const range = wholeMinutes(options.range);
   const periodSeconds = (range.end.getTime() - range.start.getTime()) / 1000;
   const sources = versionMetricSources(definition, { functionName, stage, version, via });
-  const ids = [...COUNT_IDS, ...PERCENTILE_IDS];
+  // Only the ids VersionMetrics reads: the rest of versionMetricSources (TC/PR) is not requested, nor paid for.
+  const ids = [...VERSION_METRIC_COUNT_IDS, ...VERSION_METRIC_PERCENTILE_IDS];
   const queries = ids.map((id) => {
     const source = sources[id];
     if (!source) {
@@ -128,9 +124,8 @@ export async function readVersionMetrics(
   }
   if (failed.length > 0) throw new IncompleteMetricsError(version, range, failed);
 
-  const count = (id: (typeof COUNT_IDS)[number]) =>
-    (values.get(id) ?? []).reduce((sum, value) => sum + value, 0);
-  const percentile = (id: (typeof PERCENTILE_IDS)[number]): number | null => {
+  const count = (id: VersionMetricCountId) => (values.get(id) ?? []).reduce((sum, value) => sum + value, 0);
+  const percentile = (id: VersionMetricPercentileId): number | null => {
     const points = values.get(id) ?? [];
     if (points.length > 1) {
       throw new Error(
