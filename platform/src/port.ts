@@ -76,6 +76,23 @@ export interface ProvisionedConcurrency {
   readonly statusReason?: string;
 }
 
+/**
+ * A provisioned-concurrency rule Lambda enforces (InvalidParameterValueException): PC cannot be put on, resized on or
+ * removed from an alias while it has weights ("Alias with weights can not be used with Provisioned Concurrency"),
+ * and a version has one PC configuration, on itself or on an alias that points to it. `qualifier` names where the
+ * refused change was; docs/release.md cites the sources.
+ */
+export class ProvisionedConcurrencyConflictError extends Error {
+  constructor(
+    readonly qualifier: string,
+    reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`provisioned concurrency on ${qualifier} refused: ${reason}`, options);
+    this.name = 'ProvisionedConcurrencyConflictError';
+  }
+}
+
 /** Application Auto Scaling's suspended state for a scalable target. */
 export interface SuspendedState {
   readonly dynamicScalingInSuspended: boolean;
@@ -234,7 +251,20 @@ export interface ReleaseRecordStore {
 
 export interface Platform {
   readAlias(): Promise<AliasState>;
+  /**
+   * UpdateAlias with its RevisionId. RevisionConflictError when the alias moved; ProvisionedConcurrencyConflictError
+   * when Lambda refuses the new primary because of a PC rule (the version already has a PC configuration of its own).
+   */
   updateAlias(update: AliasUpdate): Promise<AliasState>;
+
+  /** The URL production traffic reaches `live` by (its Function URL). */
+  liveUrl(): Promise<string>;
+  /**
+   * A URL that serves `version` alone, with no production traffic: what the pre-traffic test and the drift check
+   * call. Locally the version's own front; on AWS a Function URL cannot name a version, so this points the
+   * function's `pretraffic` alias (no PC, never in live's routing) at the version and returns that alias's URL.
+   */
+  versionUrl(version: string): Promise<string>;
 
   putProvisionedConcurrency(qualifier: string, executions: number): Promise<ProvisionedConcurrency>;
   /** null when the qualifier has no provisioned concurrency configured. */
