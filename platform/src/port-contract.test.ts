@@ -1,6 +1,7 @@
 /**
  * The Platform port's promises a release relies on, checked against LocalPlatform on a real daemon with real
  * execution environments. Each test names one promise; AwsPlatform (issue 11) must keep the same ones:
+ * - liveUrl is where `live` answers, versionUrl a URL serving that version alone; an unknown version is refused;
  * - a stale revision is refused and leaves the alias as it was;
  * - suspendScaling returns the target as it was, and resumeScaling puts back exactly that;
  * - provisioned concurrency goes in, reads back as AWS reports it, and comes out;
@@ -47,6 +48,16 @@ afterAll(async () => {
 const around = () => ({ start: new Date(Date.now() - 120_000), end: new Date(Date.now() + 120_000) });
 
 describe('the Platform port, on LocalPlatform', () => {
+  it("gives live's URL and each version's own, and refuses a version never published, naming the published ones", async () => {
+    const port: Platform = platform;
+    expect(await port.liveUrl()).toBe(daemon.liveUrl);
+    expect(await port.versionUrl(faulty.version)).toBe(faulty.url);
+    expect(await port.versionUrl('1')).toBe(((await platform.status()).versions['1'] as { url: string }).url);
+    await expect(port.versionUrl('99')).rejects.toThrow(
+      /version 99 is not published \(published: 1, 2\): name one of those/,
+    );
+  });
+
   it('refuses an update planned from a stale revision and leaves the alias as it was', async () => {
     const port: Platform = platform;
     const before = await port.readAlias();

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createControlApi, type ErrorBody, type PlatformController } from './control-api.ts';
+import { createControlApi, type ErrorBody, NotFoundError, type PlatformController } from './control-api.ts';
 
 /** A controller whose every method is a spy or a failure, to test the routing and error mapping alone. */
 function controller(overrides: Partial<PlatformController>): PlatformController {
@@ -16,6 +16,8 @@ function controller(overrides: Partial<PlatformController>): PlatformController 
     },
     readAlias: refuse,
     updateAlias: refuse,
+    liveUrl: refuse,
+    versionUrl: refuse,
     putProvisionedConcurrency: refuse,
     provisionedConcurrency: refuse,
     removeProvisionedConcurrency: refuse,
@@ -104,6 +106,23 @@ describe('the control API', () => {
       expect(((await response.json()) as ErrorBody).error.message).toMatch(/via is .*: send live or version/);
     }
     expect(calls).toHaveLength(1);
+  });
+
+  it("answers live's URL and a version's own as {url}, and a version that does not exist as a 404", async () => {
+    const url = await serve(
+      controller({
+        liveUrl: async () => 'http://127.0.0.1:1001/',
+        versionUrl: async (version) => {
+          if (version === '9') throw new NotFoundError('version 9 is not published (published: 1)');
+          return `http://127.0.0.1:100${version}/`;
+        },
+      }),
+    );
+    expect(await (await fetch(`${url}/live-url`)).json()).toEqual({ url: 'http://127.0.0.1:1001/' });
+    expect(await (await fetch(`${url}/versions/2/url`)).json()).toEqual({ url: 'http://127.0.0.1:1002/' });
+    const missing = await fetch(`${url}/versions/9/url`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as ErrorBody).error.message).toMatch(/published: 1/);
   });
 
   it('answers shutdown, then shuts down once', async () => {

@@ -107,6 +107,12 @@ function routes(controller: PlatformController, identity: DaemonIdentity): [stri
   return [
     ['GET', /^\/identity$/, async () => identity],
     ['GET', /^\/alias$/, () => controller.readAlias()],
+    ['GET', /^\/live-url$/, async () => ({ url: await controller.liveUrl() })],
+    [
+      'GET',
+      /^\/versions\/([^/]+)\/url$/,
+      async (_, __, [v]) => ({ url: await controller.versionUrl(v as string) }),
+    ],
     ['PUT', /^\/alias$/, async (_, body) => controller.updateAlias(aliasUpdateOf(await body()))],
     [
       'GET',

@@ -155,6 +155,19 @@ export class LocalFunction implements PlatformController {
     return this.#liveAlias();
   }
 
+  async liveUrl(): Promise<string> {
+    if (this.#liveFront === null) {
+      throw new NotFoundError(
+        `alias ${LIVE_ALIAS} has no front yet: the daemon is still starting; ask again`,
+      );
+    }
+    return this.#liveFront.url;
+  }
+
+  async versionUrl(version: string): Promise<string> {
+    return this.#version(version).front.url;
+  }
+
   async putProvisionedConcurrency(qualifier: string, executions: number): Promise<ProvisionedConcurrency> {
     this.#checkQualifier(qualifier);
     try {
@@ -294,15 +307,23 @@ export class LocalFunction implements PlatformController {
 
   #version(version: string): Version {
     const found = this.#versions.get(version);
-    if (found === undefined) throw new NotFoundError(`version ${version} is not published`);
+    if (found === undefined) {
+      throw new NotFoundError(
+        `version ${version} is not published (published: ${this.#publishedList()}): name one of those, or ` +
+          'publish it first (npm run platform:local -- deploy)',
+      );
+    }
     return found;
+  }
+
+  #publishedList(): string {
+    return [...this.#versions.keys()].join(', ') || 'none yet';
   }
 
   #checkQualifier(qualifier: string): void {
     if (qualifier !== LIVE_ALIAS && !this.#versions.has(qualifier)) {
-      const published = [...this.#versions.keys()].join(', ') || 'none yet';
       throw new NotFoundError(
-        `qualifier ${qualifier} is neither ${LIVE_ALIAS} nor a published version (${published})`,
+        `qualifier ${qualifier} is neither ${LIVE_ALIAS} nor a published version (${this.#publishedList()})`,
       );
     }
   }

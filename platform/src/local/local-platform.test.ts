@@ -78,6 +78,16 @@ describe('LocalPlatform', () => {
     ]);
   });
 
+  it("asks for live's URL and a version's own by their routes, and returns the URL alone", async () => {
+    const platform = new LocalPlatform(url);
+    answers.push({ status: 200, body: '{"url":"http://127.0.0.1:1001/"}' });
+    answers.push({ status: 200, body: '{"url":"http://127.0.0.1:1002/"}' });
+    received.length = 0;
+    expect(await platform.liveUrl()).toBe('http://127.0.0.1:1001/');
+    expect(await platform.versionUrl('2 b')).toBe('http://127.0.0.1:1002/');
+    expect(received).toEqual(['GET /live-url', 'GET /versions/2%20b/url']);
+  });
+
   it('gives up on a daemon that does not answer in time, naming its URL, the call and the timeout', async () => {
     const silent = createServer(() => {}); // takes the request, never answers: a stopped or hung daemon
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

@@ -134,6 +134,14 @@ export class LocalPlatform implements Platform {
     return this.#call('PUT', '/alias', update);
   }
 
+  async liveUrl(): Promise<string> {
+    return (await this.#call<{ url: string }>('GET', '/live-url')).url;
+  }
+
+  async versionUrl(version: string): Promise<string> {
+    return (await this.#call<{ url: string }>('GET', `/versions/${encodeURIComponent(version)}/url`)).url;
+  }
+
   putProvisionedConcurrency(qualifier: string, executions: number): Promise<ProvisionedConcurrency> {
     return this.#call('PUT', `/provisioned-concurrency/${encodeURIComponent(qualifier)}`, { executions });
   }
