@@ -3,6 +3,12 @@
 /** The alias that carries production traffic; only the release step moves it. */
 export const LIVE_ALIAS_NAME = 'live';
 
+/**
+ * The alias a release points at its candidate to test it alone (pre-traffic load test, drift check) through its
+ * AWS_IAM Function URL: a Function URL names an alias, never a version. No provisioned concurrency, no weights.
+ */
+export const PRETRAFFIC_ALIAS_NAME = 'pretraffic';
+
 /** CloudFormation output keys; the release workflow reads these, so renaming one is a breaking change. */
 export const OUTPUT_KEYS = {
   functionName: 'FunctionName',

@@ -16,6 +16,7 @@ import {
   DeleteProvisionedConcurrencyConfigCommand,
   GetAliasCommand,
   GetProvisionedConcurrencyConfigCommand,
+  InvalidParameterValueException,
   LambdaClient,
   PreconditionFailedException,
   ProvisionedConcurrencyConfigNotFoundException,
@@ -27,7 +28,12 @@ import {
 } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type ReleaseRecordStore, RevisionConflictError, type ScalingTarget } from '../port.ts';
+import {
+  ProvisionedConcurrencyConflictError,
+  type ReleaseRecordStore,
+  RevisionConflictError,
+  type ScalingTarget,
+} from '../port.ts';
 import { AwsCallError } from './aws-call.ts';
 import { AwsPlatform } from './aws-platform.ts';
 
@@ -247,6 +253,65 @@ describe('AwsPlatform: provisioned concurrency', () => {
     await expect(platform.removeProvisionedConcurrency('99')).rejects.toThrow(
       `DeleteProvisionedConcurrencyConfig for ${FUNCTION}:99 failed after 1 attempt(s): ResourceNotFoundException`,
     );
+  });
+});
+
+describe('AwsPlatform: provisioned-concurrency rules Lambda enforces', () => {
+  const weighted = new InvalidParameterValueException({
+    message: 'Alias with weights can not be used with Provisioned Concurrency',
+    ...meta,
+  });
+  const secondConfig = new InvalidParameterValueException({
+    message: 'Function version 8 already has a provisioned concurrency configuration',
+    ...meta,
+  });
+
+  it.each([
+    ['putProvisionedConcurrency', 'live', PutProvisionedConcurrencyConfigCommand, weighted],
+    ['removeProvisionedConcurrency', 'live', DeleteProvisionedConcurrencyConfigCommand, weighted],
+    ['putProvisionedConcurrency', '8', PutProvisionedConcurrencyConfigCommand, secondConfig],
+  ] as const)(
+    '%s on %s refused by a PC rule is a ProvisionedConcurrencyConflictError, cause kept',
+    async (method, qualifier, command, refusal) => {
+      lambda.on(command).rejects(refusal);
+      const error = await (method === 'putProvisionedConcurrency'
+        ? platform.putProvisionedConcurrency(qualifier, 2)
+        : platform.removeProvisionedConcurrency(qualifier)
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProvisionedConcurrencyConflictError);
+      expect(error).toMatchObject({ qualifier });
+      expect((error as Error).message).toContain(refusal.message);
+      expect((error as Error).cause).toBe(refusal);
+    },
+  );
+
+  it('an UpdateAlias refused because the new primary has its own PC is a conflict on live, not a revision one', async () => {
+    lambda.on(UpdateAliasCommand).rejects(secondConfig);
+    const error = await platform
+      .updateAlias({ version: '8', weights: {}, expectedRevisionId: 'rev-1' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProvisionedConcurrencyConflictError);
+    expect(error).toMatchObject({ qualifier: 'live' });
+    expect((error as Error).message).toMatch(
+      /^provisioned concurrency on live refused: UpdateAlias: Function version 8/,
+    );
+    expect((error as Error).cause).toBe(secondConfig);
+    // Nothing is read again: the revision was not the problem.
+    expect(lambda.commandCalls(GetAliasCommand)).toHaveLength(0);
+  });
+
+  it('keeps any other InvalidParameterValueException an AwsCallError', async () => {
+    const other = new InvalidParameterValueException({
+      message: 'Weight must be between 0.0 and 1.0',
+      ...meta,
+    });
+    lambda.on(UpdateAliasCommand).rejects(other);
+    const error = await platform
+      .updateAlias({ version: '7', weights: { '8': 2 }, expectedRevisionId: 'rev-1' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect(error).not.toBeInstanceOf(ProvisionedConcurrencyConflictError);
+    expect((error as Error).cause).toBe(other);
   });
 });
 

@@ -7,6 +7,9 @@
  *   with the alias unmoved (another operation still in progress) is an AwsCallError saying to send it again.
  * - provisioned concurrency: Put/Get/DeleteProvisionedConcurrencyConfig with Qualifier. A missing configuration
  *   reads as null and deletes as nothing. IN_PROGRESS and FAILED come back as read: waiting is the release's job.
+ * - a PC rule Lambda enforces, refusing UpdateAlias or a PC put or delete, is the port's
+ *   ProvisionedConcurrencyConflictError (aws-pc-conflict.ts): the release decides what to undo.
+ * - liveUrl/versionUrl: aws-function-urls.ts (GetFunctionUrlConfig; the `pretraffic` alias for a version).
  * - scaling: aws-scaling.ts (the alias's scalable target and its target-tracking policy).
  * - versionMetrics: aws-version-metrics.ts.
  * The release record is a ReleaseRecordStore passed in (its AWS store is chosen elsewhere).
@@ -40,6 +43,8 @@ import {
   type VersionMetrics,
 } from '../port.ts';
 import { awsCallError, callAws, errorCode } from './aws-call.ts';
+import { FunctionUrls } from './aws-function-urls.ts';
+import { callAwsPcRuled, provisionedConcurrencyConflict } from './aws-pc-conflict.ts';
 import { LiveAliasScaling } from './aws-scaling.ts';
 import { readVersionMetrics } from './aws-version-metrics.ts';
 
@@ -69,12 +74,14 @@ export class AwsPlatform implements Platform {
   readonly releaseRecord: ReleaseRecordStore;
   readonly #options: AwsPlatformOptions;
   readonly #scaling: LiveAliasScaling;
+  readonly #urls: FunctionUrls;
 
   constructor(options: AwsPlatformOptions) {
     this.functionName = options.functionName;
     this.releaseRecord = options.releaseRecord;
     this.#options = options;
     this.#scaling = new LiveAliasScaling(options.clients.autoScaling, options.functionName);
+    this.#urls = new FunctionUrls(options.clients.lambda, options.functionName);
   }
 
   async readAlias(): Promise<AliasState> {
@@ -103,7 +110,10 @@ export class AwsPlatform implements Platform {
     } catch (error) {
       const code = errorCode(error);
       if (code !== 'PreconditionFailedException' && code !== 'ResourceConflictException')
-        throw awsCallError(call, this.#resource(LIVE_ALIAS), error);
+        throw (
+          provisionedConcurrencyConflict(call, LIVE_ALIAS, error) ??
+          awsCallError(call, this.#resource(LIVE_ALIAS), error)
+        );
       const now = await this.readAlias().catch((readError: unknown) => {
         throw awsCallError(
           call,
@@ -128,6 +138,14 @@ export class AwsPlatform implements Platform {
     return this.#aliasState(alias, call);
   }
 
+  liveUrl(): Promise<string> {
+    return this.#urls.live();
+  }
+
+  versionUrl(version: string): Promise<string> {
+    return this.#urls.forVersion(version);
+  }
+
   async putProvisionedConcurrency(qualifier: string, executions: number): Promise<ProvisionedConcurrency> {
     if (!(Number.isInteger(executions) && executions >= 1)) {
       throw new RangeError(
@@ -135,7 +153,8 @@ export class AwsPlatform implements Platform {
           '(removeProvisionedConcurrency takes it away)',
       );
     }
-    const config = await callAws('PutProvisionedConcurrencyConfig', this.#resource(qualifier), () =>
+    const call = 'PutProvisionedConcurrencyConfig';
+    const config = await callAwsPcRuled(call, this.functionName, qualifier, () =>
       this.#options.clients.lambda.send(
         new PutProvisionedConcurrencyConfigCommand({
           FunctionName: this.functionName,
@@ -144,7 +163,7 @@ export class AwsPlatform implements Platform {
         }),
       ),
     );
-    return this.#provisioned(qualifier, config, 'PutProvisionedConcurrencyConfig');
+    return this.#provisioned(qualifier, config, call);
   }
 
   async provisionedConcurrency(qualifier: string): Promise<ProvisionedConcurrency | null> {
@@ -164,6 +183,8 @@ export class AwsPlatform implements Platform {
     } catch (error) {
       const code = errorCode(error);
       if (code === PC_NOT_FOUND) return;
+      const conflict = provisionedConcurrencyConflict(call, qualifier, error);
+      if (conflict) throw conflict;
       // Lambda documents only ResourceNotFoundException here, for a missing function or qualifier alike: a
       // qualifier that exists with no configuration is already what the caller wants (a second abort).
       if (
