@@ -266,24 +266,29 @@ describe('AwsPlatform: provisioned-concurrency rules Lambda enforces', () => {
     ...meta,
   });
 
+  // Lambda refuses every PC move on live while it has weights; it refuses a second configuration for a version.
   it.each([
-    ['putProvisionedConcurrency', 'live', PutProvisionedConcurrencyConfigCommand, weighted],
-    ['removeProvisionedConcurrency', 'live', DeleteProvisionedConcurrencyConfigCommand, weighted],
-    ['putProvisionedConcurrency', '8', PutProvisionedConcurrencyConfigCommand, secondConfig],
+    ['put on live', 'live', weighted],
+    ['put on a version', '8', secondConfig],
   ] as const)(
-    '%s on %s refused by a PC rule is a ProvisionedConcurrencyConflictError, cause kept',
-    async (method, qualifier, command, refusal) => {
-      lambda.on(command).rejects(refusal);
-      const error = await (method === 'putProvisionedConcurrency'
-        ? platform.putProvisionedConcurrency(qualifier, 2)
-        : platform.removeProvisionedConcurrency(qualifier)
-      ).catch((e: unknown) => e);
+    'a %s refused by a PC rule is a ProvisionedConcurrencyConflictError, cause kept',
+    async (_, qualifier, refusal) => {
+      lambda.on(PutProvisionedConcurrencyConfigCommand).rejects(refusal);
+      const error = await platform.putProvisionedConcurrency(qualifier, 2).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ProvisionedConcurrencyConflictError);
       expect(error).toMatchObject({ qualifier });
-      expect((error as Error).message).toContain(refusal.message);
+      expect((error as Error).message).toContain(`PutProvisionedConcurrencyConfig: ${refusal.message}`);
       expect((error as Error).cause).toBe(refusal);
     },
   );
+
+  it('a removal from live refused while it has weights is a ProvisionedConcurrencyConflictError', async () => {
+    lambda.on(DeleteProvisionedConcurrencyConfigCommand).rejects(weighted);
+    const error = await platform.removeProvisionedConcurrency('live').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProvisionedConcurrencyConflictError);
+    expect(error).toMatchObject({ qualifier: 'live' });
+    expect((error as Error).cause).toBe(weighted);
+  });
 
   it('an UpdateAlias refused because the new primary has its own PC is a conflict on live, not a revision one', async () => {
     lambda.on(UpdateAliasCommand).rejects(secondConfig);
