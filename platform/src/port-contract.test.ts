@@ -5,6 +5,9 @@
  * - a stale revision is refused and leaves the alias as it was;
  * - suspendScaling returns the target as it was, and resumeScaling puts back exactly that;
  * - provisioned concurrency goes in, reads back as AWS reports it, and comes out;
+ * - what Lambda refuses (PC changed on `live` while it has weights; PC put on `live`'s primary while `live` has PC)
+ *   is a ProvisionedConcurrencyConflictError that changes nothing, and a version with PC of its own may still
+ *   become `live`'s primary;
  * - versionMetrics counts the traffic its `via` names, and no other;
  * - the release record's lock and journal are one record, whichever client reads or writes it.
  */
@@ -19,6 +22,7 @@ import {
   type JournalEntry,
   LIVE_ALIAS,
   type Platform,
+  ProvisionedConcurrencyConflictError,
   ReleaseLockedError,
   RevisionConflictError,
   type VersionMetrics,
@@ -178,6 +182,61 @@ describe('the Platform port, on LocalPlatform', () => {
     await second.releaseLock('r1');
     expect(await first.acquireLock('r2', 'runner two')).toMatchObject({ releaseId: 'r2' });
     await first.releaseLock('r2');
+  });
+
+  it("refuses PC changes on live while it has weights, and PC on live's primary, changing nothing", async () => {
+    const port: Platform = platform;
+    await port.putProvisionedConcurrency(LIVE_ALIAS, 1);
+    const weighted = await port.updateAlias(shiftUpdate(await port.readAlias(), faulty.version, 0.1));
+    const liveBefore = await port.provisionedConcurrency(LIVE_ALIAS);
+    const refusals = [
+      () => port.putProvisionedConcurrency(LIVE_ALIAS, 2),
+      () => port.removeProvisionedConcurrency(LIVE_ALIAS),
+    ];
+    for (const attempt of refusals) {
+      const error = await (attempt() as Promise<unknown>).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProvisionedConcurrencyConflictError);
+      expect(error).toMatchObject({ qualifier: LIVE_ALIAS });
+      expect((error as Error).message).toMatch(
+        /Alias with weights can not be used with Provisioned Concurrency/,
+      );
+    }
+    expect(await port.provisionedConcurrency(LIVE_ALIAS)).toMatchObject({ requested: liveBefore?.requested });
+
+    const unweighted = await port.updateAlias({
+      version: '1',
+      weights: {},
+      expectedRevisionId: weighted.revisionId,
+    });
+    const onPrimary = await port.putProvisionedConcurrency('1', 1).catch((e: unknown) => e);
+    expect(onPrimary).toBeInstanceOf(ProvisionedConcurrencyConflictError);
+    expect(onPrimary).toMatchObject({ qualifier: '1' });
+    expect((onPrimary as Error).message).toMatch(
+      /version 1 is live's primary and live has provisioned concurrency/,
+    );
+    expect(await port.provisionedConcurrency('1')).toBeNull();
+
+    // Allowed (AWS documents no refusal): a version with PC of its own becomes the primary; live's PC moves to it.
+    await port.putProvisionedConcurrency(faulty.version, 1);
+    await port.updateAlias({
+      version: faulty.version,
+      weights: {},
+      expectedRevisionId: unweighted.revisionId,
+    });
+    await until(
+      () => port.provisionedConcurrency(LIVE_ALIAS),
+      (config) => config?.status === 'READY',
+      `${LIVE_ALIAS}'s provisioned concurrency READY on version ${faulty.version}`,
+    );
+    await port.removeProvisionedConcurrency(faulty.version);
+    const back = await port.updateAlias({
+      version: '1',
+      weights: {},
+      expectedRevisionId: (await port.readAlias()).revisionId,
+    });
+    expect(back.version).toBe('1');
+    await port.removeProvisionedConcurrency(LIVE_ALIAS);
+    expect(await port.provisionedConcurrency(LIVE_ALIAS)).toBeNull();
   });
 
   it('leaves the live alias on version 1 with no weights after all of the above', async () => {

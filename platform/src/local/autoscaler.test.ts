@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { ProvisionedConcurrencyConflictError } from '../port.ts';
 import { Autoscaler, NoScalingTargetError } from './autoscaler.ts';
 
 /** An autoscaler over a hand-set utilization and capacity; time moves only through sample() and evaluate(). */
@@ -7,6 +8,8 @@ function harness(initialCapacity: number | null = 2, capacityLimit = 8) {
     utilization: null as number | null,
     capacity: initialCapacity,
     capacityLimit,
+    /** What Lambda would answer a put on `live` now; null when it takes it. */
+    refusal: null as ProvisionedConcurrencyConflictError | null,
     sets: [] as number[],
     log: [] as string[],
   };
@@ -17,6 +20,7 @@ function harness(initialCapacity: number | null = 2, capacityLimit = 8) {
     capacity: () => state.capacity,
     capacityLimit: () => state.capacityLimit,
     setCapacity: (capacity) => {
+      if (state.refusal !== null) throw state.refusal;
       state.capacity = capacity;
       state.sets.push(capacity);
     },
@@ -63,6 +67,31 @@ describe('Autoscaler', () => {
     state.capacityLimit = 8;
     period(1);
     expect(state.capacity).toBe(6);
+  });
+
+  it('skips a scale-out Lambda would refuse (live has weights), says so, and scales once it is allowed', () => {
+    const { autoscaler, state, period } = harness();
+    autoscaler.register(settings);
+    state.refusal = new ProvisionedConcurrencyConflictError('live', 'Alias with weights can not be used');
+    period(1);
+    expect([state.capacity, state.sets]).toEqual([2, []]);
+    expect(autoscaler.lastActivity()).toEqual({
+      at: expect.any(String),
+      from: 2,
+      to: 4,
+      status: 'Skipped',
+      reason: 'provisioned concurrency on live refused: Alias with weights can not be used',
+    });
+    expect(state.log).toEqual([
+      expect.stringMatching(
+        /^autoscaler: skipped provisioned concurrency on live 2 -> 4 \(utilization 1\.00; .*refused: Alias with weights/,
+      ),
+    ]);
+    // The weights are gone: the next busy period scales out, as a failed activity is tried again on AWS.
+    state.refusal = null;
+    period(1);
+    expect(state.capacity).toBeGreaterThan(2);
+    expect(autoscaler.lastActivity()).toMatchObject({ from: 2, status: 'Successful' });
   });
 
   it('averages the samples of a period: one busy instant in a quiet period does not scale out', () => {

@@ -5,7 +5,12 @@
  * target-tracking.ts decide the next capacity, which goes to the pool as PutProvisionedConcurrencyConfig would.
  * The decision is pure; this file only keeps the clock and the scalable target's settings.
  */
-import { LIVE_ALIAS, type ScalingTarget, type SuspendedState } from '../port.ts';
+import {
+  LIVE_ALIAS,
+  ProvisionedConcurrencyConflictError,
+  type ScalingTarget,
+  type SuspendedState,
+} from '../port.ts';
 import { nextCapacity } from './target-tracking.ts';
 
 /** Periods of history kept: target tracking scales in only after several low ones in a row. */
@@ -25,8 +30,21 @@ export interface AutoscalerOptions {
    * claim. A scale-out stops there, as setCapacity would refuse more.
    */
   readonly capacityLimit: () => number;
+  /** PutProvisionedConcurrencyConfig on `live`; ProvisionedConcurrencyConflictError when a PC rule refuses it. */
   readonly setCapacity: (capacity: number) => void;
   readonly log: (line: string) => void;
+}
+
+/**
+ * The last scaling activity, as DescribeScalingActivities reports one: done, or skipped because Lambda would
+ * refuse it (a PC rule: `live` has weights), where AWS's activity fails and is tried again next period.
+ */
+export interface ScalingActivity {
+  readonly at: string;
+  readonly from: number;
+  readonly to: number;
+  readonly status: 'Successful' | 'Skipped';
+  readonly reason?: string;
 }
 
 export interface TargetSettings {
@@ -47,6 +65,7 @@ export class Autoscaler {
   #samples: number[] = [];
   #periods: number[] = [];
   #timers: NodeJS.Timeout[] = [];
+  #lastActivity: ScalingActivity | null = null;
 
   constructor(options: AutoscalerOptions) {
     this.#options = options;
@@ -64,6 +83,10 @@ export class Autoscaler {
 
   target(): ScalingTarget | null {
     return this.#target;
+  }
+
+  lastActivity(): ScalingActivity | null {
+    return this.#lastActivity;
   }
 
   /** Suspends dynamic scaling in and out; returns the target as it was. */
@@ -133,10 +156,22 @@ export class Autoscaler {
       );
     }
     if (next === current) return;
+    const at = new Date().toISOString();
+    try {
+      this.#options.setCapacity(next);
+    } catch (error) {
+      if (!(error instanceof ProvisionedConcurrencyConflictError)) throw error;
+      // Lambda refuses the step (on AWS the activity fails); the history stays, so the next period tries again.
+      this.#lastActivity = { at, from: current, to: next, status: 'Skipped', reason: error.message };
+      this.#options.log(
+        `autoscaler: skipped provisioned concurrency on ${LIVE_ALIAS} ${current} -> ${next} (${why}): ${error.message}`,
+      );
+      return;
+    }
+    this.#lastActivity = { at, from: current, to: next, status: 'Successful' };
     this.#options.log(`autoscaler: provisioned concurrency on ${LIVE_ALIAS} ${current} -> ${next} (${why})`);
     // A new capacity starts a fresh history, as a scaling activity resets the alarms' view.
     this.#periods = [];
-    this.#options.setCapacity(next);
   }
 
   #registered(action: string): ScalingTarget {

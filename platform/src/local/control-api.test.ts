@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createControlApi, type ErrorBody, NotFoundError, type PlatformController } from './control-api.ts';
+import { ProvisionedConcurrencyRuleError } from './pc-rules.ts';
 
 /** A controller whose every method is a spy or a failure, to test the routing and error mapping alone. */
 function controller(overrides: Partial<PlatformController>): PlatformController {
@@ -123,6 +124,24 @@ describe('the control API', () => {
     const missing = await fetch(`${url}/versions/9/url`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as ErrorBody).error.message).toMatch(/published: 1/);
+  });
+
+  it('answers a PC rule refusal with a 409 carrying its qualifier and reason, for the client to rebuild', async () => {
+    const url = await serve(
+      controller({
+        removeProvisionedConcurrency: () =>
+          Promise.reject(new ProvisionedConcurrencyRuleError('live', 'Alias with weights can not be used')),
+      }),
+    );
+    const response = await fetch(`${url}/provisioned-concurrency/live`, { method: 'DELETE' });
+    expect(response.status).toBe(409);
+    expect(await response.json()).toEqual({
+      error: {
+        name: 'ProvisionedConcurrencyConflictError',
+        message: 'provisioned concurrency on live refused: Alias with weights can not be used',
+        details: { qualifier: 'live', reason: 'Alias with weights can not be used' },
+      },
+    });
   });
 
   it('answers shutdown, then shuts down once', async () => {

@@ -2,8 +2,8 @@
  * The daemon's control API: HTTP/JSON on 127.0.0.1, one route per Platform method plus the local extras
  * (publish a version, register the scaling target, status, shutdown). What a client sends is checked by
  * control-api-requests.ts before it reaches the controller; this file routes and maps errors to statuses: 400 for
- * bad input, 404 for what does not exist, 409 for a conflict (a stale revision, a held lock, a journal append out
- * of turn or without the lock). A client's mistake is never a 500 and changes nothing.
+ * bad input, 404 for what does not exist, 409 for a conflict (a stale revision, a PC rule Lambda enforces, a held
+ * lock, a journal append out of turn or without the lock). A client's mistake is never a 500 and changes nothing.
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { describeError } from '../../../common/errors.ts';
@@ -11,6 +11,7 @@ import { InvalidAliasUpdateError } from '../alias.ts';
 import {
   JournalConflictError,
   type Platform,
+  ProvisionedConcurrencyConflictError,
   ReleaseLockedError,
   ReleaseLockNotHeldError,
   RevisionConflictError,
@@ -32,6 +33,7 @@ import {
 } from './control-api-requests.ts';
 import { InvalidFaultError } from './faults.ts';
 import type { DaemonIdentity } from './local-platform.ts';
+import { ProvisionedConcurrencyRuleError } from './pc-rules.ts';
 
 export { BadRequestError };
 
@@ -77,6 +79,7 @@ function statusOf(error: unknown): number {
   if (error instanceof NotFoundError || error instanceof NoScalingTargetError) return 404;
   if (error instanceof RevisionConflictError || error instanceof ReleaseLockedError) return 409;
   if (error instanceof JournalConflictError || error instanceof ReleaseLockNotHeldError) return 409;
+  if (error instanceof ProvisionedConcurrencyConflictError) return 409;
   if (error instanceof MethodNotAllowedError) return 405;
   return 500;
 }
@@ -90,6 +93,8 @@ function detailsOf(error: unknown): unknown {
     return { held: error.held, wanted: error.wanted, operation: error.operation };
   }
   if (error instanceof ReleaseLockNotHeldError) return { releaseId: error.releaseId };
+  if (error instanceof ProvisionedConcurrencyRuleError)
+    return { qualifier: error.qualifier, reason: error.reason };
   if (error instanceof JournalConflictError) {
     return { expectedSequence: error.expectedSequence, actualNextSequence: error.actualNextSequence };
   }

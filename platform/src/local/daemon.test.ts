@@ -249,7 +249,7 @@ describe('the release record and the scaling target through LocalPlatform', () =
   });
 });
 
-describe('the control API refuses bad input with a 4xx naming it, and changes nothing', () => {
+describe('the control API refuses bad input and what Lambda refuses with a 4xx naming it, and changes nothing', () => {
   const call = async (method: string, path: string, body?: string) => {
     const response = await fetch(`${daemon.controlUrl}${path}`, { method, body });
     return {
@@ -277,8 +277,10 @@ describe('the control API refuses bad input with a 4xx naming it, and changes no
     ],
     ['PUT', '/provisioned-concurrency/live', JSON.stringify({ executions: 0 }), 400, /executions/],
     ['PUT', '/provisioned-concurrency/live', JSON.stringify({ executions: 99 }), 400, /concurrency limit 8/],
-    // live holds 2: 7 more on version 1 would take 9 of the 8.
-    ['PUT', '/provisioned-concurrency/1', JSON.stringify({ executions: 7 }), 400, /plus 2 on other/],
+    // live holds 2: 7 more on version 2 would take 9 of the 8.
+    ['PUT', '/provisioned-concurrency/2', JSON.stringify({ executions: 7 }), 400, /plus 2 on other/],
+    // Version 1 is live's primary and live has PC: a version has one configuration (Lambda's rule).
+    ['PUT', '/provisioned-concurrency/1', JSON.stringify({ executions: 1 }), 409, /live's primary/],
     ['PUT', '/provisioned-concurrency/42', JSON.stringify({ executions: 1 }), 404, /qualifier 42/],
     ['POST', '/versions', JSON.stringify({ contextDir: '/nowhere', faults: [] }), 400, /build:image-context/],
     [
@@ -318,6 +320,7 @@ describe('the control API refuses bad input with a 4xx naming it, and changes no
     expect(Object.keys((await platform.status()).versions)).toEqual(versions);
     expect(await platform.provisionedConcurrency(LIVE_ALIAS)).toMatchObject({ requested: 2 });
     expect(await platform.provisionedConcurrency('1')).toBeNull();
+    expect(await platform.provisionedConcurrency('2')).toBeNull();
   });
 });
 
@@ -357,6 +360,50 @@ describe('target tracking on live', () => {
       expect(metrics.provisionedConcurrencySpilloverInvocations).toBeGreaterThan(0);
     } finally {
       await scaled.close();
+    }
+  });
+});
+
+describe('target tracking while live has weights', () => {
+  it('skips the scale-out Lambda would refuse, says so in the log and status, and scales once they are gone', async () => {
+    const lines: string[] = [];
+    const weighted = await startDaemon({
+      stateDir: join(scratch, 'weighted'),
+      maxConcurrency: 4,
+      scalingPeriodMs: 300,
+      log: (line) => lines.push(line),
+    });
+    try {
+      const client = new LocalPlatform(weighted.controlUrl);
+      await client.publishVersion(context, ['slow=100ms']);
+      const candidate = await client.publishVersion(context, ['slow=100ms']);
+      await client.putProvisionedConcurrency(LIVE_ALIAS, 1);
+      await client.registerScalingTarget({ minCapacity: 1, maxCapacity: 3, targetUtilization: 0.5 });
+      await ready(client, LIVE_ALIAS);
+      const shifted = await client.updateAlias(shiftUpdate(await client.readAlias(), candidate.version, 0.1));
+      let load = true;
+      const worker = async () => {
+        while (load) expect((await predict(weighted.liveUrl)).status).toBe(200);
+      };
+      const workers = [worker(), worker()];
+      const skipped = await until(
+        async () => (await client.status()).scalingActivity as { status: string; reason: string } | null,
+        (activity) => activity?.status === 'Skipped',
+        'a skipped scale-out',
+      );
+      expect(skipped?.reason).toMatch(/Alias with weights can not be used with Provisioned Concurrency/);
+      expect(lines.find((line) => line.startsWith('autoscaler: skipped'))).toMatch(/live 1 -> 2 .*refused/);
+      expect((await client.provisionedConcurrency(LIVE_ALIAS))?.requested).toBe(1);
+      await client.updateAlias({ version: '1', weights: {}, expectedRevisionId: shifted.revisionId });
+      await until(
+        () => client.provisionedConcurrency(LIVE_ALIAS),
+        (c) => (c?.requested ?? 0) >= 2,
+        'a scale-out once the weights are gone',
+      );
+      load = false;
+      await Promise.all(workers);
+    } finally {
+      await weighted.close();
     }
   });
 });

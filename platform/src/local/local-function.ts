@@ -33,6 +33,7 @@ import { type Front, startFront } from './front.ts';
 import { recordInvocation, versionMetrics, versionTotals } from './lambda-metrics.ts';
 import { type LineLog, openLineLog } from './line-log.ts';
 import { emfMetrics, MetricStore } from './metric-store.ts';
+import { type ProvisionedConcurrencyChange, provisionedConcurrencyRefusal } from './pc-rules.ts';
 import { EnvironmentPool } from './pool.ts';
 import { ProvisionedConcurrencyLimitError } from './provisioned-configs.ts';
 import { FileReleaseRecordStore } from './release-record.ts';
@@ -107,7 +108,10 @@ export class LocalFunction implements PlatformController {
       utilization: () => this.#pool.utilization(LIVE_ALIAS),
       capacity: () => this.#pool.provisioned(LIVE_ALIAS)?.requested ?? null,
       capacityLimit: () => this.#pool.provisionedRoom(LIVE_ALIAS),
-      setCapacity: (capacity) => this.#pool.putProvisioned(LIVE_ALIAS, capacity),
+      setCapacity: (capacity) => {
+        this.#refuseByRule('put', LIVE_ALIAS);
+        this.#pool.putProvisioned(LIVE_ALIAS, capacity);
+      },
       log: options.log,
     });
     this.#autoscaler.start();
@@ -170,6 +174,7 @@ export class LocalFunction implements PlatformController {
 
   async putProvisionedConcurrency(qualifier: string, executions: number): Promise<ProvisionedConcurrency> {
     this.#checkQualifier(qualifier);
+    this.#refuseByRule('put', qualifier);
     try {
       this.#pool.putProvisioned(qualifier, executions);
     } catch (error) {
@@ -187,6 +192,7 @@ export class LocalFunction implements PlatformController {
 
   async removeProvisionedConcurrency(qualifier: string): Promise<void> {
     this.#checkQualifier(qualifier);
+    this.#refuseByRule('remove', qualifier);
     this.#pool.removeProvisioned(qualifier);
   }
 
@@ -270,6 +276,7 @@ export class LocalFunction implements PlatformController {
       liveUrl: this.#liveFront?.url ?? null,
       provisioned: Object.fromEntries(provisioned),
       scalingTarget: this.#autoscaler.target(),
+      scalingActivity: this.#autoscaler.lastActivity(),
       concurrency: { limit: this.#options.maxConcurrency, executions: this.#pool.concurrentExecutions() },
     };
   }
@@ -318,6 +325,16 @@ export class LocalFunction implements PlatformController {
 
   #publishedList(): string {
     return [...this.#versions.keys()].join(', ') || 'none yet';
+  }
+
+  /** Throws what Lambda answers to `change` on `qualifier` when a PC rule refuses it (pc-rules.ts). */
+  #refuseByRule(change: ProvisionedConcurrencyChange, qualifier: string): void {
+    if (this.#alias === null) return;
+    const refusal = provisionedConcurrencyRefusal(change, qualifier, {
+      alias: this.#alias,
+      liveConfigured: this.#pool.provisioned(LIVE_ALIAS) !== null,
+    });
+    if (refusal !== null) throw refusal;
   }
 
   #checkQualifier(qualifier: string): void {

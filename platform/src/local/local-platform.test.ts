@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JournalConflictError, ReleaseLockedError, RevisionConflictError } from '../port.ts';
+import {
+  JournalConflictError,
+  ProvisionedConcurrencyConflictError,
+  ReleaseLockedError,
+  RevisionConflictError,
+} from '../port.ts';
 import { LocalPlatform, LocalPlatformError, readDaemonInfo } from './local-platform.ts';
 
 /** A stand-in control API answering every call with the status and body queued for it. */
@@ -46,6 +51,14 @@ describe('LocalPlatform', () => {
     expect(locked).toBeInstanceOf(ReleaseLockedError);
     expect(locked).toMatchObject({ held, wanted: 'r2', operation: 'free the lock' });
     expect(locked.message).toMatch(/release r2 cannot free the lock: only r1 frees it/);
+
+    fail(409, 'ProvisionedConcurrencyConflictError', { qualifier: 'live', reason: 'Alias with weights…' });
+    const ruled = await platform.putProvisionedConcurrency('live', 2).catch((e) => e);
+    expect(ruled).toBeInstanceOf(ProvisionedConcurrencyConflictError);
+    expect(ruled).toMatchObject({
+      qualifier: 'live',
+      message: 'provisioned concurrency on live refused: Alias with weights…',
+    });
 
     fail(409, 'JournalConflictError', { expectedSequence: 1, actualNextSequence: 3 });
     await expect(

@@ -1,9 +1,9 @@
 /**
  * LocalPlatform: the Platform port over the local daemon's control API. Every call is one HTTP request; the
  * daemon holds the state, so a client that dies (a killed release) loses nothing. A 409 comes back as the port's
- * own error class (RevisionConflictError, ReleaseLockedError, ReleaseLockNotHeldError, JournalConflictError),
- * so a release handles a local conflict exactly as an AWS one; anything else the daemon refuses is a
- * LocalPlatformError naming why.
+ * own error class (RevisionConflictError, ProvisionedConcurrencyConflictError, ReleaseLockedError,
+ * ReleaseLockNotHeldError, JournalConflictError), so a release handles a local conflict exactly as an AWS one;
+ * anything else the daemon refuses is a LocalPlatformError naming why.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import {
   type MetricsVia,
   type Platform,
   type ProvisionedConcurrency,
+  ProvisionedConcurrencyConflictError,
   type ReleaseLock,
   ReleaseLockedError,
   ReleaseLockNotHeldError,
@@ -89,6 +90,9 @@ function portError(body: ErrorBody): Error | null {
     return new ReleaseLockedError(d.held as ReleaseLock, String(d.wanted), d.operation as LockedOperation);
   }
   if (name === 'ReleaseLockNotHeldError') return new ReleaseLockNotHeldError(String(d.releaseId));
+  if (name === 'ProvisionedConcurrencyConflictError') {
+    return new ProvisionedConcurrencyConflictError(String(d.qualifier), String(d.reason));
+  }
   if (name === 'JournalConflictError') {
     return new JournalConflictError(Number(d.expectedSequence), Number(d.actualNextSequence));
   }
