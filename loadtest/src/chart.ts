@@ -4,9 +4,10 @@
  */
 import { type LoadTestResult, PERCENTILE_KEYS } from './result.ts';
 
-const fmt = (value: number) => Number(value.toFixed(1)).toString();
+/** A chart value: one decimal at most, no trailing zeros. */
+export const fmt = (value: number) => Number(value.toFixed(1)).toString();
 
-function yMax(values: number[]): number {
+export function yMax(values: number[]): number {
   const top = Math.max(1, ...values);
   // A round ceiling a little above the top value, so bars do not touch the frame.
   const step = 10 ** Math.floor(Math.log10(top));
