@@ -6,6 +6,7 @@
  */
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 
 /**
@@ -18,6 +19,8 @@ export interface AwsClients {
   readonly lambda: LambdaClient;
   readonly autoScaling: ApplicationAutoScalingClient;
   readonly cloudWatch: CloudWatchClient;
+  /** The release record's table (dynamodb-release-record.ts). */
+  readonly dynamoDb: DynamoDBClient;
 }
 
 /** The SDK's standard retry mode at `maxAttempts`: what every client of createAwsClients is built with. */
@@ -25,7 +28,7 @@ export function awsRetryConfig(maxAttempts = AWS_MAX_ATTEMPTS) {
   return { retryMode: 'standard', maxAttempts } as const;
 }
 
-/** The three clients AwsPlatform takes, with the SDK's standard retry mode at `maxAttempts`. */
+/** The clients AwsPlatform and its release record take, with the SDK's standard retry mode at `maxAttempts`. */
 export function createAwsClients(options: { readonly region?: string; readonly maxAttempts?: number } = {}) {
   const config = {
     ...(options.region === undefined ? {} : { region: options.region }),
@@ -35,6 +38,7 @@ export function createAwsClients(options: { readonly region?: string; readonly m
     lambda: new LambdaClient(config),
     autoScaling: new ApplicationAutoScalingClient(config),
     cloudWatch: new CloudWatchClient(config),
+    dynamoDb: new DynamoDBClient(config),
   } satisfies AwsClients;
 }
 
@@ -50,7 +54,14 @@ export function errorCode(error: unknown): string {
   return typeof error === 'object' && error !== null ? ((error as SdkErrorShape).name ?? '') : '';
 }
 
-const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling']);
+/** Lambda's, Application Auto Scaling's, CloudWatch's, and DynamoDB's two. */
+const THROTTLED = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'Throttling',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+]);
 
 /** An AWS call that failed after the SDK's retries, or that AWS refused outright. */
 export class AwsCallError extends Error {

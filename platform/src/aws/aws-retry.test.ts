@@ -156,7 +156,7 @@ describe('AwsPlatform under throttling, through the SDK standard retry mode', ()
 
   it('builds every client of createAwsClients with AWS_MAX_ATTEMPTS', async () => {
     const built = createAwsClients({ region: 'eu-west-1' });
-    for (const client of [built.lambda, built.autoScaling, built.cloudWatch]) {
+    for (const client of [built.lambda, built.autoScaling, built.cloudWatch, built.dynamoDb]) {
       expect(await client.config.maxAttempts()).toBe(AWS_MAX_ATTEMPTS);
     }
   });
