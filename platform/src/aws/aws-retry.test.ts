@@ -2,16 +2,19 @@
  * Throttling through real SDK clients built with awsRetryConfig (aws-sdk-client-mock replaces `send`, and with
  * it the retry middleware, so these tests answer at the HTTP layer instead): a throttled call is retried by
  * the SDK's standard mode, and one throttled on every attempt surfaces as an AwsCallError naming the call,
- * the function and the attempts. The backoff's timers are faked, so the test waits for none of them.
+ * the function and the attempts. The release record's DynamoDB calls likewise, and an append keeps its one
+ * ClientRequestToken across attempts. The backoff's timers are faked, so the test waits for none of them.
  */
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { HttpResponse } from '@smithy/protocol-http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReleaseRecordStore } from '../port.ts';
 import { AWS_MAX_ATTEMPTS, AwsCallError, awsRetryConfig, createAwsClients } from './aws-call.ts';
 import { AwsPlatform } from './aws-platform.ts';
+import { DynamoDbReleaseRecordStore } from './dynamodb-release-record.ts';
 
 interface Answer {
   readonly status: number;
@@ -19,13 +22,15 @@ interface Answer {
   readonly body: unknown;
 }
 
-/** An HTTP handler answering from `answers` in turn (the last one repeats), counting the requests. */
+/** An HTTP handler answering from `answers` in turn (the last one repeats), counting the requests and keeping their bodies. */
 function scriptedHandler(answers: readonly Answer[]) {
   const handler = {
     requests: 0,
-    async handle() {
+    bodies: [] as unknown[],
+    async handle(request: { body?: unknown }) {
       const answer = answers[Math.min(handler.requests, answers.length - 1)] as Answer;
       handler.requests += 1;
+      handler.bodies.push(request.body);
       return {
         response: new HttpResponse({
           statusCode: answer.status,
@@ -95,6 +100,25 @@ const cloudWatchThrottled: Answer = {
   body: { __type: 'Throttling', message: 'Rate exceeded' },
 };
 
+const dynamoThrottled: Answer = {
+  status: 400,
+  body: {
+    __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+    message: 'Rate exceeded',
+  },
+};
+const lockFields = {
+  releaseId: { S: 'rel-1' },
+  holder: { S: 'runner A' },
+  acquiredAt: { S: '2026-11-30T05:00:00.000Z' },
+};
+const recordWith = (handler: ReturnType<typeof scriptedHandler>) =>
+  new DynamoDbReleaseRecordStore({
+    client: new DynamoDBClient(config(handler)),
+    tableName: 'releases',
+    functionName: 'f',
+  });
+
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout'] });
 });
@@ -151,6 +175,40 @@ describe('AwsPlatform under throttling, through the SDK standard retry mode', ()
       new RegExp(
         `^GetMetricData for shiftgate-prod:8 \\(via live\\) failed after ${AWS_MAX_ATTEMPTS} attempt`,
       ),
+    );
+  });
+
+  it('retries a DynamoDB ProvisionedThroughputExceededException, then reads the lock', async () => {
+    const dynamoDb = scriptedHandler([
+      dynamoThrottled,
+      { status: 200, body: { Item: { pk: { S: 'f' }, sk: { S: 'lock' }, ...lockFields } } },
+    ]);
+    const store = recordWith(dynamoDb);
+    expect(await settle(store.currentLock())).toEqual({
+      releaseId: 'rel-1',
+      holder: 'runner A',
+      acquiredAt: '2026-11-30T05:00:00.000Z',
+    });
+    expect(dynamoDb.requests).toBe(2);
+  });
+
+  it('sends one ClientRequestToken on every attempt of an append, so a retry cannot write it twice', async () => {
+    const dynamoDb = scriptedHandler([dynamoThrottled, dynamoThrottled, { status: 200, body: {} }]);
+    const written = await settle(recordWith(dynamoDb).append({ releaseId: 'rel-1', type: 't', data: 1 }, 1));
+    expect(written).toMatchObject({ sequence: 1 });
+    const tokens = dynamoDb.bodies.map((body) => JSON.parse(String(body)).ClientRequestToken);
+    expect(tokens).toHaveLength(3);
+    expect(tokens[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Set(tokens).size).toBe(1);
+  });
+
+  it('surfaces a DynamoDB call throttled on every attempt naming the call, the table and the key', async () => {
+    const dynamoDb = scriptedHandler([dynamoThrottled]);
+    const error = await settle(recordWith(dynamoDb).currentLock());
+    expect(dynamoDb.requests).toBe(AWS_MAX_ATTEMPTS);
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect((error as Error).message).toContain(
+      `GetItem for releases (pk f, sk lock) failed after ${AWS_MAX_ATTEMPTS} attempt(s): ProvisionedThroughputExceededException`,
     );
   });
 
