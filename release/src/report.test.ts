@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { JournalEntry } from '../../platform/src/port.ts';
 import {
   buildReleaseReport,
   candidateWeightOf,
@@ -205,6 +206,11 @@ describe('buildReleaseReport', () => {
   it.each([
     ['an empty journal', [], 'it is empty'],
     ['a journal without its start', promotedJournal().slice(1), 'its first entry is state'],
+    [
+      'entries of two releases',
+      [...promotedJournal(), { ...(promotedJournal()[1] as JournalEntry), sequence: 40, releaseId: 'other' }],
+      'journal entry 40 belongs to release other, not rehearsal-20261130T040000Z',
+    ],
   ])('refuses %s, naming what it found', (_name, entries, found) => {
     expect(() => buildReleaseReport(entries)).toThrow(found);
   });

@@ -258,6 +258,13 @@ export function buildReleaseReport(
       `cannot report on a release whose journal does not start with \`started\` (${found}): pass one release's entries, oldest first`,
     );
   }
+  const stranger = entries.find((entry) => entry.releaseId !== started.data.releaseId);
+  if (stranger !== undefined) {
+    throw new Error(
+      `journal entry ${stranger.sequence} belongs to release ${stranger.releaseId}, not ${started.data.releaseId}: ` +
+        "pass one release's entries (the store's journal(releaseId))",
+    );
+  }
   const { plan, candidate } = started.data;
   const lastState = lastOf(allOf(entries, 'state'))?.data.state ?? null;
   const finished = lastOf(allOf(entries, 'finished'));
