@@ -6,6 +6,7 @@
 import type { GateCheck } from '../../loadtest/src/gate.ts';
 import type { TimelinePoint } from '../../loadtest/src/result.ts';
 import type { JournalEntry, VersionMetrics } from '../../platform/src/port.ts';
+import { badOf, requestsOf } from './judge.ts';
 import {
   type DriftReport,
   EXIT_CODES,
@@ -49,9 +50,9 @@ export interface ProductionTraffic {
 /** One version's key figures over a judged bake, counted as judge.ts counts them. */
 export interface VersionFigures {
   readonly version: string;
-  /** Invocations + throttles: a throttled request was a request. */
+  /** judge.ts requestsOf: invocations + throttles. */
   readonly requests: number;
-  /** Errors + throttles + the handler's own 5xx answers: bad for availability. */
+  /** judge.ts badOf: errors + throttles + the handler's own 5xx answers. */
   readonly bad: number;
   readonly appLatencyP50Ms: number | null;
   readonly appLatencyP95Ms: number | null;
@@ -152,8 +153,8 @@ export function candidateWeightOf(update: JournalData['alias-update'], candidate
 export function figuresOf(metrics: VersionMetrics): VersionFigures {
   return {
     version: metrics.version,
-    requests: metrics.invocations + metrics.throttles,
-    bad: metrics.errors + metrics.throttles + metrics.app.requests5xx,
+    requests: requestsOf(metrics),
+    bad: badOf(metrics),
     appLatencyP50Ms: metrics.app.latencyP50Ms,
     appLatencyP95Ms: metrics.app.latencyP95Ms,
     durationP50Ms: metrics.durationP50Ms,
