@@ -145,7 +145,10 @@ export interface DriftReport {
   /** True when nothing drifted beyond tolerance and every body was answered by both. */
   readonly withinTolerance: boolean;
   readonly modelChange: boolean;
-  /** withinTolerance, or the release declared a model change. */
+  /**
+   * withinTolerance, or the release declared a model change and both versions still answered every body (a model
+   * change explains different numbers, not missing ones).
+   */
   readonly passed: boolean;
 }
 
