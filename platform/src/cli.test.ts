@@ -89,7 +89,11 @@ setInterval(() => {}, 1000);
 
 describe('npm run platform:local', () => {
   it('start leaves a detached platform behind and prints the live URL last; a second start fails', async () => {
-    const started = await run(['start', '--pc', '1', '--max-concurrency', '4', '--context-dir', context]);
+    const started = await run([
+      'start',
+      ...['--pc', '1', '--max-concurrency', '4', '--metric-period-ms', '1000'],
+      ...['--context-dir', context],
+    ]);
     expect(started.stderr).toMatch(/warming provisioned environments on live: 1\/1 ready/);
     expect(started.code).toBe(0);
     const lines = started.stdout.trimEnd().split('\n');
@@ -128,6 +132,8 @@ describe('npm run platform:local', () => {
       }
     }
     expect(report.live).toEqual({ version: '1', weights: {} });
+    // start's --metric-period-ms 1000 reached the daemon.
+    expect(report.metricPeriodMs).toBe(1000);
     const keys = ['invocations', 'errors', 'throttles', 'coldStarts', 'p50Ms', 'p95Ms'];
     for (const v of ['1', '2']) expect(Object.keys(report.versions[v])).toEqual(expect.arrayContaining(keys));
     expect(report.versions['1']).toMatchObject({ invocations: 3, coldStarts: 0 });
@@ -201,6 +207,9 @@ describe('npm run platform:local', () => {
     [['start', '--max-concurrency', '0'], /--max-concurrency 0 is not an integer of at least 1/],
     [['start', '--pc', '9'], /--pc 9 is above --max-concurrency 8/],
     [['start', '--pc', 'two'], /--pc two is not an integer/],
+    [['start', '--metric-period-ms', '7000'], /--metric-period-ms 7000 does not divide 60000/],
+    [['start', '--metric-period-ms', '10'], /--metric-period-ms 10 is not an integer from 100 to 60000/],
+    [['deploy', '--metric-period-ms', '1000'], /deploy does not take --metric-period-ms/],
     [['start', '--inject', 'slow=fast'], /slow=fast/],
     [['start', '--context-dir', '/nowhere'], /lambda\.mjs does not exist/],
     [['deploy', '--inject', 'errors=200%'], /errors=200%/],

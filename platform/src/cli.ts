@@ -1,10 +1,10 @@
 /**
  * `npm run platform:local -- start|deploy|status|stop`: the local Lambda platform from a shell.
  *
- * - start [--pc N] [--port P] [--inject FAULT]... [--max-concurrency N]: builds the current commit's image
- *   context as version 1, points `live` at it with N provisioned environments (and a 50 % target-tracking
- *   scaling target, min N, max the concurrency limit), waits until they are READY and leaves the daemon running
- *   detached. The last stdout line is the live URL. An injected init-fail leaves provisioned concurrency FAILED:
+ * - start [--pc N] [--port P] [--inject FAULT]... [--max-concurrency N] [--metric-period-ms MS]: builds the
+ *   current commit's image context as version 1, points `live` at it with N provisioned environments (and a 50 %
+ *   target-tracking scaling target, min N, max the concurrency limit), waits until they are READY and leaves the
+ *   daemon running detached, keeping metrics at MS-long periods (CloudWatch's minute unless told). The last stdout line is the live URL. An injected init-fail leaves provisioned concurrency FAILED:
  *   start warns on stderr and still prints the URL (a rehearsal asked for it). Any other failure stops the
  *   daemon start spawned; a bad flag is refused before anything is created.
  * - deploy [--inject FAULT]...: builds and publishes the next version with no traffic; prints "<n> <url>".
@@ -25,7 +25,7 @@ import { isEntryPoint, runCli } from '../../common/cli.ts';
 import { describeError } from '../../common/errors.ts';
 import { STAGES } from '../../infra/config/stages.ts';
 import { clearStale, findDaemon, spawnDaemon, stopDaemon, takeStartLock } from './daemon-process.ts';
-import { DAEMON_DEFAULTS, integerFlag, PORT_RANGE } from './local/daemon-settings.ts';
+import { DAEMON_DEFAULTS, integerFlag, metricPeriodFlag, PORT_RANGE } from './local/daemon-settings.ts';
 import { type FaultPlan, parseFaults } from './local/faults.ts';
 import { CONTROL_TIMEOUT_MS, type DaemonInfo, LocalPlatform } from './local/local-platform.ts';
 import { publishAndWarm } from './publish-and-warm.ts';
@@ -39,7 +39,8 @@ export const STATE_DIR_VARIABLE = 'SHIFTGATE_PLATFORM_DIR';
 const DEFAULT_PC = STAGES.dev.provisionedConcurrency.min;
 
 export const USAGE = `usage: npm run platform:local -- <command> [options]
-  start  [--pc N] [--port P] [--inject FAULT]... [--max-concurrency N]   (default pc ${DEFAULT_PC}, limit ${DAEMON_DEFAULTS.maxConcurrency})
+  start  [--pc N] [--port P] [--inject FAULT]... [--max-concurrency N] [--metric-period-ms MS]
+         (default pc ${DEFAULT_PC}, limit ${DAEMON_DEFAULTS.maxConcurrency}, metric period ${DAEMON_DEFAULTS.metricPeriodMs} ms: 100 to ${DAEMON_DEFAULTS.metricPeriodMs}, dividing it)
   deploy [--inject FAULT]...
   status
   stop
@@ -55,6 +56,7 @@ const OPTIONS = {
   port: { type: 'string' },
   inject: { type: 'string', multiple: true },
   'max-concurrency': { type: 'string' },
+  'metric-period-ms': { type: 'string' },
   'state-dir': { type: 'string' },
   'context-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -65,7 +67,7 @@ type Option = keyof typeof OPTIONS;
 
 /** The options each command takes: one given to a command that does not take it is refused, never ignored. */
 const COMMAND_OPTIONS: Record<string, readonly Option[]> = {
-  start: ['pc', 'port', 'inject', 'max-concurrency', 'context-dir', 'state-dir'],
+  start: ['pc', 'port', 'inject', 'max-concurrency', 'metric-period-ms', 'context-dir', 'state-dir'],
   deploy: ['inject', 'context-dir', 'state-dir'],
   status: ['state-dir'],
   stop: ['state-dir'],
@@ -137,6 +139,7 @@ async function start(stateDir: string, values: Values): Promise<void> {
     min: 1,
   });
   if (pc > limit) throw new Error(`--pc ${pc} is above --max-concurrency ${limit}: ask for at most ${limit}`);
+  const metricPeriodMs = metricPeriodFlag(values['metric-period-ms']);
   const faults = faultsOf(values);
   const given = givenContext(values);
   // mkdir says whether this start created the state dir: only then may a failed start remove it.
@@ -159,7 +162,12 @@ async function start(stateDir: string, values: Values): Promise<void> {
       if (createdStateDir) await rm(stateDir, { recursive: true, force: true });
       throw error;
     }
-    info = await spawnDaemon(stateDir, { port, maxConcurrency: limit }, progress, createdStateDir);
+    info = await spawnDaemon(
+      stateDir,
+      { port, maxConcurrency: limit, metricPeriodMs },
+      progress,
+      createdStateDir,
+    );
     await publishAndWarm({ info, contextDir, faults, pc, limit, stateDir }, progress);
   } finally {
     await releaseStartLock();

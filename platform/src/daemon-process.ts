@@ -39,6 +39,8 @@ export type Progress = (line: string) => void;
 export interface DaemonSettings {
   readonly port: number;
   readonly maxConcurrency: number;
+  /** The metric store's period; the daemon's default (CloudWatch's minute) when absent. */
+  readonly metricPeriodMs?: number;
 }
 
 /** A daemon found running; `answering` false when only /proc vouches for it (stopped or hung). */
@@ -185,6 +187,7 @@ export async function spawnDaemon(
   const args = [
     ...['--state-dir', stateDir, '--port', String(settings.port)],
     ...['--max-concurrency', String(settings.maxConcurrency)],
+    ...(settings.metricPeriodMs === undefined ? [] : ['--metric-period-ms', String(settings.metricPeriodMs)]),
   ];
   // Detached, in its own session, its output in a file: the daemon outlives this command and any client.
   const child = spawn(process.execPath, ['--import', 'tsx', DAEMON_ENTRY, ...args], {

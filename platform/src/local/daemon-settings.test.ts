@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integerFlag, PORT_RANGE } from './daemon-settings.ts';
+import { DAEMON_DEFAULTS, integerFlag, metricPeriodFlag, PORT_RANGE } from './daemon-settings.ts';
 
 describe('integerFlag', () => {
   it('gives the fallback when the flag is absent and the number when it is a whole number in range', () => {
@@ -18,5 +18,23 @@ describe('integerFlag', () => {
     ['eight', 'max-concurrency', { min: 1 }, /--max-concurrency eight is not an integer of at least 1/],
   ])('refuses %j for --%s, naming the flag, the value and what it takes', (value, flag, range, message) => {
     expect(() => integerFlag(value, flag, 0, range)).toThrow(message);
+  });
+});
+
+describe('metricPeriodFlag', () => {
+  it("takes CloudWatch's minute when absent, and any integer from 100 ms that divides the minute", () => {
+    expect(metricPeriodFlag(undefined)).toBe(DAEMON_DEFAULTS.metricPeriodMs);
+    expect(DAEMON_DEFAULTS.metricPeriodMs).toBe(60_000);
+    for (const period of ['100', '1000', '1500', '5000', '60000'])
+      expect(metricPeriodFlag(period)).toBe(Number(period));
+  });
+
+  it.each([
+    ['99', /--metric-period-ms 99 is not an integer from 100 to 60000/],
+    ['60001', /--metric-period-ms 60001 is not an integer from 100 to 60000/],
+    ['1e3', /--metric-period-ms 1e3 is not an integer/],
+    ['7000', /--metric-period-ms 7000 does not divide 60000 \(CloudWatch's minute\): give one that does/],
+  ])('refuses %j, naming the flag, the value and what it takes', (value, message) => {
+    expect(() => metricPeriodFlag(value)).toThrow(message);
   });
 });

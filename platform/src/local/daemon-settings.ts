@@ -13,7 +13,31 @@ export const DAEMON_DEFAULTS = {
   scalingPeriodMs: 10_000,
   /** An idle on-demand environment is stopped after 10 minutes, as Lambda reclaims idle ones. */
   idleTimeoutMs: 600_000,
+  /**
+   * The metric store's period: CloudWatch's minute for Lambda's metrics. A rehearsal that compresses time (bakes
+   * of seconds) shortens it, so its judgements still read whole periods.
+   */
+  metricPeriodMs: 60_000,
 } as const;
+
+/**
+ * The metric periods a daemon takes: from 100 ms to CloudWatch's minute, dividing the minute, so that periods
+ * tile every minute exactly and a minute's figures are the same whatever period they were kept at.
+ */
+export const METRIC_PERIOD_RANGE: IntegerRange = { min: 100, max: DAEMON_DEFAULTS.metricPeriodMs };
+
+/** --metric-period-ms: an integer in METRIC_PERIOD_RANGE that divides the minute; the default when absent. */
+export function metricPeriodFlag(value: string | undefined): number {
+  const minute = DAEMON_DEFAULTS.metricPeriodMs;
+  const period = integerFlag(value, 'metric-period-ms', minute, METRIC_PERIOD_RANGE);
+  if (minute % period !== 0) {
+    throw new Error(
+      `--metric-period-ms ${value} does not divide ${minute} (CloudWatch's minute): give one that does, ` +
+        'e.g. --metric-period-ms 1000',
+    );
+  }
+  return period;
+}
 
 export interface IntegerRange {
   readonly min: number;

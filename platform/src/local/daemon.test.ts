@@ -324,6 +324,34 @@ describe('the control API refuses bad input and what Lambda refuses with a 4xx n
   });
 });
 
+describe('a metric period shorter than the minute', () => {
+  it('keeps metrics at that period, says so in status, and reads a range widened to its whole periods', async () => {
+    const fast = await startDaemon({
+      stateDir: join(scratch, 'fast'),
+      maxConcurrency: 2,
+      metricPeriodMs: 1_000,
+      log: () => {},
+    });
+    try {
+      const client = new LocalPlatform(fast.controlUrl);
+      await client.publishVersion(context);
+      expect((await client.status()).metricPeriodMs).toBe(1_000);
+      for (let i = 0; i < 3; i += 1) expect((await predict(fast.liveUrl)).status).toBe(200);
+      const end = new Date(Date.now() + 1);
+      const metrics = await client.versionMetrics(
+        '1',
+        { start: new Date(end.getTime() - 5_000), end },
+        'live',
+      );
+      expect(metrics.invocations).toBe(3);
+      expect(metrics.range.start.getTime() % 1_000).toBe(0);
+      expect(metrics.range.end.getTime()).toBe(Math.ceil(end.getTime() / 1_000) * 1_000);
+    } finally {
+      await fast.close();
+    }
+  });
+});
+
 describe('target tracking on live', () => {
   it('scales provisioned concurrency out under load, spills over meanwhile, and holds still while suspended', async () => {
     const scaled = await startDaemon({

@@ -3,9 +3,10 @@
  * API, plus the HTTP fronts and the execution environments. It runs detached from whoever started it, so a
  * killed client — a CLI, a release runner — leaves the platform and its alias as they were, as AWS would.
  *
- * `node --import tsx platform/src/local/daemon.ts --state-dir DIR [--port P] [--max-concurrency N]`; the CLI
- * (platform/src/cli.ts) starts it. It writes DIR/daemon.json ({pid, controlUrl, liveUrl, token}) once it answers,
- * and removes it when it stops. It exits with ALREADY_RUNS_EXIT_CODE when another daemon holds DIR.
+ * `node --import tsx platform/src/local/daemon.ts --state-dir DIR [--port P] [--max-concurrency N]
+ * [--metric-period-ms MS]`; the CLI (platform/src/cli.ts) starts it. It writes DIR/daemon.json ({pid, controlUrl,
+ * liveUrl, token}) once it answers, and removes it when it stops. It exits with ALREADY_RUNS_EXIT_CODE when another
+ * daemon holds DIR.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
@@ -16,7 +17,13 @@ import { writeFileAtomic } from '../../../common/atomic-write.ts';
 import { isEntryPoint, runCli } from '../../../common/cli.ts';
 import { describeError } from '../../../common/errors.ts';
 import { createControlApi } from './control-api.ts';
-import { ALREADY_RUNS_EXIT_CODE, DAEMON_DEFAULTS, integerFlag, PORT_RANGE } from './daemon-settings.ts';
+import {
+  ALREADY_RUNS_EXIT_CODE,
+  DAEMON_DEFAULTS,
+  integerFlag,
+  metricPeriodFlag,
+  PORT_RANGE,
+} from './daemon-settings.ts';
 import { LocalFunction } from './local-function.ts';
 import { type DaemonInfo, daemonInfoFile } from './local-platform.ts';
 import { createPidFile, identifyDaemonPid } from './pid.ts';
@@ -33,6 +40,8 @@ export interface DaemonOptions {
   readonly idleTimeoutMs?: number;
   /** The autoscaler's period (DAEMON_DEFAULTS unless told). */
   readonly scalingPeriodMs?: number;
+  /** The metric store's period (DAEMON_DEFAULTS unless told; daemon-settings.ts says which it takes). */
+  readonly metricPeriodMs?: number;
   /** Where the daemon's own lines go; stdout (the CLI points it at DIR/daemon.log) unless told. */
   readonly log?: (line: string) => void;
 }
@@ -102,6 +111,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     maxConcurrency: options.maxConcurrency,
     idleTimeoutMs: options.idleTimeoutMs ?? DAEMON_DEFAULTS.idleTimeoutMs,
     scalingPeriodMs: options.scalingPeriodMs ?? DAEMON_DEFAULTS.scalingPeriodMs,
+    metricPeriodMs: options.metricPeriodMs ?? DAEMON_DEFAULTS.metricPeriodMs,
     log,
   });
   const token = randomUUID();
@@ -145,7 +155,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
     await writeFileAtomic(daemonInfoFile(stateDir), `${JSON.stringify(info, null, 2)}\n`);
     log(
-      `listening: control ${info.controlUrl}, live ${liveUrl}, concurrency limit ${options.maxConcurrency}`,
+      `listening: control ${info.controlUrl}, live ${liveUrl}, concurrency limit ${options.maxConcurrency}, ` +
+        `metric period ${options.metricPeriodMs ?? DAEMON_DEFAULTS.metricPeriodMs} ms`,
     );
     return { ...info, closed, close };
   } catch (error) {
@@ -158,7 +169,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
 const USAGE =
   'usage: node --import tsx platform/src/local/daemon.ts --state-dir DIR [--port P] [--max-concurrency N] ' +
-  '[--scaling-period-ms MS] [--idle-timeout-ms MS]';
+  '[--scaling-period-ms MS] [--idle-timeout-ms MS] [--metric-period-ms MS]';
 
 if (isEntryPoint(import.meta.url)) {
   await runCli({ name: 'platform daemon' }, async () => {
@@ -168,6 +179,7 @@ if (isEntryPoint(import.meta.url)) {
       'max-concurrency': { type: 'string' },
       'scaling-period-ms': { type: 'string' },
       'idle-timeout-ms': { type: 'string' },
+      'metric-period-ms': { type: 'string' },
     } as const;
     let values: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
     try {
@@ -203,6 +215,7 @@ if (isEntryPoint(import.meta.url)) {
             min: 1_000,
           },
         ),
+        metricPeriodMs: metricPeriodFlag(values['metric-period-ms']),
       };
     } catch (error) {
       throw new Error(`${describeError(error)}\n${USAGE}`, { cause: error });

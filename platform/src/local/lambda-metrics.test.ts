@@ -5,6 +5,7 @@ import { SLO_DEFINITION } from '../../../slo/src/definition.ts';
 import { LAMBDA_NAMESPACE } from '../../../slo/src/metric-sources.ts';
 import { LIVE_ALIAS } from '../port.ts';
 import { serviceEmfLines } from '../testing/service-emf.ts';
+import { DAEMON_DEFAULTS } from './daemon-settings.ts';
 import {
   COLD_STARTS_METRIC,
   type InvocationRecord,
@@ -15,11 +16,13 @@ import {
   versionMetrics,
   versionTotals,
 } from './lambda-metrics.ts';
-import { BUCKET_MS, emfMetrics, MetricStore } from './metric-store.ts';
+import { emfMetrics, MetricStore } from './metric-store.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const fn = LOCAL_FUNCTION_NAME;
-const newStore = () => new MetricStore({ retentionMs: 60 * BUCKET_MS });
+/** CloudWatch's minute, the daemon's default period. */
+const PERIOD_MS = DAEMON_DEFAULTS.metricPeriodMs;
+const newStore = (periodMs: number = PERIOD_MS) => new MetricStore({ retentionMs: 60 * PERIOD_MS, periodMs });
 const invocation = (overrides: Partial<InvocationRecord> = {}): InvocationRecord => ({
   timestamp: T0,
   qualifier: LIVE_ALIAS,
@@ -35,7 +38,7 @@ const sum = (
   name: string,
   dimensions: Record<string, string>,
   namespace = LAMBDA_NAMESPACE,
-) => store.query({ namespace, name, dimensions, start: T0, end: T0 + BUCKET_MS, statistic: 'Sum' });
+) => store.query({ namespace, name, dimensions, start: T0, end: T0 + PERIOD_MS, statistic: 'Sum' });
 const aliasDims = { FunctionName: fn, Resource: `${fn}:live` };
 const executedDims = { ...aliasDims, ExecutedVersion: '2' };
 const versionDims = { FunctionName: fn, Resource: `${fn}:2` };
@@ -72,7 +75,7 @@ describe('recordInvocation', () => {
         name: 'Duration',
         dimensions: executedDims,
         start: T0,
-        end: T0 + BUCKET_MS,
+        end: T0 + PERIOD_MS,
       }),
     ).toEqual([10]);
   });
@@ -88,7 +91,7 @@ describe('recordInvocation', () => {
         name: 'ConcurrentExecutions',
         dimensions: aliasDims,
         start: T0,
-        end: T0 + BUCKET_MS,
+        end: T0 + PERIOD_MS,
         statistic: 'Maximum',
       }),
     ).toBe(5);
@@ -158,7 +161,9 @@ describe('versionMetrics', () => {
     ];
     for (const line of lines) for (const put of emfMetrics(line)) store.put(put);
 
-    const range = { start: new Date(now - 5 * BUCKET_MS), end: new Date(now + 5 * BUCKET_MS) };
+    // Whole periods, so the range read is the range answered (versionMetrics widens any other).
+    const start = Math.floor(now / PERIOD_MS) * PERIOD_MS - 5 * PERIOD_MS;
+    const range = { start: new Date(start), end: new Date(start + 10 * PERIOD_MS) };
     const read = (via: 'live' | 'version') =>
       versionMetrics(store, {
         version: '2',
@@ -205,7 +210,7 @@ describe('versionMetrics', () => {
   it('is zeros and nulls outside the range, and for a version with no traffic', () => {
     const store = newStore();
     recordInvocation(store, invocation());
-    const later = { start: new Date(T0 + BUCKET_MS), end: new Date(T0 + 2 * BUCKET_MS) };
+    const later = { start: new Date(T0 + PERIOD_MS), end: new Date(T0 + 2 * PERIOD_MS) };
     const empty = versionMetrics(store, { version: '2', range: later, via: 'live', stage });
     expect(empty).toMatchObject({ invocations: 0, errors: 0, durationP50Ms: null, durationP95Ms: null });
     expect(empty.app).toEqual({
@@ -215,16 +220,42 @@ describe('versionMetrics', () => {
       latencyP50Ms: null,
       latencyP95Ms: null,
     });
-    const range = { start: new Date(T0), end: new Date(T0 + BUCKET_MS) };
+    const range = { start: new Date(T0), end: new Date(T0 + PERIOD_MS) };
     expect(versionMetrics(store, { version: '7', range, via: 'live', stage }).invocations).toBe(0);
     expect(versionMetrics(store, { version: '2', range, via: 'live', stage }).invocations).toBe(1);
     expect(versionMetrics(store, { version: '2', range, via: 'version', stage }).invocations).toBe(0);
   });
 
+  it('widens the range to whole periods of the store and answers with the widened range', () => {
+    const store = newStore(1_000);
+    recordInvocation(store, invocation({ timestamp: T0 + 4_200 }));
+    recordInvocation(store, invocation({ timestamp: T0 + 9_700 }));
+    recordInvocation(store, invocation({ timestamp: T0 + 10_000 }));
+    // 4.5 s .. 9.2 s touches the periods starting at 4 s..9 s: both of the first two, not the third.
+    const read = versionMetrics(store, {
+      version: '2',
+      range: { start: new Date(T0 + 4_500), end: new Date(T0 + 9_200) },
+      via: 'live',
+      stage,
+    });
+    expect(read.range).toEqual({ start: new Date(T0 + 4_000), end: new Date(T0 + 10_000) });
+    expect(read.invocations).toBe(2);
+    // The same range on CloudWatch's minute counts all three.
+    const minutes = newStore();
+    for (const at of [4_200, 9_700, 10_000]) recordInvocation(minutes, invocation({ timestamp: T0 + at }));
+    const minute = versionMetrics(minutes, {
+      version: '2',
+      range: { start: new Date(T0 + 4_500), end: new Date(T0 + 9_200) },
+      via: 'live',
+      stage,
+    });
+    expect([minute.range.end, minute.invocations]).toEqual([new Date(T0 + PERIOD_MS), 3]);
+  });
+
   it("reads percentiles by the AWS side's source ids: a definition naming no p50 source fails loudly", () => {
     const store = newStore();
     recordInvocation(store, invocation());
-    const range = { start: new Date(T0), end: new Date(T0 + BUCKET_MS) };
+    const range = { start: new Date(T0), end: new Date(T0 + PERIOD_MS) };
     const noMedian = {
       ...SLO_DEFINITION,
       objectives: SLO_DEFINITION.objectives.filter((slo) => slo.name !== 'latency-p50'),
@@ -244,7 +275,7 @@ describe('versionTotals', () => {
       recordInvocation(
         store,
         invocation({
-          timestamp: T0 + i * BUCKET_MS,
+          timestamp: T0 + i * PERIOD_MS,
           qualifier: i % 2 === 0 ? 'live' : '2',
           durationMs,
           coldStart: i === 0,

@@ -15,7 +15,7 @@ import { SLO_DEFINITION, type SloDefinition } from '../../../slo/src/definition.
 import { LAMBDA_NAMESPACE, type MetricRef } from '../../../slo/src/metric-sources.ts';
 import { LIVE_ALIAS, type MetricsVia, type TimeRange, type VersionMetrics } from '../port.ts';
 import { versionMetricSources, versionMetricsOf } from '../version-metric-sources.ts';
-import type { MetricStore, Statistic } from './metric-store.ts';
+import { type MetricStore, type Statistic, wholePeriods } from './metric-store.ts';
 
 /** The local function is named after the service it runs. */
 export const LOCAL_FUNCTION_NAME = SLO_DEFINITION.service;
@@ -123,7 +123,8 @@ export function recordInvocation(
 /**
  * The port's VersionMetrics for one version over a range and a `via` (port.ts): read with the very MetricRefs
  * the AWS side queries (version-metric-sources.ts), so Lambda's figures count the traffic `via` names and the
- * app's are scoped as the service's dimensions allow.
+ * app's are scoped as the service's dimensions allow. The range is widened to the store's whole periods, and the
+ * result names the widened one: the periods counted, as the AWS side answers with whole minutes.
  */
 export function versionMetrics(
   store: MetricStore,
@@ -137,14 +138,8 @@ export function versionMetrics(
     readonly functionName?: string;
   },
 ): VersionMetrics {
-  const {
-    version,
-    range,
-    via,
-    stage,
-    definition = SLO_DEFINITION,
-    functionName = LOCAL_FUNCTION_NAME,
-  } = options;
+  const { version, via, stage, definition = SLO_DEFINITION, functionName = LOCAL_FUNCTION_NAME } = options;
+  const range = wholePeriods(options.range, store.periodMs);
   const sources = versionMetricSources(definition, { functionName, stage, version, via });
   const source = (id: string): MetricRef => {
     const ref = sources[id];

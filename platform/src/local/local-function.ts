@@ -53,6 +53,8 @@ export interface LocalFunctionOptions {
   readonly idleTimeoutMs: number;
   /** The autoscaler's evaluation period. */
   readonly scalingPeriodMs: number;
+  /** The metric store's period (DAEMON_DEFAULTS.metricPeriodMs: CloudWatch's minute). */
+  readonly metricPeriodMs: number;
   readonly log: (line: string) => void;
 }
 
@@ -67,7 +69,7 @@ interface Version {
 export class LocalFunction implements PlatformController {
   readonly releaseRecord: FileReleaseRecordStore;
   readonly #options: LocalFunctionOptions;
-  readonly #store = new MetricStore({ retentionMs: METRIC_RETENTION_MS });
+  readonly #store: MetricStore;
   readonly #versions = new Map<string, Version>();
   readonly #pool: EnvironmentPool;
   readonly #autoscaler: Autoscaler;
@@ -79,6 +81,7 @@ export class LocalFunction implements PlatformController {
 
   constructor(options: LocalFunctionOptions) {
     this.#options = options;
+    this.#store = new MetricStore({ retentionMs: METRIC_RETENTION_MS, periodMs: options.metricPeriodMs });
     this.releaseRecord = new FileReleaseRecordStore(join(options.stateDir, 'record.json'));
     this.#pool = new EnvironmentPool({
       maxConcurrency: options.maxConcurrency,
@@ -278,6 +281,7 @@ export class LocalFunction implements PlatformController {
       scalingTarget: this.#autoscaler.target(),
       scalingActivity: this.#autoscaler.lastActivity(),
       concurrency: { limit: this.#options.maxConcurrency, executions: this.#pool.concurrentExecutions() },
+      metricPeriodMs: this.#store.periodMs,
     };
   }
 

@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SLO_DEFINITION } from '../../../slo/src/definition.ts';
 import { serviceEmfLines } from '../testing/service-emf.ts';
-import { BUCKET_MS, emfMetrics, type MetricPut, MetricStore, type Statistic } from './metric-store.ts';
+import { DAEMON_DEFAULTS } from './daemon-settings.ts';
+import { emfMetrics, type MetricPut, MetricStore, type Statistic, wholePeriods } from './metric-store.ts';
 
-const MINUTE = BUCKET_MS;
+/** CloudWatch's period for Lambda's metrics, the daemon's default. */
+const MINUTE = DAEMON_DEFAULTS.metricPeriodMs;
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const dims = { FunctionName: 'predictor', Resource: 'predictor:live', ExecutedVersion: '2' };
 const put = (store: MetricStore, value: number, timestamp: number, overrides: Partial<MetricPut> = {}) =>
@@ -19,7 +21,7 @@ const query = {
 
 describe('MetricStore', () => {
   it('answers every statistic over the values in range', () => {
-    const store = new MetricStore({ retentionMs: 60 * MINUTE });
+    const store = new MetricStore({ retentionMs: 60 * MINUTE, periodMs: MINUTE });
     for (const value of [5, 1, 4, 2, 3]) put(store, value, T0 + 1000);
     put(store, 100, T0 + MINUTE + 5);
     const stat = (statistic: Statistic) => store.query({ ...query, statistic });
@@ -34,14 +36,14 @@ describe('MetricStore', () => {
   });
 
   it('is null when nothing is in range, as CloudWatch returns no datapoint', () => {
-    const store = new MetricStore({ retentionMs: 60 * MINUTE });
+    const store = new MetricStore({ retentionMs: 60 * MINUTE, periodMs: MINUTE });
     expect(store.query({ ...query, statistic: 'Sum' })).toBeNull();
     put(store, 1, T0 + 20 * MINUTE);
     expect(store.query({ ...query, statistic: 'p95' })).toBeNull();
   });
 
   it('matches the dimensions exactly: a subset, a superset or another value is another metric', () => {
-    const store = new MetricStore({ retentionMs: 60 * MINUTE });
+    const store = new MetricStore({ retentionMs: 60 * MINUTE, periodMs: MINUTE });
     put(store, 7, T0);
     const { ExecutedVersion: _, ...subset } = dims;
     const sum = (dimensions: Record<string, string>) =>
@@ -55,7 +57,7 @@ describe('MetricStore', () => {
   });
 
   it('buckets by minute and selects buckets whose start is in [start, end)', () => {
-    const store = new MetricStore({ retentionMs: 60 * MINUTE });
+    const store = new MetricStore({ retentionMs: 60 * MINUTE, periodMs: MINUTE });
     put(store, 1, T0 - 1); // bucket T0 - 1 min
     put(store, 10, T0); // bucket T0
     put(store, 100, T0 + MINUTE - 1); // bucket T0
@@ -76,7 +78,7 @@ describe('MetricStore', () => {
       fc.property(
         fc.array(fc.tuple(fc.nat(10 * MINUTE - 1), fc.integer({ min: 0, max: 1000 }))),
         (points) => {
-          const store = new MetricStore({ retentionMs: 60 * MINUTE });
+          const store = new MetricStore({ retentionMs: 60 * MINUTE, periodMs: MINUTE });
           for (const [offset, value] of points) put(store, value, T0 + offset);
           const total = points.reduce((sum, [, value]) => sum + value, 0);
           expect(store.query({ ...query, statistic: 'Sum' })).toBe(points.length === 0 ? null : total);
@@ -87,7 +89,7 @@ describe('MetricStore', () => {
   });
 
   it('forgets buckets older than its retention', () => {
-    const store = new MetricStore({ retentionMs: 5 * MINUTE });
+    const store = new MetricStore({ retentionMs: 5 * MINUTE, periodMs: MINUTE });
     put(store, 1, T0);
     put(store, 2, T0 + 3 * MINUTE);
     expect(store.query({ ...query, statistic: 'Sum' })).toBe(3);
@@ -98,7 +100,7 @@ describe('MetricStore', () => {
   });
 
   it('keeps one series per metric across expiry, whatever order its dimensions are written in', () => {
-    const store = new MetricStore({ retentionMs: 2 * MINUTE });
+    const store = new MetricStore({ retentionMs: 2 * MINUTE, periodMs: MINUTE });
     const reversed = Object.fromEntries(Object.entries(dims).reverse());
     put(store, 1, T0);
     put(store, 2, T0, { dimensions: reversed });
@@ -110,12 +112,57 @@ describe('MetricStore', () => {
   });
 
   it('refuses a non-finite value or timestamp, an unknown statistic and too short a retention', () => {
-    const store = new MetricStore({ retentionMs: MINUTE });
+    const store = new MetricStore({ retentionMs: MINUTE, periodMs: MINUTE });
     expect(() => put(store, Number.NaN, T0)).toThrow(/not finite/);
     expect(() => put(store, 1, Number.NaN)).toThrow(/timestamp/);
     put(store, 1, T0);
     expect(() => store.query({ ...query, statistic: 'TM(10%:90%)' as never })).toThrow(/unknown/);
-    expect(() => new MetricStore({ retentionMs: 1000 })).toThrow(/retentionMs/);
+    expect(() => new MetricStore({ retentionMs: 1000, periodMs: MINUTE })).toThrow(/retentionMs/);
+    for (const periodMs of [0, 1.5, Number.NaN]) {
+      expect(() => new MetricStore({ retentionMs: MINUTE, periodMs })).toThrow(
+        /periodMs .* is not a whole number/,
+      );
+    }
+  });
+
+  it('buckets by a shorter period when given one, for a rehearsal that compresses time', () => {
+    const store = new MetricStore({ retentionMs: MINUTE, periodMs: 1_000 });
+    put(store, 1, T0 + 999);
+    put(store, 10, T0 + 1_000);
+    put(store, 100, T0 + 2_500);
+    const sum = (start: number, end: number) => store.query({ ...query, start, end, statistic: 'Sum' });
+    expect([sum(T0, T0 + 1_000), sum(T0 + 1_000, T0 + 2_000), sum(T0 + 500, T0 + 3_000)]).toEqual([
+      1, 10, 110,
+    ]);
+    expect(store.periodMs).toBe(1_000);
+  });
+
+  it('reads no bucket past its retention, however seldom it sweeps them away', () => {
+    const store = new MetricStore({ retentionMs: 5_000, periodMs: 1_000 });
+    for (let second = 0; second < 10; second += 1) put(store, 2 ** second, T0 + second * 1_000);
+    // The newest bucket starts at 9 s: the buckets from 4 s on are kept (2^4 + ... + 2^9).
+    expect(store.query({ ...query, statistic: 'Sum' })).toBe(2 ** 10 - 2 ** 4);
+  });
+});
+
+describe('wholePeriods', () => {
+  const at = (ms: number) => new Date(T0 + ms);
+  it.each([
+    ['already whole', 1_000, [2_000, 5_000], [2_000, 5_000]],
+    ['start down and end up', 1_000, [2_500, 4_001], [2_000, 5_000]],
+    ['within one period', 1_000, [2_100, 2_200], [2_000, 3_000]],
+    ["to CloudWatch's minutes", MINUTE, [5_000, 12_000], [0, MINUTE]],
+  ])('widens %s', (_, periodMs, [start, end], [wantedStart, wantedEnd]) => {
+    expect(wholePeriods({ start: at(start as number), end: at(end as number) }, periodMs as number)).toEqual({
+      start: at(wantedStart as number),
+      end: at(wantedEnd as number),
+    });
+  });
+
+  it('refuses an empty range, naming it', () => {
+    expect(() => wholePeriods({ start: at(1_000), end: at(1_000) }, 1_000)).toThrow(
+      /is empty: send start before end/,
+    );
   });
 });
 

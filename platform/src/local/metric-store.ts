@@ -1,15 +1,38 @@
 /**
  * A CloudWatch-like metric store for the local platform: values kept per metric (namespace, name and its exact
- * dimension set) in 1-minute buckets, read back with CloudWatch's statistics. Faithful where a release reads
+ * dimension set) in buckets of one period, read back with CloudWatch's statistics. Faithful where a release reads
  * metrics: a query names the dimensions EXACTLY (a subset or superset matches nothing, as in CloudWatch), a range
  * [start, end) selects buckets by their start time, and percentiles rank every raw value (nearest rank, as
  * common/percentile.ts defines; CloudWatch's are estimates of the same). Also reads Embedded Metric Format log
  * lines, so the app's own metrics reach the store the way they reach CloudWatch from Lambda's log.
+ *
+ * The period is CloudWatch's minute for Lambda's metrics by default (the daemon's metricPeriodMs); a rehearsal
+ * that compresses time shortens it, so a bake of seconds is judged on whole periods as one of minutes is on AWS.
  */
 import { percentile } from '../../../common/percentile.ts';
+import type { TimeRange } from '../port.ts';
 
-/** CloudWatch's period for Lambda's metrics and the EMF ones the app writes. */
-export const BUCKET_MS = 60_000;
+/**
+ * How often expired buckets are swept: a sweep visits every bucket kept, so with one-second periods sweeping on
+ * every new bucket would cost more than the puts. Reads never see an expired bucket whenever the sweep ran.
+ */
+const EXPIRY_SWEEP_MS = 60_000;
+
+/**
+ * The range widened to whole periods (start down, end up): the buckets a query over it counts, as the AWS side
+ * widens a range to whole minutes for GetMetricData. An empty range is an error naming it.
+ */
+export function wholePeriods(range: TimeRange, periodMs: number): TimeRange {
+  if (!(range.start.getTime() < range.end.getTime())) {
+    throw new RangeError(
+      `range ${range.start.toISOString()}..${range.end.toISOString()} is empty: send start before end`,
+    );
+  }
+  return {
+    start: new Date(Math.floor(range.start.getTime() / periodMs) * periodMs),
+    end: new Date(Math.ceil(range.end.getTime() / periodMs) * periodMs),
+  };
+}
 
 export interface MetricPut {
   readonly namespace: string;
@@ -43,7 +66,6 @@ function seriesKey(namespace: string, name: string, dimensions: Readonly<Record<
 const writtenKey = (namespace: string, name: string, dimensions: Readonly<Record<string, string>>) =>
   JSON.stringify([namespace, name, dimensions]);
 
-const bucketOf = (timestamp: number) => Math.floor(timestamp / BUCKET_MS) * BUCKET_MS;
 const millis = (time: number | Date) => (time instanceof Date ? time.getTime() : time);
 
 function statisticOf(values: readonly number[], statistic: Statistic): number {
@@ -70,6 +92,8 @@ function statisticOf(values: readonly number[], statistic: Statistic): number {
 }
 
 export class MetricStore {
+  /** One bucket's length: the period every statistic is kept at. */
+  readonly periodMs: number;
   readonly #retentionMs: number;
   /** series key → bucket start → the bucket's raw values. */
   readonly #series = new Map<string, Map<number, number[]>>();
@@ -80,14 +104,20 @@ export class MetricStore {
    */
   readonly #seriesKeys = new Map<string, string>();
   #newestBucket = Number.NEGATIVE_INFINITY;
+  #nextSweep = Number.NEGATIVE_INFINITY;
 
-  constructor(options: { readonly retentionMs: number }) {
-    if (!(options.retentionMs >= BUCKET_MS)) {
+  constructor(options: { readonly retentionMs: number; readonly periodMs: number }) {
+    const { retentionMs, periodMs } = options;
+    if (!(Number.isSafeInteger(periodMs) && periodMs > 0)) {
+      throw new RangeError(`periodMs ${periodMs} is not a whole number of milliseconds above 0: give one`);
+    }
+    if (!(retentionMs >= periodMs)) {
       throw new RangeError(
-        `retentionMs ${options.retentionMs} is below one ${BUCKET_MS} ms bucket: keep at least one`,
+        `retentionMs ${retentionMs} is below one ${periodMs} ms bucket: keep at least one`,
       );
     }
-    this.#retentionMs = options.retentionMs;
+    this.periodMs = periodMs;
+    this.#retentionMs = retentionMs;
   }
 
   put(metric: MetricPut): void {
@@ -96,9 +126,10 @@ export class MetricStore {
     if (!Number.isFinite(metric.timestamp)) {
       throw new RangeError(`metric ${metric.name}: timestamp ${metric.timestamp} is not a time in ms`);
     }
-    const bucket = bucketOf(metric.timestamp);
-    if (bucket > this.#newestBucket) {
-      this.#newestBucket = bucket;
+    const bucket = Math.floor(metric.timestamp / this.periodMs) * this.periodMs;
+    if (bucket > this.#newestBucket) this.#newestBucket = bucket;
+    if (bucket >= this.#nextSweep) {
+      this.#nextSweep = bucket + EXPIRY_SWEEP_MS;
       this.#expire();
     }
     if (bucket < this.#newestBucket - this.#retentionMs) return; // already past retention: CloudWatch drops it too
@@ -120,7 +151,8 @@ export class MetricStore {
   samples(query: Omit<MetricQuery, 'statistic'>): number[] {
     const buckets = this.#series.get(seriesKey(query.namespace, query.name, query.dimensions));
     if (!buckets) return [];
-    const start = millis(query.start);
+    // Buckets past retention that the last sweep left are not read either.
+    const start = Math.max(millis(query.start), this.#newestBucket - this.#retentionMs);
     const end = millis(query.end);
     const selected = [...buckets.entries()].filter(([bucket]) => bucket >= start && bucket < end);
     return selected.sort(([a], [b]) => a - b).flatMap(([, values]) => values);
