@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadTestObjectives } from '../../slo/src/load-test.ts';
+import type { DriftReport } from './model.ts';
 import { buildReleaseReport, type ProductionTraffic } from './report.ts';
 import { renderReleaseMarkdown } from './report-markdown.ts';
 import {
@@ -81,6 +82,22 @@ describe('renderReleaseMarkdown', () => {
     );
     expect(markdown).toContain('| ✅ | 7 | 1.25, 2.5 | 1.2505, 2.5 | 0.04 % |');
   });
+
+  it.each([
+    [{ beyondTolerance: 3, modelChange: false, passed: false }, '❌ 3 beyond tolerance'],
+    [
+      { beyondTolerance: 3, modelChange: true, passed: true },
+      '✅ 3 beyond tolerance (model change declared)',
+    ],
+    [{ unanswered: 2, modelChange: true, passed: false }, '❌ 2 unanswered (model change declared)'],
+  ])(
+    'says why drift %j did not stay within tolerance, and whether that stops the release',
+    (change, words) => {
+      const report = buildReleaseReport(promotedJournal());
+      const drift = { ...(report.drift as DriftReport), withinTolerance: false, ...change };
+      expect(renderReleaseMarkdown({ ...report, drift })).toContain(`#### Prediction drift: ${words}\n`);
+    },
+  );
 
   it('tables each judged step: every check against the SLO or stable, and both versions’ figures', () => {
     const markdown = markdownOf(rolledBackAtFirstStepJournal());

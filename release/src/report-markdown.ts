@@ -107,9 +107,14 @@ const numbers = (values: readonly number[] | null) => (values === null ? 'no 2xx
 function driftSection(report: ReleaseReport): string | null {
   const drift = report.drift;
   if (drift === null) return null;
+  const problems = [
+    ...(drift.beyondTolerance > 0 ? [`${drift.beyondTolerance} beyond tolerance`] : []),
+    ...(drift.unanswered > 0 ? [`${drift.unanswered} unanswered`] : []),
+  ];
+  const declared = drift.modelChange ? ' (model change declared)' : '';
   const verdict = drift.withinTolerance
     ? '✅ within tolerance'
-    : `${mark(drift.passed)} beyond tolerance${drift.modelChange ? ' (model change declared)' : ''}`;
+    : `${mark(drift.passed)} ${problems.join(', ')}${declared}`;
   const summary =
     `${drift.compared} bodies compared, ${drift.unanswered} unanswered by either version, ` +
     `${drift.beyondTolerance} beyond ${percent(drift.tolerance)}; largest drift ` +
