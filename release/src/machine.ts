@@ -1,0 +1,217 @@
+/**
+ * The release's state machine, pure: what comes after a state given what performing it observed, where an abort
+ * leads, and what preflight refuses.
+ *
+ *   preflight → warm(0) → pretraffic → drift → shift(0) → warm(1) → shift(1) → … → warm(last) → promote → watch
+ *   → done(promoted). The plan's last step (weight 1) is the promotion and its bake the watch window; warm(k) sizes
+ *   the candidate's own PC for steps[k] before that step. A refused preflight ends as done(refused); a failure
+ *   before the candidate's first weight rolls back as stopped-before-traffic, any later one as rolled-back; a
+ *   rollback ends as done with its outcome.
+ */
+import type { AliasState } from '../../platform/src/port.ts';
+import {
+  type FreezeStatus,
+  type Observation,
+  type ReleasePlan,
+  type ReleaseState,
+  STATE_NAMES,
+  type StateName,
+} from './model.ts';
+
+/** The states `--crash-at` can stop a release on entering: every state but done, which is not entered to act. */
+export const CRASH_STATES: readonly Exclude<StateName, 'done'>[] = STATE_NAMES.filter(
+  (name): name is Exclude<StateName, 'done'> => name !== 'done',
+);
+
+/** The observation kind each state's action reports. */
+const OBSERVATION_OF: Readonly<Record<Exclude<StateName, 'done'>, Observation['kind']>> = {
+  preflight: 'preflight',
+  warm: 'warm',
+  pretraffic: 'pretraffic',
+  drift: 'drift',
+  shift: 'bake',
+  promote: 'promote',
+  watch: 'bake',
+  rollback: 'rollback',
+};
+
+const percent = (weight: number) => `${Number((weight * 100).toFixed(2))} %`;
+
+/** "shift 2/3 (50 %)" with the plan, "shift 2" without; "rollback (rolled-back)", "done (promoted)". */
+export function stateLabel(state: ReleaseState, plan?: ReleasePlan): string {
+  switch (state.name) {
+    case 'warm':
+    case 'shift': {
+      const weight = plan?.steps[state.step]?.weight;
+      const of = plan === undefined ? '' : `/${plan.steps.length}`;
+      return `${state.name} ${state.step + 1}${of}${weight === undefined ? '' : ` (${percent(weight)})`}`;
+    }
+    case 'rollback':
+    case 'done':
+      return `${state.name} (${state.outcome})`;
+    default:
+      return state.name;
+  }
+}
+
+/**
+ * Whether the candidate may have had production traffic by the time the release is in this state: from its first
+ * shift on. (A rollback or done state says so by its outcome.) The journal's alias updates are the record of what
+ * really happened; this is what the state alone implies.
+ */
+export function candidateMayHaveHadTraffic(state: ReleaseState): boolean {
+  switch (state.name) {
+    case 'preflight':
+    case 'pretraffic':
+    case 'drift':
+      return false;
+    case 'warm':
+      return state.step > 0;
+    case 'shift':
+    case 'promote':
+    case 'watch':
+      return true;
+    case 'rollback':
+      return state.outcome === 'rolled-back';
+    case 'done':
+      return state.outcome === 'promoted' || state.outcome === 'rolled-back';
+  }
+}
+
+function bug(state: ReleaseState, detail: string): Error {
+  return new Error(
+    `release state machine: ${detail} in state ${stateLabel(state)}; this is a bug in the orchestrator`,
+  );
+}
+
+function requireStep(state: ReleaseState & { step: number }, plan: ReleasePlan, last: number): void {
+  if (!Number.isInteger(state.step) || state.step < 0 || state.step > last) {
+    throw bug(state, `step ${state.step} is not a step of the plan's ${plan.steps.length} (0..${last})`);
+  }
+}
+
+/** The state after `state`, given what performing it observed. Throws for an observation of another state. */
+export function next(state: ReleaseState, observation: Observation, plan: ReleasePlan): ReleaseState {
+  if (state.name === 'done')
+    throw bug(state, `observation ${observation.kind} arrived after the release ended`);
+  if (OBSERVATION_OF[state.name] !== observation.kind) {
+    throw bug(
+      state,
+      `observation ${observation.kind} does not belong here (expected ${OBSERVATION_OF[state.name]})`,
+    );
+  }
+  const last = plan.steps.length - 1;
+  const beforeTraffic = (reason: string): ReleaseState => ({
+    name: 'rollback',
+    outcome: 'stopped-before-traffic',
+    reason,
+  });
+  const afterTraffic = (reason: string): ReleaseState => ({
+    name: 'rollback',
+    outcome: 'rolled-back',
+    reason,
+  });
+  // The first shift, or straight to promotion for a plan whose only step is 100 %.
+  const firstShift: ReleaseState = last === 0 ? { name: 'promote' } : { name: 'shift', step: 0 };
+  switch (observation.kind) {
+    case 'preflight':
+      return observation.proceed
+        ? { name: 'warm', step: 0 }
+        : { name: 'done', outcome: 'refused', reasons: [observation.reason] };
+    case 'warm': {
+      const warm = state as Extract<ReleaseState, { name: 'warm' }>;
+      requireStep(warm, plan, last);
+      if (!observation.ready) {
+        return warm.step === 0 ? beforeTraffic(observation.reason) : afterTraffic(observation.reason);
+      }
+      if (warm.step === 0) return { name: 'pretraffic' };
+      return warm.step === last ? { name: 'promote' } : { name: 'shift', step: warm.step };
+    }
+    case 'pretraffic':
+      return observation.verdict.passed
+        ? { name: 'drift' }
+        : beforeTraffic(observation.reason ?? 'the pre-traffic gate failed');
+    case 'drift': {
+      const { report } = observation;
+      if (report.passed) return firstShift;
+      const what =
+        report.unanswered > 0
+          ? `${report.unanswered} of ${report.compared} canary bodies were not answered by both versions`
+          : `${report.beyondTolerance} of ${report.compared} canary answers drifted beyond ${report.tolerance} ` +
+            `(largest ${Number(report.maxRelativeDrift?.toPrecision(3))}): release with --model-change if the ` +
+            'model changed on purpose';
+      return beforeTraffic(`prediction drift: ${what}`);
+    }
+    case 'bake': {
+      const { verdict } = observation;
+      if (verdict.decision === 'keep-baking') return state;
+      if (verdict.decision === 'fail') return afterTraffic(verdict.reasons.join('; ') || 'the bake failed');
+      if (state.name === 'watch') return { name: 'done', outcome: 'promoted', reasons: [] };
+      const shift = state as Extract<ReleaseState, { name: 'shift' }>;
+      requireStep(shift, plan, last - 1);
+      return { name: 'warm', step: shift.step + 1 };
+    }
+    case 'promote':
+      return observation.done ? { name: 'watch' } : afterTraffic(observation.reason);
+    case 'rollback': {
+      const rollback = state as Extract<ReleaseState, { name: 'rollback' }>;
+      return { name: 'done', outcome: rollback.outcome, reasons: [rollback.reason] };
+    }
+  }
+}
+
+/**
+ * Where an abort leads: any state before done rolls back (stopped-before-traffic when the candidate never had a
+ * weight, else rolled-back); a rollback under way carries on as it is, and done stays done, so a second abort
+ * changes nothing.
+ */
+export function abortState(state: ReleaseState, reason: string, candidateHadTraffic: boolean): ReleaseState {
+  if (state.name === 'done' || state.name === 'rollback') return state;
+  return {
+    name: 'rollback',
+    outcome: candidateHadTraffic ? 'rolled-back' : 'stopped-before-traffic',
+    reason,
+  };
+}
+
+const weightsOf = (alias: AliasState) =>
+  Object.entries(alias.weights)
+    .map(([version, weight]) => `${percent(weight)} to version ${version}`)
+    .join(', ');
+
+/**
+ * Preflight's decision from what it read: refuse when the candidate is already live, when live has weights
+ * (another release in flight, or a shift left half-done), when the candidate version does not exist, or when the
+ * error budget freezes releases and no override was given. A freeze that could not be checked proceeds (the
+ * report shows why). Every refusal reason is named.
+ */
+export function preflightCheck(input: {
+  readonly alias: AliasState;
+  readonly candidate: string;
+  readonly versionExists: boolean;
+  readonly freeze: FreezeStatus;
+  readonly overrideFreeze: string | null;
+}): Observation & { kind: 'preflight' } {
+  const { alias, candidate, freeze } = input;
+  const reasons: string[] = [];
+  if (alias.version === candidate) {
+    reasons.push(`version ${candidate} is already live: nothing to release`);
+  }
+  if (Object.keys(alias.weights).length > 0) {
+    reasons.push(
+      `live routes ${weightsOf(alias)} besides version ${alias.version}: another release is in flight or a shift ` +
+        'was left half-done: resume or abort it first (release status shows it)',
+    );
+  }
+  if (!input.versionExists) {
+    reasons.push(`version ${candidate} does not exist: publish it first, or name a published version`);
+  }
+  if (freeze.checked && freeze.frozen && input.overrideFreeze === null) {
+    reasons.push(
+      `the error budget is spent (${freeze.detail}): release with --override-freeze REASON to go anyway`,
+    );
+  }
+  return reasons.length === 0
+    ? { kind: 'preflight', proceed: true }
+    : { kind: 'preflight', proceed: false, reason: reasons.join('; ') };
+}
