@@ -7,6 +7,7 @@ import type { GateCheck } from '../../loadtest/src/gate.ts';
 import type { TimelinePoint } from '../../loadtest/src/result.ts';
 import type { JournalEntry, VersionMetrics } from '../../platform/src/port.ts';
 import { badOf, requestsOf } from './judge.ts';
+import { stateLabel } from './machine.ts';
 import {
   type DriftReport,
   EXIT_CODES,
@@ -16,7 +17,6 @@ import {
   type JudgeCheck,
   type Outcome,
   type ReleasePlan,
-  type ReleaseState,
   type StepVerdict,
 } from './model.ts';
 
@@ -165,23 +165,6 @@ export function figuresOf(metrics: VersionMetrics): VersionFigures {
 
 /** A Date in memory, an ISO string once it went through JSON (the journal): ISO either way. */
 const isoOf = (time: Date | string) => new Date(time).toISOString();
-
-function stateLabel(state: ReleaseState, plan: ReleasePlan): string {
-  const percent = (step: number) => `${Math.round((plan.steps[step]?.weight ?? 0) * 100)} %`;
-  const of = (step: number) => `${step + 1}/${plan.steps.length} (${percent(step)})`;
-  switch (state.name) {
-    case 'warm':
-      return `warm ${of(state.step)}`;
-    case 'shift':
-      return `shift ${of(state.step)}`;
-    case 'rollback':
-      return `rollback (${state.outcome})`;
-    case 'done':
-      return `done (${state.outcome})`;
-    default:
-      return state.name;
-  }
-}
 
 /**
  * One step per entry into a bake state, with that entry's last judgement: a keep-baking verdict that was judged
