@@ -1,0 +1,227 @@
+/**
+ * The release's moves of `live` and of provisioned concurrency (PC), by docs/release.md "Consequences for the
+ * release": the candidate is warmed on its own version qualifier; live's weights move only with the revision they
+ * were planned from; promotion (and a roll back after it) is Lambda's handover of live's PC to the new primary;
+ * someone else's move of live is never overwritten. Every alias update is journaled before it is sent.
+ */
+import { describeError } from '../../common/errors.ts';
+import { promoteUpdate, rollBackUpdate, shiftUpdate } from '../../platform/src/alias.ts';
+import {
+  type AliasState,
+  type AliasUpdate,
+  LIVE_ALIAS,
+  ProvisionedConcurrencyConflictError,
+  RevisionConflictError,
+} from '../../platform/src/port.ts';
+import type { Observation, ReleaseStarted } from './model.ts';
+import { type ReleaseRun, seconds, waitFor } from './release-run.ts';
+
+const describeAlias = (alias: AliasState) =>
+  Object.keys(alias.weights).length === 0
+    ? `version ${alias.version}`
+    : `version ${alias.version} with weights ${JSON.stringify(alias.weights)}`;
+
+/** live is on neither the stable version nor the candidate, or weights a third: a human moved it. */
+export class LiveMovedError extends Error {
+  /** What live was found on. */
+  readonly found: string;
+  constructor(alias: AliasState, started: ReleaseStarted) {
+    super(
+      `live is on ${describeAlias(alias)}, not a move of this release between the stable version ${started.stable} ` +
+        `and the candidate ${started.candidate}: someone else moved it, and the release does not overwrite that. ` +
+        'Decide what live should be, then abort the release (abort leaves live as it finds it and frees the lock)',
+    );
+    this.name = 'LiveMovedError';
+    this.found = describeAlias(alias);
+  }
+}
+
+/** A refused revision is someone else's move: read live again and decide from what it is now, this many times. */
+const MOVE_ATTEMPTS = 3;
+
+/** Reads live, and sends the update `decide` plans from it (journaled first); null = nothing to change. */
+async function moveLive(run: ReleaseRun, decide: (alias: AliasState) => AliasUpdate | null): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    const update = decide(await run.platform.readAlias());
+    if (update === null) return;
+    await run.record('alias-update', { version: update.version, weights: update.weights });
+    try {
+      await run.platform.updateAlias(update);
+      return;
+    } catch (error) {
+      if (!(error instanceof RevisionConflictError) || attempt >= MOVE_ATTEMPTS) throw error;
+      run.io.progress.step(`live moved under the release (${describeError(error)}): reading it again`);
+    }
+  }
+}
+
+/**
+ * Lambda's own weights while it moves live's PC to a new primary: the old version as the only additional one, with
+ * all the traffic (AdditionalVersionWeights {old: 1}, terraform-provider-aws#48116). A release never sets a weight
+ * of 1, so these are never taken for a half-shift.
+ */
+function inHandover(alias: AliasState, previous: string): boolean {
+  const versions = Object.keys(alias.weights);
+  return versions.length === 1 && versions[0] === previous && alias.weights[previous] === 1;
+}
+
+/** Sizes `qualifier`'s PC to `executions` (unless it already is) and waits for READY: null, or why not. */
+export async function provision(
+  run: ReleaseRun,
+  qualifier: string,
+  executions: number,
+): Promise<string | null> {
+  const timeoutMs = run.plan.warmTimeoutMs;
+  const current = await run.platform.provisionedConcurrency(qualifier);
+  if (current === null || current.requested !== executions || current.status === 'FAILED') {
+    try {
+      await run.platform.putProvisionedConcurrency(qualifier, executions);
+    } catch (error) {
+      if (error instanceof ProvisionedConcurrencyConflictError) return error.message;
+      throw error;
+    }
+  }
+  const result = await waitFor<string | null>(run.io, timeoutMs, async () => {
+    const pc = await run.platform.provisionedConcurrency(qualifier);
+    if (pc === null) return { done: true, value: `the provisioned concurrency put on ${qualifier} is gone` };
+    if (pc.status === 'READY') return { done: true, value: null };
+    if (pc.status === 'FAILED') {
+      return {
+        done: true,
+        value: `provisioned concurrency ${pc.requested} on ${qualifier} FAILED: ${pc.statusReason ?? 'Lambda gave no reason'}`,
+      };
+    }
+    return {
+      done: false,
+      why: `provisioned concurrency ${pc.requested} on ${qualifier} is still ${pc.status} (${pc.available} available) after ${seconds(timeoutMs)}`,
+    };
+  });
+  return result.done ? result.value : result.why;
+}
+
+/** Gives the candidate `weight` of live, the stable version the rest (nothing when it already has it). */
+export async function shiftTo(run: ReleaseRun, weight: number): Promise<void> {
+  const { stable, candidate } = run.started;
+  await moveLive(run, (alias) => {
+    const others = Object.keys(alias.weights).filter((version) => version !== candidate);
+    if (alias.version !== stable || others.length > 0) throw new LiveMovedError(alias, run.started);
+    return alias.weights[candidate] === weight ? null : shiftUpdate(alias, candidate, weight);
+  });
+}
+
+/**
+ * Waits until live is `primary` with no weights and its PC READY: null, or why it is not by the deadline. Lambda's
+ * own handover weights are waited out; any other move is someone else's (LiveMovedError).
+ */
+async function settle(run: ReleaseRun, primary: string, previous: string): Promise<string | null> {
+  const timeoutMs = run.plan.warmTimeoutMs;
+  const result = await waitFor<string | null>(run.io, timeoutMs, async () => {
+    const alias = await run.platform.readAlias();
+    const weighted = Object.keys(alias.weights).length > 0;
+    if (alias.version !== primary || (weighted && !inHandover(alias, previous))) {
+      throw new LiveMovedError(alias, run.started);
+    }
+    if (weighted) {
+      return { done: false, why: `live still has Lambda's own weights ${JSON.stringify(alias.weights)}` };
+    }
+    if (run.started.livePc === 0) return { done: true, value: null };
+    const pc = await run.platform.provisionedConcurrency(LIVE_ALIAS);
+    if (pc === null || pc.status === 'READY') return { done: true, value: null };
+    if (pc.status === 'FAILED') {
+      return {
+        done: true,
+        value: `live's provisioned concurrency on ${primary} FAILED: ${pc.statusReason ?? ''}`,
+      };
+    }
+    return { done: false, why: `live's provisioned concurrency on ${primary} is still ${pc.status}` };
+  });
+  return result.done ? result.value : `${result.why} after ${seconds(timeoutMs)}`;
+}
+
+/**
+ * Points live at `to` with no weights by Lambda's handover (`to`'s own PC sized to live's first, so it is warm
+ * before the alias names it), then waits for it to settle. A PC conflict (Lambda refusing a primary that has PC of
+ * its own; docs/release.md says it is undocumented either way) removes `to`'s PC and tries once more.
+ */
+async function handOver(run: ReleaseRun, to: string, from: string): Promise<string | null> {
+  const { livePc } = run.started;
+  if (livePc > 0) {
+    const notWarm = await provision(run, to, livePc);
+    if (notWarm !== null) return notWarm;
+  }
+  const decide = (alias: AliasState) => {
+    if (alias.version === to) return null;
+    if (alias.version !== from) throw new LiveMovedError(alias, run.started);
+    return promoteUpdate(alias, to);
+  };
+  try {
+    await moveLive(run, decide);
+  } catch (error) {
+    if (!(error instanceof ProvisionedConcurrencyConflictError)) throw error;
+    run.io.progress.step(
+      `Lambda refused ${to} as live's primary (${error.message}): removing its own PC, once`,
+    );
+    await run.platform.removeProvisionedConcurrency(to);
+    try {
+      await moveLive(run, decide);
+    } catch (again) {
+      if (again instanceof ProvisionedConcurrencyConflictError)
+        return `Lambda refused ${to} as live's primary twice: ${again.message}`;
+      throw again;
+    }
+  }
+  return settle(run, to, from);
+}
+
+/** live on the candidate alone with PC handed over, scaling resumed, no version PC left on either version. */
+export async function promote(run: ReleaseRun): Promise<Observation & { kind: 'promote' }> {
+  const { stable, candidate } = run.started;
+  const notPromoted = await handOver(run, candidate, stable);
+  if (notPromoted !== null) return { kind: 'promote', done: false, reason: notPromoted };
+  await run.platform.removeProvisionedConcurrency(candidate);
+  await run.restoreScaling();
+  await run.platform.removeProvisionedConcurrency(stable);
+  return { kind: 'promote', done: true };
+}
+
+/**
+ * live back on the stable version alone: by the handover when the candidate is already its primary (a roll back
+ * in the watch window), else by clearing the weights; then the candidate's PC removed and scaling restored.
+ * Someone else's move of live is left as it is, and said.
+ */
+export async function rollBack(run: ReleaseRun): Promise<Observation & { kind: 'rollback' }> {
+  try {
+    await putLiveBack(run);
+  } catch (error) {
+    if (!(error instanceof LiveMovedError)) throw error;
+    run.note(`live is on ${error.found}: someone else moved it; the roll back leaves it as it is`);
+  }
+  await run.platform.removeProvisionedConcurrency(run.started.candidate);
+  await run.restoreScaling();
+  return { kind: 'rollback', done: true };
+}
+
+async function putLiveBack(run: ReleaseRun): Promise<void> {
+  const { stable, candidate } = run.started;
+  const alias = await run.platform.readAlias();
+  if (alias.version === candidate) {
+    // Lambda's own weights from the promotion first: the alias cannot move while it hands PC over.
+    const left = await settle(run, candidate, stable);
+    if (left !== null) run.io.progress.step(`${left}: moving live back anyway`);
+    const notBack = await handOver(run, stable, candidate);
+    if (notBack !== null) run.note(`live is back on ${stable}, but ${notBack}`);
+    else await run.platform.removeProvisionedConcurrency(stable);
+  } else if (alias.version === stable && inHandover(alias, candidate)) {
+    const left = await settle(run, stable, candidate);
+    if (left !== null) run.note(`live is back on ${stable}, but ${left}`);
+    else await run.platform.removeProvisionedConcurrency(stable);
+  } else {
+    await moveLive(run, (now) => {
+      const weighted = Object.keys(now.weights);
+      if (now.version !== stable || weighted.some((version) => version !== candidate)) {
+        throw new LiveMovedError(now, run.started);
+      }
+      return weighted.length === 0 ? null : rollBackUpdate(now);
+    });
+  }
+}

@@ -1,0 +1,455 @@
+import { describe, expect, it } from 'vitest';
+import { aResult } from '../../loadtest/src/test-results.ts';
+import { LIVE_ALIAS, type ScalingTarget } from '../../platform/src/port.ts';
+import { dataOf } from './journal.ts';
+import { CRASH_STATES } from './machine.ts';
+import type { ReleasePlan, ReleaseState, StateName } from './model.ts';
+import {
+  abortRelease,
+  releaseStatus,
+  resumeRelease,
+  type StartRequest,
+  startRelease,
+} from './orchestrator.ts';
+import { type MemoryIoScript, memoryIo, predictionAnswer } from './testing/memory-io.ts';
+import {
+  FakeClock,
+  MemoryPlatform,
+  type MemoryPlatformOptions,
+  type MetricsScript,
+  metricsOf,
+  steadyTraffic,
+} from './testing/memory-platform.ts';
+
+const MINUTE = 60_000;
+
+/** A plan in whole minutes on the fake clock: three steps, CloudWatch-like delay, PC that takes seconds. */
+const PLAN: ReleasePlan = {
+  steps: [
+    { weight: 0.1, bakeMs: MINUTE },
+    { weight: 0.5, bakeMs: MINUTE },
+    { weight: 1, bakeMs: MINUTE },
+  ],
+  minRequests: 200,
+  maxBakeMs: 5 * MINUTE,
+  metricsDelayMs: MINUTE / 2,
+  warmTimeoutMs: 2 * MINUTE,
+  pretrafficSeconds: 10,
+  drift: { requests: 20, tolerance: 0.01 },
+  regression: { latencyRatio: 1.3, latencyMinMs: 10, errorAlpha: 0.01 },
+};
+
+const SCALING: ScalingTarget = {
+  qualifier: LIVE_ALIAS,
+  minCapacity: 2,
+  maxCapacity: 10,
+  targetUtilization: 0.7,
+  suspendedState: {
+    dynamicScalingInSuspended: false,
+    dynamicScalingOutSuspended: false,
+    scheduledScalingSuspended: false,
+  },
+};
+
+const LIVE_PC = 4;
+
+function setup(options: Partial<MemoryPlatformOptions> = {}, script: MemoryIoScript = {}) {
+  const platform = new MemoryPlatform({
+    clock: new FakeClock(),
+    versions: ['1', '2', '3'],
+    live: '1',
+    livePc: LIVE_PC,
+    scaling: SCALING,
+    metrics: steadyTraffic(50),
+    ...options,
+  });
+  return { platform, io: memoryIo(platform, script) };
+}
+
+const request = (overrides: Partial<StartRequest> = {}): StartRequest => ({
+  functionName: 'predictor',
+  candidate: '2',
+  plan: PLAN,
+  modelChange: false,
+  overrideFreeze: null,
+  holder: 'orchestrator test',
+  releaseId: 'r-1',
+  ...overrides,
+});
+
+/** Steady traffic, but the candidate answers `errorRate` of it with errors. */
+function candidateErrors(errorRate: number): MetricsScript {
+  const steady = steadyTraffic(50);
+  return (version, range, via, platform) => {
+    const healthy = steady(version, range, via, platform);
+    if (version !== '2') return healthy;
+    return metricsOf(version, range, via, {
+      invocations: healthy.invocations,
+      errors: Math.round(healthy.invocations * errorRate),
+    });
+  };
+}
+
+/** live on one version with no weights, its PC as it was, no version PC left, scaling as it was, the lock free. */
+async function expectConsistent(platform: MemoryPlatform, live: string) {
+  const alias = await platform.readAlias();
+  expect({ version: alias.version, weights: alias.weights }).toEqual({ version: live, weights: {} });
+  expect((await platform.provisionedConcurrency(LIVE_ALIAS))?.requested).toBe(LIVE_PC);
+  for (const version of platform.versions) expect(await platform.provisionedConcurrency(version)).toBeNull();
+  expect(platform.scaling).toEqual(SCALING);
+  expect(platform.releaseRecord.lock).toBeNull();
+}
+
+/** Every change to the platform was announced by the journal entry written just before it. */
+function expectJournaledFirst(platform: MemoryPlatform) {
+  const entries = platform.releaseRecord.entries;
+  for (const { change, journalLength } of platform.changes) {
+    if (change.kind === 'alias') {
+      const announced = entries[journalLength - 1];
+      expect(announced && dataOf(announced, 'alias-update')).toEqual({
+        version: change.version,
+        weights: change.weights,
+      });
+    }
+    if (change.kind === 'suspend-scaling') {
+      expect(entries.slice(0, journalLength).some((entry) => entry.type === 'scaling-saved')).toBe(true);
+    }
+  }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the release to stop with an error, and it finished');
+}
+
+/** An onEnter that throws the first time the release enters `state`, as a SIGKILL would cut it off there. */
+function crashAt(state: StateName) {
+  let crashed = false;
+  return (entered: ReleaseState) => {
+    if (entered.name === state && !crashed) {
+      crashed = true;
+      throw new Error(`sentinel crash at ${state}`);
+    }
+  };
+}
+
+const statesOf = (platform: MemoryPlatform) =>
+  platform.releaseRecord.entries.flatMap((entry) => {
+    const data = dataOf(entry, 'state');
+    return data
+      ? [
+          data.state.name === 'warm' || data.state.name === 'shift'
+            ? `${data.state.name} ${data.state.step}`
+            : data.state.name,
+        ]
+      : [];
+  });
+
+describe('startRelease', () => {
+  it('promotes a healthy candidate step by step, journaling every change before making it', async () => {
+    const { platform, io } = setup();
+    const report = await startRelease(io, request());
+    expect(report).toMatchObject({
+      outcome: 'promoted',
+      exitCode: 0,
+      maxCandidateWeight: 1,
+      candidate: '2',
+      stable: '1',
+    });
+    expect(statesOf(platform)).toEqual([
+      'preflight',
+      'warm 0',
+      'pretraffic',
+      'drift',
+      'shift 0',
+      'warm 1',
+      'shift 1',
+      'warm 2',
+      'promote',
+      'watch',
+    ]);
+    await expectConsistent(platform, '2');
+    expectJournaledFirst(platform);
+    // The candidate's own PC sized to each step's share of live's 4, then handed over to live.
+    const puts = platform.changes.flatMap(({ change }) => (change.kind === 'put-pc' ? [change] : []));
+    expect(puts).toEqual([
+      { kind: 'put-pc', qualifier: '2', executions: 1 },
+      { kind: 'put-pc', qualifier: '2', executions: 2 },
+      { kind: 'put-pc', qualifier: '2', executions: 4 },
+    ]);
+    expect(io.pretrafficRuns).toEqual([{ url: 'http://v2.memory.test', seconds: PLAN.pretrafficSeconds }]);
+    expect(report.steps.map((step) => step.decision)).toEqual(['pass', 'pass', 'pass']);
+  });
+
+  it('stops before traffic when the candidate fails the pre-traffic gate, with 0 % shifted', async () => {
+    const { platform, io } = setup(
+      {},
+      { pretraffic: aResult({ latencyMs: { p50: 20, p90: 90, p95: 150, p99: 200, max: 300 } }) },
+    );
+    const report = await startRelease(io, request());
+    expect(report).toMatchObject({ outcome: 'stopped-before-traffic', exitCode: 4, maxCandidateWeight: 0 });
+    expect(report.reasons.join()).toMatch(/latency-p95/);
+    expect(platform.changes.some(({ change }) => change.kind === 'alias')).toBe(false);
+    await expectConsistent(platform, '1');
+  });
+
+  it("stops before traffic when the candidate PC fails, with Lambda's reason", async () => {
+    const { platform, io } = setup({ pcFailure: (q) => (q === '2' ? 'Insufficient concurrency' : null) });
+    const report = await startRelease(io, request());
+    expect(report).toMatchObject({ outcome: 'stopped-before-traffic', maxCandidateWeight: 0 });
+    expect(report.reasons.join()).toMatch(/FAILED: Insufficient concurrency/);
+    await expectConsistent(platform, '1');
+  });
+
+  it('stops before traffic on prediction drift, unless the release declares a model change', async () => {
+    const drifting: MemoryIoScript = {
+      answer: (url) => predictionAnswer(url.includes('v2') ? 1.2 : 1),
+    };
+    const stopped = setup({}, drifting);
+    expect(await startRelease(stopped.io, request())).toMatchObject({ outcome: 'stopped-before-traffic' });
+    await expectConsistent(stopped.platform, '1');
+    const declared = setup({}, drifting);
+    const report = await startRelease(declared.io, request({ modelChange: true }));
+    expect(report).toMatchObject({ outcome: 'promoted', drift: { withinTolerance: false, passed: true } });
+  });
+
+  it('rolls back at the first step when the candidate errs, never beyond its weight', async () => {
+    const { platform, io } = setup({ metrics: candidateErrors(0.05) });
+    const report = await startRelease(io, request());
+    expect(report).toMatchObject({ outcome: 'rolled-back', exitCode: 3, maxCandidateWeight: 0.1 });
+    expect(statesOf(platform)).toEqual(['preflight', 'warm 0', 'pretraffic', 'drift', 'shift 0', 'rollback']);
+    await expectConsistent(platform, '1');
+    expectJournaledFirst(platform);
+  });
+
+  it('keeps baking until the minimum requests arrived, then judges', async () => {
+    // 10 req/s through live: the candidate's 10 % reaches 200 requests after 200 s of a 60 s bake.
+    const { platform, io } = setup({ metrics: steadyTraffic(10) });
+    const report = await startRelease(io, request());
+    expect(report.outcome).toBe('promoted');
+    const firstStep = platform.releaseRecord.entries.flatMap((entry) => {
+      const observed = dataOf(entry, 'observed');
+      return observed?.observation.kind === 'bake' &&
+        observed.state.name === 'shift' &&
+        observed.state.step === 0
+        ? [observed.observation.verdict.decision]
+        : [];
+    });
+    expect(firstStep.at(-1)).toBe('pass');
+    expect(firstStep.slice(0, -1).length).toBeGreaterThan(0);
+    expect(firstStep.slice(0, -1).every((decision) => decision === 'keep-baking')).toBe(true);
+  });
+
+  it("rolls back a step that never gets enough requests within the plan's limit", async () => {
+    const { platform, io } = setup({ metrics: steadyTraffic(2) });
+    const report = await startRelease(io, request());
+    expect(report).toMatchObject({ outcome: 'rolled-back', maxCandidateWeight: 0.1 });
+    expect(report.reasons.join()).toMatch(/too little evidence/);
+    await expectConsistent(platform, '1');
+  });
+
+  it('rolls back when a page alarm fires', async () => {
+    const { platform, io } = setup({}, { firingPageAlarms: () => ['predictor-page'] });
+    const report = await startRelease(io, request());
+    expect(report).toMatchObject({ outcome: 'rolled-back', maxCandidateWeight: 0.1 });
+    expect(report.reasons.join()).toMatch(/predictor-page/);
+    await expectConsistent(platform, '1');
+  });
+
+  it('refuses while the error budget is spent, changing nothing', async () => {
+    const frozen = async () => ({
+      checked: true as const,
+      frozen: true,
+      detail: 'availability budget overspent',
+    });
+    const { platform, io } = setup({}, { freeze: frozen });
+    const report = await startRelease(io, request());
+    expect(report).toMatchObject({ outcome: 'refused', exitCode: 5, maxCandidateWeight: 0 });
+    expect(report.reasons.join()).toMatch(/override-freeze/);
+    expect(platform.changes).toEqual([]);
+    expect(platform.releaseRecord.lock).toBeNull();
+  });
+
+  it('goes on while frozen with --override-freeze, and records the reason', async () => {
+    const frozen = async () => ({
+      checked: true as const,
+      frozen: true,
+      detail: 'availability budget overspent',
+    });
+    const { io } = setup({}, { freeze: frozen });
+    const report = await startRelease(io, request({ overrideFreeze: 'hotfix for the outage' }));
+    expect(report).toMatchObject({
+      outcome: 'promoted',
+      overrideFreeze: 'hotfix for the outage',
+      freeze: { frozen: true },
+    });
+  });
+
+  it('refuses when the budget cannot be read, unless overridden', async () => {
+    const unreadable = async () => {
+      throw new Error('AccessDenied on GetMetricData');
+    };
+    const refused = setup({}, { freeze: unreadable });
+    const report = await startRelease(refused.io, request());
+    expect(report.outcome).toBe('refused');
+    expect(report.reasons.join()).toMatch(/AccessDenied.*--override-freeze/);
+    const overridden = setup({}, { freeze: unreadable });
+    expect(
+      await startRelease(overridden.io, request({ overrideFreeze: 'CloudWatch is down' })),
+    ).toMatchObject({
+      outcome: 'promoted',
+      freeze: { checked: false },
+    });
+  });
+
+  it('refuses a candidate that is already live', async () => {
+    const { platform, io } = setup({ live: '2' });
+    const report = await startRelease(io, request());
+    expect(report.outcome).toBe('refused');
+    expect(report.reasons.join()).toMatch(/already live/);
+    expect(platform.changes).toEqual([]);
+  });
+
+  it('refuses while another release holds the lock, and leaves that release alone', async () => {
+    const { platform, io } = setup();
+    await platform.releaseRecord.acquireLock('other', 'another runner');
+    const report = await startRelease(io, request());
+    expect(report).toMatchObject({ outcome: 'refused', exitCode: 5 });
+    expect(report.reasons.join()).toMatch(/release other holds the release lock/);
+    expect(platform.releaseRecord.entries).toEqual([]);
+    expect(platform.releaseRecord.lock?.releaseId).toBe('other');
+    expect(platform.changes).toEqual([]);
+  });
+
+  it('reads live again after someone else changed its revision, and carries on', async () => {
+    const { platform, io } = setup();
+    // Between the release's read and its first shift, someone sets live to what it already is.
+    platform.beforeNextUpdate(() => platform.moveLive('1'));
+    const report = await startRelease(io, request());
+    expect(report.outcome).toBe('promoted');
+    expect(io.steps.join('\n')).toMatch(/live moved under the release/);
+    expectJournaledFirst(platform);
+  });
+
+  it('stops when a human moved live elsewhere, and abort leaves it there', async () => {
+    const { platform, io } = setup();
+    platform.beforeNextUpdate(() => platform.moveLive('3'));
+    const error = await rejection(startRelease(io, request()));
+    expect(error.message).toMatch(/stopped in shift 1\/3.*resume.*abort/);
+    expect((error.cause as Error).name).toBe('LiveMovedError');
+    const report = await abortRelease(io, 'live was moved by hand', 'operator');
+    expect(report?.reasons.join()).toMatch(/live is on version 3: someone else moved it/);
+    expect((await platform.readAlias()).version).toBe('3');
+    expect(await platform.provisionedConcurrency('2')).toBeNull();
+    expect(platform.scaling).toEqual(SCALING);
+    expect(platform.releaseRecord.lock).toBeNull();
+  });
+
+  it('promotes after Lambda refuses a primary with its own PC once: that PC removed, the move sent again', async () => {
+    const { platform, io } = setup({ refusePrimaryWithVersionPc: 1 });
+    const report = await startRelease(io, request());
+    expect(report.outcome).toBe('promoted');
+    const kinds = platform.changes.map(({ change }) => change);
+    const promotion = kinds.findIndex((c) => c.kind === 'alias' && c.version === '2');
+    const removal = kinds.findIndex((c) => c.kind === 'remove-pc' && c.qualifier === '2');
+    expect(removal).toBeGreaterThan(-1);
+    expect(removal).toBeLessThan(promotion);
+    await expectConsistent(platform, '2');
+  });
+
+  it('draws a live line on a terminal while it bakes', async () => {
+    const { io } = setup({}, { redraws: true });
+    await startRelease(io, request());
+    expect(io.liveLines.some((line) => /shift 1\/3.*10 % of live, baking .* \d+ requests/.test(line))).toBe(
+      true,
+    );
+  });
+});
+
+describe('a release cut off in any state', () => {
+  /** The rollback state is reached by a candidate that errs; every other by a healthy one. */
+  const scenarios = CRASH_STATES.map((state) => ({
+    state,
+    metrics: state === 'rollback' ? candidateErrors(0.05) : steadyTraffic(50),
+    resumed: state === 'rollback' ? '1' : '2',
+  }));
+
+  it.each(scenarios)(
+    'resumes after a crash at $state and ends consistent',
+    async ({ state, metrics, resumed }) => {
+      const { platform } = setup({ metrics });
+      const crashing = memoryIo(platform, { onEnter: crashAt(state) });
+      const crash = await rejection(startRelease(crashing, request()));
+      expect((crash.cause as Error).message).toBe(`sentinel crash at ${state}`);
+      expect(platform.releaseRecord.lock?.releaseId).toBe('r-1');
+      const report = await resumeRelease(memoryIo(platform), 'resumer');
+      expect(report.outcome).toBe(resumed === '2' ? 'promoted' : 'rolled-back');
+      await expectConsistent(platform, resumed);
+      expectJournaledFirst(platform);
+    },
+  );
+
+  it.each(scenarios)(
+    'aborts after a crash at $state and ends consistent; a second abort changes nothing',
+    async ({ state, metrics }) => {
+      const { platform } = setup({ metrics });
+      await startRelease(memoryIo(platform, { onEnter: crashAt(state) }), request()).catch(() => undefined);
+      const io = memoryIo(platform);
+      const report = await abortRelease(io, 'stop it', 'operator');
+      expect(report?.outcome).toMatch(/rolled-back|stopped-before-traffic/);
+      expect(report?.abort).toMatchObject({ reason: 'stop it', by: 'operator' });
+      await expectConsistent(platform, '1');
+      const journal = platform.releaseRecord.entries.length;
+      const changes = platform.changes.length;
+      expect(await abortRelease(io, 'again', 'operator')).toBeNull();
+      expect(platform.releaseRecord.entries.length).toBe(journal);
+      expect(platform.changes.length).toBe(changes);
+    },
+  );
+
+  it('aborts as stopped-before-traffic while the candidate never had a weight', async () => {
+    const { platform } = setup();
+    await startRelease(memoryIo(platform, { onEnter: crashAt('shift') }), request()).catch(() => undefined);
+    expect((await abortRelease(memoryIo(platform), 'stop', 'op'))?.outcome).toBe('stopped-before-traffic');
+  });
+
+  it('frees a lock whose release wrote nothing, for resume and abort alike', async () => {
+    const { platform, io } = setup();
+    await platform.releaseRecord.acquireLock('cut-off', 'a runner killed at once');
+    await expect(resumeRelease(io, 'resumer')).rejects.toThrow(/no release to resume.*changed nothing/);
+    expect(platform.releaseRecord.lock).toBeNull();
+    await platform.releaseRecord.acquireLock('cut-off-2', 'another');
+    expect(await abortRelease(io, 'stop', 'op')).toBeNull();
+    expect(platform.releaseRecord.lock).toBeNull();
+  });
+
+  it('has nothing to resume or abort when the lock is free', async () => {
+    const { platform, io } = setup();
+    await expect(resumeRelease(io, 'resumer')).rejects.toThrow(/no release to resume/);
+    expect(await abortRelease(io, 'stop', 'op')).toBeNull();
+    expect(platform.changes).toEqual([]);
+  });
+});
+
+describe('releaseStatus', () => {
+  it('shows live, the lock, and the report of the release holding it, or of the last one', async () => {
+    const { platform, io } = setup();
+    expect(await releaseStatus(io)).toMatchObject({ alias: { version: '1' }, lock: null, report: null });
+    await startRelease(memoryIo(platform, { onEnter: crashAt('shift') }), request()).catch(() => undefined);
+    const running = await releaseStatus(io);
+    expect(running).toMatchObject({
+      lock: { releaseId: 'r-1' },
+      report: { outcome: null, releaseId: 'r-1' },
+    });
+    await resumeRelease(io, 'resumer');
+    expect(await releaseStatus(io)).toMatchObject({
+      alias: { version: '2' },
+      lock: null,
+      report: { outcome: 'promoted' },
+    });
+  });
+});

@@ -1,0 +1,364 @@
+/**
+ * The release's imperative shell around its pure core: take the lock, journal each state BEFORE performing it
+ * (every change to the platform is announced in the journal before it is made), perform it (I/O), journal what it
+ * observed, and ask machine.ts for the next state, until done; then the report from the journal alone. A process
+ * cut off anywhere leaves the lock held with a journal that says where it stood: `resume` re-enters the last
+ * state (each state's action reads the platform first, so it is safe to perform twice), `abort` rolls back.
+ */
+import { describeError } from '../../common/errors.ts';
+import { buildCorpus } from '../../loadtest/src/corpus.ts';
+import {
+  type AliasState,
+  LIVE_ALIAS,
+  type ReleaseLock,
+  ReleaseLockedError,
+} from '../../platform/src/port.ts';
+import { bake } from './bake.ts';
+import { compareAnswers } from './drift.ts';
+import { promote, provision, rollBack, shiftTo } from './handover.ts';
+import { entry, replay } from './journal.ts';
+import { abortState, next, preflightCheck, stateLabel } from './machine.ts';
+import type {
+  FreezeStatus,
+  Observation,
+  Outcome,
+  ReleasePlan,
+  ReleaseStarted,
+  ReleaseState,
+} from './model.ts';
+import { candidatePcFor } from './plan.ts';
+import type { ReleaseIo } from './ports.ts';
+import { ReleaseRun } from './release-run.ts';
+import { buildReleaseReport, type ReleaseReport } from './report.ts';
+
+export interface StartRequest {
+  functionName: string;
+  candidate: string;
+  plan: ReleasePlan;
+  modelChange: boolean;
+  overrideFreeze: string | null;
+  holder: string;
+  releaseId?: string;
+}
+
+/** `<function>-<candidate>-<time>`: unique per start, and it says what it released when read in `status`. */
+function newReleaseId(request: StartRequest, now: Date): string {
+  return `${request.functionName}-${request.candidate}-${now.toISOString().replace(/[:.]/g, '-')}`;
+}
+
+export async function startRelease(io: ReleaseIo, request: StartRequest): Promise<ReleaseReport> {
+  const store = io.platform.releaseRecord;
+  const alias = await io.platform.readAlias();
+  const releaseId = request.releaseId ?? newReleaseId(request, io.now());
+  const started: ReleaseStarted = {
+    releaseId,
+    functionName: request.functionName,
+    candidate: request.candidate,
+    stable: alias.version,
+    plan: request.plan,
+    livePc: (await io.platform.provisionedConcurrency(LIVE_ALIAS))?.requested ?? 0,
+    modelChange: request.modelChange,
+    overrideFreeze: request.overrideFreeze,
+    holder: request.holder,
+    startedAt: io.now().toISOString(),
+  };
+  try {
+    await store.acquireLock(releaseId, request.holder);
+  } catch (error) {
+    if (!(error instanceof ReleaseLockedError)) throw error;
+    io.progress.step(`refused: ${error.message}`);
+    return lockedOutReport(started, error, io.now());
+  }
+  const journal = await store.journal();
+  const run = new ReleaseRun(io, started, {
+    entries: [],
+    nextSequence: (journal.at(-1)?.sequence ?? 0) + 1,
+    scaling: { saved: false },
+  });
+  await run.record('started', started);
+  io.progress.step(
+    `release ${releaseId}: ${request.candidate} onto live (now ${alias.version}), ${describePlan(request.plan)}`,
+  );
+  return drive(run, { name: 'preflight' });
+}
+
+/**
+ * A release that could not take the lock cannot write the journal (the holder alone does), so its report is built
+ * from the entries it would have written: it refused at preflight, and changed nothing.
+ */
+function lockedOutReport(started: ReleaseStarted, error: ReleaseLockedError, now: Date): ReleaseReport {
+  const reason = error.message;
+  const state: ReleaseState = { name: 'preflight' };
+  const observation: Observation = { kind: 'preflight', proceed: false, reason };
+  const unwritten = [
+    entry(started.releaseId, 'started', started),
+    entry(started.releaseId, 'state', { state }),
+    entry(started.releaseId, 'observed', { state, observation }),
+    entry(started.releaseId, 'finished', { outcome: 'refused', reasons: [reason] }),
+  ];
+  const at = now.toISOString();
+  return buildReleaseReport(unwritten.map((e, index) => ({ ...e, sequence: index + 1, at })));
+}
+
+/** Carries on the release that holds the lock (read from the record); throws "no release to resume" when none. */
+export async function resumeRelease(io: ReleaseIo, holder: string): Promise<ReleaseReport> {
+  const found = await heldRelease(io);
+  if (found === null) throw new Error('no release to resume: the release lock is free');
+  const { lock, run } = found;
+  if (run === null) {
+    throw new Error(
+      `no release to resume: release ${lock.releaseId} took the lock but was cut off before it wrote anything ` +
+        '(it changed nothing); the lock is freed, start it again',
+    );
+  }
+  if (run.finished) return finish(run.run, null);
+  await io.platform.releaseRecord.acquireLock(lock.releaseId, holder);
+  io.progress.step(
+    `resuming release ${lock.releaseId} (${lock.holder}) at ${stateLabel(run.state, run.run.plan)}`,
+  );
+  return drive(run.run, run.state);
+}
+
+/** Rolls the release that holds the lock back to a consistent alias; null (and nothing changed) when none runs. */
+export async function abortRelease(io: ReleaseIo, reason: string, by: string): Promise<ReleaseReport | null> {
+  const found = await heldRelease(io);
+  if (found === null) {
+    io.progress.step('nothing to abort: no release holds the lock');
+    return null;
+  }
+  if (found.run === null) {
+    io.progress.step(`release ${found.lock.releaseId} wrote nothing before it stopped: the lock is freed`);
+    return null;
+  }
+  const { run, state, finished } = found.run;
+  if (finished) return finish(run, null);
+  await run.record('abort-requested', { reason, by });
+  io.progress.step(`aborting release ${found.lock.releaseId} at ${stateLabel(state, run.plan)}: ${reason}`);
+  const hadTraffic = found.run.candidateHadTraffic;
+  return drive(run, abortState(state, `aborted by ${by}: ${reason}`, hadTraffic));
+}
+
+export async function releaseStatus(
+  io: ReleaseIo,
+): Promise<{ alias: AliasState; lock: ReleaseLock | null; report: ReleaseReport | null }> {
+  const store = io.platform.releaseRecord;
+  const [alias, lock] = await Promise.all([io.platform.readAlias(), store.currentLock()]);
+  const releaseId = lock?.releaseId ?? (await store.journal()).at(-1)?.releaseId ?? null;
+  const entries = releaseId === null ? [] : await store.journal(releaseId);
+  return {
+    alias,
+    lock,
+    report: entries.length === 0 ? null : buildReleaseReport(entries, { now: io.now() }),
+  };
+}
+
+interface HeldRelease {
+  readonly run: ReleaseRun;
+  readonly state: ReleaseState;
+  readonly finished: boolean;
+  readonly candidateHadTraffic: boolean;
+}
+
+/**
+ * The lock and its release read back from the journal; null when the lock is free. A release that took the lock
+ * and wrote nothing changed nothing (`started` is written before any change), so its lock is freed here.
+ */
+async function heldRelease(io: ReleaseIo): Promise<{ lock: ReleaseLock; run: HeldRelease | null } | null> {
+  const store = io.platform.releaseRecord;
+  const lock = await store.currentLock();
+  if (lock === null) return null;
+  const progress = replay(await store.journal(lock.releaseId));
+  if (progress === null) {
+    await store.releaseLock(lock.releaseId);
+    return { lock, run: null };
+  }
+  const run = new ReleaseRun(io, progress.started, progress);
+  // An abort that was cut off before its roll back was journaled still stands.
+  const state =
+    progress.abort !== null && progress.state.name !== 'rollback'
+      ? abortState(
+          progress.state,
+          `aborted by ${progress.abort.by}: ${progress.abort.reason}`,
+          progress.candidateHadTraffic,
+        )
+      : progress.state;
+  return {
+    lock,
+    run: {
+      run,
+      state,
+      finished: progress.finished !== null,
+      candidateHadTraffic: progress.candidateHadTraffic,
+    },
+  };
+}
+
+/** Performs states from `state` until done, then writes `finished`, frees the lock and reports. */
+async function drive(run: ReleaseRun, from: ReleaseState): Promise<ReleaseReport> {
+  let state = from;
+  try {
+    while (state.name !== 'done') {
+      await run.record('state', { state });
+      run.io.onEnter?.(state);
+      run.io.progress.step(stateLabel(state, run.plan));
+      const { observation, freeze } = await perform(run, state);
+      await run.record('observed', { state, observation, ...(freeze === undefined ? {} : { freeze }) });
+      state = next(state, observation, run.plan);
+    }
+  } catch (error) {
+    throw new Error(
+      `release ${run.started.releaseId} stopped in ${stateLabel(state, run.plan)}; it still holds the lock and its ` +
+        'journal says where it stands: `resume` carries it on, `abort` rolls it back',
+      { cause: error },
+    );
+  }
+  return finish(run, { outcome: state.outcome, reasons: [...state.reasons, ...run.notes] });
+}
+
+async function finish(
+  run: ReleaseRun,
+  finished: { outcome: Outcome; reasons: readonly string[] } | null,
+): Promise<ReleaseReport> {
+  if (finished !== null) {
+    await run.record('finished', finished);
+    run.io.progress.step(
+      `${finished.outcome}${finished.reasons.length ? `: ${finished.reasons.join('; ')}` : ''}`,
+    );
+  }
+  await run.platform.releaseRecord.releaseLock(run.started.releaseId);
+  return buildReleaseReport(run.entries, { now: run.io.now() });
+}
+
+async function perform(
+  run: ReleaseRun,
+  state: ReleaseState,
+): Promise<{ observation: Observation; freeze?: FreezeStatus }> {
+  const { plan, started } = run;
+  switch (state.name) {
+    case 'preflight':
+      return preflight(run);
+    case 'warm': {
+      await run.suspendScaling();
+      const weight = plan.steps[state.step]?.weight ?? 1;
+      const notReady = await provision(run, started.candidate, candidatePcFor(started.livePc, weight));
+      return {
+        observation:
+          notReady === null
+            ? { kind: 'warm', ready: true }
+            : { kind: 'warm', ready: false, reason: notReady },
+      };
+    }
+    case 'pretraffic':
+      return { observation: await pretraffic(run) };
+    case 'drift':
+      return { observation: await drift(run) };
+    case 'shift': {
+      const step = plan.steps[state.step];
+      if (step === undefined)
+        throw new Error(`shift ${state.step} is beyond the plan's ${plan.steps.length} steps`);
+      await shiftTo(run, step.weight);
+      const label = stateLabel(state, plan);
+      return {
+        observation: await bake(run, {
+          state,
+          label,
+          weight: step.weight,
+          bakeMs: step.bakeMs,
+          stable: started.stable,
+        }),
+      };
+    }
+    case 'promote':
+      return { observation: await promote(run) };
+    case 'watch': {
+      const bakeMs = plan.steps.at(-1)?.bakeMs ?? 0;
+      return { observation: await bake(run, { state, label: 'watch', weight: 1, bakeMs, stable: null }) };
+    }
+    case 'rollback':
+      return { observation: await rollBack(run) };
+    case 'done':
+      throw new Error('done is not performed: the release is over');
+  }
+}
+
+async function preflight(run: ReleaseRun): Promise<{ observation: Observation; freeze: FreezeStatus }> {
+  const { io, started } = run;
+  const alias = await io.platform.readAlias();
+  let freeze: FreezeStatus;
+  try {
+    freeze = await io.freeze();
+  } catch (error) {
+    freeze = { checked: false, why: `the error budget could not be read: ${describeError(error)}` };
+    if (started.overrideFreeze === null) {
+      const reason = `${freeze.why}; fix the access, or release with --override-freeze REASON to go without it`;
+      return { observation: { kind: 'preflight', proceed: false, reason }, freeze };
+    }
+  }
+  // The candidate exists when its own URL can be set up: the same call the pre-traffic gate makes.
+  const missing = await io.platform.versionUrl(started.candidate).then(
+    () => null,
+    (error: unknown) => describeError(error),
+  );
+  const observation = preflightCheck({
+    alias,
+    candidate: started.candidate,
+    versionExists: missing === null,
+    freeze,
+    overrideFreeze: started.overrideFreeze,
+  });
+  if (!observation.proceed && missing !== null) {
+    return { observation: { ...observation, reason: `${observation.reason} (${missing})` }, freeze };
+  }
+  return { observation, freeze };
+}
+
+async function pretraffic(run: ReleaseRun): Promise<Observation> {
+  const { io, plan, started } = run;
+  const url = await io.platform.versionUrl(started.candidate);
+  io.progress.step(
+    `the canary scenario against ${started.candidate} alone (${url}) for ${plan.pretrafficSeconds} s`,
+  );
+  const { verdict } = await io.pretraffic(url, plan.pretrafficSeconds);
+  const failed = verdict.checks.filter((check) => !check.passed);
+  const reason =
+    failed.length === 0
+      ? null
+      : `the candidate alone missed ${failed
+          .map(
+            (check) =>
+              `${check.name} (${check.objective}: ${check.reason ?? check.measured ?? 'not measured'})`,
+          )
+          .join(', ')}`;
+  return { kind: 'pretraffic', verdict, reason };
+}
+
+async function drift(run: ReleaseRun): Promise<Observation> {
+  const { io, plan, started } = run;
+  // The canary scenario's own bodies, the first of them: the same households every release compares.
+  const bodies = buildCorpus()
+    .slice(0, plan.drift.requests)
+    .map((body) => JSON.stringify(body));
+  // Nothing is shifted yet, so live is the stable version alone.
+  const [liveUrl, candidateUrl] = await Promise.all([
+    io.platform.liveUrl(),
+    io.platform.versionUrl(started.candidate),
+  ]);
+  const [stable, candidate] = await Promise.all([io.ask(liveUrl, bodies), io.ask(candidateUrl, bodies)]);
+  const report = compareAnswers({
+    answers: bodies.map((_, index) => ({
+      index,
+      stable: stable[index] ?? { error: 'no answer' },
+      candidate: candidate[index] ?? { error: 'no answer' },
+    })),
+    tolerance: plan.drift.tolerance,
+    modelChange: started.modelChange,
+  });
+  io.progress.step(
+    `drift: ${report.compared} bodies, largest ${report.maxRelativeDrift ?? 'n/a'}, ${report.beyondTolerance} beyond ${plan.drift.tolerance}, ${report.unanswered} unanswered`,
+  );
+  return { kind: 'drift', report };
+}
+
+function describePlan(plan: ReleasePlan): string {
+  return `plan ${plan.steps.map((step) => `${Math.round(step.weight * 100)} %`).join(' → ')}`;
+}
