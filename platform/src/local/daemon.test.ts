@@ -324,6 +324,37 @@ describe('the control API refuses bad input and what Lambda refuses with a 4xx n
   });
 });
 
+describe("a version's own provisioned concurrency", () => {
+  it('serves the version through live without a cold start, and an @live fault still strikes there', async () => {
+    const warmed = await startDaemon({ stateDir: join(scratch, 'warmed'), maxConcurrency: 3, log: () => {} });
+    try {
+      const client = new LocalPlatform(warmed.controlUrl);
+      await client.publishVersion(context);
+      const candidate = await client.publishVersion(context, ['errors=100%@live']);
+      await client.putProvisionedConcurrency(candidate.version, 1);
+      await ready(client, candidate.version);
+      await client.updateAlias(shiftUpdate(await client.readAlias(), candidate.version, 0.5));
+      const answers = [];
+      for (let i = 0; i < 16; i += 1) answers.push(await predict(warmed.liveUrl));
+      const throughCandidate = answers.filter((answer) => answer.version === candidate.version);
+      expect(throughCandidate.length).toBeGreaterThan(0);
+      expect(throughCandidate.every((answer) => answer.status === 502)).toBe(true);
+      expect((await predict(candidate.url)).status).toBe(200);
+      expect(await totals(client, candidate.version)).toMatchObject({
+        invocations: throughCandidate.length + 1,
+        coldStarts: 0,
+      });
+      const metrics = await client.versionMetrics(candidate.version, wide(), 'live');
+      expect([metrics.invocations, metrics.provisionedConcurrencySpilloverInvocations]).toEqual([
+        throughCandidate.length,
+        0,
+      ]);
+    } finally {
+      await warmed.close();
+    }
+  });
+});
+
 describe('a metric period shorter than the minute', () => {
   it('keeps metrics at that period, says so in status, and reads a range widened to its whole periods', async () => {
     const fast = await startDaemon({

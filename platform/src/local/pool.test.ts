@@ -97,6 +97,26 @@ describe('EnvironmentPool', () => {
     expect(pool.provisioned('live')).toMatchObject({ allocated: 2, available: 2 });
   });
 
+  it("serves a version through live from the version's own provisioned environments, and spills over beyond them", async () => {
+    const { pool, started } = harness();
+    pool.setAlias(alias('1', { '2': 0.1 }));
+    pool.putProvisioned('2', 1);
+    await settle();
+    expect(started.map((s) => [s.version, s.startedFor, s.provisioned])).toEqual([['2', 'version', true]]);
+    const warm = leaseOf(await pool.dispatch('2', 'live'));
+    expect([warm.coldStart, warm.spillover, warm.environment]).toEqual([
+      false,
+      false,
+      started[0]?.environment,
+    ]);
+    // Every one of them busy: the next request through live runs on-demand, counted as a spillover.
+    const beyond = leaseOf(await pool.dispatch('2', 'live'));
+    expect([beyond.coldStart, beyond.spillover]).toEqual([true, true]);
+    // Version 1 has none of its own: a request for it through live is a plain cold start.
+    const other = leaseOf(await pool.dispatch('1', 'live'));
+    expect([other.coldStart, other.spillover]).toEqual([true, false]);
+  });
+
   it('throttles at the concurrency limit and serves again once an environment is free', async () => {
     const { pool } = harness({ maxConcurrency: 2 });
     pool.setAlias(alias('1'));

@@ -2,9 +2,11 @@
  * The function's execution environments: who serves the next invocation, who starts ahead of traffic, and when
  * a request is throttled. One invocation per environment at a time is the invariant everything here keeps.
  *
- * Dispatch follows Lambda: an idle provisioned environment of the qualifier (no cold start), else an idle
- * on-demand one, else a new on-demand one (a cold start; a spillover when the qualifier has provisioned
- * environments for that version), else — the function's concurrency limit reached — a throttle. Provisioned
+ * Dispatch follows Lambda: an idle provisioned environment of the qualifier, else one of the version's own
+ * provisioned concurrency (PC on a version serves it through any alias that routes to it, which is how a release
+ * warms a candidate before `live` sends it traffic; docs/release.md), else an idle on-demand one (none of these a
+ * cold start), else a new on-demand one (a cold start; a spillover when provisioned environments for that version
+ * exist for the caller), else — the function's concurrency limit reached — a throttle. Provisioned
  * concurrency is claimed out of the limit (provisioned-configs.ts keeps the configurations and that rule):
  * on-demand environments, busy or starting, get what the configured provisioned concurrency leaves, so all of it
  * together never exceeds the limit.
@@ -98,23 +100,23 @@ export class EnvironmentPool {
       }
       return undefined;
     };
-    const ready = idle(qualifier) ?? idle(null);
+    // The environments a request for `version` through `qualifier` may take, provisioned first.
+    const ready = idle(qualifier) ?? (qualifier === version ? undefined : idle(version)) ?? idle(null);
+    // Provisioned environments of the version exist for this caller: an on-demand one is a spillover.
+    const covered = this.#configs.covers(qualifier, version) || this.#configs.covers(version, version);
     if (ready !== undefined) {
-      const spillover = ready.provisionedFor === null && this.#configs.covers(qualifier, version);
-      return { kind: 'lease', lease: this.#lease(ready, false, spillover) };
+      return { kind: 'lease', lease: this.#lease(ready, false, ready.provisionedFor === null && covered) };
     }
     if (this.#closed || this.#onDemandInUse() >= this.#options.maxConcurrency - this.#configs.claimed()) {
       return { kind: 'throttle' };
     }
-    // An on-demand environment of a version the qualifier keeps provisioned ones of is a spillover.
-    const spillover = this.#configs.covers(qualifier, version);
     this.#startingOnDemand += 1;
     const startedAt = performance.now();
     let environment: Environment;
     try {
       environment = await this.#options.start({ version, startedFor, provisioned: false });
     } catch (error) {
-      return { kind: 'init-error', error, spillover, initMs: performance.now() - startedAt };
+      return { kind: 'init-error', error, spillover: covered, initMs: performance.now() - startedAt };
     } finally {
       this.#startingOnDemand -= 1;
     }
@@ -123,7 +125,7 @@ export class EnvironmentPool {
       this.#stop(pooled);
       return { kind: 'throttle' };
     }
-    return { kind: 'lease', lease: this.#lease(pooled, true, spillover) };
+    return { kind: 'lease', lease: this.#lease(pooled, true, covered) };
   }
 
   /** Busy environments plus on-demand ones starting (Lambda's ConcurrentExecutions). */
