@@ -263,6 +263,16 @@ describe('judgeBake', () => {
     expect(verdict.reasons).toEqual(['only 0 of 200 requests within 40 s: too little evidence to promote']);
   });
 
+  it('fails a latency objective at a percentile the metrics do not carry, naming it', () => {
+    const objectives = loadTestObjectives();
+    const verdict = judge({
+      objectives: { ...objectives, latency: [{ name: 'latency-p99', percentile: 99, thresholdMs: 200 }] },
+    });
+    expect(verdict.decision).toBe('fail');
+    expect(checkNamed(verdict, 'latency-p99 (app)').reason).toMatch(/carry p50 and p95, not p99/);
+    expect(checkNamed(verdict, 'latency-p99 (duration) vs stable').passed).toBe(false);
+  });
+
   it('keeps what it judged: elapsed time and both versions’ figures', () => {
     const candidate = metrics('2');
     const verdict = judge({ candidate, elapsedMs: 20_000 });

@@ -4,7 +4,7 @@
  * once the bake has lasted its minimum and enough requests arrived, else it keeps baking up to the plan's limit.
  */
 import type { VersionMetrics } from '../../platform/src/port.ts';
-import { type LatencyGate, loadTestObjectives } from '../../slo/src/load-test.ts';
+import { type LatencyGate, type LoadTestObjectives, loadTestObjectives } from '../../slo/src/load-test.ts';
 import { binomialUpperTail, exceedsRate, fisherExactGreater, worseThan } from './error-tests.ts';
 import type { JudgeCheck, ReleasePlan, StepVerdict } from './model.ts';
 
@@ -18,6 +18,8 @@ export interface BakeInput {
   readonly bakeMs: number;
   /** Page-level alarms in ALARM now; null where the platform has none (the local rehearsal). */
   readonly firingPageAlarms: readonly string[] | null;
+  /** The SLOs to hold the candidate to; loadTestObjectives() (slo/src/definition.ts) unless given. */
+  readonly objectives?: LoadTestObjectives;
 }
 
 /** A version's requests: its invocations and its throttles, which were requests nobody served. */
@@ -49,6 +51,9 @@ const LATENCY_SOURCES = [
 ] as const;
 type LatencySource = (typeof LATENCY_SOURCES)[number];
 
+const UNSUPPORTED_PERCENTILE = (gate: LatencyGate) =>
+  `the version's metrics carry p50 and p95, not p${gate.percentile}: add it to VersionMetrics to judge it`;
+
 /** undefined: VersionMetrics does not carry that percentile at all. */
 function percentileOf(percentile: number, p50: number | null, p95: number | null): number | null | undefined {
   if (percentile === 50) return p50;
@@ -73,8 +78,11 @@ function check(
   return { name, against, objective, measured, passed: failure === null, reason: failure };
 }
 
-function sloChecks(candidate: VersionMetrics, plan: ReleasePlan): JudgeCheck[] {
-  const objectives = loadTestObjectives();
+function sloChecks(
+  candidate: VersionMetrics,
+  plan: ReleasePlan,
+  objectives: LoadTestObjectives,
+): JudgeCheck[] {
   // 1 - 0.999 is 0.0010000000000000009 in doubles; 12 digits keep the SLO's number and drop the noise.
   const allowedRate = Number((1 - objectives.availability.minGoodRatio).toFixed(12));
   const { errorAlpha } = plan.regression;
@@ -101,13 +109,7 @@ function sloLatencyCheck(candidate: VersionMetrics, gate: LatencyGate, source: L
   const objective = `${source.label} p${gate.percentile} ≤ ${gate.thresholdMs} ms`;
   const measured = source.percentile(candidate, gate.percentile);
   if (measured === undefined) {
-    return check(
-      'slo',
-      name,
-      objective,
-      null,
-      `the version's metrics carry p50 and p95, not p${gate.percentile}`,
-    );
+    return check('slo', name, objective, null, UNSUPPORTED_PERCENTILE(gate));
   }
   if (measured === null) {
     const requests = requestsOf(candidate);
@@ -130,11 +132,16 @@ function sloLatencyCheck(candidate: VersionMetrics, gate: LatencyGate, source: L
 
 const NO_STABLE_TRAFFIC = 'stable had no traffic to compare';
 
-function stableChecks(candidate: VersionMetrics, stable: VersionMetrics, plan: ReleasePlan): JudgeCheck[] {
-  const { errorAlpha, latencyRatio, latencyMinMs } = plan.regression;
+function stableChecks(
+  candidate: VersionMetrics,
+  stable: VersionMetrics,
+  plan: ReleasePlan,
+  objectives: LoadTestObjectives,
+): JudgeCheck[] {
+  const { errorAlpha } = plan.regression;
   const stableRequests = requestsOf(stable);
   const errorObjective = `bad share not significantly above stable's (one-sided Fisher exact test, α = ${errorAlpha})`;
-  const gates = loadTestObjectives().latency;
+  const gates = objectives.latency;
   if (stableRequests === 0) {
     // Nothing to compare is not a regression; the SLO checks still hold the candidate to the objectives.
     const passed = (name: string, objective: string): JudgeCheck => ({
@@ -168,42 +175,45 @@ function stableChecks(candidate: VersionMetrics, stable: VersionMetrics, plan: R
       : null,
   );
   const latency = gates.flatMap((gate) =>
-    LATENCY_SOURCES.map((source) => {
-      const name = `${gate.name} (${source.key}) vs stable`;
-      const label = `${source.label} p${gate.percentile}`;
-      const limitRule = `stable × ${latencyRatio} and stable + ${latencyMinMs} ms`;
-      const ours = source.percentile(candidate, gate.percentile);
-      const theirs = source.percentile(stable, gate.percentile);
-      if (ours === undefined || theirs === undefined) {
-        return check(
-          'stable',
-          name,
-          `${label} not above ${limitRule}`,
-          null,
-          `the version's metrics carry p50 and p95, not p${gate.percentile}`,
-        );
-      }
-      if (ours === null || theirs === null) {
-        const whose = theirs === null ? "stable's" : "the candidate's";
-        return {
-          ...check('stable', name, `${label} not above ${limitRule}`, null, null),
-          reason: `${whose} ${label} was not measured: nothing to compare`,
-        };
-      }
-      const limit = Math.max(theirs * latencyRatio, theirs + latencyMinMs);
-      return check(
-        'stable',
-        name,
-        `${label} ≤ max(${limitRule}) = ${ms(limit)}`,
-        `candidate ${ms(ours)}, stable ${ms(theirs)}`,
-        ours > limit
-          ? `the candidate's ${label} ${ms(ours)} is above stable's ${ms(theirs)} × ${latencyRatio} and ` +
-              `+ ${latencyMinMs} ms (${ms(limit)}): a regression beyond noise`
-          : null,
-      );
-    }),
+    LATENCY_SOURCES.map((source) => stableLatencyCheck(candidate, stable, gate, source, plan.regression)),
   );
   return [errors, ...latency];
+}
+
+function stableLatencyCheck(
+  candidate: VersionMetrics,
+  stable: VersionMetrics,
+  gate: LatencyGate,
+  source: LatencySource,
+  regression: ReleasePlan['regression'],
+): JudgeCheck {
+  const { latencyRatio, latencyMinMs } = regression;
+  const name = `${gate.name} (${source.key}) vs stable`;
+  const label = `${source.label} p${gate.percentile}`;
+  const limitRule = `stable × ${latencyRatio} and stable + ${latencyMinMs} ms`;
+  const ours = source.percentile(candidate, gate.percentile);
+  const theirs = source.percentile(stable, gate.percentile);
+  if (ours === undefined || theirs === undefined) {
+    return check('stable', name, `${label} not above ${limitRule}`, null, UNSUPPORTED_PERCENTILE(gate));
+  }
+  if (ours === null || theirs === null) {
+    const whose = theirs === null ? "stable's" : "the candidate's";
+    return {
+      ...check('stable', name, `${label} not above ${limitRule}`, null, null),
+      reason: `${whose} ${label} was not measured: nothing to compare`,
+    };
+  }
+  const limit = Math.max(theirs * latencyRatio, theirs + latencyMinMs);
+  return check(
+    'stable',
+    name,
+    `${label} ≤ max(${limitRule}) = ${ms(limit)}`,
+    `candidate ${ms(ours)}, stable ${ms(theirs)}`,
+    ours > limit
+      ? `the candidate's ${label} ${ms(ours)} is above stable's ${ms(theirs)} × ${latencyRatio} and ` +
+          `+ ${latencyMinMs} ms (${ms(limit)}): a regression beyond noise`
+      : null,
+  );
 }
 
 function alarmCheck(firing: readonly string[] | null): JudgeCheck {
@@ -227,7 +237,7 @@ function alarmCheck(firing: readonly string[] | null): JudgeCheck {
 }
 
 export function judgeBake(input: BakeInput): StepVerdict {
-  const { plan, candidate, stable, elapsedMs, bakeMs } = input;
+  const { plan, candidate, stable, elapsedMs, bakeMs, objectives = loadTestObjectives() } = input;
   const requests = requestsOf(candidate);
   const baked = elapsedMs >= bakeMs;
   const enoughRequests = requests >= plan.minRequests;
@@ -252,8 +262,8 @@ export function judgeBake(input: BakeInput): StepVerdict {
   );
   const alarm = alarmCheck(input.firingPageAlarms);
   const judged = [
-    ...sloChecks(candidate, plan),
-    ...(stable === null ? [] : stableChecks(candidate, stable, plan)),
+    ...sloChecks(candidate, plan, objectives),
+    ...(stable === null ? [] : stableChecks(candidate, stable, plan, objectives)),
     alarm,
   ];
   // The evidence checks that only say "not yet": a reason to keep baking, never one to roll back.
