@@ -204,12 +204,25 @@ describe('buildReleaseReport', () => {
   });
 
   it.each([
-    ['an empty journal', [], 'it is empty'],
-    ['a journal without its start', promotedJournal().slice(1), 'its first entry is state'],
+    ['an empty journal', [], 'journal is empty'],
+    ['a journal without its start', promotedJournal().slice(1), 'journal entry 2 (state)'],
     [
       'entries of two releases',
-      [...promotedJournal(), { ...(promotedJournal()[1] as JournalEntry), sequence: 40, releaseId: 'other' }],
-      'journal entry 40 belongs to release other, not rehearsal-20261130T040000Z',
+      [
+        ...promotedJournal(),
+        { ...(promotedJournal()[1] as JournalEntry), sequence: 1000, releaseId: 'other' },
+      ],
+      'journal entry 1000 (state) of release other is malformed: releaseId is other, not rehearsal-20261130T040000Z',
+    ],
+    [
+      'a judged bake without its invocations',
+      rolledBackAtFirstStepJournal().map((entry) =>
+        entry.type === 'observed' &&
+        (entry.data as { observation: { kind: string } }).observation.kind === 'bake'
+          ? { ...entry, data: JSON.parse(JSON.stringify(entry.data).replace('"invocations":240,', '')) }
+          : entry,
+      ),
+      'data.observation.verdict.candidate.invocations',
     ],
   ])('refuses %s, naming what it found', (_name, entries, found) => {
     expect(() => buildReleaseReport(entries)).toThrow(found);
@@ -221,8 +234,8 @@ describe('candidateWeightOf', () => {
     [{ version: '1', weights: {} }, 0],
     [{ version: '1', weights: { '2': 0.1 } }, 0.1],
     [{ version: '2', weights: {} }, 1],
-    // Lambda's own weights while it moves the alias's PC to the new primary.
-    [{ version: '2', weights: { '1': 0.25 } }, 0.75],
+    // Lambda's own weights while it moves the alias's PC are not journaled; the primary counts as the whole.
+    [{ version: '2', weights: { '1': 0.25 } }, 1],
   ])('%j gives the candidate %d', (update, weight) => {
     expect(candidateWeightOf(update, '2')).toBe(weight);
   });

@@ -1,11 +1,13 @@
 /**
  * The release report: what a release did and why, built from its journal alone. Pure, so the report of a
  * finished release, the one `status` shows for a release still running, and the one after a crash are the same
- * function of the same entries. JSON for machines (versioned); report-markdown.ts renders it for people.
+ * function of the same entries, read through journal.ts (replay checks every entry's shape first). JSON for
+ * machines (versioned); report-markdown.ts renders it for people.
  */
 import type { GateCheck } from '../../loadtest/src/gate.ts';
 import type { TimelinePoint } from '../../loadtest/src/result.ts';
 import type { JournalEntry, VersionMetrics } from '../../platform/src/port.ts';
+import { dataOf, replay } from './journal.ts';
 import { badOf, requestsOf } from './judge.ts';
 import { stateLabel } from './machine.ts';
 import {
@@ -134,20 +136,18 @@ interface Recorded<T extends JournalType> {
   readonly data: JournalData[T];
 }
 
-/** The entry's data when it has this type (journal.ts validates the shapes before a release acts on them). */
 function recorded<T extends JournalType>(entry: JournalEntry, type: T): Recorded<T> | null {
-  return entry.type === type ? { at: entry.at, data: entry.data as JournalData[T] } : null;
+  const data = dataOf(entry, type);
+  return data === null ? null : { at: entry.at, data };
 }
 
 function allOf<T extends JournalType>(entries: readonly JournalEntry[], type: T): Recorded<T>[] {
   return entries.flatMap((entry) => recorded(entry, type) ?? []);
 }
 
-/** The candidate's share of live after an update: all but the others' weights once it is the primary. */
+/** The candidate's share of live after an update: 1 once it is the primary, as journal.ts's replay counts it. */
 export function candidateWeightOf(update: JournalData['alias-update'], candidate: string): number {
-  if (update.version !== candidate) return update.weights[candidate] ?? 0;
-  const others = Object.entries(update.weights).filter(([version]) => version !== candidate);
-  return 1 - others.reduce((sum, [, weight]) => sum + weight, 0);
+  return update.version === candidate ? 1 : (update.weights[candidate] ?? 0);
 }
 
 export function figuresOf(metrics: VersionMetrics): VersionFigures {
@@ -234,25 +234,15 @@ export function buildReleaseReport(
   entries: readonly JournalEntry[],
   extras: { production?: ProductionTraffic | null; now?: Date } = {},
 ): ReleaseReport {
-  const first = entries[0];
-  const started = first === undefined ? null : recorded(first, 'started');
-  if (started === null) {
-    const found = first === undefined ? 'it is empty' : `its first entry is ${first.type}`;
+  const progress = replay(entries);
+  if (progress === null) {
     throw new Error(
-      `cannot report on a release whose journal does not start with \`started\` (${found}): pass one release's entries, oldest first`,
+      "cannot report on a release whose journal is empty: pass one release's entries, oldest first",
     );
   }
-  const stranger = entries.find((entry) => entry.releaseId !== started.data.releaseId);
-  if (stranger !== undefined) {
-    throw new Error(
-      `journal entry ${stranger.sequence} belongs to release ${stranger.releaseId}, not ${started.data.releaseId}: ` +
-        "pass one release's entries (the store's journal(releaseId))",
-    );
-  }
-  const { plan, candidate } = started.data;
-  const lastState = lastOf(allOf(entries, 'state'))?.data.state ?? null;
-  const finished = lastOf(allOf(entries, 'finished'));
-  const ended = finished?.data ?? (lastState?.name === 'done' ? lastState : null);
+  const { started, state } = progress;
+  const { plan, candidate } = started;
+  const ended = progress.finished ?? (state.name === 'done' ? state : null);
   const observed = allOf(entries, 'observed').map((entry) => entry.data);
   const pretraffic = lastOf(
     observed.flatMap(({ observation }) => (observation.kind === 'pretraffic' ? [observation] : [])),
@@ -260,29 +250,30 @@ export function buildReleaseReport(
   const drift = lastOf(
     observed.flatMap(({ observation }) => (observation.kind === 'drift' ? [observation] : [])),
   );
-  const abort = lastOf(allOf(entries, 'abort-requested'));
+  // The first abort is the one that stands (journal.ts): a second changes nothing.
+  const abort = allOf(entries, 'abort-requested')[0] ?? null;
   const steps = judgedSteps(entries, plan);
   const timeline = timelineOf(entries, candidate, plan);
   return {
     schemaVersion: RELEASE_REPORT_SCHEMA_VERSION,
-    releaseId: started.data.releaseId,
-    functionName: started.data.functionName,
+    releaseId: started.releaseId,
+    functionName: started.functionName,
     candidate,
-    stable: started.data.stable,
-    startedAt: started.data.startedAt,
-    finishedAt: finished?.at ?? null,
+    stable: started.stable,
+    startedAt: started.startedAt,
+    finishedAt: lastOf(allOf(entries, 'finished'))?.at ?? null,
     reportedAt: extras.now?.toISOString() ?? (lastOf(entries) as JournalEntry).at,
-    state: lastState === null ? 'started' : stateLabel(lastState, plan),
+    state: stateLabel(state, plan),
     outcome: ended?.outcome ?? null,
     exitCode: ended ? EXIT_CODES[ended.outcome] : null,
     reasons: ended?.reasons ?? [],
     abort: abort && { at: abort.at, reason: abort.data.reason, by: abort.data.by },
     plan,
-    livePc: started.data.livePc,
-    overrideFreeze: started.data.overrideFreeze,
-    modelChange: started.data.modelChange,
+    livePc: started.livePc,
+    overrideFreeze: started.overrideFreeze,
+    modelChange: started.modelChange,
     freeze: lastOf(observed.flatMap((data) => (data.freeze ? [data.freeze] : []))),
-    maxCandidateWeight: Math.max(0, ...timeline.map((event) => event.weight)),
+    maxCandidateWeight: progress.maxCandidateWeight,
     candidateRequests: steps.reduce((sum, step) => sum + step.candidate.requests, 0),
     candidateErrors: steps.reduce((sum, step) => sum + step.candidate.bad, 0),
     pretraffic: pretraffic && {
