@@ -165,30 +165,28 @@ export function validatePlan(plan: ReleasePlan): void {
 
 function planProblems(plan: unknown): string[] {
   if (!isRecord(plan)) return [`the plan is ${JSON.stringify(plan)}, not an object`];
-  const problems: string[] = [];
-  const require = (field: string, ok: (value: number) => boolean, expected: string, value: unknown) => {
+  const drift = isRecord(plan.drift) ? plan.drift : {};
+  const regression = isRecord(plan.regression) ? plan.regression : {};
+  const whole = (min: number) => (value: number) => Number.isInteger(value) && value >= min;
+  const finite = (min: number) => (value: number) => Number.isFinite(value) && value >= min;
+  const rules: [field: string, value: unknown, ok: (value: number) => boolean, expected: string][] = [
+    ['minRequests', plan.minRequests, whole(1), 'a whole number >= 1'],
+    ['maxBakeMs', plan.maxBakeMs, whole(0), 'whole milliseconds >= 0'],
+    ['metricsDelayMs', plan.metricsDelayMs, whole(0), 'whole milliseconds >= 0'],
+    ['warmTimeoutMs', plan.warmTimeoutMs, whole(1), 'whole milliseconds >= 1'],
+    ['pretrafficSeconds', plan.pretrafficSeconds, whole(1), 'whole seconds >= 1'],
+    ['drift.requests', drift.requests, whole(1), 'a whole number >= 1'],
+    ['drift.tolerance', drift.tolerance, finite(0), 'a relative difference >= 0'],
+    ['regression.latencyRatio', regression.latencyRatio, finite(1), 'a ratio >= 1'],
+    ['regression.latencyMinMs', regression.latencyMinMs, finite(0), 'milliseconds >= 0'],
+    ['regression.errorAlpha', regression.errorAlpha, (v) => v > 0 && v < 1, 'a significance level in (0, 1)'],
+  ];
+  const problems = stepProblems(plan.steps);
+  for (const [field, value, ok, expected] of rules) {
     if (typeof value !== 'number' || !ok(value)) {
       problems.push(`${field} is ${JSON.stringify(value) ?? String(value)}: expected ${expected}`);
     }
-  };
-  const wholeAtLeast = (min: number) => (value: number) => Number.isInteger(value) && value >= min;
-  problems.push(...stepProblems(plan.steps));
-  require('minRequests', wholeAtLeast(1), 'a whole number >= 1', plan.minRequests);
-  require('maxBakeMs', wholeAtLeast(0), 'whole milliseconds >= 0', plan.maxBakeMs);
-  require('metricsDelayMs', wholeAtLeast(0), 'whole milliseconds >= 0', plan.metricsDelayMs);
-  require('warmTimeoutMs', wholeAtLeast(1), 'whole milliseconds >= 1', plan.warmTimeoutMs);
-  require('pretrafficSeconds', wholeAtLeast(1), 'whole seconds >= 1', plan.pretrafficSeconds);
-  const drift = isRecord(plan.drift) ? plan.drift : {};
-  require('drift.requests', wholeAtLeast(1), 'a whole number >= 1', drift.requests);
-  require('drift.tolerance', (v) =>
-    Number.isFinite(v) && v >= 0, 'a relative difference >= 0', drift.tolerance);
-  const regression = isRecord(plan.regression) ? plan.regression : {};
-  require('regression.latencyRatio', (v) =>
-    Number.isFinite(v) && v >= 1, 'a ratio >= 1', regression.latencyRatio);
-  require('regression.latencyMinMs', (v) =>
-    Number.isFinite(v) && v >= 0, 'milliseconds >= 0', regression.latencyMinMs);
-  require('regression.errorAlpha', (v) =>
-    v > 0 && v < 1, 'a significance level in (0, 1)', regression.errorAlpha);
+  }
   if (Array.isArray(plan.steps) && typeof plan.maxBakeMs === 'number') {
     plan.steps.forEach((step: unknown, index) => {
       if (isRecord(step) && typeof step.bakeMs === 'number' && step.bakeMs > (plan.maxBakeMs as number)) {
