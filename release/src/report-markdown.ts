@@ -5,13 +5,7 @@
 import { fmt } from '../../loadtest/src/chart.ts';
 import { renderGateTable } from '../../loadtest/src/report.ts';
 import type { JudgeCheck } from './model.ts';
-import type {
-  ProductionTraffic,
-  ReleaseReport,
-  ReportStep,
-  TimelineEvent,
-  VersionFigures,
-} from './report.ts';
+import type { ProductionTraffic, ReleaseReport, ReportStep, VersionFigures } from './report.ts';
 import { secondsSince, stepLatencyChart, weightChart } from './report-charts.ts';
 
 const mark = (passed: boolean) => (passed ? '✅' : '❌');
@@ -183,7 +177,7 @@ function stepSection(step: ReportStep, stepCount: number): string {
 
 function eventsBlock(report: ReleaseReport): string {
   const rows = report.timeline.map(
-    (event: TimelineEvent) =>
+    (event) =>
       `| +${fmt(secondsSince(report.startedAt, event.at))} s | ${event.event} | ${percent(event.weight)} |`,
   );
   return [
