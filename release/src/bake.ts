@@ -67,9 +67,11 @@ async function judge(run: ReleaseRun, step: Bake, start: Date): Promise<StepVerd
       });
     } catch (error) {
       if (attempt >= METRIC_READ_ATTEMPTS) {
-        throw new Error(`${step.label}: the metrics could not be read ${attempt} times`, { cause: error });
+        throw new Error(`${step.label}: the metrics or page alarms could not be read ${attempt} times`, {
+          cause: error,
+        });
       }
-      io.progress.step(`${step.label}: metrics not read (${describeError(error)}): reading them again`);
+      io.progress.step(`${step.label}: figures not read (${describeError(error)}): reading them again`);
       await io.sleep(rejudgeIntervalMs(step.bakeMs));
     }
   }
