@@ -24,6 +24,10 @@ export const OUTPUT_KEYS = {
   pageAlarmNames: 'PageAlarmNames',
   pageTopicArn: 'PageTopicArn',
   ticketTopicArn: 'TicketTopicArn',
+  /** The DynamoDB table of the release record (lock and journal): the release's --table. */
+  releaseTableName: 'ReleaseTableName',
+  /** The `pretraffic` alias's AWS_IAM Function URL, where a release tests its candidate alone. */
+  pretrafficUrl: 'PretrafficUrl',
 } as const;
 
 /**

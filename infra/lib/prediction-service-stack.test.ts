@@ -10,7 +10,7 @@ import { SLO_DEFINITION } from '../../slo/src/definition.ts';
 import { SLO_ENV } from '../../slo/src/slo-env.ts';
 import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION, STAGES } from '../config/stages.ts';
 import { DASHBOARD_PANELS } from './dashboard-panels.ts';
-import { LIVE_ALIAS_NAME, OUTPUT_KEYS } from './names.ts';
+import { LIVE_ALIAS_NAME, OUTPUT_KEYS, PRETRAFFIC_ALIAS_NAME } from './names.ts';
 import { PredictionServiceStack } from './prediction-service-stack.ts';
 import {
   cfnText,
@@ -25,6 +25,17 @@ import {
 } from './testing/synth.ts';
 
 const prod = STAGES[TEST_CONTEXT.stage];
+
+/** The custom resource that creates live (pretraffic-alias.ts has one of its own). */
+const liveAliasResource = (template: Template) => {
+  const found = Object.entries(template.findResources('Custom::AWS')).filter(([id]) =>
+    id.startsWith('LiveCreateOnce'),
+  );
+  if (found.length !== 1)
+    throw new Error(`expected one LiveCreateOnce custom resource, found ${found.length}`);
+  const [id, resource] = found[0] as [string, { Properties: Record<string, unknown> }];
+  return { id, resource };
+};
 
 describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknowledged finding)', () => {
   let synth: Synthesized;
@@ -81,7 +92,7 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
   });
 
   it('creates live once, on the version of the first deploy, and on later deploys only reads it', () => {
-    const { resource } = onlyResource(synth.service, 'Custom::AWS');
+    const { resource } = liveAliasResource(synth.service);
     const version = onlyResource(synth.service, 'AWS::Lambda::Version').id;
     const create = JSON.parse(cfnText(resource.Properties.Create));
     const update = JSON.parse(cfnText(resource.Properties.Update));
@@ -105,7 +116,7 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
       new RegExp(`^function:\\{Ref:PredictorFunction\\w+\\}:${LIVE_ALIAS_NAME}$`),
     );
     expect(resource.Properties.RoleARN).toBeUndefined();
-    expect(resource.DependsOn).toContain(onlyResource(synth.service, 'Custom::AWS').id);
+    expect(resource.DependsOn).toContain(liveAliasResource(synth.service).id);
     synth.service.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       PolicyType: 'TargetTrackingScaling',
       ScalingTargetId: { Ref: id },
@@ -117,7 +128,7 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
   });
 
   it('serves live through an IAM-authenticated Function URL, with no load balancer, NAT gateway or public grant', () => {
-    const { resource } = onlyResource(synth.service, 'AWS::Lambda::Url');
+    const { resource } = onlyResource(synth.service, 'AWS::Lambda::Url', { Qualifier: LIVE_ALIAS_NAME });
     expect(resource.Properties).toMatchObject({ AuthType: 'AWS_IAM', Qualifier: LIVE_ALIAS_NAME });
     // The only grant is EventBridge's, to run the SLO publisher.
     const grants = Object.values(synth.service.findResources('AWS::Lambda::Permission'));
@@ -133,6 +144,10 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
   it('outputs what the release step needs', () => {
     for (const key of Object.values(OUTPUT_KEYS)) synth.service.hasOutput(key, {});
     synth.service.hasOutput(OUTPUT_KEYS.aliasName, { Value: LIVE_ALIAS_NAME });
+    const table = onlyResource(synth.service, 'AWS::DynamoDB::Table').id;
+    synth.service.hasOutput(OUTPUT_KEYS.releaseTableName, { Value: { Ref: table } });
+    const url = onlyResource(synth.service, 'AWS::Lambda::Url', { Qualifier: PRETRAFFIC_ALIAS_NAME }).id;
+    synth.service.hasOutput(OUTPUT_KEYS.pretrafficUrl, { Value: { 'Fn::GetAtt': [url, 'FunctionUrl'] } });
   });
 
   it('draws every panel for the alias and, by search, for each executed version', () => {
@@ -284,6 +299,11 @@ describe('a stage overriding the Function URL auth type to NONE', () => {
       }),
     ]);
     for (const permission of permissions) expect(permission.FunctionName).toMatch(/:live$/);
+    // The release's own URL stays IAM-only whatever live's is.
+    synth.service.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'AWS_IAM',
+      Qualifier: PRETRAFFIC_ALIAS_NAME,
+    });
   });
 
   it('neither pages on silence nor expects published burn rates where the stage may idle', () => {

@@ -8,6 +8,8 @@ import { LiveAlias } from './live-alias.ts';
 import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
 import { alarmNamePrefix, OUTPUT_KEYS } from './names.ts';
 import { PredictionFunction } from './prediction-function.ts';
+import { PretrafficAlias } from './pretraffic-alias.ts';
+import { ReleaseRecordTable } from './release-record-table.ts';
 import { ServiceDashboard } from './service-dashboard.ts';
 import { SloMonitoring } from './slo-monitoring.ts';
 
@@ -31,6 +33,11 @@ export class PredictionServiceStack extends Stack {
     });
     const fn = predictor.function;
     const live = new LiveAlias(this, 'Live', { function: fn, initialVersion: predictor.version, settings });
+    const pretraffic = new PretrafficAlias(this, 'Pretraffic', {
+      function: fn,
+      initialVersion: predictor.version,
+    });
+    const releaseRecord = new ReleaseRecordTable(this, 'ReleaseRecord');
     const alarmPrefix = alarmNamePrefix(props.stage);
     const dashboard = new ServiceDashboard(this, 'Dashboard', {
       functionName: fn.functionName,
@@ -67,6 +74,8 @@ export class PredictionServiceStack extends Stack {
       [OUTPUT_KEYS.pageAlarmNames]: monitoring.sloAlarms.pageAlarmNames.join(','),
       [OUTPUT_KEYS.pageTopicArn]: alerts.topics.page.topicArn,
       [OUTPUT_KEYS.ticketTopicArn]: alerts.topics.ticket.topicArn,
+      [OUTPUT_KEYS.releaseTableName]: releaseRecord.table.tableName,
+      [OUTPUT_KEYS.pretrafficUrl]: pretraffic.url.attrFunctionUrl,
     };
     for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_ALIAS_NAME } from './names.ts';
+import { LIVE_ALIAS_NAME, PRETRAFFIC_ALIAS_NAME } from './names.ts';
 import {
   cfnText,
   onlyResource,
@@ -48,7 +48,7 @@ describe('a second deploy after a release', () => {
     expect(after).not.toBe(before);
   });
 
-  it('changes only the function code, the version and the create-once alias resource', () => {
+  it('changes only the function code, the version and the create-once alias resources (live, pretraffic)', () => {
     const a = first.service.toJSON().Resources as Resources;
     const b = second.service.toJSON().Resources as Resources;
     const changed = [...new Set([...Object.keys(a), ...Object.keys(b)])]
@@ -61,18 +61,28 @@ describe('a second deploy after a release', () => {
       'AWS::Lambda::Version',
       'AWS::Lambda::Version',
       'Custom::AWS',
+      'Custom::AWS',
     ]);
   });
 
-  it('turns the alias resource update into a read that cannot move live', () => {
-    const { resource } = onlyResource(second.service, 'Custom::AWS');
-    const update = JSON.parse(cfnText(resource.Properties.Update));
-    expect(update).toEqual({
-      service: 'Lambda',
-      action: 'getAlias',
-      parameters: { FunctionName: expect.any(String), Name: LIVE_ALIAS_NAME },
-      physicalResourceId: { responsePath: 'AliasArn' },
-    });
+  it("turns the alias resources' updates into reads that cannot move live or pretraffic", () => {
+    const updates = Object.values(second.service.findResources('Custom::AWS')).map((resource) =>
+      JSON.parse(cfnText(resource.Properties.Update)),
+    );
+    expect(updates).toEqual([
+      {
+        service: 'Lambda',
+        action: 'getAlias',
+        parameters: { FunctionName: expect.any(String), Name: LIVE_ALIAS_NAME },
+        physicalResourceId: { responsePath: 'AliasArn' },
+      },
+      {
+        service: 'Lambda',
+        action: 'getAlias',
+        parameters: { FunctionName: expect.any(String), Name: PRETRAFFIC_ALIAS_NAME },
+        physicalResourceId: { id: expect.stringMatching(/:pretraffic$/) },
+      },
+    ]);
   });
 
   it('leaves the provisioned-concurrency target, its scaling policy and the Function URL untouched', () => {

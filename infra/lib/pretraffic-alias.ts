@@ -1,0 +1,68 @@
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { CfnUrl, type IFunction, type IVersion } from 'aws-cdk-lib/aws-lambda';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { PRETRAFFIC_ALIAS_NAME } from './names.ts';
+
+export interface PretrafficAliasProps {
+  readonly function: IFunction;
+  /** Where the alias points when the stack is first created; after that only a release moves it. */
+  readonly initialVersion: IVersion;
+}
+
+/**
+ * The `pretraffic` alias and its Function URL: how a release reaches its candidate alone, with no production
+ * traffic (a Function URL names an alias, never a version; platform/src/aws/aws-function-urls.ts moves it).
+ * - created once by a custom resource, like `live` (live-alias.ts), so a deploy never moves it under a release
+ *   that is testing through it; a create that finds it already there (a release made it before this stack had
+ *   it) keeps it;
+ * - its URL is AWS_IAM whatever the stage's live URL is: only the release's own credentials may call it;
+ * - no provisioned concurrency and no weights: it must not take a version's one PC configuration, nor traffic.
+ */
+export class PretrafficAlias extends Construct {
+  readonly aliasName = PRETRAFFIC_ALIAS_NAME;
+  readonly url: CfnUrl;
+
+  constructor(scope: Construct, id: string, props: PretrafficAliasProps) {
+    super(scope, id);
+    const { function: fn, initialVersion } = props;
+    const aliasArn = `${fn.functionArn}:${PRETRAFFIC_ALIAS_NAME}`;
+
+    const alias = new AwsCustomResource(this, 'CreateOnce', {
+      onCreate: {
+        service: 'Lambda',
+        action: 'createAlias',
+        parameters: {
+          FunctionName: fn.functionName,
+          Name: PRETRAFFIC_ALIAS_NAME,
+          FunctionVersion: initialVersion.version,
+          Description: 'The release candidate alone for pre-traffic tests; no production traffic, no PC.',
+        },
+        ignoreErrorCodesMatching: 'ResourceConflictException',
+        physicalResourceId: PhysicalResourceId.of(aliasArn),
+      },
+      // A read, so that an update changes nothing yet fails loudly if the alias has gone missing.
+      onUpdate: {
+        service: 'Lambda',
+        action: 'getAlias',
+        parameters: { FunctionName: fn.functionName, Name: PRETRAFFIC_ALIAS_NAME },
+        physicalResourceId: PhysicalResourceId.of(aliasArn),
+      },
+      // No onDelete: deleting the function deletes its aliases.
+      policy: AwsCustomResourcePolicy.fromStatements([
+        new PolicyStatement({
+          actions: ['lambda:CreateAlias', 'lambda:GetAlias'],
+          resources: [fn.functionArn],
+        }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+
+    this.url = new CfnUrl(this, 'FunctionUrl', {
+      targetFunctionArn: fn.functionArn,
+      qualifier: PRETRAFFIC_ALIAS_NAME,
+      authType: 'AWS_IAM',
+    });
+    this.url.node.addDependency(alias);
+  }
+}
