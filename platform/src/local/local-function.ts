@@ -1,12 +1,11 @@
 /**
- * The local function's whole state, as the control API sees it: published versions (each with its own front),
- * the `live` alias, provisioned concurrency (kept by the pool), the scaling target (kept by the autoscaler),
- * metrics, and the release record. Each Platform method is one method here; the daemon (daemon.ts) only adds
- * the process around it.
+ * The local function's whole state, as the control API sees it: published versions (published-versions.ts, each
+ * with its own front), the `live` alias, provisioned concurrency (kept by the pool, under the rules of
+ * pc-rules.ts), the scaling target (kept by the autoscaler), metrics, and the release record. Each Platform method
+ * is one method here; the daemon (daemon.ts) only adds the process around it.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { describeError } from '../../../common/errors.ts';
 import { STAGES } from '../../../infra/config/stages.ts';
 import { pickVersion, validateAliasUpdate } from '../alias.ts';
 import {
@@ -28,16 +27,15 @@ import {
   type PublishedVersion,
 } from './control-api.ts';
 import { LOCAL_STAGE, startEnvironment } from './environment.ts';
-import { describeFaults, type FaultPlan, parseFaults } from './faults.ts';
+import { describeFaults } from './faults.ts';
 import { type Front, startFront } from './front.ts';
 import { recordInvocation, versionMetrics, versionTotals } from './lambda-metrics.ts';
-import { type LineLog, openLineLog } from './line-log.ts';
 import { emfMetrics, MetricStore } from './metric-store.ts';
 import { type ProvisionedConcurrencyChange, provisionedConcurrencyRefusal } from './pc-rules.ts';
 import { EnvironmentPool } from './pool.ts';
 import { ProvisionedConcurrencyLimitError } from './provisioned-configs.ts';
+import { PublishedVersions } from './published-versions.ts';
 import { FileReleaseRecordStore } from './release-record.ts';
-import { createVersionDir } from './versions.ts';
 
 /** The stage whose function settings (memory, timeout) the local function copies. */
 const FUNCTION_SETTINGS = STAGES.dev;
@@ -58,23 +56,14 @@ export interface LocalFunctionOptions {
   readonly log: (line: string) => void;
 }
 
-interface Version {
-  readonly dir: string;
-  readonly faults: FaultPlan;
-  readonly front: Front;
-  /** The function's own log lines (CloudWatch Logs' log group, one file per version). */
-  readonly logs: LineLog;
-}
-
 export class LocalFunction implements PlatformController {
   readonly releaseRecord: FileReleaseRecordStore;
   readonly #options: LocalFunctionOptions;
   readonly #store: MetricStore;
-  readonly #versions = new Map<string, Version>();
+  readonly #versions: PublishedVersions;
   readonly #pool: EnvironmentPool;
   readonly #autoscaler: Autoscaler;
   readonly #evictTimer: NodeJS.Timeout;
-  #published = 0;
   #alias: AliasState | null = null;
   #liveFront: Front | null = null;
   #onShutdown: () => void = () => {};
@@ -82,12 +71,13 @@ export class LocalFunction implements PlatformController {
   constructor(options: LocalFunctionOptions) {
     this.#options = options;
     this.#store = new MetricStore({ retentionMs: METRIC_RETENTION_MS, periodMs: options.metricPeriodMs });
+    this.#versions = new PublishedVersions({ stateDir: options.stateDir, log: options.log });
     this.releaseRecord = new FileReleaseRecordStore(join(options.stateDir, 'record.json'));
     this.#pool = new EnvironmentPool({
       maxConcurrency: options.maxConcurrency,
       idleTimeoutMs: options.idleTimeoutMs,
       start: ({ version, startedFor, provisioned }) => {
-        const { dir, faults, logs } = this.#version(version);
+        const { dir, faults, logs } = this.#versions.get(version);
         return startEnvironment({
           runtimeFile: options.runtimeFile,
           versionDir: dir,
@@ -146,10 +136,10 @@ export class LocalFunction implements PlatformController {
   async close(): Promise<void> {
     this.#autoscaler.stop();
     clearInterval(this.#evictTimer);
-    const fronts = [this.#liveFront, ...[...this.#versions.values()].map((v) => v.front)];
-    await Promise.all(fronts.map((front) => front?.close()));
+    const versions = this.#versions.entries().map(([, version]) => version);
+    await Promise.all([this.#liveFront, ...versions.map((v) => v.front)].map((front) => front?.close()));
     await this.#pool.close();
-    await Promise.all([...this.#versions.values()].map((version) => version.logs.end()));
+    await Promise.all(versions.map((version) => version.logs.end()));
   }
 
   async readAlias(): Promise<AliasState> {
@@ -157,7 +147,7 @@ export class LocalFunction implements PlatformController {
   }
 
   async updateAlias(update: AliasUpdate): Promise<AliasState> {
-    validateAliasUpdate(update, { current: this.#liveAlias(), versions: [...this.#versions.keys()] });
+    validateAliasUpdate(update, { current: this.#liveAlias(), versions: this.#versions.numbers() });
     this.#setAlias(update.version, update.weights);
     return this.#liveAlias();
   }
@@ -172,7 +162,7 @@ export class LocalFunction implements PlatformController {
   }
 
   async versionUrl(version: string): Promise<string> {
-    return this.#version(version).front.url;
+    return this.#versions.get(version).front.url;
   }
 
   async putProvisionedConcurrency(qualifier: string, executions: number): Promise<ProvisionedConcurrency> {
@@ -231,7 +221,7 @@ export class LocalFunction implements PlatformController {
   }
 
   async versionMetrics(version: string, range: TimeRange, via: MetricsVia): Promise<VersionMetrics> {
-    this.#version(version);
+    this.#versions.get(version);
     return versionMetrics(this.#store, { version, range, via, stage: LOCAL_STAGE });
   }
 
@@ -239,21 +229,9 @@ export class LocalFunction implements PlatformController {
     contextDir: string;
     faults: readonly string[];
   }): Promise<PublishedVersion> {
-    const faults = parseFaults(request.faults);
-    // Taken before any await: two publishes at once get two numbers.
-    this.#published += 1;
-    const version = String(this.#published);
-    const dir = join(this.#options.stateDir, 'versions', version);
-    await createVersionDir(request.contextDir, dir).catch((error: unknown) => {
-      // Nothing was published: the number goes back unless another publish took the next one meanwhile.
-      if (this.#published === Number(version)) this.#published -= 1;
-      throw new BadRequestError(`cannot publish version ${version}: ${describeError(error)}`, {
-        cause: error,
-      });
-    });
-    const logs = openLineLog(join(this.#options.stateDir, 'logs', `${version}.log`), this.#options.log);
-    const front = await this.#front(version, () => version);
-    this.#versions.set(version, { dir, faults, front, logs });
+    const { version, faults, front } = await this.#versions.publish(request, (number) =>
+      this.#front(number, () => number),
+    );
     // The first version creates the alias (CreateAlias): `live` always names a version.
     if (this.#alias === null) this.#setAlias(version, {});
     const described = describeFaults(faults);
@@ -264,17 +242,19 @@ export class LocalFunction implements PlatformController {
   }
 
   async status(): Promise<PlatformStatus> {
-    const provisioned = [LIVE_ALIAS, ...this.#versions.keys()].flatMap((qualifier) => {
+    const provisioned = [LIVE_ALIAS, ...this.#versions.numbers()].flatMap((qualifier) => {
       const config = this.#pool.provisioned(qualifier);
       return config === null ? [] : [[qualifier, config] as const];
     });
     return {
       live: this.#alias === null ? null : { version: this.#alias.version, weights: this.#alias.weights },
       versions: Object.fromEntries(
-        [...this.#versions].map(([version, { front, faults }]) => [
-          version,
-          { ...versionTotals(this.#store, version), url: front.url, faults: describeFaults(faults) },
-        ]),
+        this.#versions
+          .entries()
+          .map(([version, { front, faults }]) => [
+            version,
+            { ...versionTotals(this.#store, version), url: front.url, faults: describeFaults(faults) },
+          ]),
       ),
       liveUrl: this.#liveFront?.url ?? null,
       provisioned: Object.fromEntries(provisioned),
@@ -316,21 +296,6 @@ export class LocalFunction implements PlatformController {
     return this.#alias;
   }
 
-  #version(version: string): Version {
-    const found = this.#versions.get(version);
-    if (found === undefined) {
-      throw new NotFoundError(
-        `version ${version} is not published (published: ${this.#publishedList()}): name one of those, or ` +
-          'publish it first (npm run platform:local -- deploy)',
-      );
-    }
-    return found;
-  }
-
-  #publishedList(): string {
-    return [...this.#versions.keys()].join(', ') || 'none yet';
-  }
-
   /** Throws what Lambda answers to `change` on `qualifier` when a PC rule refuses it (pc-rules.ts). */
   #refuseByRule(change: ProvisionedConcurrencyChange, qualifier: string): void {
     if (this.#alias === null) return;
@@ -344,7 +309,7 @@ export class LocalFunction implements PlatformController {
   #checkQualifier(qualifier: string): void {
     if (qualifier !== LIVE_ALIAS && !this.#versions.has(qualifier)) {
       throw new NotFoundError(
-        `qualifier ${qualifier} is neither ${LIVE_ALIAS} nor a published version (${this.#publishedList()})`,
+        `qualifier ${qualifier} is neither ${LIVE_ALIAS} nor a published version (${this.#versions.describe()})`,
       );
     }
   }
