@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { platformSizeFor } from '../../loadtest/src/local-platform-plan.ts';
+import { SCENARIOS } from '../../loadtest/src/scenarios.ts';
 import { aResult } from '../../loadtest/src/test-results.ts';
 import { LIVE_ALIAS, type ScalingTarget } from '../../platform/src/port.ts';
 import { dataOf } from './journal.ts';
@@ -51,7 +53,7 @@ const SCALING: ScalingTarget = {
   },
 };
 
-const LIVE_PC = 4;
+const LIVE_PC = 20;
 
 function setup(options: Partial<MemoryPlatformOptions> = {}, script: MemoryIoScript = {}) {
   const platform = new MemoryPlatform({
@@ -174,13 +176,12 @@ describe('startRelease', () => {
     ]);
     await expectConsistent(platform, '2');
     expectJournaledFirst(platform);
-    // The candidate's own PC sized to each step's share of live's 4, then handed over to live.
-    const puts = platform.changes.flatMap(({ change }) => (change.kind === 'put-pc' ? [change] : []));
-    expect(puts).toEqual([
-      { kind: 'put-pc', qualifier: '2', executions: 1 },
-      { kind: 'put-pc', qualifier: '2', executions: 2 },
-      { kind: 'put-pc', qualifier: '2', executions: 4 },
-    ]);
+    // The candidate's own PC sized to each step's share of live's, the first also to the canary's rate alone.
+    const puts = platform.changes.flatMap(({ change }) =>
+      change.kind === 'put-pc' ? [change.executions] : [],
+    );
+    const forCanary = platformSizeFor(SCENARIOS.canary.ratePerSecond).provisionedEnvironments;
+    expect(puts).toEqual([Math.max(2, forCanary), 10, 20]);
     expect(io.pretrafficRuns).toEqual([{ url: 'http://v2.memory.test', seconds: PLAN.pretrafficSeconds }]);
     expect(report.steps.map((step) => step.decision)).toEqual(['pass', 'pass', 'pass']);
   });

@@ -7,6 +7,8 @@
  */
 import { describeError } from '../../common/errors.ts';
 import { buildCorpus } from '../../loadtest/src/corpus.ts';
+import { platformSizeFor } from '../../loadtest/src/local-platform-plan.ts';
+import { SCENARIOS } from '../../loadtest/src/scenarios.ts';
 import {
   type AliasState,
   LIVE_ALIAS,
@@ -40,6 +42,13 @@ export interface StartRequest {
   holder: string;
   releaseId?: string;
 }
+
+/**
+ * The first warm also readies the candidate for the pre-traffic test, which sends it the canary scenario's rate
+ * alone: sized as the load test sizes a platform for a run (Little's law at the SLOs' slowest latency), so the gate
+ * measures the version, not its cold starts.
+ */
+const PRETRAFFIC_PC = platformSizeFor(SCENARIOS.canary.ratePerSecond).provisionedEnvironments;
 
 /** `<function>-<candidate>-<time>`: unique per start, and it says what it released when read in `status`. */
 function newReleaseId(request: StartRequest, now: Date): string {
@@ -240,7 +249,9 @@ async function perform(
     case 'warm': {
       await run.suspendScaling();
       const weight = plan.steps[state.step]?.weight ?? 1;
-      const notReady = await provision(run, started.candidate, candidatePcFor(started.livePc, weight));
+      const forStep = candidatePcFor(started.livePc, weight);
+      const executions = state.step === 0 ? Math.max(forStep, PRETRAFFIC_PC) : forStep;
+      const notReady = await provision(run, started.candidate, executions);
       return {
         observation:
           notReady === null
