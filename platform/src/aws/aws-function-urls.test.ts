@@ -1,12 +1,14 @@
 /**
  * AwsPlatform's URLs against a mocked Lambda client: live's Function URL, and a version's through the
- * `pretraffic` alias (moved with UpdateAlias, created when missing), with the errors that say what to deploy.
+ * `pretraffic` alias (moved with UpdateAlias, created when missing, a missing version told from a missing alias),
+ * with the errors that say what to deploy.
  */
 
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   CreateAliasCommand,
+  GetAliasCommand,
   GetFunctionUrlConfigCommand,
   LambdaClient,
   ResourceNotFoundException,
@@ -84,9 +86,9 @@ describe('AwsPlatform: versionUrl', () => {
   });
 
   it('creates the pretraffic alias on the version when it is missing', async () => {
-    lambda
-      .on(UpdateAliasCommand)
-      .rejects(new ResourceNotFoundException({ message: 'Alias not found', ...meta }));
+    const notFound = new ResourceNotFoundException({ message: 'Alias not found', ...meta });
+    lambda.on(UpdateAliasCommand).rejects(notFound);
+    lambda.on(GetAliasCommand, { FunctionName: FUNCTION, Name: PRETRAFFIC_ALIAS_NAME }).rejects(notFound);
     lambda.on(CreateAliasCommand).resolves({ Name: PRETRAFFIC_ALIAS_NAME, FunctionVersion: '8' });
     expect(await platform.versionUrl('8')).toBe(PRETRAFFIC_URL);
     expect(lambda.commandCalls(CreateAliasCommand)[0]?.args[0].input).toMatchObject({
@@ -96,9 +98,22 @@ describe('AwsPlatform: versionUrl', () => {
     });
   });
 
+  it('says a version does not exist when the alias does, and creates nothing', async () => {
+    lambda
+      .on(UpdateAliasCommand)
+      .rejects(new ResourceNotFoundException({ message: `Function not found: ${FUNCTION}:99`, ...meta }));
+    lambda.on(GetAliasCommand).resolves({ Name: PRETRAFFIC_ALIAS_NAME, FunctionVersion: '7' });
+    await expect(platform.versionUrl('99')).rejects.toThrow(
+      /^UpdateAlias for shiftgate-prod:pretraffic failed .* version 99 of shiftgate-prod does not exist: name a published version$/,
+    );
+    expect(lambda.commandCalls(CreateAliasCommand)).toHaveLength(0);
+    expect(lambda.commandCalls(GetFunctionUrlConfigCommand)).toHaveLength(0);
+  });
+
   it('surfaces a missing function through CreateAlias, and reads no URL', async () => {
     const missing = new ResourceNotFoundException({ message: 'Function not found', ...meta });
     lambda.on(UpdateAliasCommand).rejects(missing);
+    lambda.on(GetAliasCommand).rejects(missing);
     lambda.on(CreateAliasCommand).rejects(missing);
     await expect(platform.versionUrl('8')).rejects.toThrow(
       /^CreateAlias for shiftgate-prod:pretraffic failed after 1 attempt\(s\): ResourceNotFoundException/,

@@ -3,11 +3,13 @@
  * - liveUrl is GetFunctionUrlConfig with Qualifier `live`;
  * - versionUrl(version) points the `pretraffic` alias (infra/lib/pretraffic-alias.ts: an AWS_IAM URL, no
  *   provisioned concurrency, never in live's routing) at the version with UpdateAlias, creating the alias with
- *   CreateAlias when it is missing, then reads that alias's URL. The stack creates both URLs; a URL that is not
+ *   CreateAlias when it is missing, then reads that alias's URL. There is one such alias, so the URL serves the
+ *   version of the latest versionUrl call: a caller tests one version at a time. The stack creates both URLs; a URL that is not
  *   there is an error that says to deploy, never a URL made here that CloudFormation would then fail to create.
  */
 import {
   CreateAliasCommand,
+  GetAliasCommand,
   GetFunctionUrlConfigCommand,
   type LambdaClient,
   UpdateAliasCommand,
@@ -15,6 +17,8 @@ import {
 import { PRETRAFFIC_ALIAS_NAME } from '../../../infra/lib/names.ts';
 import { LIVE_ALIAS } from '../port.ts';
 import { awsCallError, callAws, errorCode } from './aws-call.ts';
+
+const NOT_FOUND = 'ResourceNotFoundException';
 
 /** Lambda's published versions are 1, 2, 3…; `$LATEST` is not a release candidate. */
 const PUBLISHED_VERSION = /^[1-9][0-9]*$/;
@@ -56,10 +60,17 @@ export class FunctionUrls {
       );
       return;
     } catch (error) {
-      if (errorCode(error) !== 'ResourceNotFoundException')
-        throw awsCallError('UpdateAlias', resource, error);
+      if (errorCode(error) !== NOT_FOUND) throw awsCallError('UpdateAlias', resource, error);
+      // Lambda says "not found" for a missing alias and a missing version alike: the alias tells which.
+      if (await this.#pretrafficExists()) {
+        throw awsCallError(
+          'UpdateAlias',
+          resource,
+          error,
+          `version ${version} of ${this.#functionName} does not exist: name a published version`,
+        );
+      }
     }
-    // Only the alias can be missing here: a missing function fails CreateAlias the same way, and says so.
     await callAws('CreateAlias', resource, () =>
       this.#client.send(
         new CreateAliasCommand({
@@ -72,6 +83,18 @@ export class FunctionUrls {
     );
   }
 
+  async #pretrafficExists(): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new GetAliasCommand({ FunctionName: this.#functionName, Name: PRETRAFFIC_ALIAS_NAME }),
+      );
+      return true;
+    } catch (error) {
+      if (errorCode(error) === NOT_FOUND) return false;
+      throw awsCallError('GetAlias', `${this.#functionName}:${PRETRAFFIC_ALIAS_NAME}`, error);
+    }
+  }
+
   async #urlOf(qualifier: string): Promise<string> {
     const resource = `${this.#functionName}:${qualifier}`;
     const config = await this.#client
@@ -81,7 +104,7 @@ export class FunctionUrls {
           'GetFunctionUrlConfig',
           resource,
           error,
-          errorCode(error) === 'ResourceNotFoundException'
+          errorCode(error) === NOT_FOUND
             ? `${resource} has no Function URL: deploy the stack (infra/), which creates it`
             : undefined,
         );
