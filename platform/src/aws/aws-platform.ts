@@ -12,7 +12,7 @@
  * - liveUrl/versionUrl: aws-function-urls.ts (GetFunctionUrlConfig; the `pretraffic` alias for a version).
  * - scaling: aws-scaling.ts (the alias's scalable target and its target-tracking policy).
  * - versionMetrics: aws-version-metrics.ts.
- * The release record is a ReleaseRecordStore passed in (its AWS store is chosen elsewhere).
+ * The release record is a ReleaseRecordStore passed in (on AWS, dynamodb-release-record.ts).
  */
 import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
