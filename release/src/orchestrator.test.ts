@@ -14,14 +14,8 @@ import {
   startRelease,
 } from './orchestrator.ts';
 import { type MemoryIoScript, memoryIo, predictionAnswer } from './testing/memory-io.ts';
-import {
-  FakeClock,
-  MemoryPlatform,
-  type MemoryPlatformOptions,
-  type MetricsScript,
-  metricsOf,
-  steadyTraffic,
-} from './testing/memory-platform.ts';
+import { type MetricsScript, metricsOf, steadyTraffic } from './testing/memory-metrics.ts';
+import { FakeClock, MemoryPlatform, type MemoryPlatformOptions } from './testing/memory-platform.ts';
 
 const MINUTE = 60_000;
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { aResult } from '../../../loadtest/src/test-results.ts';
 import { EXIT_CODES } from '../model.ts';
 import { type MemoryIoScript, memoryIo } from '../testing/memory-io.ts';
-import { FakeClock, MemoryPlatform, metricsOf, steadyTraffic } from '../testing/memory-platform.ts';
+import { metricsOf, steadyTraffic } from '../testing/memory-metrics.ts';
+import { FakeClock, MemoryPlatform } from '../testing/memory-platform.ts';
 import { holderName, type ReleaseCliIo, runReleaseCli } from './release.ts';
 import { RELEASE_ENV } from './release-args.ts';
 

@@ -10,21 +10,17 @@ import { validateAliasUpdate } from '../../../platform/src/alias.ts';
 import {
   type AliasState,
   type AliasUpdate,
-  JournalConflictError,
-  type JournalEntry,
   LIVE_ALIAS,
   type MetricsVia,
   type Platform,
   type ProvisionedConcurrency,
   ProvisionedConcurrencyConflictError,
-  type ReleaseLock,
-  ReleaseLockedError,
-  ReleaseLockNotHeldError,
-  type ReleaseRecordStore,
   type ScalingTarget,
   type TimeRange,
   type VersionMetrics,
 } from '../../../platform/src/port.ts';
+import { type MetricsScript, steadyTraffic } from './memory-metrics.ts';
+import { MemoryReleaseRecordStore } from './memory-release-record.ts';
 
 /** Time that only moves when something sleeps: a whole release runs in milliseconds. */
 export class FakeClock {
@@ -40,58 +36,6 @@ export class FakeClock {
     this.#now += ms;
     return Promise.resolve();
   }
-}
-
-/** The figures a version shows over a range, with everything not given at its healthy value. */
-export function metricsOf(
-  version: string,
-  range: TimeRange,
-  via: MetricsVia,
-  figures: Partial<Omit<VersionMetrics, 'version' | 'via' | 'range' | 'app'>> & {
-    readonly app?: Partial<VersionMetrics['app']>;
-  } = {},
-): VersionMetrics {
-  const invocations = figures.invocations ?? 0;
-  const errors = figures.errors ?? 0;
-  const measured = invocations > 0;
-  return {
-    version,
-    via,
-    range,
-    invocations,
-    errors,
-    throttles: figures.throttles ?? 0,
-    provisionedConcurrencySpilloverInvocations: figures.provisionedConcurrencySpilloverInvocations ?? 0,
-    durationP50Ms: figures.durationP50Ms ?? (measured ? 12 : null),
-    durationP95Ms: figures.durationP95Ms ?? (measured ? 30 : null),
-    app: {
-      requests2xx: invocations - errors,
-      requests4xx: 0,
-      requests5xx: 0,
-      latencyP50Ms: measured ? 10 : null,
-      latencyP95Ms: measured ? 25 : null,
-      ...figures.app,
-    },
-  };
-}
-
-export type MetricsScript = (
-  version: string,
-  range: TimeRange,
-  via: MetricsVia,
-  platform: MemoryPlatform,
-) => VersionMetrics;
-
-/**
- * Production traffic through live at `ratePerSecond`, each version getting its share of the alias as it is when
- * read, every request healthy; nothing reaches a version's own qualifier.
- */
-export function steadyTraffic(ratePerSecond: number): MetricsScript {
-  return (version, range, via, platform) => {
-    const seconds = Math.max(0, (range.end.getTime() - range.start.getTime()) / 1_000);
-    const share = via === 'live' ? platform.shareOf(version) : 0;
-    return metricsOf(version, range, via, { invocations: Math.round(ratePerSecond * seconds * share) });
-  };
 }
 
 export type PlatformChange =
@@ -331,61 +275,5 @@ export class MemoryPlatform implements Platform {
 
   #log(change: PlatformChange): void {
     this.changes.push({ change, journalLength: this.releaseRecord.entries.length });
-  }
-}
-
-/** The release record in memory, keeping the port's promises (and its errors) as the file and DynamoDB stores do. */
-export class MemoryReleaseRecordStore implements ReleaseRecordStore {
-  lock: ReleaseLock | null = null;
-  readonly entries: JournalEntry[] = [];
-  readonly #now: () => Date;
-
-  constructor(now: () => Date) {
-    this.#now = now;
-  }
-
-  async acquireLock(releaseId: string, holder: string): Promise<ReleaseLock> {
-    if (this.lock?.releaseId === releaseId) return this.lock;
-    if (this.lock) throw new ReleaseLockedError(this.lock, releaseId, 'start');
-    this.lock = { releaseId, holder, acquiredAt: this.#now().toISOString() };
-    return this.lock;
-  }
-
-  async releaseLock(releaseId: string): Promise<void> {
-    if (this.lock === null) return;
-    if (this.lock.releaseId !== releaseId)
-      throw new ReleaseLockedError(this.lock, releaseId, 'free the lock');
-    this.lock = null;
-  }
-
-  async currentLock(): Promise<ReleaseLock | null> {
-    return this.lock;
-  }
-
-  async append(
-    entry: { readonly releaseId: string; readonly type: string; readonly data: unknown },
-    expectedSequence: number,
-  ): Promise<JournalEntry> {
-    if (this.lock === null) throw new ReleaseLockNotHeldError(entry.releaseId);
-    if (this.lock.releaseId !== entry.releaseId)
-      throw new ReleaseLockedError(this.lock, entry.releaseId, 'append');
-    const next = this.entries.length + 1;
-    if (expectedSequence !== next) throw new JournalConflictError(expectedSequence, next);
-    // Stored as JSON, as every real store keeps it: what cannot survive that must not pass here either.
-    const written: JournalEntry = {
-      sequence: next,
-      at: this.#now().toISOString(),
-      releaseId: entry.releaseId,
-      type: entry.type,
-      data: JSON.parse(JSON.stringify(entry.data)),
-    };
-    this.entries.push(written);
-    return written;
-  }
-
-  async journal(releaseId?: string): Promise<readonly JournalEntry[]> {
-    return releaseId === undefined
-      ? [...this.entries]
-      : this.entries.filter((e) => e.releaseId === releaseId);
   }
 }
