@@ -221,6 +221,49 @@ describe('startRelease', () => {
     expectJournaledFirst(platform);
   });
 
+  it('rolls back from the watch window by handing live and its PC back to the stable version', async () => {
+    // The candidate errs only once it serves the whole of live.
+    const steady = steadyTraffic(50);
+    const { platform, io } = setup({
+      metrics: (version, range, via, memory) => {
+        const healthy = steady(version, range, via, memory);
+        const alone = version === '2' && memory.shareOf('2') === 1;
+        return alone
+          ? metricsOf(version, range, via, { invocations: healthy.invocations, errors: 100 })
+          : healthy;
+      },
+    });
+    const report = await startRelease(io, request());
+    expect(report).toMatchObject({ outcome: 'rolled-back', maxCandidateWeight: 1 });
+    expect(statesOf(platform).slice(-3)).toEqual(['promote', 'watch', 'rollback']);
+    await expectConsistent(platform, '1');
+    expectJournaledFirst(platform);
+  });
+
+  it("stops before traffic when the candidate PC is not READY within the plan's timeout", async () => {
+    const { platform, io } = setup({ pcReadyAfterMs: PLAN.warmTimeoutMs * 2 });
+    const report = await startRelease(io, request());
+    expect(report).toMatchObject({ outcome: 'stopped-before-traffic', maxCandidateWeight: 0 });
+    expect(report.reasons.join()).toMatch(/on 2 is still IN_PROGRESS/);
+    await expectConsistent(platform, '1');
+  });
+
+  it('reads figures again when a read fails, rather than judging without them', async () => {
+    const steady = steadyTraffic(50);
+    let failures = 1;
+    const { io } = setup({
+      metrics: (...args) => {
+        if (failures > 0) {
+          failures -= 1;
+          throw new Error('PartialData');
+        }
+        return steady(...args);
+      },
+    });
+    expect((await startRelease(io, request())).outcome).toBe('promoted');
+    expect(io.steps.join('\n')).toMatch(/figures not read \(PartialData\): reading them again/);
+  });
+
   it('keeps baking until the minimum requests arrived, then judges', async () => {
     // 10 req/s through live: the candidate's 10 % reaches 200 requests after 200 s of a 60 s bake.
     const { platform, io } = setup({ metrics: steadyTraffic(10) });
@@ -420,6 +463,20 @@ describe('a release cut off in any state', () => {
     await platform.releaseRecord.acquireLock('cut-off-2', 'another');
     expect(await abortRelease(io, 'stop', 'op')).toBeNull();
     expect(platform.releaseRecord.lock).toBeNull();
+  });
+
+  it('frees the lock of a release cut off after it finished, changing nothing', async () => {
+    const { platform, io } = setup();
+    await startRelease(io, request());
+    // Cut off between writing `finished` and freeing the lock.
+    await platform.releaseRecord.acquireLock('r-1', 'orchestrator test');
+    const changes = platform.changes.length;
+    expect(await resumeRelease(io, 'resumer')).toMatchObject({ outcome: 'promoted' });
+    expect(platform.releaseRecord.lock).toBeNull();
+    await platform.releaseRecord.acquireLock('r-1', 'orchestrator test');
+    expect(await abortRelease(io, 'stop', 'op')).toMatchObject({ outcome: 'promoted', abort: null });
+    expect(platform.releaseRecord.lock).toBeNull();
+    expect(platform.changes.length).toBe(changes);
   });
 
   it('has nothing to resume or abort when the lock is free', async () => {
