@@ -56,13 +56,13 @@ async function moveLive(run: ReleaseRun, decide: (alias: AliasState) => AliasUpd
 }
 
 /**
- * Lambda's own weights while it moves live's PC to a new primary: the old version as the only additional one, with
- * all the traffic (AdditionalVersionWeights {old: 1}, terraform-provider-aws#48116). A release never sets a weight
- * of 1, so these are never taken for a half-shift.
+ * Lambda's own weights while it moves live's PC to a new primary: the old version as the only additional one
+ * (observed as AdditionalVersionWeights {old: 1}, all traffic still on it; terraform-provider-aws#48116). Right
+ * after the release's own move, any weight on the old version alone is read as Lambda's, whatever its value.
  */
-function inHandover(alias: AliasState, previous: string): boolean {
+function weightsOnlyOn(alias: AliasState, previous: string): boolean {
   const versions = Object.keys(alias.weights);
-  return versions.length === 1 && versions[0] === previous && alias.weights[previous] === 1;
+  return versions.length === 1 && versions[0] === previous;
 }
 
 /** Sizes `qualifier`'s PC to `executions` (unless it already is) and waits for READY: null, or why not. */
@@ -118,7 +118,7 @@ async function settle(run: ReleaseRun, primary: string, previous: string): Promi
   const result = await waitFor<string | null>(run.io, timeoutMs, async () => {
     const alias = await run.platform.readAlias();
     const weighted = Object.keys(alias.weights).length > 0;
-    if (alias.version !== primary || (weighted && !inHandover(alias, previous))) {
+    if (alias.version !== primary || (weighted && !weightsOnlyOn(alias, previous))) {
       throw new LiveMovedError(alias, run.started);
     }
     if (weighted) {
@@ -211,7 +211,8 @@ async function putLiveBack(run: ReleaseRun): Promise<void> {
     const notBack = await handOver(run, stable, candidate);
     if (notBack !== null) run.note(`live is back on ${stable}, but ${notBack}`);
     else await run.platform.removeProvisionedConcurrency(stable);
-  } else if (alias.version === stable && inHandover(alias, candidate)) {
+  } else if (alias.version === stable && alias.weights[candidate] === 1) {
+    // Lambda handing live back to stable (a release never sets a weight of 1: that is a promotion).
     const left = await settle(run, stable, candidate);
     if (left !== null) run.note(`live is back on ${stable}, but ${left}`);
     else await run.platform.removeProvisionedConcurrency(stable);

@@ -449,6 +449,24 @@ describe('a release cut off in any state', () => {
     },
   );
 
+  it.each([
+    ['resume', '2'],
+    ['abort', '1'],
+  ])("%ss a release cut off in the middle of Lambda's handover at promotion", async (how, live) => {
+    const { platform, io } = setup();
+    // The crash comes right after the promotion's update, while Lambda still holds live with weights of its own.
+    const cutOff = (alias: { version: string }) => {
+      if (alias.version === '2') throw new Error('killed during the handover');
+      platform.afterNextUpdate(cutOff);
+    };
+    platform.afterNextUpdate(cutOff);
+    await rejection(startRelease(io, request()));
+    expect(await platform.readAlias()).toMatchObject({ version: '2', weights: { '1': 1 } });
+    if (how === 'resume') await resumeRelease(memoryIo(platform), 'resumer');
+    else await abortRelease(memoryIo(platform), 'stop', 'op');
+    await expectConsistent(platform, live);
+  });
+
   it('aborts as stopped-before-traffic while the candidate never had a weight', async () => {
     const { platform } = setup();
     await startRelease(memoryIo(platform, { onEnter: crashAt('shift') }), request()).catch(() => undefined);

@@ -149,8 +149,11 @@ async function drift(run: ReleaseRun): Promise<Observation> {
     tolerance: plan.drift.tolerance,
     modelChange: started.modelChange,
   });
+  const percent = (share: number | null) =>
+    share === null ? 'n/a' : `${Number((share * 100).toPrecision(3))} %`;
   io.progress.step(
-    `drift: ${report.compared} bodies, largest ${report.maxRelativeDrift ?? 'n/a'}, ${report.beyondTolerance} beyond ${plan.drift.tolerance}, ${report.unanswered} unanswered`,
+    `drift: ${report.compared} bodies, largest ${percent(report.maxRelativeDrift)}, ` +
+      `${report.beyondTolerance} beyond ${percent(plan.drift.tolerance)}, ${report.unanswered} unanswered`,
   );
   return { kind: 'drift', report };
 }

@@ -84,6 +84,7 @@ export class MemoryPlatform implements Platform {
   #handoverUntil: number | null = null;
   #refusalsLeft: number;
   #beforeNextUpdate: (() => void) | null = null;
+  #afterNextUpdate: ((alias: AliasState) => void) | null = null;
   readonly #options: MemoryPlatformOptions;
 
   constructor(options: MemoryPlatformOptions) {
@@ -116,6 +117,11 @@ export class MemoryPlatform implements Platform {
     this.#beforeNextUpdate = action;
   }
 
+  /** Runs `action` once the next updateAlias is applied; what it throws, the caller sees (cut off right after). */
+  afterNextUpdate(action: (alias: AliasState) => void): void {
+    this.#afterNextUpdate = action;
+  }
+
   async readAlias(): Promise<AliasState> {
     return this.#settled();
   }
@@ -146,6 +152,9 @@ export class MemoryPlatform implements Platform {
       weights[current.version] = 1;
     }
     this.#alias = { ...current, version: update.version, weights, revisionId: this.#nextRevision() };
+    const after = this.#afterNextUpdate;
+    this.#afterNextUpdate = null;
+    after?.(this.#alias);
     return this.#alias;
   }
 
