@@ -72,8 +72,9 @@ async function requirePlatform(context: RehearsalContext, command: string): Prom
 }
 
 /**
- * The release's report from its journal with what production saw, written (JSON, Markdown beside it) and shown;
- * its outcome's exit code. A release that did not finish (it threw) has no outcome: that is a crash, exit 1.
+ * The release's report with what production saw, written (JSON, Markdown beside it) and shown; its outcome's exit
+ * code, the platform stopped unless kept. A report without an outcome (the release returned before it was done)
+ * is a failure, exit 1, and the platform keeps running for --resume or --abort.
  */
 async function finish(
   context: RehearsalContext,

@@ -1,0 +1,71 @@
+/**
+ * SIGKILL at every state the release enters (`--crash-at`), then `--resume` for half of them and `--abort` for the
+ * other half: whatever was cut off, the rehearsal ends with live on one version and no weights, live's scaling as
+ * `start` registered it, and the release lock free. The crashed process wrote no report; the platform it left
+ * still runs, which is what the second command carries on from.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION } from '../../infra/config/stages.ts';
+import { CRASH_STATES } from '../src/machine.ts';
+import { EXIT_CODES } from '../src/model.ts';
+import { REHEARSAL_TRAFFIC_RPS } from '../src/plan.ts';
+import { rehearsalPlatformSize } from '../src/rehearsal/platform-size.ts';
+import { newRehearsal, type Rehearsal, SHORT_PLAN, said } from './rehearsal-cli.ts';
+
+/** Only a faulty candidate reaches rollback: errors=5%@live passes the pre-traffic test and fails its first bake. */
+const faultFor = (state: string) => (state === 'rollback' ? ['--inject', 'errors=5%@live'] : []);
+
+const size = rehearsalPlatformSize(REHEARSAL_TRAFFIC_RPS);
+
+let rehearsal: Rehearsal | null = null;
+afterEach(async () => {
+  await rehearsal?.dispose();
+  rehearsal = null;
+});
+
+describe('npm run release:local -- --crash-at STATE', () => {
+  it.each(CRASH_STATES.map((state, index) => [state, index % 2 === 0 ? '--resume' : '--abort'] as const))(
+    'SIGKILL on entering %s, then %s, ends on one version with no weights, scaling restored, the lock free',
+    async (state, then) => {
+      rehearsal = await newRehearsal();
+      const crashed = await rehearsal.run(...faultFor(state), ...SHORT_PLAN, '--crash-at', state);
+      expect(crashed.signal, said(crashed)).toBe('SIGKILL');
+      expect(crashed.stderr).toContain(`--crash-at ${state}`);
+      const platform = await rehearsal.platform();
+      expect(
+        await platform.releaseRecord.currentLock(),
+        'the crashed release still holds the lock',
+      ).not.toBeNull();
+
+      const ended = await rehearsal.run(then, '--keep-platform');
+      expect(ended.signal, said(ended)).toBeNull();
+      expect(Object.values(EXIT_CODES), said(ended)).toContain(ended.code);
+      const report = await rehearsal.report();
+      expect(report.outcome).not.toBeNull();
+      const live = report.outcome === 'promoted' ? report.candidate : report.stable;
+      expect(await rehearsal.status()).toEqual({ version: live, weights: {} });
+      expect(await platform.releaseRecord.currentLock()).toBeNull();
+      expect(await platform.scalingTarget()).toEqual({
+        qualifier: 'live',
+        minCapacity: size.pc,
+        maxCapacity: size.maxConcurrency,
+        targetUtilization: PROVISIONED_CONCURRENCY_TARGET_UTILIZATION,
+        suspendedState: {
+          dynamicScalingInSuspended: false,
+          dynamicScalingOutSuspended: false,
+          scheduledScalingSuspended: false,
+        },
+      });
+      // Nothing of the candidate is left warm beside live once it lost, and no half-shift remains either way.
+      if (report.outcome !== 'promoted')
+        expect(await platform.provisionedConcurrency(report.candidate)).toBeNull();
+      if (then === '--abort') {
+        // A second abort finds nothing to roll back and changes nothing.
+        const again = await rehearsal.run('--abort', '--keep-platform');
+        expect(again.code, said(again)).toBe(0);
+        expect(again.stderr).toContain('nothing to abort');
+        expect(await rehearsal.status()).toEqual({ version: live, weights: {} });
+      }
+    },
+  );
+});
