@@ -80,12 +80,13 @@ export interface ProvisionedConcurrency {
  * A provisioned-concurrency rule Lambda enforces (InvalidParameterValueException): PC cannot be put on, resized on or
  * removed from an alias while it has weights ("Alias with weights can not be used with Provisioned Concurrency"),
  * and a version has one PC configuration, on itself or on an alias that points to it. `qualifier` names where the
- * refused change was; docs/release.md cites the sources.
+ * refused change was and `reason` why, kept apart so the local control API can send both and its client rebuild
+ * the same error; docs/release.md cites the sources.
  */
 export class ProvisionedConcurrencyConflictError extends Error {
   constructor(
     readonly qualifier: string,
-    reason: string,
+    readonly reason: string,
     options?: ErrorOptions,
   ) {
     super(`provisioned concurrency on ${qualifier} refused: ${reason}`, options);

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ProvisionedConcurrencyConflictError } from '../port.ts';
 import { createControlApi, type ErrorBody, NotFoundError, type PlatformController } from './control-api.ts';
-import { ProvisionedConcurrencyRuleError } from './pc-rules.ts';
 
 /** A controller whose every method is a spy or a failure, to test the routing and error mapping alone. */
 function controller(overrides: Partial<PlatformController>): PlatformController {
@@ -130,7 +130,9 @@ describe('the control API', () => {
     const url = await serve(
       controller({
         removeProvisionedConcurrency: () =>
-          Promise.reject(new ProvisionedConcurrencyRuleError('live', 'Alias with weights can not be used')),
+          Promise.reject(
+            new ProvisionedConcurrencyConflictError('live', 'Alias with weights can not be used'),
+          ),
       }),
     );
     const response = await fetch(`${url}/provisioned-concurrency/live`, { method: 'DELETE' });

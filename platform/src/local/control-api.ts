@@ -33,7 +33,6 @@ import {
 } from './control-api-requests.ts';
 import { InvalidFaultError } from './faults.ts';
 import type { DaemonIdentity } from './local-platform.ts';
-import { ProvisionedConcurrencyRuleError } from './pc-rules.ts';
 
 export { BadRequestError };
 
@@ -93,8 +92,9 @@ function detailsOf(error: unknown): unknown {
     return { held: error.held, wanted: error.wanted, operation: error.operation };
   }
   if (error instanceof ReleaseLockNotHeldError) return { releaseId: error.releaseId };
-  if (error instanceof ProvisionedConcurrencyRuleError)
+  if (error instanceof ProvisionedConcurrencyConflictError) {
     return { qualifier: error.qualifier, reason: error.reason };
+  }
   if (error instanceof JournalConflictError) {
     return { expectedSequence: error.expectedSequence, actualNextSequence: error.actualNextSequence };
   }

@@ -13,29 +13,16 @@ import { type AliasState, LIVE_ALIAS, ProvisionedConcurrencyConflictError } from
 
 export type ProvisionedConcurrencyChange = 'put' | 'remove';
 
-/**
- * The port's conflict with its reason kept as a field, so the control API can send the reason and the client can
- * rebuild the port's own class with the same message.
- */
-export class ProvisionedConcurrencyRuleError extends ProvisionedConcurrencyConflictError {
-  constructor(
-    qualifier: string,
-    readonly reason: string,
-  ) {
-    super(qualifier, reason);
-  }
-}
-
 /** Lambda's refusal of `change` on `qualifier` given the alias and whether `live` has PC configured; null when allowed. */
 export function provisionedConcurrencyRefusal(
   change: ProvisionedConcurrencyChange,
   qualifier: string,
   state: { readonly alias: AliasState; readonly liveConfigured: boolean },
-): ProvisionedConcurrencyRuleError | null {
+): ProvisionedConcurrencyConflictError | null {
   const { alias, liveConfigured } = state;
   const weighted = Object.keys(alias.weights).length > 0;
   if (qualifier === LIVE_ALIAS && weighted) {
-    return new ProvisionedConcurrencyRuleError(
+    return new ProvisionedConcurrencyConflictError(
       qualifier,
       `Alias with weights can not be used with Provisioned Concurrency (${LIVE_ALIAS} routes ` +
         `${JSON.stringify(alias.weights)} beside version ${alias.version}): clear the weights first, or put ` +
@@ -43,7 +30,7 @@ export function provisionedConcurrencyRefusal(
     );
   }
   if (change === 'put' && qualifier === alias.version && liveConfigured) {
-    return new ProvisionedConcurrencyRuleError(
+    return new ProvisionedConcurrencyConflictError(
       qualifier,
       `version ${qualifier} is ${LIVE_ALIAS}'s primary and ${LIVE_ALIAS} has provisioned concurrency, and a ` +
         'version has one provisioned-concurrency configuration, on itself or on an alias that points to it: ' +
