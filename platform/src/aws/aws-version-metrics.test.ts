@@ -10,7 +10,7 @@ import { metricDataQuery } from '../../../slo/src/cloudwatch-series.ts';
 import { SLO_DEFINITION } from '../../../slo/src/definition.ts';
 import { versionMetricSources } from '../version-metric-sources.ts';
 import { AwsCallError } from './aws-call.ts';
-import { IncompleteMetricsError, readVersionMetrics, wholeMinutes } from './aws-version-metrics.ts';
+import { IncompleteMetricsError, readVersionMetrics } from './aws-version-metrics.ts';
 
 const client = new CloudWatchClient({ region: 'eu-west-1' });
 const cloudWatch = mockClient(client);
@@ -177,11 +177,5 @@ describe('AwsPlatform versionMetrics (GetMetricData)', () => {
     expect((error as Error).message).toMatch(
       /^GetMetricData for shiftgate-prod:8 \(via live\) failed after 5/,
     );
-  });
-
-  it('widens a range to whole minutes and refuses an empty one', () => {
-    const aligned = { start: new Date('2026-11-30T12:00:00Z'), end: new Date('2026-11-30T12:05:00Z') };
-    expect(wholeMinutes(aligned)).toEqual(aligned);
-    expect(() => wholeMinutes({ start: aligned.end, end: aligned.end })).toThrow(/is empty/);
   });
 });

@@ -31,6 +31,7 @@ import {
   versionMetricSources,
   versionMetricsOf,
 } from '../version-metric-sources.ts';
+import { wholePeriods } from '../whole-periods.ts';
 import { callAws } from './aws-call.ts';
 
 const MINUTE_MS = 60_000;
@@ -52,19 +53,6 @@ export class IncompleteMetricsError extends Error {
   }
 }
 
-/** The range widened to whole minutes: the one GetMetricData period that covers it. */
-export function wholeMinutes(range: TimeRange): TimeRange {
-  if (!(range.start.getTime() < range.end.getTime())) {
-    throw new RangeError(
-      `range ${range.start.toISOString()}..${range.end.toISOString()} is empty: send start before end`,
-    );
-  }
-  return {
-    start: new Date(Math.floor(range.start.getTime() / MINUTE_MS) * MINUTE_MS),
-    end: new Date(Math.ceil(range.end.getTime() / MINUTE_MS) * MINUTE_MS),
-  };
-}
-
 export async function readVersionMetrics(
   client: CloudWatchClient,
   options: {
@@ -77,7 +65,7 @@ export async function readVersionMetrics(
   },
 ): Promise<VersionMetrics> {
   const { definition, functionName, stage, version, via } = options;
-  const range = wholeMinutes(options.range);
+  const range = wholePeriods(options.range, MINUTE_MS);
   const periodSeconds = (range.end.getTime() - range.start.getTime()) / 1000;
   const sources = versionMetricSources(definition, { functionName, stage, version, via });
   // Only the ids VersionMetrics reads: the rest of versionMetricSources (TC/PR) is not requested, nor paid for.

@@ -32,6 +32,7 @@ import {
   ReleaseLockNotHeldError,
   type ReleaseRecordStore,
 } from '../port.ts';
+import { checkName, jsonCopy } from '../release-record-rules.ts';
 import { awsCallError, callAws, errorCode } from './aws-call.ts';
 import {
   appendItems,
@@ -256,26 +257,4 @@ export class DynamoDbReleaseRecordStore implements ReleaseRecordStore {
   #resource(sortKey: string): string {
     return `${this.tableName} (pk ${this.functionName}, sk ${sortKey})`;
   }
-}
-
-function checkName(field: string, value: unknown): void {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new RangeError(`${field} ${JSON.stringify(value)} is not a non-empty string: name it`);
-  }
-}
-
-/** The data as the journal will hold it (JSON), refused before anything is written when JSON cannot hold it. */
-function jsonCopy(data: unknown): unknown {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(data);
-  } catch (error) {
-    throw new RangeError(
-      `journal entry data cannot be written as JSON (${describeError(error)}): send plain data`,
-      {
-        cause: error,
-      },
-    );
-  }
-  return text === undefined ? null : JSON.parse(text);
 }

@@ -15,7 +15,8 @@ import { SLO_DEFINITION, type SloDefinition } from '../../../slo/src/definition.
 import { LAMBDA_NAMESPACE, type MetricRef } from '../../../slo/src/metric-sources.ts';
 import { LIVE_ALIAS, type MetricsVia, type TimeRange, type VersionMetrics } from '../port.ts';
 import { versionMetricSources, versionMetricsOf } from '../version-metric-sources.ts';
-import { type MetricStore, type Statistic, wholePeriods } from './metric-store.ts';
+import { wholePeriods } from '../whole-periods.ts';
+import type { MetricStore, Statistic } from './metric-store.ts';
 
 /** The local function is named after the service it runs. */
 export const LOCAL_FUNCTION_NAME = SLO_DEFINITION.service;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SLO_DEFINITION } from '../../../slo/src/definition.ts';
 import { serviceEmfLines } from '../testing/service-emf.ts';
 import { DAEMON_DEFAULTS } from './daemon-settings.ts';
-import { emfMetrics, type MetricPut, MetricStore, type Statistic, wholePeriods } from './metric-store.ts';
+import { emfMetrics, type MetricPut, MetricStore, type Statistic } from './metric-store.ts';
 
 /** CloudWatch's period for Lambda's metrics, the daemon's default. */
 const MINUTE = DAEMON_DEFAULTS.metricPeriodMs;
@@ -142,27 +142,6 @@ describe('MetricStore', () => {
     for (let second = 0; second < 10; second += 1) put(store, 2 ** second, T0 + second * 1_000);
     // The newest bucket starts at 9 s: the buckets from 4 s on are kept (2^4 + ... + 2^9).
     expect(store.query({ ...query, statistic: 'Sum' })).toBe(2 ** 10 - 2 ** 4);
-  });
-});
-
-describe('wholePeriods', () => {
-  const at = (ms: number) => new Date(T0 + ms);
-  it.each([
-    ['already whole', 1_000, [2_000, 5_000], [2_000, 5_000]],
-    ['start down and end up', 1_000, [2_500, 4_001], [2_000, 5_000]],
-    ['within one period', 1_000, [2_100, 2_200], [2_000, 3_000]],
-    ["to CloudWatch's minutes", MINUTE, [5_000, 12_000], [0, MINUTE]],
-  ])('widens %s', (_, periodMs, [start, end], [wantedStart, wantedEnd]) => {
-    expect(wholePeriods({ start: at(start as number), end: at(end as number) }, periodMs as number)).toEqual({
-      start: at(wantedStart as number),
-      end: at(wantedEnd as number),
-    });
-  });
-
-  it('refuses an empty range, naming it', () => {
-    expect(() => wholePeriods({ start: at(1_000), end: at(1_000) }, 1_000)).toThrow(
-      /is empty: send start before end/,
-    );
   });
 });
 

@@ -10,29 +10,12 @@
  * that compresses time shortens it, so a bake of seconds is judged on whole periods as one of minutes is on AWS.
  */
 import { percentile } from '../../../common/percentile.ts';
-import type { TimeRange } from '../port.ts';
 
 /**
  * How often expired buckets are swept: a sweep visits every bucket kept, so with one-second periods sweeping on
  * every new bucket would cost more than the puts. Reads never see an expired bucket whenever the sweep ran.
  */
 const EXPIRY_SWEEP_MS = 60_000;
-
-/**
- * The range widened to whole periods (start down, end up): the buckets a query over it counts, as the AWS side
- * widens a range to whole minutes for GetMetricData. An empty range is an error naming it.
- */
-export function wholePeriods(range: TimeRange, periodMs: number): TimeRange {
-  if (!(range.start.getTime() < range.end.getTime())) {
-    throw new RangeError(
-      `range ${range.start.toISOString()}..${range.end.toISOString()} is empty: send start before end`,
-    );
-  }
-  return {
-    start: new Date(Math.floor(range.start.getTime() / periodMs) * periodMs),
-    end: new Date(Math.ceil(range.end.getTime() / periodMs) * periodMs),
-  };
-}
 
 export interface MetricPut {
   readonly namespace: string;

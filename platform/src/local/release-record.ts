@@ -9,7 +9,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../../common/atomic-write.ts';
-import { describeError } from '../../../common/errors.ts';
 import {
   JournalConflictError,
   type JournalEntry,
@@ -18,6 +17,7 @@ import {
   ReleaseLockNotHeldError,
   type ReleaseRecordStore,
 } from '../port.ts';
+import { checkName, jsonCopy } from '../release-record-rules.ts';
 
 export const RELEASE_RECORD_FORMAT = 'shiftgate-release-record/1';
 
@@ -179,26 +179,4 @@ export class FileReleaseRecordStore implements ReleaseRecordStore {
   async #write(record: ReleaseRecord): Promise<void> {
     await writeFileAtomic(this.path, `${JSON.stringify(record, null, 2)}\n`);
   }
-}
-
-function checkName(field: string, value: unknown): void {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new RangeError(`${field} ${JSON.stringify(value)} is not a non-empty string: name it`);
-  }
-}
-
-/** The data as the journal will hold it (JSON), refused before anything is written when JSON cannot hold it. */
-function jsonCopy(data: unknown): unknown {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(data);
-  } catch (error) {
-    throw new RangeError(
-      `journal entry data cannot be written as JSON (${describeError(error)}): send plain data`,
-      {
-        cause: error,
-      },
-    );
-  }
-  return text === undefined ? null : JSON.parse(text);
 }
