@@ -126,8 +126,11 @@ export interface TimeRange {
  * Whose traffic a version's metrics count, as CloudWatch's Resource dimension tells them apart:
  * - 'live': invocations through the `live` alias that ran the version (Resource `<function>:live` with
  *   ExecutedVersion), what a traffic shift judges;
- * - 'version': invocations of the version's own qualifier (Resource `<function>:<n>`), what a pre-traffic test
- *   on the version's own URL sends.
+ * - 'version': invocations of the version's own qualifier (Resource `<function>:<n>`). Locally that is what the
+ *   pre-traffic test and the drift probe send, since versionUrl is the version's own front. On AWS it is not:
+ *   versionUrl goes through the `pretraffic` alias, whose traffic is Resource `<function>:pretraffic` in
+ *   Lambda's metrics and Alias = pretraffic in the app's, so 'version' counts only direct invocations of
+ *   `<function>:<n>`, which a release never makes.
  */
 export type MetricsVia = 'live' | 'version';
 
@@ -139,8 +142,8 @@ export type MetricsVia = 'live' | 'version';
  * - via 'version': by Alias = the version's number, the same traffic as Lambda's figures;
  * - via 'live': by Version, which counts the version's traffic through every qualifier: the service publishes no
  *   Alias-and-Version set, and Alias = live mixes the versions the alias routes to. It equals the live share
- *   whenever the range holds no direct invocations of the version, so a release reads 'live' over a range that
- *   starts after its pre-traffic test.
+ *   whenever the range holds no invocations of the version through another qualifier (its own, or `pretraffic`
+ *   on AWS), so a release reads 'live' over a range that starts after its pre-traffic test.
  * Percentiles are null when nothing was measured.
  */
 export interface VersionMetrics {
