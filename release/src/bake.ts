@@ -1,8 +1,9 @@
 /**
- * A bake: the candidate serves its share of live for the step's bake time, then its metrics (and stable's, over
- * the same minutes) are read once they have arrived and judged (judge.ts). Too little evidence keeps it baking a
- * little longer, up to the plan's limit; every judgement is journaled as it is made, the last one decides. A
- * terminal shows a live line while it bakes.
+ * A bake: the candidate serves its share of live while its metrics (and stable's, over the same minutes) are
+ * judged (judge.ts) every interval from the bake's start, each window read once it has arrived. Evidence of harm
+ * rolls back at the first judgement that shows it; a pass needs the step's bake time and the plan's minimum
+ * requests, and too little evidence keeps it baking up to the plan's limit. Every judgement is journaled as it is
+ * made, the last one decides. A terminal shows a live line while it bakes.
  */
 import { describeError } from '../../common/errors.ts';
 import type { TimeRange, VersionMetrics } from '../../platform/src/port.ts';
@@ -13,12 +14,23 @@ import { type ReleaseRun, seconds } from './release-run.ts';
 /** A metrics read that fails (CloudWatch's PartialData, a throttle past the SDK's retries) is tried this often. */
 const METRIC_READ_ATTEMPTS = 3;
 
-/** Between two judgements of a step that keeps baking, and between two redraws of the live line. */
-function rejudgeIntervalMs(bakeMs: number): number {
+/**
+ * Between two judgements, and between two redraws of the live line: a quarter of the bake within 1 s to 60 s,
+ * about a metric period on either platform (CloudWatch's minute, the local platform's second).
+ */
+function judgeIntervalMs(bakeMs: number): number {
   return Math.min(60_000, Math.max(1_000, Math.round(bakeMs / 4)));
 }
 function liveTickMs(bakeMs: number): number {
   return Math.min(30_000, Math.max(1_000, Math.round(bakeMs / 10)));
+}
+
+/**
+ * How long into the bake the next judged window should end: an interval after the last, or sooner where the bake
+ * reaches its minimum or the plan's limit, so a step passes, or fails for too little evidence, the moment it can.
+ */
+function nextWindowEndMs(judgedMs: number, intervalMs: number, milestonesMs: readonly number[]): number {
+  return Math.min(judgedMs + intervalMs, ...milestonesMs.filter((milestone) => milestone > judgedMs));
 }
 
 export interface Bake {
@@ -33,16 +45,19 @@ export interface Bake {
 export async function bake(run: ReleaseRun, step: Bake): Promise<Observation & { kind: 'bake' }> {
   const { io, plan } = run;
   const start = io.now();
-  await sleepShowing(run, step, start, step.bakeMs);
-  // CloudWatch publishes late: the window judged ends metricsDelayMs ago, so it holds only what has arrived.
-  await io.sleep(plan.metricsDelayMs);
+  const intervalMs = judgeIntervalMs(step.bakeMs);
+  let judgedMs = 0;
   for (;;) {
+    const windowEndMs = nextWindowEndMs(judgedMs, intervalMs, [step.bakeMs, plan.maxBakeMs]);
+    // CloudWatch publishes late: a window is read metricsDelayMs after it ends, so it holds only what has arrived.
+    const readAt = start.getTime() + windowEndMs + plan.metricsDelayMs;
+    await sleepShowing(run, step, start, readAt - io.now().getTime());
     const verdict = await judge(run, step, start);
     const observation = { kind: 'bake' as const, verdict };
     io.progress.step(`${step.label}: ${describeVerdict(verdict)}`);
     if (verdict.decision !== 'keep-baking') return observation;
     await run.record('observed', { state: step.state, observation });
-    await sleepShowing(run, step, start, rejudgeIntervalMs(step.bakeMs));
+    judgedMs = Math.max(windowEndMs, verdict.elapsedMs);
   }
 }
 
@@ -72,7 +87,7 @@ async function judge(run: ReleaseRun, step: Bake, start: Date): Promise<StepVerd
         });
       }
       io.progress.step(`${step.label}: figures not read (${describeError(error)}): reading them again`);
-      await io.sleep(rejudgeIntervalMs(step.bakeMs));
+      await io.sleep(judgeIntervalMs(step.bakeMs));
     }
   }
 }
@@ -88,6 +103,7 @@ function describeVerdict(verdict: StepVerdict): string {
 /** Sleeps `ms`; on a terminal, in ticks that redraw what the candidate has served so far. */
 async function sleepShowing(run: ReleaseRun, step: Bake, start: Date, ms: number): Promise<void> {
   const { io } = run;
+  if (ms <= 0) return;
   if (io.progress.redraws !== true) {
     await io.sleep(ms);
     return;

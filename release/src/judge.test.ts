@@ -90,6 +90,58 @@ describe('judgeBake', () => {
     expect(verdict.reasons).toEqual([reason]);
   });
 
+  it.each([
+    {
+      name: 'an error rate significantly above the SLO’s',
+      input: {
+        candidate: metrics('2', { invocations: 60, errors: 3, app: { requests2xx: 57 } }),
+        stable: null,
+      },
+      reason: /failed 5 % \(3 of 60\).*significantly more than the SLO's 0\.1 %/,
+    },
+    {
+      name: 'a bad share significantly above stable’s',
+      input: {
+        candidate: metrics('2', { invocations: 60, app: { requests2xx: 57, requests5xx: 3 } }),
+        stable: metrics('1', { invocations: 3600, errors: 0 }),
+        objectives: {
+          ...loadTestObjectives(),
+          availability: { ...loadTestObjectives().availability, minGoodRatio: 0.9 },
+        },
+      },
+      reason: /bad share 5 % \(3 of 60\) is significantly above stable's 0 % \(0 of 3600\)/,
+    },
+  ])('fails at once, before the bake’s minimum and its minimum requests, on $name', ({ input, reason }) => {
+    const verdict = judge({ elapsedMs: 3_000, ...input });
+    expect(verdict.decision).toBe('fail');
+    expect(verdict.reasons).toHaveLength(1);
+    expect(verdict.reasons[0]).toMatch(reason);
+  });
+
+  it('judges only harm before the bake is complete: a noisy early p95 is no reason beside it', () => {
+    const verdict = judge({
+      candidate: metrics('2', { invocations: 60, errors: 3, app: { requests2xx: 57, latencyP95Ms: 500 } }),
+      elapsedMs: 3_000,
+    });
+    expect(verdict.decision).toBe('fail');
+    expect(verdict.reasons).toEqual([
+      expect.stringContaining('failed 5 % (3 of 60)'),
+      expect.stringContaining('bad share 5 % (3 of 60) is significantly above stable'),
+    ]);
+    expect(checkNamed(verdict, 'latency-p95 (app)').passed).toBe(false);
+  });
+
+  it('keeps baking an early bad share that is not significant yet', () => {
+    const verdict = judge({
+      candidate: metrics('2', { invocations: 20, errors: 1, app: { requests2xx: 19 } }),
+      stable: metrics('1', { invocations: 3600, errors: 2, app: { requests2xx: 3598 } }),
+      elapsedMs: 3_000,
+    });
+    expect(verdict.decision).toBe('keep-baking');
+    expect(checkNamed(verdict, 'availability').passed).toBe(true);
+    expect(checkNamed(verdict, 'error-rate vs stable').passed).toBe(true);
+  });
+
   it('fails for too little evidence at maxBakeMs, a check against the evidence', () => {
     const verdict = judge({ candidate: metrics('2', { invocations: 150 }), elapsedMs: 40_000 });
     expect(verdict.decision).toBe('fail');

@@ -1,7 +1,10 @@
 /**
  * A bake's judgement, pure: the candidate's own figures through `live` against the SLOs (slo/src/definition.ts via
- * loadTestObjectives), against the stable version over the same minutes, and against the page alarms; judged only
- * once the bake has lasted its minimum and enough requests arrived, else it keeps baking up to the plan's limit.
+ * loadTestObjectives), against the stable version over the same minutes, and against the page alarms. Evidence of
+ * harm fails at once, however early (an error rate significantly above the SLO's or stable's, a page alarm): the
+ * significance tests already weigh how few the requests are. Everything else, the latencies above all (a p95 of a
+ * handful of requests is noise), waits until the bake has lasted its minimum and enough requests arrived; until
+ * then it keeps baking, up to the plan's limit.
  */
 import type { VersionMetrics } from '../../platform/src/port.ts';
 import { type LatencyGate, type LoadTestObjectives, loadTestObjectives } from '../../slo/src/load-test.ts';
@@ -78,11 +81,13 @@ function check(
   return { name, against, objective, measured, passed: failure === null, reason: failure };
 }
 
-function sloChecks(
-  candidate: VersionMetrics,
-  plan: ReleasePlan,
-  objectives: LoadTestObjectives,
-): JudgeCheck[] {
+/** A side of the judgement: its error-rate test (evidence of harm) apart from its latency checks. */
+interface Checks {
+  readonly errors: JudgeCheck;
+  readonly latency: readonly JudgeCheck[];
+}
+
+function sloChecks(candidate: VersionMetrics, plan: ReleasePlan, objectives: LoadTestObjectives): Checks {
   // 1 - 0.999 is 0.0010000000000000009 in doubles; 12 digits keep the SLO's number and drop the noise.
   const allowedRate = Number((1 - objectives.availability.minGoodRatio).toFixed(12));
   const { errorAlpha } = plan.regression;
@@ -101,7 +106,7 @@ function sloChecks(
   const latency = objectives.latency.flatMap((gate) =>
     LATENCY_SOURCES.map((source) => sloLatencyCheck(candidate, gate, source)),
   );
-  return [availability, ...latency];
+  return { errors: availability, latency };
 }
 
 function sloLatencyCheck(candidate: VersionMetrics, gate: LatencyGate, source: LatencySource): JudgeCheck {
@@ -137,7 +142,7 @@ function stableChecks(
   stable: VersionMetrics,
   plan: ReleasePlan,
   objectives: LoadTestObjectives,
-): JudgeCheck[] {
+): Checks {
   const { errorAlpha } = plan.regression;
   const stableRequests = requestsOf(stable);
   const errorObjective = `bad share not significantly above stable's (one-sided Fisher exact test, α = ${errorAlpha})`;
@@ -148,9 +153,9 @@ function stableChecks(
       ...check('stable', name, objective, null, null),
       reason: NO_STABLE_TRAFFIC,
     });
-    return [
-      passed('error-rate vs stable', errorObjective),
-      ...gates.flatMap((gate) =>
+    return {
+      errors: passed('error-rate vs stable', errorObjective),
+      latency: gates.flatMap((gate) =>
         LATENCY_SOURCES.map((source) =>
           passed(
             `${gate.name} (${source.key}) vs stable`,
@@ -158,7 +163,7 @@ function stableChecks(
           ),
         ),
       ),
-    ];
+    };
   }
   const requests = requestsOf(candidate);
   const bad = badOf(candidate);
@@ -177,7 +182,7 @@ function stableChecks(
   const latency = gates.flatMap((gate) =>
     LATENCY_SOURCES.map((source) => stableLatencyCheck(candidate, stable, gate, source, plan.regression)),
   );
-  return [errors, ...latency];
+  return { errors, latency };
 }
 
 function stableLatencyCheck(
@@ -261,28 +266,35 @@ export function judgeBake(input: BakeInput): StepVerdict {
         : `only ${requests} of ${plan.minRequests} requests so far: keep baking up to ${seconds(plan.maxBakeMs)}`,
   );
   const alarm = alarmCheck(input.firingPageAlarms);
+  const slo = sloChecks(candidate, plan, objectives);
+  const againstStable = stable === null ? null : stableChecks(candidate, stable, plan, objectives);
   const judged = [
-    ...sloChecks(candidate, plan, objectives),
-    ...(stable === null ? [] : stableChecks(candidate, stable, plan, objectives)),
+    slo.errors,
+    ...slo.latency,
+    ...(againstStable === null ? [] : [againstStable.errors, ...againstStable.latency]),
     alarm,
   ];
+  // Evidence of harm: the error tests are significance tests, so a few requests that fail them already show it.
+  const harm = [slo.errors, ...(againstStable === null ? [] : [againstStable.errors]), alarm].filter(
+    (c) => !c.passed,
+  );
   // The evidence checks that only say "not yet": a reason to keep baking, never one to roll back.
   const waiting = [bakeTime, ...(outOfTime ? [] : [evidence])].filter((c) => !c.passed);
   const final = [...judged, ...(outOfTime ? [evidence] : [])].filter((c) => !c.passed);
-  // A page alarm rolls back at once, mid-bake; every other check waits for the bake and the evidence.
-  const decision: StepVerdict['decision'] = !alarm.passed
-    ? 'fail'
-    : waiting.length > 0
-      ? 'keep-baking'
-      : final.length > 0
-        ? 'fail'
-        : 'pass';
+  const decision: StepVerdict['decision'] =
+    harm.length > 0 ? 'fail' : waiting.length > 0 ? 'keep-baking' : final.length > 0 ? 'fail' : 'pass';
   const reasonsOf = (checks: readonly JudgeCheck[]) =>
     checks.flatMap((c) => (c.reason === null ? [] : [c.reason]));
   return {
     decision,
     checks: [...judged, bakeTime, evidence],
-    reasons: decision === 'keep-baking' ? reasonsOf(waiting) : decision === 'fail' ? reasonsOf(final) : [],
+    // Before the bake is complete only harm is judged: the latencies measured so far are not reasons yet.
+    reasons:
+      decision === 'pass'
+        ? []
+        : waiting.length > 0
+          ? reasonsOf(decision === 'fail' ? harm : waiting)
+          : reasonsOf(final),
     elapsedMs,
     candidate,
     stable,

@@ -73,9 +73,9 @@ const request = (overrides: Partial<StartRequest> = {}): StartRequest => ({
   ...overrides,
 });
 
-/** Steady traffic, but the candidate answers `errorRate` of it with errors. */
-function candidateErrors(errorRate: number): MetricsScript {
-  const steady = steadyTraffic(50);
+/** Steady traffic at `ratePerSecond`, but the candidate answers `errorRate` of it with errors. */
+function candidateErrors(errorRate: number, ratePerSecond = 50): MetricsScript {
+  const steady = steadyTraffic(ratePerSecond);
   return (version, range, via, platform) => {
     const healthy = steady(version, range, via, platform);
     if (version !== '2') return healthy;
@@ -142,6 +142,17 @@ const statesOf = (platform: MemoryPlatform) =>
             ? `${data.state.name} ${data.state.step}`
             : data.state.name,
         ]
+      : [];
+  });
+
+/** The judgements journaled for the first shift's bake, in order. */
+const firstStepVerdicts = (platform: MemoryPlatform) =>
+  platform.releaseRecord.entries.flatMap((entry) => {
+    const observed = dataOf(entry, 'observed');
+    return observed?.observation.kind === 'bake' &&
+      observed.state.name === 'shift' &&
+      observed.state.step === 0
+      ? [observed.observation.verdict]
       : [];
   });
 
@@ -269,18 +280,56 @@ describe('startRelease', () => {
     const { platform, io } = setup({ metrics: steadyTraffic(10) });
     const report = await startRelease(io, request());
     expect(report.outcome).toBe('promoted');
-    const firstStep = platform.releaseRecord.entries.flatMap((entry) => {
-      const observed = dataOf(entry, 'observed');
-      return observed?.observation.kind === 'bake' &&
-        observed.state.name === 'shift' &&
-        observed.state.step === 0
-        ? [observed.observation.verdict.decision]
-        : [];
-    });
-    expect(firstStep.at(-1)).toBe('pass');
-    expect(firstStep.slice(0, -1).length).toBeGreaterThan(0);
-    expect(firstStep.slice(0, -1).every((decision) => decision === 'keep-baking')).toBe(true);
+    const verdicts = firstStepVerdicts(platform);
+    const last = verdicts.at(-1);
+    expect(last?.decision).toBe('pass');
+    expect(last?.candidate.invocations).toBeGreaterThanOrEqual(PLAN.minRequests);
+    const waited = verdicts.slice(0, -1);
+    expect(waited.some((verdict) => verdict.elapsedMs >= (PLAN.steps[0]?.bakeMs ?? 0))).toBe(true);
+    expect(waited.every((verdict) => verdict.decision === 'keep-baking')).toBe(true);
   });
+
+  it('judges a healthy step during its bake, and passes it only once its minimum bake is over', async () => {
+    // 50 req/s: the candidate's 10 % has its 200 requests after 40 s, before the 60 s bake is over.
+    const { platform, io } = setup();
+    await startRelease(io, request());
+    const verdicts = firstStepVerdicts(platform);
+    const bakeMs = PLAN.steps[0]?.bakeMs ?? 0;
+    expect(verdicts.map((verdict) => verdict.decision)).toEqual([
+      'keep-baking',
+      'keep-baking',
+      'keep-baking',
+      'pass',
+    ]);
+    const enoughButEarly = verdicts[2];
+    expect(enoughButEarly?.candidate.invocations).toBeGreaterThanOrEqual(PLAN.minRequests);
+    expect(enoughButEarly?.elapsedMs).toBeLessThan(bakeMs);
+    expect(verdicts.at(-1)?.elapsedMs).toBe(bakeMs);
+  });
+
+  it.each([
+    { name: 'a 5 % error rate', metrics: candidateErrors(0.05) },
+    // A quiet function: the candidate's 10 % is one request every 5 s, half of them failing.
+    { name: 'a quiet function failing half its requests', metrics: candidateErrors(0.5, 2) },
+  ])(
+    'rolls back at the first judgement that shows harm, before the minimum bake and requests: $name',
+    async ({ metrics }) => {
+      const { platform, io } = setup({ metrics });
+      const releaseStarted = io.now().getTime();
+      const report = await startRelease(io, request());
+      expect(report).toMatchObject({ outcome: 'rolled-back', maxCandidateWeight: 0.1 });
+      const verdicts = firstStepVerdicts(platform);
+      expect(verdicts).toHaveLength(1);
+      const [failed] = verdicts;
+      expect(failed?.decision).toBe('fail');
+      expect(failed?.elapsedMs).toBeLessThan(PLAN.steps[0]?.bakeMs ?? 0);
+      expect(failed?.candidate.invocations).toBeLessThan(PLAN.minRequests);
+      expect(report.reasons.join()).toMatch(/significantly/);
+      // The whole release, its roll back included, is over before a step could have reached the plan's limit.
+      expect(io.now().getTime() - releaseStarted).toBeLessThan(PLAN.maxBakeMs);
+      await expectConsistent(platform, '1');
+    },
+  );
 
   it("rolls back a step that never gets enough requests within the plan's limit", async () => {
     const { platform, io } = setup({ metrics: steadyTraffic(2) });
