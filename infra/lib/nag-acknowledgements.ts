@@ -62,8 +62,9 @@ export function acknowledgeNagFindings({ stack, predictor, deployRole, publisher
     Validations.of(customResourceProvider).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason:
-        "CDK's AwsCustomResource provider (creates the live alias once) writes its own logs with the AWS " +
-        'managed basic execution policy; its API rights are the separate least-privilege inline policy.',
+        "CDK's AwsCustomResource provider (creates the live and pretraffic aliases once) writes its own logs " +
+        'with the AWS managed basic execution policy; its API rights are the separate least-privilege inline ' +
+        'policy of each.',
     });
   }
 }
