@@ -141,11 +141,13 @@ async function settle(run: ReleaseRun, primary: string, previous: string): Promi
 /**
  * Points live at `to` with no weights by Lambda's handover (`to`'s own PC sized to live's first, so it is warm
  * before the alias names it), then waits for it to settle. A PC conflict (Lambda refusing a primary that has PC of
- * its own; docs/release.md says it is undocumented either way) removes `to`'s PC and tries once more.
+ * its own; docs/release.md says it is undocumented either way) removes `to`'s PC and tries once more. Resumed after
+ * live already names `to`, it only waits: live's PC is then `to`'s, and Lambda refuses a second configuration.
  */
 async function handOver(run: ReleaseRun, to: string, from: string): Promise<string | null> {
   const { livePc } = run.started;
-  if (livePc > 0) {
+  const alreadyMoved = (await run.platform.readAlias()).version === to;
+  if (livePc > 0 && !alreadyMoved) {
     const notWarm = await provision(run, to, livePc);
     if (notWarm !== null) return notWarm;
   }

@@ -516,6 +516,24 @@ describe('a release cut off in any state', () => {
     await expectConsistent(platform, live);
   });
 
+  it("resumes a release cut off in promote after live moved and the candidate's own PC went, to promoted", async () => {
+    const { platform, io } = setup();
+    // Cut off restoring live's scaling: live names the candidate and its alias PC is the candidate's only one.
+    platform.beforeNextChange(
+      (change) => change.kind === 'resume-scaling',
+      () => {
+        throw new Error('killed inside promote');
+      },
+    );
+    await rejection(startRelease(io, request()));
+    expect(await platform.readAlias()).toMatchObject({ version: '2', weights: {} });
+    expect(await platform.provisionedConcurrency('2')).toBeNull();
+    const report = await resumeRelease(memoryIo(platform), 'resumer');
+    expect(report.outcome).toBe('promoted');
+    await expectConsistent(platform, '2');
+    expectJournaledFirst(platform);
+  });
+
   it('aborts as stopped-before-traffic while the candidate never had a weight', async () => {
     const { platform } = setup();
     await startRelease(memoryIo(platform, { onEnter: crashAt('shift') }), request()).catch(() => undefined);

@@ -1,12 +1,17 @@
 /**
  * An in-memory Platform for the orchestrator's tests, on a fake clock: the `live` alias checked by the same rules
  * LocalPlatform applies (validateAliasUpdate), provisioned concurrency that reaches READY (or FAILED) after a set
- * time, the scalable target, the refusals Lambda makes (ProvisionedConcurrencyConflictError), Lambda's own
+ * time, the scalable target, Lambda's PC rules as the local platform applies them (platform/src/local/pc-rules.ts)
+ * and the refusal Lambda may make of a primary with PC of its own (undocumented either way), Lambda's own
  * handover when live's primary changes under alias PC (its temporary weights, then READY), scripted metrics, and
  * a release record that keeps the port's promises. Every change is logged with the journal's length at that
  * moment, so a test can prove each change was journaled before it was made.
  */
 import { validateAliasUpdate } from '../../../platform/src/alias.ts';
+import {
+  type ProvisionedConcurrencyChange,
+  provisionedConcurrencyRefusal,
+} from '../../../platform/src/local/pc-rules.ts';
 import {
   type AliasState,
   type AliasUpdate,
@@ -69,8 +74,6 @@ interface PcConfig {
   readonly failure: string | null;
 }
 
-const WEIGHTED_ALIAS_PC = 'Alias with weights can not be used with Provisioned Concurrency';
-
 export class MemoryPlatform implements Platform {
   readonly clock: FakeClock;
   readonly releaseRecord: MemoryReleaseRecordStore;
@@ -85,6 +88,7 @@ export class MemoryPlatform implements Platform {
   #refusalsLeft: number;
   #beforeNextUpdate: (() => void) | null = null;
   #afterNextUpdate: ((alias: AliasState) => void) | null = null;
+  #beforeChange: ((change: PlatformChange) => void) | null = null;
   readonly #options: MemoryPlatformOptions;
 
   constructor(options: MemoryPlatformOptions) {
@@ -120,6 +124,15 @@ export class MemoryPlatform implements Platform {
   /** Runs `action` once the next updateAlias is applied; what it throws, the caller sees (cut off right after). */
   afterNextUpdate(action: (alias: AliasState) => void): void {
     this.#afterNextUpdate = action;
+  }
+
+  /** Runs `action` just before the next change that `matches` is made; what it throws, the caller sees. */
+  beforeNextChange(matches: (change: PlatformChange) => boolean, action: () => void): void {
+    this.#beforeChange = (change) => {
+      if (!matches(change)) return;
+      this.#beforeChange = null;
+      action();
+    };
   }
 
   async readAlias(): Promise<AliasState> {
@@ -168,15 +181,8 @@ export class MemoryPlatform implements Platform {
   }
 
   async putProvisionedConcurrency(qualifier: string, executions: number): Promise<ProvisionedConcurrency> {
-    const alias = this.#settled();
-    this.#checkPcChange(qualifier, alias);
+    this.#refuseByRule('put', qualifier);
     if (qualifier !== LIVE_ALIAS) this.#checkVersion(qualifier);
-    if (qualifier === alias.version && this.#pc.has(LIVE_ALIAS)) {
-      throw new ProvisionedConcurrencyConflictError(
-        qualifier,
-        `version ${qualifier} is live's primary, and live has provisioned concurrency: one configuration per version`,
-      );
-    }
     if (!(Number.isInteger(executions) && executions >= 1)) {
       throw new RangeError(`provisioned concurrency ${executions} on ${qualifier}: send a whole number >= 1`);
     }
@@ -195,7 +201,7 @@ export class MemoryPlatform implements Platform {
   }
 
   async removeProvisionedConcurrency(qualifier: string): Promise<void> {
-    this.#checkPcChange(qualifier, this.#settled());
+    this.#refuseByRule('remove', qualifier);
     if (!this.#pc.has(qualifier)) return;
     this.#log({ kind: 'remove-pc', qualifier });
     this.#pc.delete(qualifier);
@@ -270,10 +276,13 @@ export class MemoryPlatform implements Platform {
     };
   }
 
-  #checkPcChange(qualifier: string, alias: AliasState): void {
-    if (qualifier === LIVE_ALIAS && Object.keys(alias.weights).length > 0) {
-      throw new ProvisionedConcurrencyConflictError(qualifier, WEIGHTED_ALIAS_PC);
-    }
+  /** Lambda's PC rules, the ones the local platform applies (pc-rules.ts), on the alias as it is now. */
+  #refuseByRule(change: ProvisionedConcurrencyChange, qualifier: string): void {
+    const refusal = provisionedConcurrencyRefusal(change, qualifier, {
+      alias: this.#settled(),
+      liveConfigured: this.#pc.has(LIVE_ALIAS),
+    });
+    if (refusal !== null) throw refusal;
   }
 
   #checkVersion(version: string): void {
@@ -283,6 +292,7 @@ export class MemoryPlatform implements Platform {
   }
 
   #log(change: PlatformChange): void {
+    this.#beforeChange?.(change);
     this.changes.push({ change, journalLength: this.releaseRecord.entries.length });
   }
 }
