@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { platformSizeFor } from '../../loadtest/src/local-platform-plan.ts';
 import { SCENARIOS } from '../../loadtest/src/scenarios.ts';
 import { aResult } from '../../loadtest/src/test-results.ts';
+import { AwsCallError } from '../../platform/src/aws/aws-call.ts';
 import { LIVE_ALIAS, type ScalingTarget } from '../../platform/src/port.ts';
 import { dataOf } from './journal.ts';
 import { CRASH_STATES } from './machine.ts';
@@ -399,6 +400,34 @@ describe('startRelease', () => {
     expect(report.outcome).toBe('refused');
     expect(report.reasons.join()).toMatch(/already live/);
     expect(platform.changes).toEqual([]);
+  });
+
+  it('refuses a candidate the platform does not have, naming its not-found, changing nothing', async () => {
+    const { platform, io } = setup();
+    const report = await startRelease(io, request({ candidate: '9' }));
+    expect(report).toMatchObject({ outcome: 'refused', exitCode: 5 });
+    expect(report.reasons.join()).toMatch(/version 9 does not exist.*\(version 9 is not published/);
+    expect(platform.changes).toEqual([]);
+    expect(platform.releaseRecord.lock).toBeNull();
+  });
+
+  it('stops, holding the lock, when the candidate cannot be checked: a throttle is not a missing version', async () => {
+    const { platform, io } = setup();
+    const throttled = new AwsCallError('UpdateAlias', 'predictor:pretraffic', 'TooManyRequestsException', 5, {
+      cause: new Error('Rate exceeded'),
+    });
+    const versionUrl = platform.versionUrl.bind(platform);
+    platform.versionUrl = async () => {
+      throw throttled;
+    };
+    const error = await rejection(startRelease(io, request()));
+    expect(error.message).toMatch(/stopped in preflight.*resume.*abort/);
+    expect(error.cause).toBe(throttled);
+    expect(platform.releaseRecord.lock?.releaseId).toBe('r-1');
+    expect(platform.changes).toEqual([]);
+    // Once AWS answers again, the release carries on from its preflight.
+    platform.versionUrl = versionUrl;
+    expect((await resumeRelease(memoryIo(platform), 'resumer')).outcome).toBe('promoted');
   });
 
   it('refuses while another release holds the lock, and leaves that release alone', async () => {

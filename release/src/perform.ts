@@ -12,6 +12,7 @@ import { bake } from './bake.ts';
 import { compareAnswers } from './drift.ts';
 import { promote, provision, rollBack, shiftTo } from './handover.ts';
 import { preflightCheck, stateLabel } from './machine.ts';
+import { isMissingVersion } from './missing-version.ts';
 import type { FreezeStatus, Observation, ReleaseState } from './model.ts';
 import { candidatePcFor } from './plan.ts';
 import type { ReleaseRun } from './release-run.ts';
@@ -90,10 +91,14 @@ async function preflight(run: ReleaseRun): Promise<{ observation: Observation; f
       return { observation: { kind: 'preflight', proceed: false, reason }, freeze };
     }
   }
-  // The candidate exists when its own URL can be set up: the same call the pre-traffic gate makes.
+  // The candidate exists when its own URL can be set up: the same call the pre-traffic gate makes. Only the
+  // platform's not-found says it does not; any other failure stops the release as every failure does.
   const missing = await io.platform.versionUrl(started.candidate).then(
     () => null,
-    (error: unknown) => describeError(error),
+    (error: unknown) => {
+      if (!isMissingVersion(error)) throw error;
+      return describeError(error);
+    },
   );
   const observation = preflightCheck({
     alias,

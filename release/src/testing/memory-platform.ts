@@ -8,6 +8,7 @@
  * moment, so a test can prove each change was journaled before it was made.
  */
 import { validateAliasUpdate } from '../../../platform/src/alias.ts';
+import { LocalPlatformError } from '../../../platform/src/local/local-platform.ts';
 import {
   type ProvisionedConcurrencyChange,
   provisionedConcurrencyRefusal,
@@ -285,10 +286,11 @@ export class MemoryPlatform implements Platform {
     if (refusal !== null) throw refusal;
   }
 
+  /** A version that is not published is the local platform's 404. */
   #checkVersion(version: string): void {
-    if (!this.versions.includes(version)) {
-      throw new Error(`version ${version} is not published (published: ${this.versions.join(', ')})`);
-    }
+    if (this.versions.includes(version)) return;
+    const published = `published: ${this.versions.join(', ')}`;
+    throw new LocalPlatformError(`version ${version} is not published (${published})`, 404, 'NotFoundError');
   }
 
   #log(change: PlatformChange): void {
