@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry, ScalingTarget, VersionMetrics } from '../../platform/src/port.ts';
-import { dataOf, entry, replay } from './journal.ts';
+import { candidateWeightOf, dataOf, entry, replay } from './journal.ts';
 import { judgeBake } from './judge.ts';
 import type { JournalData, JournalType, ReleaseStarted } from './model.ts';
 import { REHEARSAL_PLAN } from './plan.ts';
@@ -290,5 +290,17 @@ describe('replay', () => {
     },
   ])('refuses $name, naming the entry and the field', ({ entries, message }) => {
     expect(() => replay(entries)).toThrow(message);
+  });
+});
+
+describe('candidateWeightOf', () => {
+  it.each([
+    [{ version: '1', weights: {} }, 0],
+    [{ version: '1', weights: { '2': 0.1 } }, 0.1],
+    [{ version: '2', weights: {} }, 1],
+    // Lambda's own weights while it moves the alias's PC are not journaled; the primary counts as the whole.
+    [{ version: '2', weights: { '1': 0.25 } }, 1],
+  ])('%j gives the candidate %d', (update, weight) => {
+    expect(candidateWeightOf(update, '2')).toBe(weight);
   });
 });

@@ -209,6 +209,11 @@ function checkEnvelope(journalEntry: JournalEntry, previous: number): void {
   }
 }
 
+/** The candidate's share of live after an alias update: its weight, or 1 once it is the primary. */
+export function candidateWeightOf(update: JournalData['alias-update'], candidate: string): number {
+  return update.version === candidate ? 1 : (update.weights[candidate] ?? 0);
+}
+
 /** Where a release stands, from its journal alone. */
 export interface ReleaseProgress {
   readonly started: ReleaseStarted;
@@ -275,8 +280,7 @@ export function replay(entries: readonly JournalEntry[]): ReleaseProgress | null
       }
       case 'alias-update': {
         const update = dataOf(current, 'alias-update') as JournalData['alias-update'];
-        const weight = update.version === start.candidate ? 1 : (update.weights[start.candidate] ?? 0);
-        maxCandidateWeight = Math.max(maxCandidateWeight, weight);
+        maxCandidateWeight = Math.max(maxCandidateWeight, candidateWeightOf(update, start.candidate));
         break;
       }
       case 'observed':

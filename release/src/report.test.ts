@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../platform/src/port.ts';
-import {
-  buildReleaseReport,
-  candidateWeightOf,
-  type ProductionTraffic,
-  releaseReportJson,
-} from './report.ts';
+import { buildReleaseReport, type ProductionTraffic, releaseReportJson } from './report.ts';
 import {
   aVerdict,
   ERROR_RATE_FAILED,
@@ -226,18 +221,6 @@ describe('buildReleaseReport', () => {
     ],
   ])('refuses %s, naming what it found', (_name, entries, found) => {
     expect(() => buildReleaseReport(entries)).toThrow(found);
-  });
-});
-
-describe('candidateWeightOf', () => {
-  it.each([
-    [{ version: '1', weights: {} }, 0],
-    [{ version: '1', weights: { '2': 0.1 } }, 0.1],
-    [{ version: '2', weights: {} }, 1],
-    // Lambda's own weights while it moves the alias's PC are not journaled; the primary counts as the whole.
-    [{ version: '2', weights: { '1': 0.25 } }, 1],
-  ])('%j gives the candidate %d', (update, weight) => {
-    expect(candidateWeightOf(update, '2')).toBe(weight);
   });
 });
 

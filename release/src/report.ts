@@ -7,7 +7,7 @@
 import type { GateCheck } from '../../loadtest/src/gate.ts';
 import type { TimelinePoint } from '../../loadtest/src/result.ts';
 import type { JournalEntry, VersionMetrics } from '../../platform/src/port.ts';
-import { dataOf, replay } from './journal.ts';
+import { candidateWeightOf, dataOf, replay } from './journal.ts';
 import { badOf, requestsOf } from './judge.ts';
 import { stateLabel } from './machine.ts';
 import {
@@ -143,11 +143,6 @@ function recorded<T extends JournalType>(entry: JournalEntry, type: T): Recorded
 
 function allOf<T extends JournalType>(entries: readonly JournalEntry[], type: T): Recorded<T>[] {
   return entries.flatMap((entry) => recorded(entry, type) ?? []);
-}
-
-/** The candidate's share of live after an update: 1 once it is the primary, as journal.ts's replay counts it. */
-export function candidateWeightOf(update: JournalData['alias-update'], candidate: string): number {
-  return update.version === candidate ? 1 : (update.weights[candidate] ?? 0);
 }
 
 export function figuresOf(metrics: VersionMetrics): VersionFigures {
