@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PlatformCli, startLocalPlatform } from './local-platform-target.ts';
+import { type PlatformCli, startLocalPlatform, warmEnvironments } from './local-platform-target.ts';
 
 const standIn = fileURLToPath(new URL('../fixtures/stand-in-platform.mjs', import.meta.url));
 const quiet = () => {};
@@ -117,5 +120,39 @@ describe('startLocalPlatform', () => {
     expect(String(error.cause)).toContain('version 1 failed its init on purpose');
     await rm(String(error.message.match(/in (\/\S+)$/)?.[1]), { recursive: true, force: true });
     expect((await callsIn(calls)).map((call) => call.command)).toEqual(['start', 'stop']);
+  });
+});
+
+describe('warmEnvironments', () => {
+  it('sends each environment its warm-up one request at a time, and refuses a live that does not answer 200', async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let requests = 0;
+    let answer = 200;
+    const server = createServer((_request, response) => {
+      requests += 1;
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      setImmediate(() => {
+        inFlight -= 1;
+        response.statusCode = answer;
+        response.end('{}');
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await warmEnvironments(url, 3);
+      expect(requests).toBe(60);
+      expect(mostInFlight).toBeLessThanOrEqual(3);
+      // The first failure stops every lane: each sends at most the request it had in flight.
+      answer = 502;
+      requests = 0;
+      await expect(warmEnvironments(url, 3)).rejects.toThrow(`${url} answered a warm-up request with 502`);
+      expect(requests).toBeLessThanOrEqual(3);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -59,18 +59,38 @@ async function platformCounts(cli: PlatformCli, stateDir: string): Promise<Platf
   return { invocations, coldStarts, throttles, spillover };
 }
 
+/** How a command ended and all it printed. */
+export interface CommandRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  /** Added to this process's environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Killed (SIGTERM) after this long; no limit without it. */
+  readonly timeoutMs?: number;
+  /** Sees its stderr as it comes. */
+  readonly onStderr?: (chunk: string) => void;
+}
+
 /**
- * Runs one platform command; resolves with its stdout (its results). Its stderr is its progress, passed on as it
- * comes (building the image, warming environments) and quoted when it fails.
+ * Runs `command` from the repository root and collects what it prints. Resolves however it ends (a caller that
+ * holds a failed command to its exit code reads it); rejects only when it cannot be run at all.
  */
-function runCli(cli: PlatformCli, args: string[], timeoutMs: number): Promise<string> {
-  const commandLine = [cli.command, ...cli.args, ...args].join(' ');
+export function runCollecting(
+  command: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<CommandRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cli.command, [...cli.args, ...args], {
+    const child = spawn(command, args, {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...cli.env },
+      env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: timeoutMs,
+      ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
     });
     let stdout = '';
     let stderr = '';
@@ -79,36 +99,63 @@ function runCli(cli: PlatformCli, args: string[], timeoutMs: number): Promise<st
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
-      process.stderr.write(chunk);
+      options.onStderr?.(chunk);
     });
-    child.once('error', (error) => reject(new Error(`cannot run \`${commandLine}\``, { cause: error })));
-    child.once('close', (code, signal) => {
-      if (code === 0) return resolve(stdout);
-      const how = signal === null ? `exit code ${code}` : `${signal}, after ${timeoutMs} ms at most`;
-      const said = stderr.trimEnd().split('\n').slice(-5).join('\n');
-      reject(new Error(`\`${commandLine}\` failed (${how})${said ? `; it said:\n${said}` : ''}`));
-    });
+    child.once('error', (error) =>
+      reject(new Error(`cannot run \`${[command, ...args].join(' ')}\``, { cause: error })),
+    );
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 
 /**
- * Invocations each provisioned environment gets before the run. A provisioned environment has run its init but
- * never an invocation: its first few pay for lazy loading and JIT compilation. On a live alias those were paid
- * long ago, and on Lambda each environment pays them on CPU of its own; here all environments share the
- * machine's cores, so sixteen first invocations at once slow each other down, spill over into cold starts that
- * take more of the same cores, and the first seconds of a run measure that pile-up rather than the handler.
+ * Runs one command; resolves with its stdout (its results). Its stderr is its progress, passed on as it comes
+ * (building the image, warming environments) and quoted when it fails.
+ */
+export async function runCommand(
+  command: string,
+  args: readonly string[],
+  timeoutMs: number,
+  env: Readonly<Record<string, string>> = {},
+): Promise<string> {
+  const run = await runCollecting(command, args, {
+    env,
+    timeoutMs,
+    onStderr: (chunk) => process.stderr.write(chunk),
+  });
+  if (run.code === 0) return run.stdout;
+  const how = run.signal === null ? `exit code ${run.code}` : `${run.signal}, after ${timeoutMs} ms at most`;
+  const said = run.stderr.trimEnd().split('\n').slice(-5).join('\n');
+  throw new Error(`\`${[command, ...args].join(' ')}\` failed (${how})${said ? `; it said:\n${said}` : ''}`);
+}
+
+/** Runs one platform command (runCommand). */
+const runCli = (cli: PlatformCli, args: readonly string[], timeoutMs: number) =>
+  runCommand(cli.command, [...cli.args, ...args], timeoutMs, cli.env);
+
+/**
+ * Invocations each provisioned environment gets before it is measured. A provisioned environment has run its init
+ * but never an invocation: its first few pay for lazy loading and JIT compilation. On a live alias those were paid
+ * long ago, and on Lambda each environment pays them on CPU of its own; here all environments share the machine's
+ * cores, so sixteen first invocations at once slow each other down, spill over into cold starts that take more of
+ * the same cores, and the first seconds of a run (or of a release's traffic) measure that pile-up rather than the
+ * handler.
  */
 const WARM_UP_INVOCATIONS_PER_ENVIRONMENT = 20;
 
 /**
- * One lane per provisioned environment, each sending its requests one after another: never more in flight than
- * there are provisioned environments, so the warm-up itself never spills over or starts anything cold.
+ * Warms `environments` provisioned environments behind `baseUrl` (a live URL, or a version's own): one lane each,
+ * sending its requests one after another, so never more in flight than there are environments and the warm-up
+ * itself never spills over or starts anything cold. The first answer other than 200 stops every lane and is the
+ * error. The load test warms live with it before it measures; the release rehearsal warms live before the release
+ * and the candidate before its pre-traffic test.
  */
-async function warmUp(liveUrl: string, environments: number): Promise<void> {
-  const url = predictUrl(liveUrl);
+export async function warmEnvironments(baseUrl: string, environments: number): Promise<void> {
+  const url = predictUrl(baseUrl);
   const [body] = buildCorpus().map((request) => JSON.stringify(request));
+  let failed = false;
   const lane = async () => {
-    for (let i = 0; i < WARM_UP_INVOCATIONS_PER_ENVIRONMENT; i++) {
+    for (let i = 0; i < WARM_UP_INVOCATIONS_PER_ENVIRONMENT && !failed; i++) {
       const response = await fetch(url, {
         method: 'POST',
         body,
@@ -116,8 +163,10 @@ async function warmUp(liveUrl: string, environments: number): Promise<void> {
       });
       await response.arrayBuffer();
       if (response.status !== 200) {
+        failed = true;
         throw new Error(
-          `the platform answered a warm-up request with ${response.status}: the run would measure that, not the handler`,
+          `${baseUrl} answered a warm-up request with ${response.status}: what runs against it next would ` +
+            'measure that, not the handler',
         );
       }
     }
@@ -141,8 +190,11 @@ export interface LocalPlatformTarget {
   stop(): Promise<void>;
 }
 
-/** Versions are made read-only (immutable, as Lambda's): give the owner write access back before removing them. */
-async function removeStateDir(dir: string): Promise<void> {
+/**
+ * Removes a platform's state directory. Versions are made read-only (immutable, as Lambda's): the owner gets write
+ * access back first.
+ */
+export async function removeStateDir(dir: string): Promise<void> {
   const writable = async (path: string): Promise<void> => {
     await chmod(path, 0o700);
     for (const entry of await readdir(path, { withFileTypes: true })) {
@@ -203,7 +255,7 @@ export async function startLocalPlatform(
     log(
       `local Lambda platform ready, live at ${liveUrl}; warming its provisioned environments (${invocations} invocations)`,
     );
-    await warmUp(liveUrl, size.provisionedEnvironments);
+    await warmEnvironments(liveUrl, size.provisionedEnvironments);
     // A platform whose status cannot be read still serves the run; counts() then says why it has none.
     const baseline = await platformCounts(cli, stateDir).catch((error: unknown) => error);
     return {

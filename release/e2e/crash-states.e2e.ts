@@ -5,17 +5,12 @@
  * still runs, which is what the second command carries on from.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION } from '../../infra/config/stages.ts';
 import { CRASH_STATES } from '../src/machine.ts';
 import { EXIT_CODES } from '../src/model.ts';
-import { REHEARSAL_TRAFFIC_RPS } from '../src/plan.ts';
-import { rehearsalPlatformSize } from '../src/rehearsal/platform-size.ts';
-import { newRehearsal, type Rehearsal, SHORT_PLAN, said } from './rehearsal-cli.ts';
+import { newRehearsal, type Rehearsal, SHORT_PLAN, STARTED_SCALING, said } from './rehearsal-cli.ts';
 
 /** Only a faulty candidate reaches rollback: errors=5%@live passes the pre-traffic test and fails its first bake. */
 const faultFor = (state: string) => (state === 'rollback' ? ['--inject', 'errors=5%@live'] : []);
-
-const size = rehearsalPlatformSize(REHEARSAL_TRAFFIC_RPS);
 
 let rehearsal: Rehearsal | null = null;
 afterEach(async () => {
@@ -45,17 +40,7 @@ describe('npm run release:local -- --crash-at STATE', () => {
       const live = report.outcome === 'promoted' ? report.candidate : report.stable;
       expect(await rehearsal.status()).toEqual({ version: live, weights: {} });
       expect(await platform.releaseRecord.currentLock()).toBeNull();
-      expect(await platform.scalingTarget()).toEqual({
-        qualifier: 'live',
-        minCapacity: size.pc,
-        maxCapacity: size.maxConcurrency,
-        targetUtilization: PROVISIONED_CONCURRENCY_TARGET_UTILIZATION,
-        suspendedState: {
-          dynamicScalingInSuspended: false,
-          dynamicScalingOutSuspended: false,
-          scheduledScalingSuspended: false,
-        },
-      });
+      expect(await platform.scalingTarget()).toEqual(STARTED_SCALING);
       // Nothing of the candidate is left warm beside live once it lost, and no half-shift remains either way.
       if (report.outcome !== 'promoted')
         expect(await platform.provisionedConcurrency(report.candidate)).toBeNull();

@@ -4,27 +4,10 @@
  * 11 promises.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION } from '../../infra/config/stages.ts';
 import { EXIT_CODES } from '../src/model.ts';
-import { REHEARSAL_TRAFFIC_RPS } from '../src/plan.ts';
-import { rehearsalPlatformSize } from '../src/rehearsal/platform-size.ts';
 import type { ReleaseReport } from '../src/report.ts';
 import { writeOverspentBudgetReport } from './budget-report.ts';
-import { newRehearsal, type Rehearsal, SHORT_PLAN, said } from './rehearsal-cli.ts';
-
-/** The scaling target `start` registered: what the release must put back exactly. */
-const size = rehearsalPlatformSize(REHEARSAL_TRAFFIC_RPS);
-const STARTED_SCALING = {
-  qualifier: 'live',
-  minCapacity: size.pc,
-  maxCapacity: size.maxConcurrency,
-  targetUtilization: PROVISIONED_CONCURRENCY_TARGET_UTILIZATION,
-  suspendedState: {
-    dynamicScalingInSuspended: false,
-    dynamicScalingOutSuspended: false,
-    scheduledScalingSuspended: false,
-  },
-};
+import { newRehearsal, type Rehearsal, SHORT_PLAN, STARTED_SCALING, said } from './rehearsal-cli.ts';
 
 let rehearsal: Rehearsal | null = null;
 afterEach(async () => {

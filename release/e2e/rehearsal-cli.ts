@@ -3,31 +3,41 @@
  * state directory of its own, and reads back what it left: the report JSON, `--status`, and the platform itself
  * through LocalPlatform.connect.
  */
-import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION } from '../../infra/config/stages.ts';
+import { type CommandRun, removeStateDir, runCollecting } from '../../loadtest/src/local-platform-target.ts';
 import { LocalPlatform } from '../../platform/src/local/local-platform.ts';
+import { REHEARSAL_TRAFFIC_RPS } from '../src/plan.ts';
+import { rehearsalPlatformSize } from '../src/rehearsal/platform-size.ts';
 import type { ReleaseReport } from '../src/report.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = ['--import', 'tsx', 'release/src/cli/release-local.ts'];
 
 /** A short plan, so that a rehearsal takes seconds of bake rather than the default's half minute per step. */
 export const SHORT_PLAN = ['--plan', '50,100', '--bake', '3s'] as const;
 
-export interface CliRun {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+/** The size every rehearsal's platform starts with. */
+const REHEARSAL_SIZE = rehearsalPlatformSize(REHEARSAL_TRAFFIC_RPS);
+
+/** The scaling target `start` registered on live: what a release, however it ends, must put back exactly. */
+export const STARTED_SCALING = {
+  qualifier: 'live',
+  minCapacity: REHEARSAL_SIZE.pc,
+  maxCapacity: REHEARSAL_SIZE.maxConcurrency,
+  targetUtilization: PROVISIONED_CONCURRENCY_TARGET_UTILIZATION,
+  suspendedState: {
+    dynamicScalingInSuspended: false,
+    dynamicScalingOutSuspended: false,
+    scheduledScalingSuspended: false,
+  },
+};
 
 export interface Rehearsal {
   readonly stateDir: string;
   /** `npm run release:local -- …args` with this rehearsal's state directory. */
-  run(...args: string[]): Promise<CliRun>;
+  run(...args: string[]): Promise<CommandRun>;
   /** The report a run wrote to its default place. */
   report(): Promise<ReleaseReport>;
   /** `--status`'s stdout, parsed. */
@@ -38,37 +48,11 @@ export interface Rehearsal {
   dispose(): Promise<void>;
 }
 
-function runCli(stateDir: string, args: readonly string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, SHIFTGATE_REHEARSAL_DIR: stateDir, CI: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+/** The CLI with `stateDir` as its state directory; CI=true, as .ci/run runs it (plain progress lines). */
+const runCli = (stateDir: string, args: readonly string[]): Promise<CommandRun> =>
+  runCollecting(process.execPath, [...CLI, ...args], {
+    env: { SHIFTGATE_REHEARSAL_DIR: stateDir, CI: 'true' },
   });
-}
-
-/** Versions are read-only (immutable, as Lambda's): give the owner write access back before removing them. */
-async function removeTree(dir: string): Promise<void> {
-  const writable = async (path: string): Promise<void> => {
-    await chmod(path, 0o700);
-    for (const entry of await readdir(path, { withFileTypes: true })) {
-      if (entry.isDirectory()) await writable(join(path, entry.name));
-    }
-  };
-  await writable(dir).catch(() => {});
-  await rm(dir, { recursive: true, force: true });
-}
 
 export async function newRehearsal(): Promise<Rehearsal> {
   const stateDir = await mkdtemp(join(tmpdir(), 'shiftgate-rehearsal-'));
@@ -85,11 +69,11 @@ export async function newRehearsal(): Promise<Rehearsal> {
     platform: () => LocalPlatform.connect(stateDir),
     dispose: async () => {
       await run('--stop');
-      await removeTree(stateDir);
+      await removeStateDir(stateDir);
     },
   };
 }
 
 /** What a run said, for a failed assertion's message. */
-export const said = (run: CliRun) =>
+export const said = (run: CommandRun) =>
   `exit ${run.code ?? run.signal}\n--- stderr (last 40 lines)\n${run.stderr.trimEnd().split('\n').slice(-40).join('\n')}`;

@@ -4,14 +4,10 @@
  * `deploy` (version 2 from the same build, with the injected faults) and `stop`. Each command's stderr is its
  * progress and is passed on; its stdout is its result.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { liveUrlOf } from '../../../loadtest/src/local-platform-plan.ts';
-import { PLATFORM_CLI } from '../../../loadtest/src/local-platform-target.ts';
+import { PLATFORM_CLI, runCommand } from '../../../loadtest/src/local-platform-target.ts';
 import type { RehearsalPlatformSize } from './platform-size.ts';
-
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Building the service and the image context, or starting a platform whose environments init on two busy cores. */
 const BUILD_TIMEOUT_MS = 300_000;
@@ -28,42 +24,18 @@ export const REHEARSAL_METRIC_PERIOD_MS = 1_000;
 /** Where the rehearsal's build goes: inside its state directory, so that no other build replaces it mid-run. */
 export const contextDirOf = (stateDir: string) => join(stateDir, 'image-context');
 
-/** Runs a command from the repository root; resolves with its stdout, passes its stderr on as progress. */
-function run(command: string, args: readonly string[], timeoutMs: number): Promise<string> {
-  const commandLine = [command, ...args].join(' ');
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: timeoutMs,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-      process.stderr.write(chunk);
-    });
-    child.once('error', (error) => reject(new Error(`cannot run \`${commandLine}\``, { cause: error })));
-    child.once('close', (code, signal) => {
-      if (code === 0) return resolve(stdout);
-      const how = signal === null ? `exit code ${code}` : `${signal}, after ${timeoutMs} ms at most`;
-      const said = stderr.trimEnd().split('\n').slice(-5).join('\n');
-      reject(new Error(`\`${commandLine}\` failed (${how})${said ? `; it said:\n${said}` : ''}`));
-    });
-  });
-}
-
 const platform = (args: readonly string[], timeoutMs: number) =>
-  run(PLATFORM_CLI.command, [...PLATFORM_CLI.args, ...args], timeoutMs);
+  runCommand(PLATFORM_CLI.command, [...PLATFORM_CLI.args, ...args], timeoutMs);
 
 /** `npm run build:image-context -- --out DIR`: the current commit's service and image context, once. */
 export async function buildContext(contextDir: string): Promise<void> {
   // Its stdout is progress too: the rehearsal's stdout carries only its report.
   process.stderr.write(
-    await run('npm', ['run', '--silent', 'build:image-context', '--', '--out', contextDir], BUILD_TIMEOUT_MS),
+    await runCommand(
+      'npm',
+      ['run', '--silent', 'build:image-context', '--', '--out', contextDir],
+      BUILD_TIMEOUT_MS,
+    ),
   );
 }
 

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { OutcomeRecorder } from '../../../loadtest/src/recorder.ts';
-import { productionTrafficOf, startProductionTraffic, warmEnvironments } from './production-traffic.ts';
+import { productionTrafficOf, startProductionTraffic } from './production-traffic.ts';
 
 describe('productionTrafficOf', () => {
   it('keeps each second, the statuses and the 2xx latencies of what clients saw', () => {
@@ -65,37 +65,6 @@ describe('startProductionTraffic', () => {
       expect(new Set(paths)).toEqual(new Set(['POST /predict']));
       expect(seen.statusCounts['502']).toBe(seen.errors);
       expect(seen.perSecond?.reduce((sum, second) => sum + second.requests, 0)).toBe(seen.requests);
-    } finally {
-      server.close();
-    }
-  });
-});
-
-describe('warmEnvironments', () => {
-  it('sends each environment its warm-up one request at a time, and refuses a live that does not answer 200', async () => {
-    let inFlight = 0;
-    let mostInFlight = 0;
-    let requests = 0;
-    let answer = 200;
-    const server = createServer((_request, response) => {
-      requests += 1;
-      inFlight += 1;
-      mostInFlight = Math.max(mostInFlight, inFlight);
-      setImmediate(() => {
-        inFlight -= 1;
-        response.statusCode = answer;
-        response.end('{}');
-      });
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    try {
-      await warmEnvironments(url, 3);
-      expect(requests).toBe(60);
-      expect(mostInFlight).toBeLessThanOrEqual(3);
-      answer = 502;
-      await expect(warmEnvironments(url, 1)).rejects.toThrow(`${url} answered a warm-up request with 502`);
     } finally {
       server.close();
     }

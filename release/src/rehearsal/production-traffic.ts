@@ -3,8 +3,6 @@
  * until it ends, recorded per second. It is what clients saw while the release moved traffic, measured from the
  * outside (the release judges the platform's own per-version metrics, not this).
  */
-import { buildCorpus } from '../../../loadtest/src/corpus.ts';
-import { predictUrl } from '../../../loadtest/src/k6-contract.ts';
 import { nodePlanFor } from '../../../loadtest/src/node-runner.ts';
 import { type OpenModelRun, runOpenModel } from '../../../loadtest/src/open-model.ts';
 import type { ProductionTraffic } from '../report.ts';
@@ -34,41 +32,6 @@ export function productionTrafficOf(
     latencyP95Ms: summary.latencyMs.p95,
     perSecond: summary.timeline,
   };
-}
-
-/**
- * Invocations each provisioned environment serves before it is measured, as the platform load test warms them
- * (loadtest/src/local-platform-target.ts): a provisioned environment has run its init but no invocation, and its
- * first few pay for lazy loading and JIT compilation. In production those were paid long ago; here eight
- * environments paying them at once on two cores queue the first seconds of traffic into seconds of latency and
- * throttles, which the release would then run against.
- */
-const WARM_UP_INVOCATIONS_PER_ENVIRONMENT = 20;
-
-/**
- * Warms `environments` environments behind `baseUrl`: one lane each, sending its requests one after another, so
- * never more in flight than there are environments and nothing spills over or starts cold. The first answer
- * other than 200 stops every lane and is the error.
- */
-export async function warmEnvironments(baseUrl: string, environments: number): Promise<void> {
-  const url = predictUrl(baseUrl);
-  const [body] = buildCorpus().map((request) => JSON.stringify(request));
-  let failed = false;
-  const lane = async () => {
-    for (let i = 0; i < WARM_UP_INVOCATIONS_PER_ENVIRONMENT && !failed; i++) {
-      const response = await fetch(url, {
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json' },
-      });
-      await response.arrayBuffer();
-      if (response.status !== 200) {
-        failed = true;
-        throw new Error(`${baseUrl} answered a warm-up request with ${response.status}`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: environments }, lane));
 }
 
 export interface RunningTraffic {

@@ -3,12 +3,12 @@
  * the version's own front, no page alarms (the local platform has none, which the report shows as null), the freeze
  * the rehearsal read before it began, real time, progress on stderr, and `--crash-at`.
  */
+import { warmEnvironments } from '../../../loadtest/src/local-platform-target.ts';
 import type { LocalPlatform } from '../../../platform/src/local/local-platform.ts';
 import { askVersion } from '../drift-probe.ts';
 import type { FreezeStatus, ReleaseState } from '../model.ts';
 import type { ReleaseIo, ReleaseProgressSink } from '../ports.ts';
 import { runPretraffic } from '../pretraffic.ts';
-import { warmEnvironments } from './production-traffic.ts';
 import type { CrashState } from './rehearsal-args.ts';
 
 export interface RehearsalIoOptions {

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../../common/atomic-write.ts';
+import { warmEnvironments } from '../../../loadtest/src/local-platform-target.ts';
 import { findDaemon } from '../../../platform/src/daemon-process.ts';
 import { LOCAL_FUNCTION_NAME } from '../../../platform/src/local/lambda-metrics.ts';
 import { LocalPlatform } from '../../../platform/src/local/local-platform.ts';
@@ -29,7 +30,7 @@ import {
   stopPlatform,
 } from './platform-commands.ts';
 import { rehearsalPlatformSize } from './platform-size.ts';
-import { type RunningTraffic, startProductionTraffic, warmEnvironments } from './production-traffic.ts';
+import { type RunningTraffic, startProductionTraffic } from './production-traffic.ts';
 import { REHEARSAL_USAGE, type RehearsalCommand, type ReportOptions } from './rehearsal-args.ts';
 import { rehearsalIo } from './rehearsal-io.ts';
 
