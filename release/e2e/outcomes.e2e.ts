@@ -140,6 +140,34 @@ describe('npm run release:local', () => {
     await expectSettledOn('1');
   });
 
+  it('releases past the overspent budget with --override-freeze, the reason in the record and the report', async () => {
+    rehearsal = await newRehearsal();
+    const overspent = await writeOverspentBudgetReport(rehearsal.stateDir);
+    const reason = 'rehearsing a hotfix past the freeze';
+    const run = await rehearsal.run(
+      '--budget-report',
+      overspent,
+      '--override-freeze',
+      reason,
+      '--model-change',
+      '--plan',
+      '100',
+      '--bake',
+      '1s',
+    );
+    const report = await rehearsal.report();
+    expect(run.code, `${report.outcome}: ${report.reasons.join('; ')}\n${said(run)}`).toBe(
+      EXIT_CODES.promoted,
+    );
+    expect(report).toMatchObject({
+      outcome: 'promoted',
+      overrideFreeze: reason,
+      modelChange: true,
+      freeze: { checked: true, frozen: true },
+    });
+    expect(run.stdout).toContain(`overridden: "${reason}"`);
+  });
+
   it('refuses a bad flag before it starts anything (exit 2)', async () => {
     rehearsal = await newRehearsal();
     const run = await rehearsal.run('--inject', 'errors=5', ...SHORT_PLAN);

@@ -1,6 +1,7 @@
 /**
  * `npm run release:local -- [--inject FAULT]... [--plan …] [--bake …] [--out report.json] [--keep-platform]
- * [--crash-at STATE] [--budget-report FILE] | --resume | --abort | --status | --stop`: the release rehearsed on a
+ * [--crash-at STATE] [--budget-report FILE] [--override-freeze REASON] [--model-change] | --resume | --abort |
+ * --status | --stop`: the release rehearsed on a
  * local Lambda platform (release/src/rehearsal/rehearsal.ts). The exit code is the outcome's (EXIT_CODES), 1 for a
  * failure of the platform or this machine, 2 for a usage error.
  */

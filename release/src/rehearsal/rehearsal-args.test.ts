@@ -13,13 +13,16 @@ describe('parseRehearsalArgs', () => {
       keepPlatform: false,
       crashAt: null,
       budgetReport: null,
+      overrideFreeze: null,
+      modelChange: false,
     });
   });
 
   it('takes every rehearsal flag, --plan and --bake applied to the rehearsal plan', () => {
     const argv = ['--inject', 'errors=5%@live', '--inject', 'slow=20ms', '--plan', '50,100', '--bake', '3s'];
     const more = ['--out', 'r.json', '--keep-platform', '--crash-at', 'shift', '--budget-report', 'slo.json'];
-    expect(parseRehearsalArgs([...argv, ...more])).toEqual({
+    const release = ['--override-freeze', ' hotfix for #12 ', '--model-change'];
+    expect(parseRehearsalArgs([...argv, ...more, ...release])).toEqual({
       kind: 'rehearse',
       faults: ['errors=5%@live', 'slow=20ms'],
       plan: planWith(REHEARSAL_PLAN, { steps: '50,100', bake: '3s' }),
@@ -27,6 +30,8 @@ describe('parseRehearsalArgs', () => {
       keepPlatform: true,
       crashAt: 'shift',
       budgetReport: 'slo.json',
+      overrideFreeze: 'hotfix for #12',
+      modelChange: true,
     });
   });
 
@@ -57,6 +62,11 @@ describe('parseRehearsalArgs', () => {
     [
       ['--resume', '--inject', 'init-fail'],
       '--resume does not take --inject: it takes --out, --keep-platform',
+    ],
+    [['--override-freeze', ' '], '--override-freeze needs a reason, recorded with the release'],
+    [
+      ['--abort', '--override-freeze', 'hotfix'],
+      '--abort does not take --override-freeze: it takes --out, --keep-platform',
     ],
     [['--force'], "Unknown option '--force'"],
   ])('refuses %j', (argv, message) => {

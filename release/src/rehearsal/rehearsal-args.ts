@@ -26,6 +26,10 @@ export type RehearsalCommand =
       readonly crashAt: CrashState | null;
       /** --budget-report: an slo:report JSON to check the freeze with; null leaves it unchecked. */
       readonly budgetReport: string | null;
+      /** --override-freeze: why the release goes although the budget is spent; null when none is given. */
+      readonly overrideFreeze: string | null;
+      /** --model-change: drift beyond the tolerance is reported, not a reason to stop. */
+      readonly modelChange: boolean;
     })
   | (ReportOptions & { readonly kind: 'resume' })
   | (ReportOptions & { readonly kind: 'abort' })
@@ -35,6 +39,7 @@ export type RehearsalCommand =
 
 export const REHEARSAL_USAGE = `usage: npm run release:local -- [--inject FAULT]... [--plan STEPS] [--bake DURATION] [--out FILE]
                                [--keep-platform] [--crash-at STATE] [--budget-report FILE]
+                               [--override-freeze REASON] [--model-change]
        npm run release:local -- --resume|--abort [--out FILE] [--keep-platform]
        npm run release:local -- --status|--stop
   (none)      the whole release on a local platform: this commit as version 1 on live, the same build with the
@@ -44,6 +49,8 @@ export const REHEARSAL_USAGE = `usage: npm run release:local -- [--inject FAULT]
   --bake      each step's bake, e.g. 3s (default ${(REHEARSAL_PLAN.steps[0]?.bakeMs ?? 0) / 1000}s)
   --crash-at  SIGKILL the release on entering STATE: ${CRASH_STATES.join(', ')}; the platform keeps running
   --budget-report  an npm run slo:report JSON: refuse while its error budget is overspent (unchecked without it)
+  --override-freeze REASON  release although that budget is spent; REASON goes into the record and the report
+  --model-change   the model changed on purpose: predictions that drift beyond the tolerance do not stop it
   --resume    carry on the release a crash cut off; --abort rolls it back; --status prints live's alias;
   --stop      ends a platform left running (--keep-platform, or a crash)
 the state directory is .shiftgate/rehearsal, or $SHIFTGATE_REHEARSAL_DIR`;
@@ -56,6 +63,8 @@ const OPTIONS = {
   'keep-platform': { type: 'boolean' },
   'crash-at': { type: 'string' },
   'budget-report': { type: 'string' },
+  'override-freeze': { type: 'string' },
+  'model-change': { type: 'boolean' },
   resume: { type: 'boolean' },
   abort: { type: 'boolean' },
   status: { type: 'boolean' },
@@ -70,7 +79,17 @@ const MODES = ['resume', 'abort', 'status', 'stop', 'help'] as const satisfies r
 
 /** The options each command takes: one given to a command that does not take it is refused, never ignored. */
 const MODE_OPTIONS: Readonly<Record<Mode, readonly Option[]>> = {
-  rehearse: ['inject', 'plan', 'bake', 'out', 'keep-platform', 'crash-at', 'budget-report'],
+  rehearse: [
+    'inject',
+    'plan',
+    'bake',
+    'out',
+    'keep-platform',
+    'crash-at',
+    'budget-report',
+    'override-freeze',
+    'model-change',
+  ],
   resume: ['out', 'keep-platform'],
   abort: ['out', 'keep-platform'],
   status: [],
@@ -88,6 +107,16 @@ function crashStateOf(value: string | undefined): CrashState | null {
     );
   }
   return value as CrashState;
+}
+
+function overrideReasonOf(reason: string | undefined): string | null {
+  if (reason === undefined) return null;
+  if (reason.trim() === '') {
+    throw new Error(
+      '--override-freeze needs a reason, recorded with the release: --override-freeze "rehearsing a hotfix"',
+    );
+  }
+  return reason.trim();
 }
 
 export function parseRehearsalArgs(argv: readonly string[]): RehearsalCommand {
@@ -124,6 +153,8 @@ export function parseRehearsalArgs(argv: readonly string[]): RehearsalCommand {
         }),
         crashAt: crashStateOf(values['crash-at']),
         budgetReport: values['budget-report'] ?? null,
+        overrideFreeze: overrideReasonOf(values['override-freeze']),
+        modelChange: values['model-change'] ?? false,
       };
     }
   }
