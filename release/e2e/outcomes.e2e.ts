@@ -26,8 +26,10 @@ async function expectSettledOn(version: string): Promise<void> {
 
 /**
  * The 502s production got: a function error, which is what every fault here makes of a request (a crashed or
- * failed environment, an injected error). Throttles (429) are not counted: two busy cores shared with the
- * candidate's warm-up can throttle a request to live, which says nothing about the candidate.
+ * failed environment, an injected error). Throttles (429) are not counted: the pre-traffic test runs on the same
+ * function, and a candidate whose environments crash starts on-demand ones as fast as the canary arrives; those
+ * starts (seconds each on two busy cores) fill the room the concurrency limit leaves beside the provisioned pools,
+ * so live's own overflow is throttled, as on Lambda under a limit that tight (rehearsal/platform-size.ts).
  */
 const functionErrorsSeenBy = (report: ReleaseReport) => report.production?.statusCounts['502'] ?? 0;
 

@@ -17,6 +17,9 @@ export interface RehearsalPlatformSize {
  * max(1, ceil(pc × weight)), the whole of it at the last step), and the on-demand room the load test leaves beside
  * live's pool stays for spillover and the pre-traffic test's cold starts. Provisioned concurrency on every
  * qualifier is claimed out of the limit, so a smaller limit would throttle the candidate's warm-up, not the fault.
+ * A larger one does not absorb a crash-looping candidate's pre-traffic test either: its cold starts grow with the
+ * canary's rate times their init time, and on two cores more of them at once only trade live's throttles for
+ * seconds of latency and timed-out requests (measured at a limit of 120).
  */
 export function rehearsalPlatformSize(trafficPerSecond: number): RehearsalPlatformSize {
   const forTraffic = platformSizeFor(trafficPerSecond);
