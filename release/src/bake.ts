@@ -9,18 +9,12 @@ import { describeError } from '../../common/errors.ts';
 import type { TimeRange, VersionMetrics } from '../../platform/src/port.ts';
 import { judgeBake, requestsOf } from './judge.ts';
 import type { Observation, ReleaseState, StepVerdict } from './model.ts';
+import { judgeIntervalMs } from './plan.ts';
 import { type ReleaseRun, seconds } from './release-run.ts';
 
 /** A metrics read that fails (CloudWatch's PartialData, a throttle past the SDK's retries) is tried this often. */
 const METRIC_READ_ATTEMPTS = 3;
 
-/**
- * Between two judgements, and between two redraws of the live line: a quarter of the bake within 1 s to 60 s,
- * about a metric period on either platform (CloudWatch's minute, the local platform's second).
- */
-function judgeIntervalMs(bakeMs: number): number {
-  return Math.min(60_000, Math.max(1_000, Math.round(bakeMs / 4)));
-}
 function liveTickMs(bakeMs: number): number {
   return Math.min(30_000, Math.max(1_000, Math.round(bakeMs / 10)));
 }

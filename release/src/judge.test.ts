@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { VersionMetrics } from '../../platform/src/port.ts';
 import { loadTestObjectives } from '../../slo/src/load-test.ts';
 import { type BakeInput, badOf, judgeBake, requestsOf } from './judge.ts';
-import { REHEARSAL_PLAN } from './plan.ts';
+import { earlyErrorAlpha, REHEARSAL_PLAN } from './plan.ts';
 
 type Overrides = Partial<Omit<VersionMetrics, 'app'>> & { app?: Partial<VersionMetrics['app']> };
 
@@ -140,6 +140,22 @@ describe('judgeBake', () => {
     expect(verdict.decision).toBe('keep-baking');
     expect(checkNamed(verdict, 'availability').passed).toBe(true);
     expect(checkNamed(verdict, 'error-rate vs stable').passed).toBe(true);
+  });
+
+  it('holds early looks to the stricter level: one early error against a clean stable is no roll back yet', () => {
+    // 1 of 20 against 0 of 3600: Fisher's p ≈ 0.006, below errorAlpha (0.01) but not below the early level.
+    const oneEarlyError = {
+      candidate: metrics('2', { invocations: 20, errors: 1, app: { requests2xx: 19 } }),
+      stable: metrics('1', { invocations: 3600, app: { requests2xx: 3600 } }),
+    };
+    const early = judge({ ...oneEarlyError, elapsedMs: 3_000 });
+    expect(early.decision).toBe('keep-baking');
+    expect(checkNamed(early, 'error-rate vs stable')).toMatchObject({
+      passed: true,
+      objective: expect.stringContaining(`α = ${Number(earlyErrorAlpha(plan, 12_000).toPrecision(2))}`),
+    });
+    const final = judge({ ...oneEarlyError, elapsedMs: 40_000 });
+    expect(checkNamed(final, 'error-rate vs stable')).toMatchObject({ passed: false });
   });
 
   it('fails for too little evidence at maxBakeMs, a check against the evidence', () => {

@@ -10,6 +10,7 @@ import type { VersionMetrics } from '../../platform/src/port.ts';
 import { type LatencyGate, type LoadTestObjectives, loadTestObjectives } from '../../slo/src/load-test.ts';
 import { binomialUpperTail, exceedsRate, fisherExactGreater, worseThan } from './error-tests.ts';
 import type { JudgeCheck, ReleasePlan, StepVerdict } from './model.ts';
+import { earlyErrorAlpha } from './plan.ts';
 
 export interface BakeInput {
   readonly plan: ReleasePlan;
@@ -67,6 +68,7 @@ function percentileOf(percentile: number, p50: number | null, p95: number | null
 const percent = (ratio: number) => `${Number((ratio * 100).toFixed(3))} %`;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const seconds = (value: number) => `${Number((value / 1000).toFixed(1))} s`;
+const alphaText = (alpha: number) => Number(alpha.toPrecision(2)).toString();
 const pValue = (p: number) => (p < 1e-4 ? p.toExponential(1) : Number(p.toPrecision(2)).toString());
 const badShare = (bad: number, requests: number) =>
   `${percent(requests === 0 ? 0 : bad / requests)} (${bad} of ${requests})`;
@@ -87,16 +89,15 @@ interface Checks {
   readonly latency: readonly JudgeCheck[];
 }
 
-function sloChecks(candidate: VersionMetrics, plan: ReleasePlan, objectives: LoadTestObjectives): Checks {
+function sloChecks(candidate: VersionMetrics, errorAlpha: number, objectives: LoadTestObjectives): Checks {
   // 1 - 0.999 is 0.0010000000000000009 in doubles; 12 digits keep the SLO's number and drop the noise.
   const allowedRate = Number((1 - objectives.availability.minGoodRatio).toFixed(12));
-  const { errorAlpha } = plan.regression;
   const requests = requestsOf(candidate);
   const bad = badOf(candidate);
   const availability = check(
     'slo',
     objectives.availability.name,
-    `bad share not significantly above ${percent(allowedRate)} (one-sided binomial test, α = ${errorAlpha})`,
+    `bad share not significantly above ${percent(allowedRate)} (one-sided binomial test, α = ${alphaText(errorAlpha)})`,
     badShare(bad, requests),
     exceedsRate(bad, requests, allowedRate, errorAlpha)
       ? `the candidate failed ${badShare(bad, requests)} of its requests: significantly more than the SLO's ` +
@@ -141,11 +142,11 @@ function stableChecks(
   candidate: VersionMetrics,
   stable: VersionMetrics,
   plan: ReleasePlan,
+  errorAlpha: number,
   objectives: LoadTestObjectives,
 ): Checks {
-  const { errorAlpha } = plan.regression;
   const stableRequests = requestsOf(stable);
-  const errorObjective = `bad share not significantly above stable's (one-sided Fisher exact test, α = ${errorAlpha})`;
+  const errorObjective = `bad share not significantly above stable's (one-sided Fisher exact test, α = ${alphaText(errorAlpha)})`;
   const gates = objectives.latency;
   if (stableRequests === 0) {
     // Nothing to compare is not a regression; the SLO checks still hold the candidate to the objectives.
@@ -265,9 +266,14 @@ export function judgeBake(input: BakeInput): StepVerdict {
         ? `only ${requests} of ${plan.minRequests} requests within ${seconds(elapsedMs)}: too little evidence to promote`
         : `only ${requests} of ${plan.minRequests} requests so far: keep baking up to ${seconds(plan.maxBakeMs)}`,
   );
+  // The evidence checks that only say "not yet": a reason to keep baking, never one to roll back.
+  const waiting = [bakeTime, ...(outOfTime ? [] : [evidence])].filter((c) => !c.passed);
+  // A look before the bake is complete is one of several: its error tests take a stricter level (plan.ts).
+  const errorAlpha = waiting.length > 0 ? earlyErrorAlpha(plan, bakeMs) : plan.regression.errorAlpha;
   const alarm = alarmCheck(input.firingPageAlarms);
-  const slo = sloChecks(candidate, plan, objectives);
-  const againstStable = stable === null ? null : stableChecks(candidate, stable, plan, objectives);
+  const slo = sloChecks(candidate, errorAlpha, objectives);
+  const againstStable =
+    stable === null ? null : stableChecks(candidate, stable, plan, errorAlpha, objectives);
   const judged = [
     slo.errors,
     ...slo.latency,
@@ -278,8 +284,6 @@ export function judgeBake(input: BakeInput): StepVerdict {
   const harm = [slo.errors, ...(againstStable === null ? [] : [againstStable.errors]), alarm].filter(
     (c) => !c.passed,
   );
-  // The evidence checks that only say "not yet": a reason to keep baking, never one to roll back.
-  const waiting = [bakeTime, ...(outOfTime ? [] : [evidence])].filter((c) => !c.passed);
   const final = [...judged, ...(outOfTime ? [evidence] : [])].filter((c) => !c.passed);
   const decision: StepVerdict['decision'] =
     harm.length > 0 ? 'fail' : waiting.length > 0 ? 'keep-baking' : final.length > 0 ? 'fail' : 'pass';

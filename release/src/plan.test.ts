@@ -6,6 +6,8 @@ import type { ReleasePlan } from './model.ts';
 import {
   AWS_PLAN,
   candidatePcFor,
+  earlyErrorAlpha,
+  judgeIntervalMs,
   parseDuration,
   parseSteps,
   planWith,
@@ -228,5 +230,19 @@ describe('candidatePcFor', () => {
     { livePc: 1000, weight: 0.0015, pc: 2 },
   ])('$weight of $livePc → $pc', ({ livePc, weight, pc }) => {
     expect(candidatePcFor(livePc, weight)).toBe(pc);
+  });
+});
+
+describe('judgeIntervalMs / earlyErrorAlpha', () => {
+  it('looks a quarter of the bake apart, within 1 s and 60 s', () => {
+    expect(judgeIntervalMs(12_000)).toBe(3_000);
+    expect(judgeIntervalMs(2_000)).toBe(1_000);
+    expect(judgeIntervalMs(5 * 60_000)).toBe(60_000);
+  });
+
+  it('divides errorAlpha by the looks a step can take up to maxBakeMs', () => {
+    // Rehearsal: looks every 3 s up to 40 s = 14 looks; AWS: every minute up to 30 minutes = 30 looks.
+    expect(earlyErrorAlpha(REHEARSAL_PLAN, 12_000)).toBeCloseTo(0.01 / 14, 12);
+    expect(earlyErrorAlpha(AWS_PLAN, 5 * 60_000)).toBeCloseTo(0.01 / 30, 12);
   });
 });

@@ -243,3 +243,22 @@ const PRODUCT_DIGITS = 9;
 export function candidatePcFor(livePc: number, weight: number): number {
   return Math.max(1, Math.ceil(Number((livePc * weight).toFixed(PRODUCT_DIGITS))));
 }
+
+/**
+ * Between two judgements of a bake: a quarter of the bake within 1 s to 60 s, about a metric period on either
+ * platform (CloudWatch's minute, the local platform's second).
+ */
+export function judgeIntervalMs(bakeMs: number): number {
+  return Math.min(60_000, Math.max(1_000, Math.round(bakeMs / 4)));
+}
+
+/**
+ * The error tests' significance level for a look taken before a step's bake is complete. Each look is another
+ * test, so a healthy candidate would be rolled back by chance more often the more often it is looked at; dividing
+ * errorAlpha by the looks a step can take (Bonferroni) keeps that chance within errorAlpha per step, while a
+ * candidate failing a few percent of its requests still fails within seconds.
+ */
+export function earlyErrorAlpha(plan: ReleasePlan, bakeMs: number): number {
+  const looks = Math.ceil(Math.max(bakeMs, plan.maxBakeMs) / judgeIntervalMs(bakeMs));
+  return plan.regression.errorAlpha / looks;
+}
