@@ -8,6 +8,8 @@
  * - what Lambda refuses (PC changed on `live` while it has weights; PC put on `live`'s primary while `live` has PC)
  *   is a ProvisionedConcurrencyConflictError that changes nothing, and a version with PC of its own may still
  *   become `live`'s primary;
+ * - a new primary while `live` has PC is Lambda's handover: the old version as `live`'s one weight {old: 1} until
+ *   live's PC is READY on the new primary, then no weights, each at a new revision;
  * - versionMetrics counts the traffic its `via` names, and no other;
  * - the release record's lock and journal are one record, whichever client reads or writes it.
  */
@@ -48,6 +50,14 @@ afterAll(async () => {
   await daemon?.close();
   await rm(scratch, { recursive: true, force: true });
 });
+
+/** live once Lambda's handover weights are gone. */
+const settled = (port: Platform) =>
+  until(
+    () => port.readAlias(),
+    (alias) => Object.keys(alias.weights).length === 0,
+    `${LIVE_ALIAS} without handover weights`,
+  );
 
 const around = () => ({ start: new Date(Date.now() - 120_000), end: new Date(Date.now() + 120_000) });
 
@@ -216,18 +226,15 @@ describe('the Platform port, on LocalPlatform', () => {
     );
     expect(await port.provisionedConcurrency('1')).toBeNull();
 
-    // Allowed (AWS documents no refusal): a version with PC of its own becomes the primary; live's PC moves to it.
+    // Allowed (AWS documents no refusal): a version with PC of its own becomes the primary; live's PC moves to it
+    // by Lambda's handover (the next test).
     await port.putProvisionedConcurrency(faulty.version, 1);
     await port.updateAlias({
       version: faulty.version,
       weights: {},
       expectedRevisionId: unweighted.revisionId,
     });
-    await until(
-      () => port.provisionedConcurrency(LIVE_ALIAS),
-      (config) => config?.status === 'READY',
-      `${LIVE_ALIAS}'s provisioned concurrency READY on version ${faulty.version}`,
-    );
+    await settled(port);
     await port.removeProvisionedConcurrency(faulty.version);
     const back = await port.updateAlias({
       version: '1',
@@ -235,8 +242,41 @@ describe('the Platform port, on LocalPlatform', () => {
       expectedRevisionId: (await port.readAlias()).revisionId,
     });
     expect(back.version).toBe('1');
+    await settled(port);
     await port.removeProvisionedConcurrency(LIVE_ALIAS);
     expect(await port.provisionedConcurrency(LIVE_ALIAS)).toBeNull();
+  });
+
+  it("hands live's PC to a new primary as Lambda does: the old version as the one weight {old: 1}, PC on live refused, then cleared at a new revision once READY", async () => {
+    const port: Platform = platform;
+    await port.putProvisionedConcurrency(LIVE_ALIAS, 1);
+    await until(
+      () => port.provisionedConcurrency(LIVE_ALIAS),
+      (config) => config?.status === 'READY',
+      `${LIVE_ALIAS}'s provisioned concurrency READY on version 1`,
+    );
+    const stable = await port.readAlias();
+
+    const moving = await port.updateAlias({
+      version: faulty.version,
+      weights: {},
+      expectedRevisionId: stable.revisionId,
+    });
+    expect(moving).toMatchObject({ version: faulty.version, weights: { '1': 1 } });
+    expect(moving.revisionId).not.toBe(stable.revisionId);
+    const refused = await port.putProvisionedConcurrency(LIVE_ALIAS, 2).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ProvisionedConcurrencyConflictError);
+    expect((refused as Error).message).toContain(`live routes {"1":1} beside version ${faulty.version}`);
+
+    const moved = await settled(port);
+    expect(moved).toMatchObject({ version: faulty.version, weights: {} });
+    expect(moved.revisionId).not.toBe(moving.revisionId);
+    expect(await port.provisionedConcurrency(LIVE_ALIAS)).toMatchObject({ requested: 1, status: 'READY' });
+
+    // Without PC on live, a new primary takes the traffic at once, as on Lambda.
+    await port.removeProvisionedConcurrency(LIVE_ALIAS);
+    const back = await port.updateAlias({ version: '1', weights: {}, expectedRevisionId: moved.revisionId });
+    expect(back).toMatchObject({ version: '1', weights: {} });
   });
 
   it('leaves the live alias on version 1 with no weights after all of the above', async () => {

@@ -12,7 +12,11 @@
 /** The alias every release moves. */
 export const LIVE_ALIAS = 'live';
 
-/** A version's share of an alias's traffic, 0 < weight < 1, as Lambda's AdditionalVersionWeights. */
+/**
+ * A version's share of an alias's traffic, 0 < weight < 1, as Lambda's AdditionalVersionWeights. Lambda's own
+ * handover of live's PC to a new primary is the one exception: {old: 1}, all traffic still on the old version,
+ * until the new primary's PC is READY (release/src/handover.ts waits it out).
+ */
 export type VersionWeights = Readonly<Record<string, number>>;
 
 export interface AliasState {

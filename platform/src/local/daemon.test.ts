@@ -63,6 +63,14 @@ const totals = async (p: LocalPlatform, version: string) =>
     throttles: number;
   };
 
+/** live once Lambda's handover weights are gone. */
+const settled = () =>
+  until(
+    () => platform.readAlias(),
+    (alias) => Object.keys(alias.weights).length === 0,
+    `${LIVE_ALIAS} without handover weights`,
+  );
+
 const wide = () => ({ start: new Date(Date.now() - 120_000), end: new Date(Date.now() + 120_000) });
 
 describe('provisioned concurrency', () => {
@@ -191,16 +199,40 @@ describe('faults, observed through the fronts', () => {
     expect((await predict(initFail.url)).status).toBe(200);
     const before = await platform.readAlias();
 
+    const livePc = (await platform.provisionedConcurrency(LIVE_ALIAS))?.requested ?? 0;
+    expect(livePc).toBeGreaterThan(0);
+
+    // Live has PC, so a new primary is Lambda's handover: served on 1 until live's PC is READY on it.
     let alias = await platform.updateAlias({ ...rollBackUpdate(before), version: errors.version });
+    expect(alias.weights).toEqual({ '1': 1 });
+    alias = await settled();
     const viaLive = await predict(daemon.liveUrl);
     expect([viaLive.status, viaLive.version]).toEqual([502, errors.version]);
 
-    // Live's provisioned concurrency moves with the alias: to a version that cannot init for live, it fails.
+    // To a version that cannot init for live, live's provisioned concurrency fails, and the handover never ends:
+    // live keeps serving on the old primary's environments.
     alias = await platform.updateAlias({ ...rollBackUpdate(alias), version: initFail.version });
     expect((await ready(platform, LIVE_ALIAS, 'FAILED'))?.statusReason).toMatch(
       `version ${initFail.version}`,
     );
-    // A request through live starts an environment whose init fails: counted against the candidate, via live.
+    expect(await platform.readAlias()).toMatchObject({
+      version: initFail.version,
+      weights: { [errors.version]: 1 },
+    });
+    const stillOld = await predict(daemon.liveUrl);
+    expect([stillOld.status, stillOld.version]).toEqual([502, errors.version]);
+    // Back to the version still serving ends it at once, re-allocated on the environments it kept.
+    alias = await platform.updateAlias({
+      ...rollBackUpdate(await platform.readAlias()),
+      version: errors.version,
+    });
+    expect(alias).toMatchObject({ version: errors.version, weights: {} });
+    expect(await ready(platform, LIVE_ALIAS)).toMatchObject({ allocated: livePc });
+
+    // Without PC on live the move is at once: a request through live starts an environment whose init fails,
+    // counted against the candidate, via live.
+    await platform.removeProvisionedConcurrency(LIVE_ALIAS);
+    alias = await platform.updateAlias({ ...rollBackUpdate(alias), version: initFail.version });
     expect((await predict(daemon.liveUrl)).status).toBe(502);
     expect(await platform.versionMetrics(initFail.version, wide(), 'live')).toMatchObject({
       invocations: 1,
@@ -208,8 +240,9 @@ describe('faults, observed through the fronts', () => {
     });
     // Its own URL's one clean cold start above, plus this failed one.
     expect(await totals(platform, initFail.version)).toMatchObject({ errors: 1, coldStarts: 2 });
-    // Rolling back re-allocates it on the version that works.
+    // Back on 1, with live's PC as it was.
     await platform.updateAlias({ ...rollBackUpdate(alias), version: '1' });
+    await platform.putProvisionedConcurrency(LIVE_ALIAS, livePc);
     await ready(platform, LIVE_ALIAS);
     expect((await predict(daemon.liveUrl)).status).toBe(200);
   });

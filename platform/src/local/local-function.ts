@@ -4,7 +4,6 @@
  * pc-rules.ts), the scaling target (kept by the autoscaler), metrics, and the release record. Each Platform method
  * is one method here; the daemon (daemon.ts) only adds the process around it.
  */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { STAGES } from '../../../infra/config/stages.ts';
 import { pickVersion, validateAliasUpdate } from '../alias.ts';
@@ -30,6 +29,7 @@ import { LOCAL_STAGE, startEnvironment } from './environment.ts';
 import { describeFaults } from './faults.ts';
 import { type Front, startFront } from './front.ts';
 import { recordInvocation, versionMetrics, versionTotals } from './lambda-metrics.ts';
+import { LiveAlias } from './live-alias.ts';
 import { emfMetrics, MetricStore } from './metric-store.ts';
 import { type ProvisionedConcurrencyChange, provisionedConcurrencyRefusal } from './pc-rules.ts';
 import { EnvironmentPool } from './pool.ts';
@@ -64,7 +64,7 @@ export class LocalFunction implements PlatformController {
   readonly #pool: EnvironmentPool;
   readonly #autoscaler: Autoscaler;
   readonly #evictTimer: NodeJS.Timeout;
-  #alias: AliasState | null = null;
+  readonly #live = new LiveAlias();
   #liveFront: Front | null = null;
   #onShutdown: () => void = () => {};
 
@@ -92,6 +92,7 @@ export class LocalFunction implements PlatformController {
           },
         });
       },
+      onProvisionedStart: () => this.#finishHandover(),
     });
     this.#evictTimer = setInterval(() => this.#pool.evictIdle(), EVICTION_SWEEP_MS);
     this.#evictTimer.unref();
@@ -146,9 +147,15 @@ export class LocalFunction implements PlatformController {
     return this.#liveAlias();
   }
 
+  /**
+   * A new primary while live has PC is Lambda's handover (live-alias.ts): traffic stays on the version serving
+   * now, reported as live's one weight {old: 1}, until live's PC on the new primary is READY.
+   */
   async updateAlias(update: AliasUpdate): Promise<AliasState> {
     validateAliasUpdate(update, { current: this.#liveAlias(), versions: this.#versions.numbers() });
-    this.#setAlias(update.version, update.weights);
+    this.#live.update(update, this.#pool.provisioned(LIVE_ALIAS) !== null);
+    this.#allocateLive();
+    this.#finishHandover();
     return this.#liveAlias();
   }
 
@@ -233,7 +240,10 @@ export class LocalFunction implements PlatformController {
       this.#front(number, () => number),
     );
     // The first version creates the alias (CreateAlias): `live` always names a version.
-    if (this.#alias === null) this.#setAlias(version, {});
+    if (this.#live.current === null) {
+      this.#live.update({ version, weights: {} }, false);
+      this.#allocateLive();
+    }
     const described = describeFaults(faults);
     this.#options.log(
       `published version ${version} at ${front.url}${described === '' ? '' : ` with faults ${described}`}`,
@@ -242,12 +252,13 @@ export class LocalFunction implements PlatformController {
   }
 
   async status(): Promise<PlatformStatus> {
+    const live = this.#live.current;
     const provisioned = [LIVE_ALIAS, ...this.#versions.numbers()].flatMap((qualifier) => {
       const config = this.#pool.provisioned(qualifier);
       return config === null ? [] : [[qualifier, config] as const];
     });
     return {
-      live: this.#alias === null ? null : { version: this.#alias.version, weights: this.#alias.weights },
+      live: live === null ? null : { version: live.version, weights: live.weights },
       versions: Object.fromEntries(
         this.#versions
           .entries()
@@ -281,26 +292,45 @@ export class LocalFunction implements PlatformController {
     });
   }
 
-  #setAlias(version: string, weights: Readonly<Record<string, number>>): void {
-    this.#alias = { name: LIVE_ALIAS, version, weights: { ...weights }, revisionId: randomUUID() };
-    this.#pool.setAlias(this.#alias);
+  /** Allocates live's PC by the alias as it is (or will be, once a handover ends), and says so in the log. */
+  #allocateLive(): void {
+    const allocation = this.#live.allocation();
+    const alias = this.#live.current;
+    if (allocation === null || alias === null) return;
+    this.#pool.setAlias(allocation.alias, allocation.retained);
+    const serving =
+      allocation.retained === null
+        ? ''
+        : `: serving on ${allocation.retained} until ${LIVE_ALIAS}'s provisioned concurrency on ` +
+          `${alias.version} is READY`;
     this.#options.log(
-      `alias ${LIVE_ALIAS} -> ${version} ${JSON.stringify(weights)} (${this.#alias.revisionId})`,
+      `alias ${LIVE_ALIAS} -> ${alias.version} ${JSON.stringify(alias.weights)} (${alias.revisionId})${serving}`,
     );
   }
 
+  /** Ends a handover once live's PC is READY on the new primary: Lambda clears its weights. */
+  #finishHandover(): void {
+    if (this.#live.handingOverFrom === null) return;
+    const pc = this.#pool.provisioned(LIVE_ALIAS);
+    if (pc !== null && pc.status !== 'READY') return;
+    this.#live.finishHandover();
+    this.#allocateLive();
+  }
+
   #liveAlias(): AliasState {
-    if (this.#alias === null) {
+    const alias = this.#live.current;
+    if (alias === null) {
       throw new NotFoundError(`alias ${LIVE_ALIAS} does not exist yet: publish a version first`);
     }
-    return this.#alias;
+    return alias;
   }
 
   /** Throws what Lambda answers to `change` on `qualifier` when a PC rule refuses it (pc-rules.ts). */
   #refuseByRule(change: ProvisionedConcurrencyChange, qualifier: string): void {
-    if (this.#alias === null) return;
+    const alias = this.#live.current;
+    if (alias === null) return;
     const refusal = provisionedConcurrencyRefusal(change, qualifier, {
-      alias: this.#alias,
+      alias,
       liveConfigured: this.#pool.provisioned(LIVE_ALIAS) !== null,
     });
     if (refusal !== null) throw refusal;

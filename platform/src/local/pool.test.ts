@@ -33,7 +33,14 @@ function fakeEnvironment(version: string, id: number): Environment & { kill(): v
   } as unknown as Environment & { kill(): void };
 }
 
-function harness(options: { maxConcurrency?: number; failVersions?: string[]; startMs?: number } = {}) {
+function harness(
+  options: {
+    maxConcurrency?: number;
+    failVersions?: string[];
+    startMs?: number;
+    onProvisionedStart?: () => void;
+  } = {},
+) {
   const started: (StartRequest & { environment: ReturnType<typeof fakeEnvironment> })[] = [];
   const pool = new EnvironmentPool({
     maxConcurrency: options.maxConcurrency ?? 8,
@@ -49,6 +56,7 @@ function harness(options: { maxConcurrency?: number; failVersions?: string[]; st
       started.push({ ...request, environment });
       return environment;
     },
+    onProvisionedStart: options.onProvisionedStart,
   });
   return { pool, started };
 }
@@ -178,6 +186,29 @@ describe('EnvironmentPool', () => {
     expect(started.at(-1)?.version).toBe('1');
     const v2 = started.find((s) => s.version === '2');
     await v2?.environment.exited;
+  });
+
+  it("keeps the old primary's live environments through a handover, serving, outside the new allocation, and stops them after", async () => {
+    let provisionedStarts = 0;
+    const { pool, started } = harness({ onProvisionedStart: () => (provisionedStarts += 1) });
+    pool.setAlias(alias('1'));
+    pool.putProvisioned('live', 2);
+    await settle();
+    pool.setAlias(alias('2', {}, 'r2'), '1');
+    expect(pool.provisioned('live')).toMatchObject({ allocated: 0, status: 'IN_PROGRESS' });
+    // The old primary still serves through live from its provisioned environments: no cold start, no spillover.
+    const served = leaseOf(await pool.dispatch('1', 'live'));
+    expect([served.coldStart, served.spillover]).toEqual([false, false]);
+    served.release();
+    await settle();
+    expect(pool.provisioned('live')).toMatchObject({ allocated: 2, status: 'READY' });
+    const old = started.filter((s) => s.version === '1');
+    expect(old.map((s) => s.environment.alive)).toEqual([true, true]);
+    // Each provisioned start said it ended, for the handover to look whether the allocation is READY.
+    expect(provisionedStarts).toBe(4);
+    pool.setAlias(alias('2', {}, 'r3'));
+    await Promise.all(old.map((s) => s.environment.exited));
+    expect(pool.provisioned('live')).toMatchObject({ allocated: 2, status: 'READY' });
   });
 
   it('keeps a surplus provisioned environment until its invocation ends', async () => {

@@ -9,7 +9,8 @@
  * exist for the caller), else — the function's concurrency limit reached — a throttle. Provisioned
  * concurrency is claimed out of the limit (provisioned-configs.ts keeps the configurations and that rule):
  * on-demand environments, busy or starting, get what the configured provisioned concurrency leaves, so all of it
- * together never exceeds the limit.
+ * together never exceeds the limit, but during Lambda's handover of `live`'s PC (live-alias.ts): the old primary's
+ * `live` environments are kept serving beside the new primary's, and are not claimed twice.
  */
 import { describeError } from '../../../common/errors.ts';
 import { type AliasState, LIVE_ALIAS, type ProvisionedConcurrency } from '../port.ts';
@@ -33,6 +34,8 @@ export interface PoolOptions {
   readonly idleTimeoutMs: number;
   /** Starts (and initialises) one environment; the daemon binds the runtime, the version's dir and faults. */
   readonly start: (request: StartRequest) => Promise<Environment>;
+  /** Called whenever a provisioned environment's start ends, started or failed: an allocation may be READY now. */
+  readonly onProvisionedStart?: () => void;
 }
 
 /** An environment held for one invocation; release it when the invocation is over. */
@@ -137,9 +140,12 @@ export class EnvironmentPool {
     return this.#leasedOnDemand + this.#startingOnDemand;
   }
 
-  /** The alias the provisioned concurrency on `live` is split by; reconciles at once. */
-  setAlias(alias: AliasState): void {
-    this.#configs.setAlias(alias);
+  /**
+   * The alias the provisioned concurrency on `live` is split by; reconciles at once. `retained` names the old
+   * primary during a handover: its `live` environments stay, serving, until the alias is set without it.
+   */
+  setAlias(alias: AliasState, retained: string | null = null): void {
+    this.#configs.setAlias(alias, retained);
     this.#reconcile();
   }
 
@@ -164,7 +170,10 @@ export class EnvironmentPool {
   }
 
   provisioned(qualifier: string): ProvisionedConcurrency | null {
-    return this.#configs.status(qualifier, this.#provisionedFor(qualifier));
+    const allocated = this.#provisionedFor(qualifier).filter(
+      (p) => !this.#configs.retains(qualifier, p.version),
+    );
+    return this.#configs.status(qualifier, allocated);
   }
 
   /** Busy share of the provisioned environments of `qualifier`; null when none is allocated. */
@@ -265,6 +274,7 @@ export class EnvironmentPool {
     }
     for (const pooled of [...this.#pooled]) {
       if (pooled.provisionedFor === null || pooled.leased) continue;
+      if (this.#configs.retains(pooled.provisionedFor, pooled.version)) continue;
       const key = allocationKey(pooled.provisionedFor, pooled.version);
       const count = have.get(key) ?? 0;
       if (count > (wanted.get(key)?.count ?? 0)) {
@@ -305,6 +315,7 @@ export class EnvironmentPool {
       for (const pooled of this.#pooled) this.#stop(pooled);
     } else {
       this.#reconcile();
+      this.#options.onProvisionedStart?.();
     }
   }
 }

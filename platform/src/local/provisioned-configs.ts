@@ -40,6 +40,8 @@ export class ProvisionedConfigs {
   readonly #limit: number;
   readonly #configs = new Map<string, ProvisionedConfig>();
   #alias: AliasState | null = null;
+  /** The old primary whose `live` environments a handover keeps serving until the new primary's are READY. */
+  #retained: string | null = null;
 
   constructor(limit: number) {
     this.#limit = limit;
@@ -74,10 +76,14 @@ export class ProvisionedConfigs {
     this.#configs.delete(qualifier);
   }
 
-  /** The alias `live`'s provisioned concurrency is split by. */
-  setAlias(alias: AliasState): void {
+  /**
+   * The alias `live`'s provisioned concurrency is split by, and during Lambda's handover of it to a new primary
+   * (local-function.ts) the old primary whose `live` environments are kept meanwhile; null when none is.
+   */
+  setAlias(alias: AliasState, retained: string | null = null): void {
     const moved = this.#alias !== null && JSON.stringify(this.#alias) !== JSON.stringify(alias);
     this.#alias = alias;
+    this.#retained = retained;
     // A moved alias re-allocates: a FAILED allocation is tried again for the versions it now routes to. A new
     // config object, so that a start still failing for the old allocation does not mark the new one FAILED.
     const live = this.#configs.get(LIVE_ALIAS);
@@ -113,8 +119,20 @@ export class ProvisionedConfigs {
     return all;
   }
 
+  /**
+   * Whether `qualifier`'s environments of `version` are kept beyond what it wants: the old primary's on `live`
+   * while a handover serves on them. They count toward neither the allocation nor its status.
+   */
+  retains(qualifier: string, version: string): boolean {
+    return qualifier === LIVE_ALIAS && version === this.#retained && !this.#wants(qualifier, version);
+  }
+
   /** Whether `qualifier`'s provisioned concurrency keeps environments of `version` (a cold start spills over). */
   covers(qualifier: string, version: string): boolean {
+    return this.#wants(qualifier, version) || this.retains(qualifier, version);
+  }
+
+  #wants(qualifier: string, version: string): boolean {
     return (this.wanted(qualifier)[version] ?? 0) > 0;
   }
 
