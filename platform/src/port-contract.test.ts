@@ -21,15 +21,14 @@ import { shiftUpdate } from './alias.ts';
 import { type Daemon, startDaemon } from './local/daemon.ts';
 import { LocalPlatform } from './local/local-platform.ts';
 import {
-  type JournalEntry,
   LIVE_ALIAS,
   type Platform,
   ProvisionedConcurrencyConflictError,
-  ReleaseLockedError,
   RevisionConflictError,
   type VersionMetrics,
 } from './port.ts';
 import { BAD_BODY, imageContext, predict, until } from './testing/daemon-fixtures.ts';
+import { keepsOneRecordBehindEveryClient } from './testing/release-record-contract.ts';
 
 let scratch: string;
 let daemon: Daemon;
@@ -167,32 +166,8 @@ describe('the Platform port, on LocalPlatform', () => {
     expect([live.invocations, live.errors, ...appCounts(live)]).toEqual([2, 0, 2, 1]);
   });
 
-  it("keeps one release record behind every client: the holder's lock and journal, refused to another", async () => {
-    const first = new LocalPlatform(daemon.controlUrl).releaseRecord;
-    const second = new LocalPlatform(daemon.controlUrl).releaseRecord;
-    const lock = await first.acquireLock('r1', 'runner one');
-    const entry = await first.append({ releaseId: 'r1', type: 'shift', data: { weight: 0.1 } }, 1);
-    expect(await second.currentLock()).toEqual(lock);
-    expect(await second.journal()).toEqual([entry] satisfies JournalEntry[]);
-
-    for (const [attempt, operation] of [
-      [() => second.acquireLock('r2', 'runner two'), 'start'],
-      [() => second.append({ releaseId: 'r2', type: 'shift', data: null }, 2), 'append'],
-      [() => second.releaseLock('r2'), 'free the lock'],
-    ] as const) {
-      const error = await (attempt() as Promise<unknown>).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ReleaseLockedError);
-      expect(error).toMatchObject({ held: lock, wanted: 'r2', operation });
-      expect((error as Error).message).toContain(`release r2 cannot ${operation}`);
-    }
-    expect(await first.journal()).toEqual([entry]);
-
-    // The same release id resumes from another client; once it frees the lock, the next release takes it.
-    expect(await second.acquireLock('r1', 'runner one, restarted')).toEqual(lock);
-    await second.releaseLock('r1');
-    expect(await first.acquireLock('r2', 'runner two')).toMatchObject({ releaseId: 'r2' });
-    await first.releaseLock('r2');
-  });
+  it("keeps one release record behind every client: the holder's lock and journal, refused to another", () =>
+    keepsOneRecordBehindEveryClient(() => new LocalPlatform(daemon.controlUrl).releaseRecord));
 
   it("refuses PC changes on live while it has weights, and PC on live's primary, changing nothing", async () => {
     const port: Platform = platform;
