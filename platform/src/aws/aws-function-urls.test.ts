@@ -4,37 +4,20 @@
  * with the errors that say what to deploy.
  */
 
-import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   CreateAliasCommand,
   GetAliasCommand,
   GetFunctionUrlConfigCommand,
-  LambdaClient,
   ResourceNotFoundException,
   UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PRETRAFFIC_ALIAS_NAME } from '../../../infra/lib/names.ts';
-import type { ReleaseRecordStore } from '../port.ts';
+import { MOCKED_FUNCTION, mockedAwsPlatform } from '../testing/mocked-aws-platform.ts';
 import { AwsCallError } from './aws-call.ts';
-import { AwsPlatform } from './aws-platform.ts';
 
-const FUNCTION = 'shiftgate-prod';
-const region = 'eu-west-1';
-const clients = {
-  lambda: new LambdaClient({ region }),
-  autoScaling: new ApplicationAutoScalingClient({ region }),
-  cloudWatch: new CloudWatchClient({ region }),
-};
-const lambda = mockClient(clients.lambda);
-const platform = new AwsPlatform({
-  functionName: FUNCTION,
-  stage: 'prod',
-  releaseRecord: {} as ReleaseRecordStore,
-  clients,
-});
+const FUNCTION = MOCKED_FUNCTION;
+const { platform, lambda } = mockedAwsPlatform();
 const meta = { $metadata: { attempts: 1 } };
 const LIVE_URL = 'https://live-id.lambda-url.eu-west-1.on.aws/';
 const PRETRAFFIC_URL = 'https://pretraffic-id.lambda-url.eu-west-1.on.aws/';

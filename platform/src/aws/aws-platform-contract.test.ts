@@ -6,43 +6,28 @@
  * counts, which no stand-in here could prove (aws-version-metrics.test.ts checks the series it asks for).
  */
 import {
-  ApplicationAutoScalingClient,
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
   RegisterScalableTargetCommand,
   type SuspendedState,
 } from '@aws-sdk/client-application-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   DeleteProvisionedConcurrencyConfigCommand,
   GetAliasCommand,
   GetProvisionedConcurrencyConfigCommand,
-  LambdaClient,
   PreconditionFailedException,
   ProvisionedConcurrencyConfigNotFoundException,
   PutProvisionedConcurrencyConfigCommand,
   UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { shiftUpdate } from '../alias.ts';
-import { type Platform, type ReleaseRecordStore, RevisionConflictError } from '../port.ts';
-import { AwsPlatform } from './aws-platform.ts';
+import { type Platform, RevisionConflictError } from '../port.ts';
+import { MOCKED_FUNCTION, mockedAwsPlatform } from '../testing/mocked-aws-platform.ts';
 
-const region = 'eu-west-1';
-const clients = {
-  lambda: new LambdaClient({ region }),
-  autoScaling: new ApplicationAutoScalingClient({ region }),
-  cloudWatch: new CloudWatchClient({ region }),
-};
-const lambda = mockClient(clients.lambda);
-const autoScaling = mockClient(clients.autoScaling);
-const platform: Platform = new AwsPlatform({
-  functionName: 'shiftgate-prod',
-  stage: 'prod',
-  releaseRecord: {} as ReleaseRecordStore,
-  clients,
-});
+const mocked = mockedAwsPlatform();
+const { lambda, autoScaling } = mocked;
+const platform: Platform = mocked.platform;
 const $metadata = { attempts: 1 };
 
 /** What the stand-in "AWS" holds. */
@@ -123,7 +108,7 @@ beforeEach(() => {
         PolicyARN: 'arn:policy',
         PolicyName: 'utilization',
         ServiceNamespace: 'lambda',
-        ResourceId: 'function:shiftgate-prod:live',
+        ResourceId: `function:${MOCKED_FUNCTION}:live`,
         ScalableDimension: 'lambda:function:ProvisionedConcurrency',
         PolicyType: 'TargetTrackingScaling',
         CreationTime: new Date(0),

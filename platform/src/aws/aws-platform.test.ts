@@ -6,18 +6,15 @@
  * drives them through real clients.)
  */
 import {
-  ApplicationAutoScalingClient,
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   DeleteProvisionedConcurrencyConfigCommand,
   GetAliasCommand,
   GetProvisionedConcurrencyConfigCommand,
   InvalidParameterValueException,
-  LambdaClient,
   PreconditionFailedException,
   ProvisionedConcurrencyConfigNotFoundException,
   PutProvisionedConcurrencyConfigCommand,
@@ -26,35 +23,18 @@ import {
   TooManyRequestsException,
   UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  ProvisionedConcurrencyConflictError,
-  type ReleaseRecordStore,
-  RevisionConflictError,
-  type ScalingTarget,
-} from '../port.ts';
+import { ProvisionedConcurrencyConflictError, RevisionConflictError, type ScalingTarget } from '../port.ts';
+import { MOCKED_FUNCTION, mockedAwsPlatform } from '../testing/mocked-aws-platform.ts';
 import { AwsCallError } from './aws-call.ts';
-import { AwsPlatform } from './aws-platform.ts';
 
-const FUNCTION = 'shiftgate-prod';
+const FUNCTION = MOCKED_FUNCTION;
 const RESOURCE_ID = `function:${FUNCTION}:live`;
 const SCALABLE = {
   ServiceNamespace: 'lambda',
   ScalableDimension: 'lambda:function:ProvisionedConcurrency',
 } as const;
-const region = 'eu-west-1';
-const noRecord = {} as ReleaseRecordStore;
-
-const clients = {
-  lambda: new LambdaClient({ region }),
-  autoScaling: new ApplicationAutoScalingClient({ region }),
-  cloudWatch: new CloudWatchClient({ region }),
-};
-const lambda = mockClient(clients.lambda);
-const autoScaling = mockClient(clients.autoScaling);
-const cloudWatch = mockClient(clients.cloudWatch);
-const platform = new AwsPlatform({ functionName: FUNCTION, stage: 'prod', releaseRecord: noRecord, clients });
+const { platform, lambda, autoScaling, cloudWatch } = mockedAwsPlatform();
 
 const meta = { $metadata: { attempts: 1 } };
 
