@@ -18,7 +18,7 @@ import {
 } from '../port.ts';
 import { withinBinomialTolerance } from '../testing/binomial.ts';
 import { BAD_BODY, childPids, imageContext, isRunning, predict, until } from '../testing/daemon-fixtures.ts';
-import { type Daemon, startDaemon } from './daemon.ts';
+import { type Daemon, type DaemonOptions, startDaemon } from './daemon.ts';
 import { MAX_REQUEST_BYTES } from './front.ts';
 import { LocalPlatform } from './local-platform.ts';
 import { VERSION_FILE_MODE } from './versions.ts';
@@ -62,6 +62,20 @@ const totals = async (p: LocalPlatform, version: string) =>
     coldStarts: number;
     throttles: number;
   };
+
+/** A daemon of the test's own in scratch/`name` (silent unless told) and a client; closed however it ends. */
+async function withDaemon(
+  options: Omit<DaemonOptions, 'stateDir'> & { readonly name: string },
+  test: (own: Daemon, client: LocalPlatform) => Promise<void>,
+): Promise<void> {
+  const { name, ...settings } = options;
+  const own = await startDaemon({ stateDir: join(scratch, name), log: () => {}, ...settings });
+  try {
+    await test(own, new LocalPlatform(own.controlUrl));
+  } finally {
+    await own.close();
+  }
+}
 
 /** live once Lambda's handover weights are gone. */
 const settled = () =>
@@ -359,9 +373,7 @@ describe('the control API refuses bad input and what Lambda refuses with a 4xx n
 
 describe("a version's own provisioned concurrency", () => {
   it('serves the version through live without a cold start, and an @live fault still strikes there', async () => {
-    const warmed = await startDaemon({ stateDir: join(scratch, 'warmed'), maxConcurrency: 3, log: () => {} });
-    try {
-      const client = new LocalPlatform(warmed.controlUrl);
+    await withDaemon({ name: 'warmed', maxConcurrency: 3 }, async (warmed, client) => {
       await client.publishVersion(context);
       const candidate = await client.publishVersion(context, ['errors=100%@live']);
       await client.putProvisionedConcurrency(candidate.version, 1);
@@ -382,22 +394,13 @@ describe("a version's own provisioned concurrency", () => {
         throughCandidate.length,
         0,
       ]);
-    } finally {
-      await warmed.close();
-    }
+    });
   });
 });
 
 describe('a metric period shorter than the minute', () => {
   it('keeps metrics at that period, says so in status, and reads a range widened to its whole periods', async () => {
-    const fast = await startDaemon({
-      stateDir: join(scratch, 'fast'),
-      maxConcurrency: 2,
-      metricPeriodMs: 1_000,
-      log: () => {},
-    });
-    try {
-      const client = new LocalPlatform(fast.controlUrl);
+    await withDaemon({ name: 'fast', maxConcurrency: 2, metricPeriodMs: 1_000 }, async (fast, client) => {
       await client.publishVersion(context);
       expect((await client.status()).metricPeriodMs).toBe(1_000);
       for (let i = 0; i < 3; i += 1) expect((await predict(fast.liveUrl)).status).toBe(200);
@@ -410,22 +413,13 @@ describe('a metric period shorter than the minute', () => {
       expect(metrics.invocations).toBe(3);
       expect(metrics.range.start.getTime() % 1_000).toBe(0);
       expect(metrics.range.end.getTime()).toBe(Math.ceil(end.getTime() / 1_000) * 1_000);
-    } finally {
-      await fast.close();
-    }
+    });
   });
 });
 
 describe('target tracking on live', () => {
   it('scales provisioned concurrency out under load, spills over meanwhile, and holds still while suspended', async () => {
-    const scaled = await startDaemon({
-      stateDir: join(scratch, 'scaled'),
-      maxConcurrency: 4,
-      scalingPeriodMs: 300,
-      log: () => {},
-    });
-    try {
-      const client = new LocalPlatform(scaled.controlUrl);
+    await withDaemon({ name: 'scaled', maxConcurrency: 4, scalingPeriodMs: 300 }, async (scaled, client) => {
       await client.publishVersion(context, ['slow=100ms']);
       await client.putProvisionedConcurrency(LIVE_ALIAS, 1);
       await client.registerScalingTarget({ minCapacity: 1, maxCapacity: 3, targetUtilization: 0.5 });
@@ -450,100 +444,88 @@ describe('target tracking on live', () => {
       expect(grown?.requested).toBeLessThanOrEqual(3);
       const metrics = await client.versionMetrics('1', wide(), 'live');
       expect(metrics.provisionedConcurrencySpilloverInvocations).toBeGreaterThan(0);
-    } finally {
-      await scaled.close();
-    }
+    });
   });
 });
 
 describe('target tracking while live has weights', () => {
   it('skips the scale-out Lambda would refuse, says so in the log and status, and scales once they are gone', async () => {
     const lines: string[] = [];
-    const weighted = await startDaemon({
-      stateDir: join(scratch, 'weighted'),
-      maxConcurrency: 4,
-      scalingPeriodMs: 300,
-      log: (line) => lines.push(line),
-    });
-    try {
-      const client = new LocalPlatform(weighted.controlUrl);
-      await client.publishVersion(context, ['slow=100ms']);
-      const candidate = await client.publishVersion(context, ['slow=100ms']);
-      await client.putProvisionedConcurrency(LIVE_ALIAS, 1);
-      await client.registerScalingTarget({ minCapacity: 1, maxCapacity: 3, targetUtilization: 0.5 });
-      await ready(client, LIVE_ALIAS);
-      const shifted = await client.updateAlias(shiftUpdate(await client.readAlias(), candidate.version, 0.1));
-      let load = true;
-      const worker = async () => {
-        while (load) expect((await predict(weighted.liveUrl)).status).toBe(200);
-      };
-      const workers = [worker(), worker()];
-      const skipped = await until(
-        async () => (await client.status()).scalingActivity as { status: string; reason: string } | null,
-        (activity) => activity?.status === 'Skipped',
-        'a skipped scale-out',
-      );
-      expect(skipped?.reason).toMatch(/Alias with weights can not be used with Provisioned Concurrency/);
-      expect(lines.find((line) => line.startsWith('autoscaler: skipped'))).toMatch(/live 1 -> 2 .*refused/);
-      expect((await client.provisionedConcurrency(LIVE_ALIAS))?.requested).toBe(1);
-      await client.updateAlias({ version: '1', weights: {}, expectedRevisionId: shifted.revisionId });
-      await until(
-        () => client.provisionedConcurrency(LIVE_ALIAS),
-        (c) => (c?.requested ?? 0) >= 2,
-        'a scale-out once the weights are gone',
-      );
-      load = false;
-      await Promise.all(workers);
-    } finally {
-      await weighted.close();
-    }
+    await withDaemon(
+      { name: 'weighted', maxConcurrency: 4, scalingPeriodMs: 300, log: (line) => lines.push(line) },
+      async (weighted, client) => {
+        await client.publishVersion(context, ['slow=100ms']);
+        const candidate = await client.publishVersion(context, ['slow=100ms']);
+        await client.putProvisionedConcurrency(LIVE_ALIAS, 1);
+        await client.registerScalingTarget({ minCapacity: 1, maxCapacity: 3, targetUtilization: 0.5 });
+        await ready(client, LIVE_ALIAS);
+        const shifted = await client.updateAlias(
+          shiftUpdate(await client.readAlias(), candidate.version, 0.1),
+        );
+        let load = true;
+        const worker = async () => {
+          while (load) expect((await predict(weighted.liveUrl)).status).toBe(200);
+        };
+        const workers = [worker(), worker()];
+        const skipped = await until(
+          async () => (await client.status()).scalingActivity as { status: string; reason: string } | null,
+          (activity) => activity?.status === 'Skipped',
+          'a skipped scale-out',
+        );
+        expect(skipped?.reason).toMatch(/Alias with weights can not be used with Provisioned Concurrency/);
+        expect(lines.find((line) => line.startsWith('autoscaler: skipped'))).toMatch(/live 1 -> 2 .*refused/);
+        expect((await client.provisionedConcurrency(LIVE_ALIAS))?.requested).toBe(1);
+        await client.updateAlias({ version: '1', weights: {}, expectedRevisionId: shifted.revisionId });
+        await until(
+          () => client.provisionedConcurrency(LIVE_ALIAS),
+          (c) => (c?.requested ?? 0) >= 2,
+          'a scale-out once the weights are gone',
+        );
+        load = false;
+        await Promise.all(workers);
+      },
+    );
   });
 });
 
 describe('the concurrency limit holds provisioned concurrency', () => {
   it("caps a scale-out on live at the limit less the candidate version's provisioned concurrency, and logs it", async () => {
     const lines: string[] = [];
-    const capped = await startDaemon({
-      stateDir: join(scratch, 'capped'),
-      maxConcurrency: 4,
-      scalingPeriodMs: 300,
-      log: (line) => lines.push(line),
-    });
-    try {
-      const client = new LocalPlatform(capped.controlUrl);
-      await client.publishVersion(context, ['slow=100ms']);
-      const candidate = await client.publishVersion(context);
-      await client.putProvisionedConcurrency(candidate.version, 2);
-      await client.putProvisionedConcurrency(LIVE_ALIAS, 1);
-      await client.registerScalingTarget({ minCapacity: 1, maxCapacity: 4, targetUtilization: 0.5 });
-      await ready(client, LIVE_ALIAS);
-      let load = true;
-      const statuses = new Set<number>();
-      const worker = async () => {
-        while (load) statuses.add((await predict(capped.liveUrl)).status);
-      };
-      // Four busy clients on live: utilization 1 asks for 2, then 4; the candidate's 2 leave live only 2.
-      const workers = [worker(), worker(), worker(), worker()];
-      await until(
-        async () => lines.filter((line) => /capped at 2/.test(line)),
-        (found) => found.length > 0,
-        'a capped scale-out',
-      );
-      load = false;
-      await Promise.all(workers);
-      expect(lines.find((line) => line.includes('capped'))).toMatch(/live 2 -> 4 capped at 2: .*leaves 2/);
-      expect(await client.provisionedConcurrency(LIVE_ALIAS)).toMatchObject({ requested: 2 });
-      expect(await client.provisionedConcurrency(candidate.version)).toMatchObject({ requested: 2 });
-      // At the limit, requests beyond the provisioned environments are throttled, never failed.
-      expect([...statuses].filter((status) => status !== 200 && status !== 429)).toEqual([]);
-      // A client's put meets the same check as the autoscaler's step.
-      await expect(client.putProvisionedConcurrency(LIVE_ALIAS, 3)).rejects.toThrow(/ask for at most 2/);
-      await expect(
-        client.registerScalingTarget({ minCapacity: 3, maxCapacity: 4, targetUtilization: 0.5 }),
-      ).rejects.toThrow(/minimum 3 is above the 2/);
-    } finally {
-      await capped.close();
-    }
+    await withDaemon(
+      { name: 'capped', maxConcurrency: 4, scalingPeriodMs: 300, log: (line) => lines.push(line) },
+      async (capped, client) => {
+        await client.publishVersion(context, ['slow=100ms']);
+        const candidate = await client.publishVersion(context);
+        await client.putProvisionedConcurrency(candidate.version, 2);
+        await client.putProvisionedConcurrency(LIVE_ALIAS, 1);
+        await client.registerScalingTarget({ minCapacity: 1, maxCapacity: 4, targetUtilization: 0.5 });
+        await ready(client, LIVE_ALIAS);
+        let load = true;
+        const statuses = new Set<number>();
+        const worker = async () => {
+          while (load) statuses.add((await predict(capped.liveUrl)).status);
+        };
+        // Four busy clients on live: utilization 1 asks for 2, then 4; the candidate's 2 leave live only 2.
+        const workers = [worker(), worker(), worker(), worker()];
+        await until(
+          async () => lines.filter((line) => /capped at 2/.test(line)),
+          (found) => found.length > 0,
+          'a capped scale-out',
+        );
+        load = false;
+        await Promise.all(workers);
+        expect(lines.find((line) => line.includes('capped'))).toMatch(/live 2 -> 4 capped at 2: .*leaves 2/);
+        expect(await client.provisionedConcurrency(LIVE_ALIAS)).toMatchObject({ requested: 2 });
+        expect(await client.provisionedConcurrency(candidate.version)).toMatchObject({ requested: 2 });
+        // At the limit, requests beyond the provisioned environments are throttled, never failed.
+        expect([...statuses].filter((status) => status !== 200 && status !== 429)).toEqual([]);
+        // A client's put meets the same check as the autoscaler's step.
+        await expect(client.putProvisionedConcurrency(LIVE_ALIAS, 3)).rejects.toThrow(/ask for at most 2/);
+        await expect(
+          client.registerScalingTarget({ minCapacity: 3, maxCapacity: 4, targetUtilization: 0.5 }),
+        ).rejects.toThrow(/minimum 3 is above the 2/);
+      },
+    );
   });
 });
 
