@@ -30,9 +30,13 @@ export async function runNodeScenario(options: {
   gitSha: string | null;
   sign?: RequestSigner;
   signal?: AbortSignal;
+  onOutcome?: OpenModelPlan['onOutcome'];
 }): Promise<LoadTestResult> {
   const { run } = options;
-  const plan = nodePlanFor(run, options.target, options.sign);
+  const plan = {
+    ...nodePlanFor(run, options.target, options.sign),
+    ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
+  };
   if (plan.sign) {
     // Fail before the run, with the reason, when no credentials can be found: not 12,000 failed requests later.
     const first = plan.bodies[0] ?? '';

@@ -24,6 +24,8 @@ export interface OpenModelPlan {
   sign?: RequestSigner;
   /** From the availability SLO: responses at or above this status are errors. */
   badStatusFrom: number;
+  /** Called with every outcome as it is recorded: a caller that judges while the run goes (and may abort it). */
+  onOutcome?: (outcome: Outcome) => void;
 }
 
 export interface OpenModelRun {
@@ -120,6 +122,7 @@ export async function runOpenModel(plan: OpenModelPlan, signal?: AbortSignal): P
       finished = true;
       clearTimeout(deadline);
       recorder.record(outcome);
+      plan.onOutcome?.(outcome);
       inFlight -= 1;
       if (windowClosed) {
         if (inFlight === 0) drain();

@@ -58,7 +58,8 @@ export function awsReleaseIo(options: AwsReleaseIoOptions): ReleaseIo {
   };
   return {
     platform,
-    pretraffic: (url, seconds) => runPretraffic(url, seconds, { ...signing(url), gitSha: options.gitSha }),
+    pretraffic: (url, seconds, errorAlpha) =>
+      runPretraffic(url, seconds, { ...signing(url), gitSha: options.gitSha, errorAlpha }),
     ask: (url, bodies) => askVersion(url, bodies, signing(url)),
     firingPageAlarms: async () =>
       settings.pageAlarms.length === 0 ? null : firingPageAlarms(clients.cloudWatch, settings.pageAlarms),

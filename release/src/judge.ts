@@ -89,9 +89,14 @@ interface Checks {
   readonly latency: readonly JudgeCheck[];
 }
 
-function sloChecks(candidate: VersionMetrics, errorAlpha: number, objectives: LoadTestObjectives): Checks {
+/** The availability SLO's allowed bad share (0.001 for 99.9 %). */
+export function allowedBadShare(objectives: LoadTestObjectives): number {
   // 1 - 0.999 is 0.0010000000000000009 in doubles; 12 digits keep the SLO's number and drop the noise.
-  const allowedRate = Number((1 - objectives.availability.minGoodRatio).toFixed(12));
+  return Number((1 - objectives.availability.minGoodRatio).toFixed(12));
+}
+
+function sloChecks(candidate: VersionMetrics, errorAlpha: number, objectives: LoadTestObjectives): Checks {
+  const allowedRate = allowedBadShare(objectives);
   const requests = requestsOf(candidate);
   const bad = badOf(candidate);
   const availability = check(

@@ -119,7 +119,7 @@ async function pretraffic(run: ReleaseRun): Promise<Observation> {
   io.progress.step(
     `the canary scenario against ${started.candidate} alone (${url}) for ${plan.pretrafficSeconds} s`,
   );
-  const { verdict } = await io.pretraffic(url, plan.pretrafficSeconds);
+  const { verdict } = await io.pretraffic(url, plan.pretrafficSeconds, plan.regression.errorAlpha);
   const failed = verdict.checks.filter((check) => !check.passed);
   const reason =
     failed.length === 0

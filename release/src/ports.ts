@@ -21,8 +21,15 @@ export interface ReleaseProgressSink {
 export interface ReleaseIo {
   /** platform/src/port.ts: LocalPlatform or AwsPlatform. */
   readonly platform: Platform;
-  /** The `canary` scenario against `url` (the candidate alone) for `seconds`; the SLO gate's verdict. */
-  pretraffic(url: string, seconds: number): Promise<{ verdict: GateVerdict; result: LoadTestResult }>;
+  /**
+   * The `canary` scenario against `url` (the candidate alone) for `seconds`; the SLO gate's verdict. It stops early
+   * once the candidate's bad share is significantly above the SLO's at `errorAlpha` (release/src/pretraffic.ts).
+   */
+  pretraffic(
+    url: string,
+    seconds: number,
+    errorAlpha: number,
+  ): Promise<{ verdict: GateVerdict; result: LoadTestResult }>;
   /** POSTs each body to `url`'s /predict; the answers in order (release/src/drift.ts Answer). */
   ask(url: string, bodies: readonly string[]): Promise<Answer[]>;
   /** The page-severity composite alarms in ALARM; null where the platform has none (the local one). */

@@ -48,20 +48,20 @@ async function versionAt(platform: LocalPlatform, url: string): Promise<string |
  * its own CPU, which is why `npm run loadtest -- --platform local` warms its environments before it measures, and
  * why this does too.
  */
-async function warmThenPretraffic(platform: LocalPlatform, url: string, seconds: number) {
+async function warmThenPretraffic(platform: LocalPlatform, url: string, seconds: number, errorAlpha: number) {
   const version = await versionAt(platform, url);
   const provisioned = version === null ? null : await platform.provisionedConcurrency(version);
   await warmEnvironments(url, Math.max(1, provisioned?.allocated ?? 0)).catch(() => {
     // A version that cannot answer its warm-up is the pre-traffic test's to judge and report, not a crash here.
   });
-  return runPretraffic(url, seconds);
+  return runPretraffic(url, seconds, { errorAlpha });
 }
 
 export function rehearsalIo(platform: LocalPlatform, options: RehearsalIoOptions): ReleaseIo {
   const { crashAt, progress } = options;
   return {
     platform,
-    pretraffic: (url, seconds) => warmThenPretraffic(platform, url, seconds),
+    pretraffic: (url, seconds, errorAlpha) => warmThenPretraffic(platform, url, seconds, errorAlpha),
     ask: (url, bodies) => askVersion(url, bodies),
     firingPageAlarms: async () => null,
     freeze: async () => options.freeze,
