@@ -7,7 +7,12 @@
  * then it keeps baking, up to the plan's limit.
  */
 import type { VersionMetrics } from '../../platform/src/port.ts';
-import { type LatencyGate, type LoadTestObjectives, loadTestObjectives } from '../../slo/src/load-test.ts';
+import {
+  allowedBadShare,
+  type LatencyGate,
+  type LoadTestObjectives,
+  loadTestObjectives,
+} from '../../slo/src/load-test.ts';
 import { binomialUpperTail, exceedsRate, fisherExactGreater, worseThan } from './error-tests.ts';
 import type { JudgeCheck, ReleasePlan, StepVerdict } from './model.ts';
 import { earlyErrorAlpha } from './plan.ts';
@@ -87,12 +92,6 @@ function check(
 interface Checks {
   readonly errors: JudgeCheck;
   readonly latency: readonly JudgeCheck[];
-}
-
-/** The availability SLO's allowed bad share (0.001 for 99.9 %). */
-export function allowedBadShare(objectives: LoadTestObjectives): number {
-  // 1 - 0.999 is 0.0010000000000000009 in doubles; 12 digits keep the SLO's number and drop the noise.
-  return Number((1 - objectives.availability.minGoodRatio).toFixed(12));
 }
 
 function sloChecks(candidate: VersionMetrics, errorAlpha: number, objectives: LoadTestObjectives): Checks {

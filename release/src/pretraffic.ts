@@ -15,9 +15,8 @@ import { isAvailabilityError, type Outcome } from '../../loadtest/src/recorder.t
 import type { LoadTestResult, MeasuredSystem } from '../../loadtest/src/result.ts';
 import { SCENARIOS } from '../../loadtest/src/scenarios.ts';
 import type { RequestSigner } from '../../loadtest/src/sigv4.ts';
-import { loadTestObjectives } from '../../slo/src/load-test.ts';
+import { allowedBadShare, loadTestObjectives } from '../../slo/src/load-test.ts';
 import { exceedsRate } from './error-tests.ts';
-import { allowedBadShare } from './judge.ts';
 
 export interface PretrafficOptions {
   /** Signs each request for an AWS_IAM Function URL. */

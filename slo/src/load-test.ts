@@ -55,7 +55,7 @@ export function loadTestObjectives(definition: SloDefinition = SLO_DEFINITION): 
  */
 export function k6Thresholds(definition: SloDefinition = SLO_DEFINITION): Record<string, string[]> {
   const objectives = loadTestObjectives(definition);
-  const maxFailedRate = roundTo12(1 - objectives.availability.minGoodRatio);
+  const maxFailedRate = allowedBadShare(objectives);
   const thresholds: Record<string, string[]> = {
     http_req_failed: [`rate<=${maxFailedRate}`],
   };
@@ -67,6 +67,11 @@ export function k6Thresholds(definition: SloDefinition = SLO_DEFINITION): Record
   return thresholds;
 }
 
-function roundTo12(value: number): number {
-  return Number(value.toFixed(12));
+/**
+ * The availability objective's allowed bad share (0.001 for 99.9 %): the k6 threshold's failed rate, and the rate
+ * the release's error tests hold a candidate to.
+ */
+export function allowedBadShare(objectives: Pick<LoadTestObjectives, 'availability'>): number {
+  // 1 - 0.999 is 0.0010000000000000009 in doubles; 12 digits keep the SLO's number and drop the noise.
+  return Number((1 - objectives.availability.minGoodRatio).toFixed(12));
 }
