@@ -36,7 +36,13 @@ export interface Bake {
   readonly stable: string | null;
 }
 
-export async function bake(run: ReleaseRun, step: Bake): Promise<Observation & { kind: 'bake' }> {
+/** The bake's final judgement: it keeps baking itself, so only a pass or a fail ends it. */
+export type BakeObservation = Observation & {
+  readonly kind: 'bake';
+  readonly verdict: StepVerdict & { readonly decision: 'pass' | 'fail' };
+};
+
+export async function bake(run: ReleaseRun, step: Bake): Promise<BakeObservation> {
   const { io, plan } = run;
   const start = io.now();
   const intervalMs = judgeIntervalMs(step.bakeMs);
@@ -47,10 +53,10 @@ export async function bake(run: ReleaseRun, step: Bake): Promise<Observation & {
     const readAt = start.getTime() + windowEndMs + plan.metricsDelayMs;
     await sleepShowing(run, step, start, readAt - io.now().getTime());
     const verdict = await judge(run, step, start);
-    const observation = { kind: 'bake' as const, verdict };
     io.progress.step(`${step.label}: ${describeVerdict(verdict)}`);
-    if (verdict.decision !== 'keep-baking') return observation;
-    await run.record('observed', { state: step.state, observation });
+    if (verdict.decision !== 'keep-baking')
+      return { kind: 'bake', verdict: { ...verdict, decision: verdict.decision } };
+    await run.record('observed', { state: step.state, observation: { kind: 'bake', verdict } });
     judgedMs = Math.max(windowEndMs, verdict.elapsedMs);
   }
 }

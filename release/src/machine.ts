@@ -144,7 +144,8 @@ export function next(state: ReleaseState, observation: Observation, plan: Releas
     }
     case 'bake': {
       const { verdict } = observation;
-      if (verdict.decision === 'keep-baking') return state;
+      // bake() keeps baking itself (journaling each judgement) and returns only its final pass or fail.
+      if (verdict.decision === 'keep-baking') throw bug(state, 'a bake that keeps baking was passed on');
       if (verdict.decision === 'fail') return afterTraffic(verdict.reasons.join('; ') || 'the bake failed');
       if (state.name === 'watch') return { name: 'done', outcome: 'promoted', reasons: [] };
       const shift = state as Extract<ReleaseState, { name: 'shift' }>;
