@@ -143,13 +143,24 @@ async function settle(run: ReleaseRun, primary: string, previous: string): Promi
  * before the alias names it), then waits for it to settle. A PC conflict (Lambda refusing a primary that has PC of
  * its own; docs/release.md says it is undocumented either way) removes `to`'s PC and tries once more. Resumed after
  * live already names `to`, it only waits: live's PC is then `to`'s, and Lambda refuses a second configuration.
+ * When `to`'s own PC cannot be made READY, a promotion stops there (live stays on stable); a roll back moves live
+ * anyway, since Lambda's handover keeps live's traffic on its current primary until live's PC is READY on `to`.
  */
-async function handOver(run: ReleaseRun, to: string, from: string): Promise<string | null> {
+async function handOver(
+  run: ReleaseRun,
+  to: string,
+  from: string,
+  notWarm: 'stop' | 'move anyway',
+): Promise<string | null> {
   const { livePc } = run.started;
   const alreadyMoved = (await run.platform.readAlias()).version === to;
   if (livePc > 0 && !alreadyMoved) {
-    const notWarm = await provision(run, to, livePc);
-    if (notWarm !== null) return notWarm;
+    const why = await provision(run, to, livePc);
+    if (why !== null && notWarm === 'stop') return why;
+    if (why !== null)
+      run.io.progress.step(
+        `${why}: moving live to ${to} anyway, Lambda keeps its traffic on ${from} meanwhile`,
+      );
   }
   const decide = (alias: AliasState) => {
     if (alias.version === to) return null;
@@ -178,7 +189,7 @@ async function handOver(run: ReleaseRun, to: string, from: string): Promise<stri
 /** live on the candidate alone with PC handed over, scaling resumed, no version PC left on either version. */
 export async function promote(run: ReleaseRun): Promise<Observation & { kind: 'promote' }> {
   const { stable, candidate } = run.started;
-  const notPromoted = await handOver(run, candidate, stable);
+  const notPromoted = await handOver(run, candidate, stable, 'stop');
   if (notPromoted !== null) return { kind: 'promote', done: false, reason: notPromoted };
   await run.platform.removeProvisionedConcurrency(candidate);
   await run.restoreScaling();
@@ -186,45 +197,71 @@ export async function promote(run: ReleaseRun): Promise<Observation & { kind: 'p
   return { kind: 'promote', done: true };
 }
 
+const routesTo = (alias: AliasState, version: string) =>
+  alias.version === version || Object.hasOwn(alias.weights, version);
+
 /**
  * live back on the stable version alone: by the handover when the candidate is already its primary (a roll back
- * in the watch window), else by clearing the weights; then the candidate's PC removed and scaling restored.
- * Someone else's move of live is left as it is, and said.
+ * in the watch window), else by clearing the weights. It is done only once live is read on the stable version with
+ * no weights: then neither version's own PC serves live (its alias PC does), so both go, and scaling is restored.
+ * Until then it throws, holding the lock, and resume or abort tries again: finishing would leave the candidate
+ * serving live with the release over, and removing the PC of the version still serving would cold-start it.
+ * Someone else's move of live is left as it is, and said; the PC of a version it routes to is kept.
  */
 export async function rollBack(run: ReleaseRun): Promise<Observation & { kind: 'rollback' }> {
+  const { stable, candidate } = run.started;
+  let notBack: string | null;
+  let movedBySomeoneElse = false;
   try {
-    await putLiveBack(run);
+    notBack = await putLiveBack(run);
   } catch (error) {
     if (!(error instanceof LiveMovedError)) throw error;
-    run.note(`live is on ${error.found}: someone else moved it; the roll back leaves it as it is`);
+    notBack = error.message;
+    movedBySomeoneElse = true;
   }
-  await run.platform.removeProvisionedConcurrency(run.started.candidate);
+  const alias = await run.platform.readAlias();
+  if (alias.version === stable && Object.keys(alias.weights).length === 0) {
+    await run.platform.removeProvisionedConcurrency(stable);
+    await run.platform.removeProvisionedConcurrency(candidate);
+  } else if (movedBySomeoneElse) {
+    run.note(`live is on ${describeAlias(alias)}: someone else moved it; the roll back leaves it as it is`);
+    for (const version of [candidate, stable]) {
+      if (!routesTo(alias, version)) await run.platform.removeProvisionedConcurrency(version);
+      else if (await run.platform.provisionedConcurrency(version)) {
+        run.note(`version ${version} keeps its own provisioned concurrency: live still routes to it`);
+      }
+    }
+  } else {
+    throw new Error(
+      `the roll back has not put live back on ${stable} alone: live is on ${describeAlias(alias)}` +
+        `${notBack === null ? '' : ` (${notBack})`}; nothing is removed from a version live still routes to, and ` +
+        'the release keeps its lock until a resume or an abort finds live back',
+    );
+  }
   await run.restoreScaling();
   return { kind: 'rollback', done: true };
 }
 
-async function putLiveBack(run: ReleaseRun): Promise<void> {
+/** Moves live back to the stable version alone: null, or why it has not settled there yet. */
+async function putLiveBack(run: ReleaseRun): Promise<string | null> {
   const { stable, candidate } = run.started;
   const alias = await run.platform.readAlias();
   if (alias.version === candidate) {
     // Lambda's own weights from the promotion first: the alias cannot move while it hands PC over.
     const left = await settle(run, candidate, stable);
     if (left !== null) run.io.progress.step(`${left}: moving live back anyway`);
-    const notBack = await handOver(run, stable, candidate);
-    if (notBack !== null) run.note(`live is back on ${stable}, but ${notBack}`);
-    else await run.platform.removeProvisionedConcurrency(stable);
-  } else if (alias.version === stable && alias.weights[candidate] === 1) {
-    // Lambda handing live back to stable (a release never sets a weight of 1: that is a promotion).
-    const left = await settle(run, stable, candidate);
-    if (left !== null) run.note(`live is back on ${stable}, but ${left}`);
-    else await run.platform.removeProvisionedConcurrency(stable);
-  } else {
-    await moveLive(run, (now) => {
-      const weighted = Object.keys(now.weights);
-      if (now.version !== stable || weighted.some((version) => version !== candidate)) {
-        throw new LiveMovedError(now, run.started);
-      }
-      return weighted.length === 0 ? null : rollBackUpdate(now);
-    });
+    return handOver(run, stable, candidate, 'move anyway');
   }
+  if (alias.version === stable && alias.weights[candidate] === 1) {
+    // Lambda handing live back to stable (a release never sets a weight of 1: that is a promotion).
+    return settle(run, stable, candidate);
+  }
+  await moveLive(run, (now) => {
+    const weighted = Object.keys(now.weights);
+    if (now.version !== stable || weighted.some((version) => version !== candidate)) {
+      throw new LiveMovedError(now, run.started);
+    }
+    return weighted.length === 0 ? null : rollBackUpdate(now);
+  });
+  return null;
 }

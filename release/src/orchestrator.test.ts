@@ -87,14 +87,44 @@ function candidateErrors(errorRate: number, ratePerSecond = 50): MetricsScript {
   };
 }
 
-/** live on one version with no weights, its PC as it was, no version PC left, scaling as it was, the lock free. */
-async function expectConsistent(platform: MemoryPlatform, live: string) {
+/** What a release leaves behind: live, its PC, any version's own PC, live's scaling, the lock. */
+async function endState(platform: MemoryPlatform) {
   const alias = await platform.readAlias();
-  expect({ version: alias.version, weights: alias.weights }).toEqual({ version: live, weights: {} });
-  expect((await platform.provisionedConcurrency(LIVE_ALIAS))?.requested).toBe(LIVE_PC);
-  for (const version of platform.versions) expect(await platform.provisionedConcurrency(version)).toBeNull();
-  expect(platform.scaling).toEqual(SCALING);
-  expect(platform.releaseRecord.lock).toBeNull();
+  const versionPc: string[] = [];
+  for (const version of platform.versions) {
+    if ((await platform.provisionedConcurrency(version)) !== null) versionPc.push(version);
+  }
+  return {
+    live: { version: alias.version, weights: alias.weights },
+    livePc: (await platform.provisionedConcurrency(LIVE_ALIAS))?.requested ?? null,
+    versionPc,
+    scaling: platform.scaling,
+    lock: platform.releaseRecord.lock,
+  };
+}
+
+/** Steady traffic, but the candidate errs once it serves the whole of live: it fails the watch. */
+function failsTheWatch(): MetricsScript {
+  const steady = steadyTraffic(50);
+  return (version, range, via, platform) => {
+    const healthy = steady(version, range, via, platform);
+    return version === '2' && platform.shareOf('2') === 1
+      ? metricsOf(version, range, via, { invocations: healthy.invocations, errors: 100 })
+      : healthy;
+  };
+}
+
+/** live on one version with no weights, its PC as it was, no version PC left, scaling as it was, the lock free. */
+const consistentEnd = (live: string) => ({
+  live: { version: live, weights: {} },
+  livePc: LIVE_PC,
+  versionPc: [],
+  scaling: SCALING,
+  lock: null,
+});
+
+async function expectConsistent(platform: MemoryPlatform, live: string) {
+  expect(await endState(platform)).toEqual(consistentEnd(live));
 }
 
 /** Every change to the platform was announced by the journal entry written just before it. */
@@ -234,20 +264,46 @@ describe('startRelease', () => {
   });
 
   it('rolls back from the watch window by handing live and its PC back to the stable version', async () => {
-    // The candidate errs only once it serves the whole of live.
-    const steady = steadyTraffic(50);
-    const { platform, io } = setup({
-      metrics: (version, range, via, memory) => {
-        const healthy = steady(version, range, via, memory);
-        const alone = version === '2' && memory.shareOf('2') === 1;
-        return alone
-          ? metricsOf(version, range, via, { invocations: healthy.invocations, errors: 100 })
-          : healthy;
-      },
-    });
+    const { platform, io } = setup({ metrics: failsTheWatch() });
     const report = await startRelease(io, request());
     expect(report).toMatchObject({ outcome: 'rolled-back', maxCandidateWeight: 1 });
     expect(statesOf(platform).slice(-3)).toEqual(['promote', 'watch', 'rollback']);
+    await expectConsistent(platform, '1');
+    expectJournaledFirst(platform);
+  });
+
+  it("moves live back from the watch window even when the stable version's own PC FAILED", async () => {
+    // Lambda's handover keeps live's traffic on the candidate until live's PC is READY on the stable version.
+    const { platform, io } = setup({
+      metrics: failsTheWatch(),
+      pcFailure: (qualifier) => (qualifier === '1' ? 'Insufficient concurrency' : null),
+    });
+    const report = await startRelease(io, request());
+    expect(report).toMatchObject({ outcome: 'rolled-back', maxCandidateWeight: 1 });
+    expect(io.steps.join('\n')).toMatch(/on 1 FAILED: Insufficient concurrency: moving live to 1 anyway/);
+    await expectConsistent(platform, '1');
+    expectJournaledFirst(platform);
+  });
+
+  it('does not finish a roll back while live still serves the candidate: it stops holding the lock, and a resume finishes it', async () => {
+    // Lambda takes far longer than the plan waits to hand live's PC back to the stable version.
+    const handBackMs = 10 * PLAN.warmTimeoutMs;
+    const { platform, io } = setup({
+      metrics: failsTheWatch(),
+      handoverMs: (primary) => (primary === '1' ? handBackMs : 5_000),
+    });
+    const error = await rejection(startRelease(io, request()));
+    expect(error.message).toMatch(/stopped in rollback \(rolled-back\); it still holds the lock/);
+    expect((error.cause as Error).message).toMatch(
+      /not put live back on 1 alone: live is on version 1 with weights \{"2":1\}/,
+    );
+    expect(platform.releaseRecord.lock?.releaseId).toBe('r-1');
+    expect((await releaseStatus(io)).report?.outcome).toBeNull();
+    // Nothing was removed after live was sent back: the version serving it keeps what it has.
+    const sentBack = platform.changes.findLastIndex(({ change }) => change.kind === 'alias');
+    expect(platform.changes.slice(sentBack + 1).map(({ change }) => change.kind)).toEqual([]);
+    await platform.clock.sleep(handBackMs);
+    expect((await resumeRelease(memoryIo(platform), 'resumer')).outcome).toBe('rolled-back');
     await expectConsistent(platform, '1');
     expectJournaledFirst(platform);
   });
@@ -599,6 +655,50 @@ describe('a release cut off in any state', () => {
     expect(await abortRelease(io, 'stop', 'op')).toBeNull();
     expect(platform.changes).toEqual([]);
   });
+});
+
+describe('a release cut off before each of its changes to the platform', () => {
+  const candidates = [
+    { name: 'a healthy candidate', metrics: () => steadyTraffic(50), resumed: '2' },
+    { name: 'a candidate failing its first step', metrics: () => candidateErrors(0.05), resumed: '1' },
+    { name: 'a candidate failing the watch', metrics: failsTheWatch, resumed: '1' },
+  ];
+  const cases = candidates.flatMap((candidate) =>
+    (['resume', 'abort'] as const).map((how) => ({
+      ...candidate,
+      how,
+      live: how === 'resume' ? candidate.resumed : '1',
+    })),
+  );
+
+  it.each(cases)(
+    '$how ends consistent on $live wherever $name was cut off',
+    async ({ metrics, how, live }) => {
+      const whole = setup({ metrics: metrics() });
+      await startRelease(whole.io, request());
+      const ends: unknown[] = [];
+      for (let cutBefore = 0; cutBefore < whole.platform.changes.length; cutBefore += 1) {
+        const { platform, io } = setup({ metrics: metrics() });
+        let changes = 0;
+        platform.beforeNextChange(
+          () => changes++ === cutBefore,
+          () => {
+            throw new Error('killed');
+          },
+        );
+        await rejection(startRelease(io, request()));
+        const after = memoryIo(platform);
+        const carriedOn =
+          how === 'resume' ? resumeRelease(after, 'resumer') : abortRelease(after, 'stop', 'operator');
+        const failed = await carriedOn.then(
+          () => null,
+          (error: Error) => `${how} threw: ${error.message}`,
+        );
+        ends.push({ cutBefore, failed, ...(await endState(platform)) });
+      }
+      expect(ends).toEqual(ends.map((_, cutBefore) => ({ cutBefore, failed: null, ...consistentEnd(live) })));
+    },
+  );
 });
 
 describe('releaseStatus', () => {

@@ -62,6 +62,8 @@ export interface MemoryPlatformOptions {
   readonly scaling: ScalingTarget | null;
   /** How long a PC configuration takes to be READY (or FAILED) after it is put. Default 5 s. */
   readonly pcReadyAfterMs?: number;
+  /** How long Lambda's handover of live's PC to a new primary takes; pcReadyAfterMs by default. */
+  readonly handoverMs?: (primary: string) => number;
   /** A qualifier whose PC allocation fails, with Lambda's StatusReason; none by default. */
   readonly pcFailure?: (qualifier: string) => string | null;
   /** How many times Lambda refuses to make a version with its own PC live's primary (undocumented: both ways). */
@@ -160,7 +162,8 @@ export class MemoryPlatform implements Platform {
     if (newPrimary && livePc) {
       // As observed on AWS: Lambda holds every request on the old version with a weight of its own while it
       // re-homes the alias's PC, and clears it once the new version's PC is READY.
-      const settlesAt = this.#now() + (this.#options.pcReadyAfterMs ?? 5_000);
+      const settlesAt =
+        this.#now() + (this.#options.handoverMs?.(update.version) ?? this.#options.pcReadyAfterMs ?? 5_000);
       this.#pc.set(LIVE_ALIAS, { requested: livePc.requested, settlesAt, failure: null });
       this.#handoverUntil = settlesAt;
       weights[current.version] = 1;
