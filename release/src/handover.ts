@@ -75,7 +75,7 @@ export async function provision(
   const current = await run.platform.provisionedConcurrency(qualifier);
   if (current === null || current.requested !== executions || current.status === 'FAILED') {
     try {
-      await run.platform.putProvisionedConcurrency(qualifier, executions);
+      await run.putProvisionedConcurrency(qualifier, executions);
     } catch (error) {
       if (error instanceof ProvisionedConcurrencyConflictError) return error.message;
       throw error;
@@ -174,7 +174,7 @@ async function handOver(
     run.io.progress.step(
       `Lambda refused ${to} as live's primary (${error.message}): removing its own PC, once`,
     );
-    await run.platform.removeProvisionedConcurrency(to);
+    await run.removeProvisionedConcurrency(to);
     try {
       await moveLive(run, decide);
     } catch (again) {
@@ -191,9 +191,9 @@ export async function promote(run: ReleaseRun): Promise<Observation & { kind: 'p
   const { stable, candidate } = run.started;
   const notPromoted = await handOver(run, candidate, stable, 'stop');
   if (notPromoted !== null) return { kind: 'promote', done: false, reason: notPromoted };
-  await run.platform.removeProvisionedConcurrency(candidate);
+  await run.removeProvisionedConcurrency(candidate);
   await run.restoreScaling();
-  await run.platform.removeProvisionedConcurrency(stable);
+  await run.removeProvisionedConcurrency(stable);
   return { kind: 'promote', done: true };
 }
 
@@ -221,12 +221,12 @@ export async function rollBack(run: ReleaseRun): Promise<Observation & { kind: '
   }
   const alias = await run.platform.readAlias();
   if (alias.version === stable && Object.keys(alias.weights).length === 0) {
-    await run.platform.removeProvisionedConcurrency(stable);
-    await run.platform.removeProvisionedConcurrency(candidate);
+    await run.removeProvisionedConcurrency(stable);
+    await run.removeProvisionedConcurrency(candidate);
   } else if (movedBySomeoneElse) {
     run.note(`live is on ${describeAlias(alias)}: someone else moved it; the roll back leaves it as it is`);
     for (const version of [candidate, stable]) {
-      if (!routesTo(alias, version)) await run.platform.removeProvisionedConcurrency(version);
+      if (!routesTo(alias, version)) await run.removeProvisionedConcurrency(version);
       else if (await run.platform.provisionedConcurrency(version)) {
         run.note(`version ${version} keeps its own provisioned concurrency: live still routes to it`);
       }

@@ -140,6 +140,23 @@ describe('replay', () => {
     expect(progress?.scaling).toEqual({ saved: true, previous: scaling });
   });
 
+  it('replays the announcements of PC and scaling changes, and names a malformed one', () => {
+    const announced = [
+      ...firstShift,
+      item('scaling-change', { change: 'suspend' }),
+      item('pc-change', { qualifier: '2', executions: 10 }),
+      item('pc-change', { qualifier: '2', executions: null }),
+    ];
+    expect(replay(journal(announced))).toMatchObject({
+      state: { name: 'shift', step: 0 },
+      nextSequence: 1 + announced.length,
+    });
+    const zero = journal([...firstShift, item('pc-change', { qualifier: '2', executions: 0 })]);
+    expect(() => replay(zero)).toThrow(
+      `journal entry ${firstShift.length + 1} (pc-change) of release rel-1 is malformed: data.executions is wrong`,
+    );
+  });
+
   it('records a scaling saved as null (no target registered) as saved', () => {
     const progress = replay(journal([item('started', started), item('scaling-saved', { previous: null })]));
     expect(progress?.scaling).toEqual({ saved: true, previous: null });

@@ -158,6 +158,8 @@ const DATA: { readonly [T in JournalType]: z.ZodType } = {
   started,
   state: z.object({ state: releaseState }),
   'scaling-saved': z.object({ previous: scalingTarget.nullable() }),
+  'pc-change': z.object({ qualifier: z.string().min(1), executions: z.number().int().positive().nullable() }),
+  'scaling-change': z.object({ change: z.enum(['suspend', 'resume']) }),
   'alias-update': z.object({ version: z.string().min(1), weights: z.record(z.string(), z.number()) }),
   observed: z.object({ state: releaseState, observation, freeze: freeze.optional() }),
   'abort-requested': z.object({ reason: z.string(), by: z.string() }),
@@ -284,7 +286,9 @@ export function replay(entries: readonly JournalEntry[]): ReleaseProgress | null
         break;
       }
       case 'observed':
-        dataOf(current, 'observed');
+      case 'pc-change':
+      case 'scaling-change':
+        dataOf(current, type);
         break;
       case 'abort-requested':
         abort ??= dataOf(current, 'abort-requested');

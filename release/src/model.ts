@@ -183,7 +183,9 @@ export interface ReleaseStarted {
 
 /**
  * The journal's entry types (JournalEntry.type) and their data. Each is appended BEFORE the release acts on it
- * (a state is recorded, then performed), except `observed`, which records what a state saw once it has.
+ * (a state is recorded, then performed), except `observed`, which records what a state saw once it has. Every
+ * change to the platform is announced so: a runner superseded by a resume or an abort (which append first) fails
+ * its conditional append and stops before it changes anything more.
  */
 export interface JournalData {
   readonly started: ReleaseStarted;
@@ -191,6 +193,10 @@ export interface JournalData {
   readonly state: { readonly state: ReleaseState };
   /** live's scalable target as it was, before the release suspends it: what is restored. */
   readonly 'scaling-saved': { readonly previous: ScalingTarget | null };
+  /** A PC configuration about to be put on a qualifier (executions) or removed from it (null). */
+  readonly 'pc-change': { readonly qualifier: string; readonly executions: number | null };
+  /** live's scaling about to be suspended, or put back as it was saved. */
+  readonly 'scaling-change': { readonly change: 'suspend' | 'resume' };
   /** live's weights as about to be set, so the timeline shows every move. */
   readonly 'alias-update': { readonly version: string; readonly weights: Readonly<Record<string, number>> };
   readonly observed: {

@@ -141,6 +141,19 @@ function expectJournaledFirst(platform: MemoryPlatform) {
     if (change.kind === 'suspend-scaling') {
       expect(entries.slice(0, journalLength).some((entry) => entry.type === 'scaling-saved')).toBe(true);
     }
+    if (change.kind === 'suspend-scaling' || change.kind === 'resume-scaling') {
+      const announced = entries[journalLength - 1];
+      expect(announced && dataOf(announced, 'scaling-change')).toEqual({
+        change: change.kind === 'suspend-scaling' ? 'suspend' : 'resume',
+      });
+    }
+    if (change.kind === 'put-pc' || change.kind === 'remove-pc') {
+      const announced = entries[journalLength - 1];
+      expect(announced && dataOf(announced, 'pc-change')).toEqual({
+        qualifier: change.qualifier,
+        executions: change.kind === 'put-pc' ? change.executions : null,
+      });
+    }
   }
 }
 
@@ -220,6 +233,7 @@ describe('startRelease', () => {
     expect(puts).toEqual([Math.max(2, forCanary), 10, 20]);
     expect(io.pretrafficRuns).toEqual([{ url: 'http://v2.memory.test', seconds: PLAN.pretrafficSeconds }]);
     expect(report.steps.map((step) => step.decision)).toEqual(['pass', 'pass', 'pass']);
+    expect(report.timeline.map((event) => event.event)).toContain('provisioned concurrency 20 put on 2');
   });
 
   it('stops before traffic when the candidate fails the pre-traffic gate, with 0 % shifted', async () => {
@@ -617,6 +631,31 @@ describe('a release cut off in any state', () => {
     expect(report.outcome).toBe('promoted');
     await expectConsistent(platform, '2');
     expectJournaledFirst(platform);
+  });
+
+  it('stops a runner that an abort took over before it changes anything more', async () => {
+    const { platform, io } = setup();
+    // The operator aborts while the runner suspends live's scaling again, entering the second step's warm.
+    let suspends = 0;
+    let aborting: Promise<unknown> = Promise.resolve();
+    platform.beforeNextChange(
+      (change) => change.kind === 'suspend-scaling' && ++suspends === 2,
+      () => {
+        aborting = abortRelease(memoryIo(platform), 'stop it', 'operator');
+      },
+    );
+    const error = await rejection(startRelease(io, request()));
+    expect(error.message).toBe(
+      'release r-1 stopped in warm 2/3 (50 %): another runner took over this release (abort or resume): this one stops',
+    );
+    expect((error.cause as Error).name).toBe('JournalConflictError');
+    expect(await aborting).toMatchObject({ outcome: 'rolled-back', abort: { by: 'operator' } });
+    // Its append refused, the runner never sized the candidate's PC for the second step.
+    const puts = platform.changes.flatMap(({ change }) =>
+      change.kind === 'put-pc' ? [change.executions] : [],
+    );
+    expect(puts).not.toContain(10);
+    await expectConsistent(platform, '1');
   });
 
   it('aborts as stopped-before-traffic while the candidate never had a weight', async () => {

@@ -7,9 +7,11 @@
  */
 import {
   type AliasState,
+  JournalConflictError,
   LIVE_ALIAS,
   type ReleaseLock,
   ReleaseLockedError,
+  ReleaseLockNotHeldError,
 } from '../../platform/src/port.ts';
 import { entry, replay } from './journal.ts';
 import { abortState, next, stateLabel } from './machine.ts';
@@ -194,13 +196,31 @@ async function drive(run: ReleaseRun, from: ReleaseState): Promise<ReleaseReport
       state = next(state, observation, run.plan);
     }
   } catch (error) {
+    const stopped = `release ${run.started.releaseId} stopped in ${stateLabel(state, run.plan)}`;
+    if (tookOver(error)) {
+      throw new Error(`${stopped}: another runner took over this release (abort or resume): this one stops`, {
+        cause: error,
+      });
+    }
     throw new Error(
-      `release ${run.started.releaseId} stopped in ${stateLabel(state, run.plan)}; it still holds the lock and its ` +
-        'journal says where it stands: `resume` carries it on, `abort` rolls it back',
+      `${stopped}; it still holds the lock and its journal says where it stands: \`resume\` carries it on, ` +
+        '`abort` rolls it back',
       { cause: error },
     );
   }
   return finish(run, { outcome: state.outcome, reasons: [...state.reasons, ...run.notes] });
+}
+
+/**
+ * The runner's own append was refused: a resume or an abort wrote to the journal in between (or finished and freed
+ * the lock, or a new release took it). Every change to the platform is journaled first, so this runner stops here.
+ */
+function tookOver(error: unknown): boolean {
+  return (
+    error instanceof JournalConflictError ||
+    error instanceof ReleaseLockNotHeldError ||
+    (error instanceof ReleaseLockedError && error.operation === 'append')
+  );
 }
 
 async function finish(

@@ -62,14 +62,31 @@ export class ReleaseRun {
       this.scaling = { saved: true, previous };
     }
     // Suspending twice leaves it suspended: a resumed release does it again rather than guess whether it had.
-    if (this.scaling.previous !== null) await this.platform.suspendScaling();
+    if (this.scaling.previous !== null) {
+      await this.record('scaling-change', { change: 'suspend' });
+      await this.platform.suspendScaling();
+    }
   }
 
   /** Puts back exactly the target saved before the release suspended it; nothing when it saved none. */
   async restoreScaling(): Promise<void> {
     if (this.scaling.saved && this.scaling.previous !== null) {
+      await this.record('scaling-change', { change: 'resume' });
       await this.platform.resumeScaling(this.scaling.previous);
     }
+  }
+
+  /** Puts `executions` of PC on `qualifier`, journaled first. */
+  async putProvisionedConcurrency(qualifier: string, executions: number): Promise<void> {
+    await this.record('pc-change', { qualifier, executions });
+    await this.platform.putProvisionedConcurrency(qualifier, executions);
+  }
+
+  /** Removes `qualifier`'s PC, journaled first; nothing (and nothing journaled) when it has none. */
+  async removeProvisionedConcurrency(qualifier: string): Promise<void> {
+    if ((await this.platform.provisionedConcurrency(qualifier)) === null) return;
+    await this.record('pc-change', { qualifier, executions: null });
+    await this.platform.removeProvisionedConcurrency(qualifier);
   }
 
   note(line: string): void {

@@ -86,7 +86,7 @@ export interface ReportStep {
 
 export interface TimelineEvent {
   readonly at: string;
-  readonly kind: 'state' | 'alias-update' | 'abort-requested' | 'finished';
+  readonly kind: 'state' | 'alias-update' | 'pc-change' | 'scaling-change' | 'abort-requested' | 'finished';
   readonly event: string;
   /** The candidate's share of live once this event happened. */
   readonly weight: number;
@@ -201,6 +201,8 @@ function timelineOf(entries: readonly JournalEntry[], candidate: string, plan: R
   for (const entry of entries) {
     const state = recorded(entry, 'state');
     const update = recorded(entry, 'alias-update');
+    const pc = recorded(entry, 'pc-change');
+    const scaling = recorded(entry, 'scaling-change');
     const abort = recorded(entry, 'abort-requested');
     const finished = recorded(entry, 'finished');
     if (state) {
@@ -210,6 +212,17 @@ function timelineOf(entries: readonly JournalEntry[], candidate: string, plan: R
       const weights = Object.entries(update.data.weights).map(([version, share]) => `${version} at ${share}`);
       const event = `live → ${update.data.version}${weights.length ? ` with ${weights.join(', ')}` : ''}`;
       timeline.push({ at: update.at, kind: 'alias-update', event, weight });
+    } else if (pc) {
+      const { qualifier, executions } = pc.data;
+      const event =
+        executions === null
+          ? `provisioned concurrency removed from ${qualifier}`
+          : `provisioned concurrency ${executions} put on ${qualifier}`;
+      timeline.push({ at: pc.at, kind: 'pc-change', event, weight });
+    } else if (scaling) {
+      const event =
+        scaling.data.change === 'suspend' ? "live's scaling suspended" : "live's scaling restored";
+      timeline.push({ at: scaling.at, kind: 'scaling-change', event, weight });
     } else if (abort) {
       const event = `abort requested by ${abort.data.by}: ${abort.data.reason}`;
       timeline.push({ at: abort.at, kind: 'abort-requested', event, weight });
