@@ -6,6 +6,7 @@
  */
 import { describeError } from '../../common/errors.ts';
 import { promoteUpdate, rollBackUpdate, shiftUpdate } from '../../platform/src/alias.ts';
+import { AwsCallError } from '../../platform/src/aws/aws-call.ts';
 import {
   type AliasState,
   type AliasUpdate,
@@ -39,9 +40,23 @@ export class LiveMovedError extends Error {
 /** A refused revision is someone else's move: read live again and decide from what it is now, this many times. */
 const MOVE_ATTEMPTS = 3;
 
+/**
+ * Lambda refusing an update with live unmoved (ResourceConflictException: another operation on the alias, such as
+ * its PC being re-homed, is still in progress) is sent again this many times, first after BUSY_FIRST_WAIT_MS, each
+ * wait twice the last: such operations end in seconds, and the release cannot go on without the move.
+ */
+const BUSY_ATTEMPTS = 5;
+const BUSY_FIRST_WAIT_MS = 1_000;
+
+/** AwsPlatform's UpdateAlias refused while the alias is still at the revision it was sent with. */
+const aliasBusy = (error: unknown) =>
+  error instanceof AwsCallError && error.call === 'UpdateAlias' && error.code === 'ResourceConflictException';
+
 /** Reads live, and sends the update `decide` plans from it (journaled first); null = nothing to change. */
 async function moveLive(run: ReleaseRun, decide: (alias: AliasState) => AliasUpdate | null): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
+  let moved = 0;
+  let busy = 0;
+  for (;;) {
     const update = decide(await run.platform.readAlias());
     if (update === null) return;
     await run.record('alias-update', { version: update.version, weights: update.weights });
@@ -49,8 +64,17 @@ async function moveLive(run: ReleaseRun, decide: (alias: AliasState) => AliasUpd
       await run.platform.updateAlias(update);
       return;
     } catch (error) {
-      if (!(error instanceof RevisionConflictError) || attempt >= MOVE_ATTEMPTS) throw error;
-      run.io.progress.step(`live moved under the release (${describeError(error)}): reading it again`);
+      if (error instanceof RevisionConflictError && ++moved < MOVE_ATTEMPTS) {
+        run.io.progress.step(`live moved under the release (${describeError(error)}): reading it again`);
+      } else if (aliasBusy(error) && ++busy < BUSY_ATTEMPTS) {
+        const waitMs = BUSY_FIRST_WAIT_MS * 2 ** (busy - 1);
+        run.io.progress.step(
+          `Lambda is still busy with live (${describeError(error)}): again in ${seconds(waitMs)}`,
+        );
+        await run.io.sleep(waitMs);
+      } else {
+        throw error;
+      }
     }
   }
 }

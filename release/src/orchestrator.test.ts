@@ -521,6 +521,37 @@ describe('startRelease', () => {
     expectJournaledFirst(platform);
   });
 
+  it('sends a move again while Lambda is busy with live (ResourceConflictException, live unmoved)', async () => {
+    const { platform, io } = setup();
+    const busy = () =>
+      new AwsCallError('UpdateAlias', 'predictor:live', 'ResourceConflictException', 1, {
+        cause: new Error('An update is in progress'),
+      });
+    // The first shift is refused twice, then goes through.
+    let refusals = 2;
+    const refuse = () => {
+      refusals -= 1;
+      if (refusals > 0) platform.beforeNextUpdate(refuse);
+      throw busy();
+    };
+    platform.beforeNextUpdate(refuse);
+    const report = await startRelease(io, request());
+    expect(report.outcome).toBe('promoted');
+    expect(io.steps.filter((line) => /Lambda is still busy with live/.test(line))).toHaveLength(2);
+    expectJournaledFirst(platform);
+    // Refused every time, the release stops holding the lock after a few tries.
+    const stuck = setup();
+    const alwaysBusy = () => {
+      stuck.platform.beforeNextUpdate(alwaysBusy);
+      throw busy();
+    };
+    stuck.platform.beforeNextUpdate(alwaysBusy);
+    const error = await rejection(startRelease(stuck.io, request()));
+    expect(error.cause).toBeInstanceOf(AwsCallError);
+    expect(stuck.io.steps.filter((line) => /Lambda is still busy with live/.test(line))).toHaveLength(4);
+    expect(stuck.platform.releaseRecord.lock?.releaseId).toBe('r-1');
+  });
+
   it('stops when a human moved live elsewhere, and abort leaves it there', async () => {
     const { platform, io } = setup();
     platform.beforeNextUpdate(() => platform.moveLive('3'));
