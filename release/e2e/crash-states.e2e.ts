@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CRASH_STATES } from '../src/machine.ts';
 import { EXIT_CODES } from '../src/model.ts';
+import { writeOverspentBudgetReport } from './budget-report.ts';
 import { newRehearsal, type Rehearsal, SHORT_PLAN, STARTED_SCALING, said } from './rehearsal-cli.ts';
 
 /** Only a faulty candidate reaches rollback: errors=5%@live passes the pre-traffic test and fails its first bake. */
@@ -18,8 +19,47 @@ afterEach(async () => {
   rehearsal = null;
 });
 
+/**
+ * Every state but preflight, alternating --resume and --abort. Preflight is cut off and resumed under an overspent
+ * budget below: the freeze is the one thing preflight decides, and one rehearsal less keeps test:release short.
+ */
+const CUT_OFF = CRASH_STATES.map(
+  (state, index) => [state, index % 2 === 0 ? '--resume' : '--abort'] as const,
+).filter(([state]) => state !== 'preflight');
+
 describe('npm run release:local -- --crash-at STATE', () => {
-  it.each(CRASH_STATES.map((state, index) => [state, index % 2 === 0 ? '--resume' : '--abort'] as const))(
+  it('SIGKILL on entering preflight under an overspent budget, then --resume, refuses (exit 5), changing nothing', async () => {
+    rehearsal = await newRehearsal();
+    const overspent = await writeOverspentBudgetReport(rehearsal.stateDir);
+    const crashed = await rehearsal.run(
+      '--budget-report',
+      overspent,
+      ...SHORT_PLAN,
+      '--crash-at',
+      'preflight',
+    );
+    expect(crashed.signal, said(crashed)).toBe('SIGKILL');
+
+    // --resume has no --budget-report of its own: it checks the one the rehearsal started with.
+    const resumed = await rehearsal.run('--resume', '--keep-platform');
+    const report = await rehearsal.report();
+    expect(resumed.code, `${report.reasons.join('; ')}\n${said(resumed)}`).toBe(EXIT_CODES.refused);
+    expect(report).toMatchObject({
+      outcome: 'refused',
+      maxCandidateWeight: 0,
+      freeze: { checked: true, frozen: true },
+    });
+    const platform = await rehearsal.platform();
+    expect(await rehearsal.status()).toEqual({ version: '1', weights: {} });
+    expect(await platform.releaseRecord.currentLock()).toBeNull();
+    expect(await platform.scalingTarget()).toEqual(STARTED_SCALING);
+    expect(await platform.provisionedConcurrency(report.candidate)).toBeNull();
+    expect(await platform.releaseRecord.journal()).toEqual(
+      expect.not.arrayContaining([expect.objectContaining({ type: 'scaling-saved' })]),
+    );
+  });
+
+  it.each(CUT_OFF)(
     'SIGKILL on entering %s, then %s, ends on one version with no weights, scaling restored, the lock free',
     async (state, then) => {
       rehearsal = await newRehearsal();

@@ -1,8 +1,15 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freezeFromBudgetReport, readBudgetFreeze, UNCHECKED_LOCAL_FREEZE } from './budget-freeze.ts';
+import {
+  freezeFromBudgetReport,
+  keepBudgetReport,
+  keptBudgetFreeze,
+  keptBudgetReportPath,
+  readBudgetFreeze,
+  UNCHECKED_LOCAL_FREEZE,
+} from './budget-freeze.ts';
 
 const row = (name: string, budgetExhausted: boolean) => ({ name, budgetExhausted });
 
@@ -64,5 +71,32 @@ describe('readBudgetFreeze', () => {
     );
     await writeFile(file, '{');
     await expect(readBudgetFreeze(file)).rejects.toThrow(`--budget-report ${file} is not JSON`);
+  });
+});
+
+describe('keepBudgetReport and keptBudgetFreeze', () => {
+  it('check again the report a rehearsal started with, given relative to where it started', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'budget-freeze-'));
+    const file = join(stateDir, 'slo.json');
+    await writeFile(
+      file,
+      JSON.stringify({ budgetExhausted: true, dataProblems: [], slos: [row('availability', true)] }),
+    );
+    await keepBudgetReport(stateDir, relative(process.cwd(), file));
+    expect(await keptBudgetFreeze(stateDir)).toEqual({
+      checked: true,
+      frozen: true,
+      detail: `${file}: the error budget of availability is overspent`,
+    });
+    await keepBudgetReport(stateDir, null);
+    expect(await keptBudgetFreeze(stateDir)).toBe(UNCHECKED_LOCAL_FREEZE);
+  });
+
+  it('refuses a state directory that kept none, saying how to end the release', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'budget-freeze-'));
+    await expect(keptBudgetFreeze(stateDir)).rejects.toThrow(
+      `cannot read ${keptBudgetReportPath(stateDir)}, the --budget-report this rehearsal started with, so its ` +
+        'freeze cannot be checked: roll the release back with npm run release:local -- --abort',
+    );
   });
 });

@@ -1,9 +1,13 @@
 /**
  * The freeze a rehearsal checks. The local platform keeps hours of metrics, not the SLO window the error budget is
  * counted over, so by default the freeze is not checked and the report says why; `--budget-report FILE` gives an
- * `npm run slo:report -- --json-file FILE` report to decide from instead (how a rehearsal proves the refusal).
+ * `npm run slo:report -- --json-file FILE` report to decide from instead (how a rehearsal proves the refusal). The
+ * file a rehearsal started with is kept in its state directory, so that `--resume` checks the same freeze.
  */
 import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../../../common/atomic-write.ts';
 import { SLO_DEFINITION } from '../../../slo/src/definition.ts';
 import type { SloReport } from '../../../slo/src/report.ts';
 import type { FreezeStatus } from '../model.ts';
@@ -73,4 +77,35 @@ export async function readBudgetFreeze(file: string | null): Promise<FreezeStatu
     );
   }
   return freezeFromBudgetReport(parsed, file);
+}
+
+/** Where a rehearsal keeps the --budget-report it started with. */
+export const keptBudgetReportPath = (stateDir: string) => join(stateDir, 'budget-report.json');
+
+const keptBudgetReportSchema = z.object({ budgetReport: z.string().nullable() });
+
+/**
+ * Kept before the release starts, atomically and as an absolute path: a release cut off in preflight has not
+ * checked the freeze yet, and `--resume` (run from anywhere, with no --budget-report of its own) must check the
+ * same one instead of the unchecked local freeze. The override needs no copy: the journal's `started` keeps it.
+ */
+export async function keepBudgetReport(stateDir: string, file: string | null): Promise<void> {
+  const kept: z.infer<typeof keptBudgetReportSchema> = { budgetReport: file === null ? null : resolve(file) };
+  await writeFileAtomic(keptBudgetReportPath(stateDir), `${JSON.stringify(kept)}\n`);
+}
+
+/** The freeze of the --budget-report the rehearsal of `stateDir` started with, read again now. */
+export async function keptBudgetFreeze(stateDir: string): Promise<FreezeStatus> {
+  const path = keptBudgetReportPath(stateDir);
+  let kept: z.infer<typeof keptBudgetReportSchema>;
+  try {
+    kept = keptBudgetReportSchema.parse(JSON.parse(await readFile(path, 'utf8')));
+  } catch (error) {
+    throw new Error(
+      `cannot read ${path}, the --budget-report this rehearsal started with, so its freeze cannot be checked: ` +
+        'roll the release back with npm run release:local -- --abort',
+      { cause: error },
+    );
+  }
+  return readBudgetFreeze(kept.budgetReport);
 }

@@ -48,7 +48,8 @@ export const REHEARSAL_USAGE = `usage: npm run release:local -- [--inject FAULT]
   --plan      the steps in percent, e.g. 10,50,100 or 10:30s,50:1m,100:30s (default ${REHEARSAL_PLAN.steps.map((step) => step.weight * 100).join(',')})
   --bake      each step's bake, e.g. 3s (default ${(REHEARSAL_PLAN.steps[0]?.bakeMs ?? 0) / 1000}s)
   --crash-at  SIGKILL the release on entering STATE: ${CRASH_STATES.join(', ')}; the platform keeps running
-  --budget-report  an npm run slo:report JSON: refuse while its error budget is overspent (unchecked without it)
+  --budget-report  an npm run slo:report JSON: refuse while its error budget is overspent (unchecked without it);
+                   --resume checks the one the rehearsal started with again
   --override-freeze REASON  release although that budget is spent; REASON goes into the record and the report
   --model-change   the model changed on purpose: predictions that drift beyond the tolerance do not stop it
   --resume    carry on the release a crash cut off; --abort rolls it back; --status prints live's alias;

@@ -12,7 +12,8 @@ import { runPretraffic } from '../pretraffic.ts';
 import type { CrashState } from './rehearsal-args.ts';
 
 export interface RehearsalIoOptions {
-  readonly freeze: FreezeStatus;
+  /** Read when preflight checks it: what the rehearsal started with, or its kept --budget-report on --resume. */
+  readonly freeze: () => Promise<FreezeStatus>;
   /** `--crash-at`: the state whose entry ends this process with SIGKILL; null to run through. */
   readonly crashAt: CrashState | null;
   readonly progress: ReleaseProgressSink;
@@ -64,7 +65,7 @@ export function rehearsalIo(platform: LocalPlatform, options: RehearsalIoOptions
     pretraffic: (url, seconds, errorAlpha) => warmThenPretraffic(platform, url, seconds, errorAlpha),
     ask: (url, bodies) => askVersion(url, bodies),
     firingPageAlarms: async () => null,
-    freeze: async () => options.freeze,
+    freeze: options.freeze,
     now: () => new Date(),
     sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
     progress,

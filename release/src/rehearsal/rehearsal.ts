@@ -21,7 +21,12 @@ import type { ReleaseProgressSink } from '../ports.ts';
 import { streamProgress } from '../progress.ts';
 import { type ReleaseReport, releaseReportJson } from '../report.ts';
 import { renderReleaseMarkdown } from '../report-markdown.ts';
-import { readBudgetFreeze, UNCHECKED_LOCAL_FREEZE } from './budget-freeze.ts';
+import {
+  keepBudgetReport,
+  keptBudgetFreeze,
+  readBudgetFreeze,
+  UNCHECKED_LOCAL_FREEZE,
+} from './budget-freeze.ts';
 import {
   buildContext,
   contextDirOf,
@@ -178,9 +183,10 @@ async function rehearse(
       { cause: error },
     );
   }
+  await keepBudgetReport(stateDir, command.budgetReport);
   const platform = await LocalPlatform.connect(stateDir);
   const traffic = startTraffic(context, liveUrl);
-  const io = rehearsalIo(platform, { freeze, crashAt: command.crashAt, progress });
+  const io = rehearsalIo(platform, { freeze: async () => freeze, crashAt: command.crashAt, progress });
   const released = await whileTrafficFlows(context, traffic, () =>
     startRelease(io, {
       functionName: LOCAL_FUNCTION_NAME,
@@ -208,7 +214,10 @@ async function endCutOff(
   }
   const running = platform ?? (await requirePlatform(context, '--resume'));
   const traffic = startTraffic(context, await running.liveUrl());
-  const io = rehearsalIo(running, { freeze: UNCHECKED_LOCAL_FREEZE, crashAt: null, progress });
+  // Read only if the release resumes in preflight; one that cannot be read refuses it (unless the release was
+  // started with --override-freeze, which the journal keeps), as on AWS.
+  const freeze = () => keptBudgetFreeze(context.stateDir);
+  const io = rehearsalIo(running, { freeze, crashAt: null, progress });
   const released = await whileTrafficFlows(context, traffic, () =>
     command.kind === 'resume'
       ? resumeRelease(io, holder())
@@ -226,7 +235,7 @@ async function endCutOff(
 async function status(context: RehearsalContext): Promise<number> {
   const platform = await requirePlatform(context, '--status');
   const io = rehearsalIo(platform, {
-    freeze: UNCHECKED_LOCAL_FREEZE,
+    freeze: async () => UNCHECKED_LOCAL_FREEZE,
     crashAt: null,
     progress: context.progress,
   });
