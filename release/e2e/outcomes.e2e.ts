@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/model.ts';
+import { REHEARSAL_PLAN } from '../src/plan.ts';
 import type { ReleaseReport } from '../src/report.ts';
 import { writeOverspentBudgetReport } from './budget-report.ts';
 import { newRehearsal, type Rehearsal, SHORT_PLAN, STARTED_SCALING, said } from './rehearsal-cli.ts';
@@ -26,18 +27,31 @@ async function expectSettledOn(version: string): Promise<void> {
 
 /**
  * The 502s production got: a function error, which is what every fault here makes of a request (a crashed or
- * failed environment, an injected error). Throttles (429) are not counted: the pre-traffic test runs on the same
- * function, and a candidate whose environments crash starts on-demand ones as fast as the canary arrives; those
- * starts (seconds each on two busy cores) fill the room the concurrency limit leaves beside the provisioned pools,
- * so live's own overflow is throttled, as on Lambda under a limit that tight (rehearsal/platform-size.ts).
+ * failed environment, an injected error). Throttles (429) are not counted where the pre-traffic test holds the
+ * candidate's environments longer than live's: slow=100ms's canary needs more of them than its provisioned ones,
+ * and the on-demand starts (seconds each on two busy cores) fill the room the concurrency limit leaves beside the
+ * provisioned pools, so live's own overflow is throttled, as on Lambda under a limit that tight
+ * (rehearsal/platform-size.ts; measured: 33 of 620 requests in one of two runs).
  */
 const functionErrorsSeenBy = (report: ReleaseReport) => report.production?.statusCounts['502'] ?? 0;
+
+/** Production's answers other than 200: none, when the release took nothing from live. */
+const notOkSeenBy = (report: ReleaseReport) =>
+  Object.fromEntries(
+    Object.entries(report.production?.statusCounts ?? {}).filter(([status]) => status !== '200'),
+  );
 
 async function rehearse(
   ...args: string[]
 ): Promise<{ code: number | null; report: ReleaseReport; why: string }> {
   rehearsal ??= await newRehearsal();
+  const began = performance.now();
   const run = await rehearsal.run(...args);
+  // The issue asks the defaults to finish within 2 minutes; a timed assertion would fail on a busy runner, so the
+  // test output says how long each rehearsal took instead.
+  console.log(
+    `npm run release:local -- ${args.join(' ')}: ${((performance.now() - began) / 1000).toFixed(1)} s wall time`,
+  );
   expect(run.signal, said(run)).toBeNull();
   expect(Object.values(EXIT_CODES), said(run)).toContain(run.code);
   const report = await rehearsal.report();
@@ -46,14 +60,16 @@ async function rehearse(
 }
 
 describe('npm run release:local', () => {
-  it('promotes a healthy candidate, its spillover within 1 % of its invocations at every step', async () => {
-    const { code, report, why } = await rehearse(...SHORT_PLAN, '--keep-platform');
+  // The default plan (no --plan, no --bake): its first step is the smallest share of live's provisioned
+  // concurrency, where spillover is likeliest, and it is what "defaults finish in ≤ 2 minutes" times.
+  it('promotes a healthy candidate with the default plan, its spillover within 1 % of its invocations at every step', async () => {
+    const { code, report, why } = await rehearse('--keep-platform');
     expect(code, why).toBe(EXIT_CODES.promoted);
     expect(report).toMatchObject({ outcome: 'promoted', maxCandidateWeight: 1, candidateErrors: 0 });
-    expect(report.steps.map((step) => [step.phase, step.decision])).toEqual([
-      ['shift', 'pass'],
-      ['watch', 'pass'],
-    ]);
+    expect(report.plan).toEqual(REHEARSAL_PLAN);
+    expect(report.steps.map((step) => [step.phase, step.index, step.decision])).toEqual(
+      REHEARSAL_PLAN.steps.map((step, index) => [step.weight === 1 ? 'watch' : 'shift', index, 'pass']),
+    );
     for (const step of report.steps) {
       expect(step.candidate.requests).toBeGreaterThan(0);
       expect(step.spilloverShare ?? 0, `${step.phase} ${step.index}`).toBeLessThanOrEqual(0.01);
@@ -82,15 +98,12 @@ describe('npm run release:local', () => {
     },
   );
 
-  it('rolls errors=5%@live back within its first bake, never above the first step’s weight', async () => {
-    const { code, report, why } = await rehearse(
-      '--inject',
-      'errors=5%@live',
-      ...SHORT_PLAN,
-      '--keep-platform',
-    );
+  // The default plan: its 10 % first step is the weight the rollback must stay within.
+  it('rolls errors=5%@live back within its first bake of the default plan, never above that step’s weight', async () => {
+    const { code, report, why } = await rehearse('--inject', 'errors=5%@live', '--keep-platform');
     expect(code, why).toBe(EXIT_CODES['rolled-back']);
     expect(report.outcome).toBe('rolled-back');
+    expect(report.plan).toEqual(REHEARSAL_PLAN);
     expect(report.pretraffic).toMatchObject({ passed: true });
     expect(report.maxCandidateWeight).toBeGreaterThan(0);
     expect(report.maxCandidateWeight).toBeLessThanOrEqual(report.plan.steps[0]?.weight ?? 0);
@@ -109,9 +122,10 @@ describe('npm run release:local', () => {
       maxCandidateWeight: 0,
       candidateRequests: 0,
     });
-    // Version 1 served every production request: none of them met version 2's fault.
+    // Version 1 served every production request, each with a 200: none met version 2's fault, and the pre-traffic
+    // test, stopped as soon as the candidate was clearly failing, took none of live's room (no 429).
     expect(report.production?.requests).toBeGreaterThan(0);
-    expect(functionErrorsSeenBy(report)).toBe(0);
+    expect(notOkSeenBy(report)).toEqual({});
     const platform = await rehearsal?.platform();
     const end = new Date(Date.now() + 60_000);
     const throughLive = await platform?.versionMetrics(report.candidate, { start: new Date(0), end }, 'live');
