@@ -6,7 +6,8 @@
  * made, the last one decides. A terminal shows a live line while it bakes.
  */
 import { describeError } from '../../common/errors.ts';
-import type { TimeRange, VersionMetrics } from '../../platform/src/port.ts';
+import type { JournalEntry, TimeRange, VersionMetrics } from '../../platform/src/port.ts';
+import { dataOf } from './journal.ts';
 import { judgeBake, requestsOf } from './judge.ts';
 import type { Observation, ReleaseState, StepVerdict } from './model.ts';
 import { judgeIntervalMs } from './plan.ts';
@@ -42,17 +43,34 @@ export type BakeObservation = Observation & {
   readonly verdict: StepVerdict & { readonly decision: 'pass' | 'fail' };
 };
 
+/**
+ * Where the release's last judged window ended (its last bake verdict's range), or null before its first bake.
+ * A bake's figures start there rather than at the bake's own start: the traffic between two judgements (the last
+ * metricsDelayMs of a step, the next warm, the shift itself or the promotion's handover, a resume's restart) is
+ * then judged by the next bake and counted in the report's figures, instead of falling between both. The bake's
+ * time is still its own: its minimum bake counts from when it started.
+ */
+function lastJudgedEnd(run: ReleaseRun): Date | null {
+  for (let index = run.entries.length - 1; index >= 0; index -= 1) {
+    const observed = dataOf(run.entries[index] as JournalEntry, 'observed');
+    if (observed?.observation.kind === 'bake')
+      return new Date(observed.observation.verdict.candidate.range.end);
+  }
+  return null;
+}
+
 export async function bake(run: ReleaseRun, step: Bake): Promise<BakeObservation> {
   const { io, plan } = run;
   const start = io.now();
+  const from = lastJudgedEnd(run) ?? start;
   const intervalMs = judgeIntervalMs(step.bakeMs);
   let judgedMs = 0;
   for (;;) {
     const windowEndMs = nextWindowEndMs(judgedMs, intervalMs, [step.bakeMs, plan.maxBakeMs]);
     // CloudWatch publishes late: a window is read metricsDelayMs after it ends, so it holds only what has arrived.
     const readAt = start.getTime() + windowEndMs + plan.metricsDelayMs;
-    await sleepShowing(run, step, start, readAt - io.now().getTime());
-    const verdict = await judge(run, step, start);
+    await sleepShowing(run, step, { start, from }, readAt - io.now().getTime());
+    const verdict = await judge(run, step, { start, from });
     io.progress.step(`${step.label}: ${describeVerdict(verdict)}`);
     if (verdict.decision !== 'keep-baking')
       return { kind: 'bake', verdict: { ...verdict, decision: verdict.decision } };
@@ -61,11 +79,17 @@ export async function bake(run: ReleaseRun, step: Bake): Promise<BakeObservation
   }
 }
 
-async function judge(run: ReleaseRun, step: Bake, start: Date): Promise<StepVerdict> {
+/** When the bake started, and where its figures start (lastJudgedEnd). */
+interface BakeTimes {
+  readonly start: Date;
+  readonly from: Date;
+}
+
+async function judge(run: ReleaseRun, step: Bake, { start, from }: BakeTimes): Promise<StepVerdict> {
   const { io, plan, started } = run;
   for (let attempt = 1; ; attempt += 1) {
     const end = new Date(io.now().getTime() - plan.metricsDelayMs);
-    const range: TimeRange = { start, end };
+    const range: TimeRange = { start: from, end };
     try {
       const [candidate, stable, firingPageAlarms] = await Promise.all([
         run.platform.versionMetrics(started.candidate, range, 'live'),
@@ -101,7 +125,12 @@ function describeVerdict(verdict: StepVerdict): string {
 }
 
 /** Sleeps `ms`; on a terminal, in ticks that redraw what the candidate has served so far. */
-async function sleepShowing(run: ReleaseRun, step: Bake, start: Date, ms: number): Promise<void> {
+async function sleepShowing(
+  run: ReleaseRun,
+  step: Bake,
+  { start, from }: BakeTimes,
+  ms: number,
+): Promise<void> {
   const { io } = run;
   if (ms <= 0) return;
   if (io.progress.redraws !== true) {
@@ -112,7 +141,7 @@ async function sleepShowing(run: ReleaseRun, step: Bake, start: Date, ms: number
   for (let left = ms; left > 0; left = until - io.now().getTime()) {
     await io.sleep(Math.min(left, liveTickMs(step.bakeMs)));
     const served = await run.platform
-      .versionMetrics(run.started.candidate, { start, end: io.now() }, 'live')
+      .versionMetrics(run.started.candidate, { start: from, end: io.now() }, 'live')
       .then((metrics: VersionMetrics) => `${requestsOf(metrics)} requests`)
       .catch(() => 'requests not read yet');
     const elapsed = io.now().getTime() - start.getTime();

@@ -378,6 +378,43 @@ describe('startRelease', () => {
     expect(verdicts.at(-1)?.elapsedMs).toBe(bakeMs);
   });
 
+  it('judges the traffic between bakes: each bake starts its figures where the last judged window ended', async () => {
+    const { io } = setup();
+    const report = await startRelease(io, request());
+    expect(report.outcome).toBe('promoted');
+    const windows = report.steps.map((step) => step.window);
+    expect(windows).toHaveLength(3);
+    // The first bake's window starts as it does; every later one where the one before ended, so warming the next
+    // step, the shift and the promotion's handover are judged, and their requests counted in the report.
+    expect(windows[0]?.start).toBe(report.steps[0]?.startedAt);
+    for (let index = 1; index < windows.length; index += 1) {
+      expect(windows[index]?.start).toBe(windows[index - 1]?.end);
+      expect(Date.parse(windows[index]?.start ?? '')).toBeLessThan(
+        Date.parse(report.steps[index]?.startedAt ?? ''),
+      );
+    }
+    // Each step's minimum bake still counts from its own start.
+    expect(report.steps.map((step) => step.elapsedMs)).toEqual(PLAN.steps.map((step) => step.bakeMs));
+    const judged = report.steps.map((step) => step.candidate.requests);
+    expect(report.candidateRequests).toBe(judged.reduce((sum, requests) => sum + requests, 0));
+    // A bake stopped after its second judgement restarts where that one ended: no minute counted twice or left out.
+    const cut = setup();
+    let reads = 0;
+    const versionMetrics = cut.platform.versionMetrics.bind(cut.platform);
+    cut.platform.versionMetrics = async (...args) => {
+      if (args[0] === '2' && ++reads > 2) throw new Error('CloudWatch is down');
+      return versionMetrics(...args);
+    };
+    await rejection(startRelease(cut.io, request()));
+    cut.platform.versionMetrics = versionMetrics;
+    const resumed = await resumeRelease(memoryIo(cut.platform), 'resumer');
+    const tiles = resumed.steps.map((step) => step.window);
+    for (let index = 1; index < tiles.length; index += 1) {
+      expect(tiles[index]?.start).toBe(tiles[index - 1]?.end);
+    }
+    expect(resumed.steps.map((step) => step.phase)).toEqual(['shift', 'shift', 'shift', 'watch']);
+  });
+
   it.each([
     { name: 'a 5 % error rate', metrics: candidateErrors(0.05) },
     // A quiet function: the candidate's 10 % is one request every 5 s, half of them failing.
