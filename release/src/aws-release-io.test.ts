@@ -57,7 +57,10 @@ describe('awsReleaseIo', () => {
     expect(platform.releaseRecord).toMatchObject({ tableName: 'releases', functionName: 'predictor' });
   });
 
-  it('says page alarms are not checked when none are named, without asking CloudWatch', async () => {
+  it('says page alarms are not checked with --no-page-alarms, without asking CloudWatch', async () => {
+    const unchecked = io({ pageAlarms: null });
+    expect(await unchecked.firingPageAlarms()).toBeNull();
+    expect(unchecked.pageAlarmsNotChecked).toBe('not checked: --no-page-alarms');
     expect(await io().firingPageAlarms()).toBeNull();
     expect(cloudWatch.commandCalls(DescribeAlarmsCommand)).toEqual([]);
   });

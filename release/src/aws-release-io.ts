@@ -30,6 +30,7 @@ export interface AwsReleaseIoOptions {
 
 export function awsReleaseIo(options: AwsReleaseIoOptions): ReleaseIo {
   const { settings } = options;
+  const { pageAlarms } = settings;
   const clients =
     options.clients ?? createAwsClients(settings.region === undefined ? {} : { region: settings.region });
   const releaseRecord = new DynamoDbReleaseRecordStore({
@@ -62,7 +63,11 @@ export function awsReleaseIo(options: AwsReleaseIoOptions): ReleaseIo {
       runPretraffic(url, seconds, { ...signing(url), gitSha: options.gitSha, errorAlpha }),
     ask: (url, bodies) => askVersion(url, bodies, signing(url)),
     firingPageAlarms: async () =>
-      settings.pageAlarms.length === 0 ? null : firingPageAlarms(clients.cloudWatch, settings.pageAlarms),
+      pageAlarms === null || pageAlarms.length === 0
+        ? null
+        : firingPageAlarms(clients.cloudWatch, pageAlarms),
+    pageAlarmsNotChecked:
+      pageAlarms === null ? 'not checked: --no-page-alarms' : 'not checked: no page alarm was named',
     freeze: () =>
       freezeFromSloReport(
         clients.cloudWatch,

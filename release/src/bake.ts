@@ -103,6 +103,7 @@ async function judge(run: ReleaseRun, step: Bake, { start, from }: BakeTimes): P
         elapsedMs: end.getTime() - start.getTime(),
         bakeMs: step.bakeMs,
         firingPageAlarms,
+        ...(io.pageAlarmsNotChecked === undefined ? {} : { pageAlarmsNotChecked: io.pageAlarmsNotChecked }),
       });
     } catch (error) {
       if (attempt >= METRIC_READ_ATTEMPTS) {

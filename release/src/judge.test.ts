@@ -66,6 +66,12 @@ describe('judgeBake', () => {
     ]);
     expect(verdict.checks.every((c) => c.passed)).toBe(true);
     expect(checkNamed(verdict, 'page-alarms').reason).toBe('page alarms are not available on this platform');
+    const unchecked = judge({ pageAlarmsNotChecked: 'not checked: --no-page-alarms' });
+    expect(checkNamed(unchecked, 'page-alarms')).toMatchObject({
+      passed: true,
+      measured: null,
+      reason: 'not checked: --no-page-alarms',
+    });
   });
 
   it.each([

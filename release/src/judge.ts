@@ -25,8 +25,10 @@ export interface BakeInput {
   readonly elapsedMs: number;
   /** This step's minimum bake. */
   readonly bakeMs: number;
-  /** Page-level alarms in ALARM now; null where the platform has none (the local rehearsal). */
+  /** Page-level alarms in ALARM now; null where they are not checked. */
   readonly firingPageAlarms: readonly string[] | null;
+  /** Why firingPageAlarms is null; "page alarms are not available on this platform" unless given. */
+  readonly pageAlarmsNotChecked?: string;
   /** The SLOs to hold the candidate to; loadTestObjectives() (slo/src/definition.ts) unless given. */
   readonly objectives?: LoadTestObjectives;
 }
@@ -226,12 +228,12 @@ function stableLatencyCheck(
   );
 }
 
-function alarmCheck(firing: readonly string[] | null): JudgeCheck {
+function alarmCheck(firing: readonly string[] | null, notChecked: string | undefined): JudgeCheck {
   const objective = 'no page-level alarm in ALARM';
   if (firing === null) {
     return {
       ...check('alarm', 'page-alarms', objective, null, null),
-      reason: 'page alarms are not available on this platform',
+      reason: notChecked ?? 'page alarms are not available on this platform',
     };
   }
   const names = firing.join(', ');
@@ -274,7 +276,7 @@ export function judgeBake(input: BakeInput): StepVerdict {
   const waiting = [bakeTime, ...(outOfTime ? [] : [evidence])].filter((c) => !c.passed);
   // A look before the bake is complete is one of several: its error tests take a stricter level (plan.ts).
   const errorAlpha = waiting.length > 0 ? earlyErrorAlpha(plan, bakeMs) : plan.regression.errorAlpha;
-  const alarm = alarmCheck(input.firingPageAlarms);
+  const alarm = alarmCheck(input.firingPageAlarms, input.pageAlarmsNotChecked);
   const slo = sloChecks(candidate, errorAlpha, objectives);
   const againstStable =
     stable === null ? null : stableChecks(candidate, stable, plan, errorAlpha, objectives);

@@ -455,6 +455,16 @@ describe('startRelease', () => {
     await expectConsistent(platform, '1');
   });
 
+  it('says on every step that page alarms were not checked, and why', async () => {
+    const { io } = setup({}, { pageAlarmsNotChecked: 'not checked: --no-page-alarms' });
+    const report = await startRelease(io, request());
+    const alarmChecks = report.steps.map((step) => step.checks.find((check) => check.name === 'page-alarms'));
+    expect(alarmChecks).toHaveLength(3);
+    for (const check of alarmChecks) {
+      expect(check).toMatchObject({ measured: null, reason: 'not checked: --no-page-alarms' });
+    }
+  });
+
   it('refuses while the error budget is spent, changing nothing', async () => {
     const frozen = async () => ({
       checked: true as const,

@@ -32,8 +32,10 @@ export interface ReleaseIo {
   ): Promise<{ verdict: GateVerdict; result: LoadTestResult }>;
   /** POSTs each body to `url`'s /predict; the answers in order (release/src/drift.ts Answer). */
   ask(url: string, bodies: readonly string[]): Promise<Answer[]>;
-  /** The page-severity composite alarms in ALARM; null where the platform has none (the local one). */
+  /** The page-severity composite alarms in ALARM; null where they are not checked. */
   firingPageAlarms(): Promise<readonly string[] | null>;
+  /** Why firingPageAlarms gives null, as the report's alarm check says it; the platform has none unless given. */
+  readonly pageAlarmsNotChecked?: string;
   freeze(): Promise<FreezeStatus>;
   now(): Date;
   sleep(ms: number): Promise<void>;

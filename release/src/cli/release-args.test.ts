@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { AWS_PLAN } from '../plan.ts';
 import { markdownPathFor, parseReleaseArgs, RELEASE_ENV, UsageError } from './release-args.ts';
 
-const ENV = { [RELEASE_ENV.recordTable]: 'releases', [RELEASE_ENV.stage]: 'prod' };
+const ENV = {
+  [RELEASE_ENV.recordTable]: 'releases',
+  [RELEASE_ENV.stage]: 'prod',
+  [RELEASE_ENV.pageAlarms]: 'predictor-page',
+};
+const { [RELEASE_ENV.pageAlarms]: _, ...NO_ALARMS_ENV } = ENV;
 const START = ['--function', 'predictor', '--candidate', '7'];
 
 const usageError = (argv: string[], env: Record<string, string> = ENV) => {
@@ -24,7 +29,7 @@ describe('parseReleaseArgs', () => {
         region: undefined,
         recordTable: 'releases',
         stage: 'prod',
-        pageAlarms: [],
+        pageAlarms: ['predictor-page'],
       },
       out: null,
       candidate: '7',
@@ -88,6 +93,22 @@ describe('parseReleaseArgs', () => {
     });
   });
 
+  it('needs page alarms for start and resume unless --no-page-alarms, which the report then names', () => {
+    for (const command of [START, ['resume', '--function', 'predictor']]) {
+      expect(usageError(command, NO_ALARMS_ENV)).toMatch(
+        /missing --page-alarms \(or SHIFTGATE_PAGE_ALARMS\).*or release with --no-page-alarms/,
+      );
+      expect(parseReleaseArgs([...command, '--no-page-alarms'], ENV)).toMatchObject({
+        aws: { pageAlarms: null },
+      });
+    }
+    expect(usageError([...START, '--page-alarms', 'a', '--no-page-alarms'])).toMatch(/contradict each other/);
+    // status and abort judge nothing: they need none.
+    expect(parseReleaseArgs(['abort', '--function', 'f'], NO_ALARMS_ENV)).toMatchObject({
+      aws: { pageAlarms: [] },
+    });
+  });
+
   it.each([
     ['status', { command: 'status', out: null }],
     ['resume', { command: 'resume', out: null }],
@@ -116,7 +137,7 @@ describe('parseReleaseArgs', () => {
       /not a published version number/,
     ],
     ['no record table', START, { [RELEASE_ENV.stage]: 'prod' }, /SHIFTGATE_RELEASE_TABLE/],
-    ['no stage', START, { [RELEASE_ENV.recordTable]: 't' }, /SLO_STAGE/],
+    ['no stage', START, { [RELEASE_ENV.recordTable]: 't', [RELEASE_ENV.pageAlarms]: 'p' }, /SLO_STAGE/],
     ['a plan not ending at 100', [...START, '--plan', '10,50'], ENV, /the last step must be 100/],
     ['a bake that is no duration', [...START, '--bake', 'soon'], ENV, /--bake 'soon' is not a duration/],
     ['an empty override reason', [...START, '--override-freeze', ' '], ENV, /needs a reason/],

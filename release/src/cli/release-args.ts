@@ -35,7 +35,9 @@ AWS options (the flag, else its environment variable):
   --region R          AWS region (default: the SDK's, e.g. AWS_REGION)
   --record-table T    the release record's DynamoDB table, the stack's ReleaseTableName (${RELEASE_ENV.recordTable})
   --stage S           the stage the service's metrics are published under, e.g. prod (${RELEASE_ENV.stage})
-  --page-alarms A,B   the page-severity composite alarms that roll a release back (${RELEASE_ENV.pageAlarms})
+  --page-alarms A,B   the page-severity composite alarms that roll a release back (${RELEASE_ENV.pageAlarms});
+                      start and resume need them, or --no-page-alarms
+  --no-page-alarms    release without checking page alarms: the report says so on every step
 Exit codes: 0 promoted (or status / nothing to abort), 3 rolled back, 4 stopped before traffic, 5 refused,
 1 a crash or an AWS failure (resume or abort then), 2 a usage error.`;
 
@@ -52,8 +54,11 @@ export interface AwsSettings {
   readonly region: string | undefined;
   readonly recordTable: string;
   readonly stage: string;
-  /** Empty when none are named: the release then says page alarms are not checked. */
-  readonly pageAlarms: readonly string[];
+  /**
+   * The page alarms a bake checks; null with --no-page-alarms. start and resume need one or the other; status and
+   * abort judge nothing, so they take none (empty).
+   */
+  readonly pageAlarms: readonly string[] | null;
 }
 
 export type ReleaseCommand =
@@ -117,6 +122,12 @@ export function parseReleaseArgs(argv: readonly string[], env: Env): ReleaseComm
     throw new UsageError(`--reason goes with abort, not ${command}`);
   }
   const aws = awsSettings(values, env);
+  if ((command === 'start' || command === 'resume') && aws.pageAlarms?.length === 0) {
+    throw new UsageError(
+      `missing --page-alarms (or ${RELEASE_ENV.pageAlarms}): name the page-severity composite alarms that roll ` +
+        'the release back, e.g. --page-alarms predictor-page, or release with --no-page-alarms to go without them',
+    );
+  }
   const out = values.out ?? null;
   if (out !== null && out.trim() === '')
     throw new UsageError('--out is empty: name the report file, e.g. report.json');
@@ -156,6 +167,7 @@ function parseWith(argv: readonly string[]) {
       'record-table': { type: 'string' },
       stage: { type: 'string' },
       'page-alarms': { type: 'string' },
+      'no-page-alarms': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -164,6 +176,9 @@ function parseWith(argv: readonly string[]) {
 type Values = ReturnType<typeof parseWith>['values'];
 
 function awsSettings(values: Values, env: Env): AwsSettings {
+  if (values['no-page-alarms'] === true && values['page-alarms'] !== undefined) {
+    throw new UsageError('--page-alarms and --no-page-alarms contradict each other: give one');
+  }
   const alarms = values['page-alarms'] ?? fromEnv(env, RELEASE_ENV.pageAlarms) ?? '';
   return {
     functionName: required(
@@ -182,10 +197,14 @@ function awsSettings(values: Values, env: Env): AwsSettings {
       `--stage (or ${RELEASE_ENV.stage})`,
       "name the stage the service's metrics are published under, e.g. prod",
     ),
-    pageAlarms: alarms
-      .split(',')
-      .map((alarm) => alarm.trim())
-      .filter((alarm) => alarm !== ''),
+    // The flag is the operator's word for this run: it wins over an alarm list in the environment.
+    pageAlarms:
+      values['no-page-alarms'] === true
+        ? null
+        : alarms
+            .split(',')
+            .map((alarm) => alarm.trim())
+            .filter((alarm) => alarm !== ''),
   };
 }
 

@@ -7,7 +7,11 @@ import { FakeClock, MemoryPlatform } from '../testing/memory-platform.ts';
 import { holderName, type ReleaseCliIo, runReleaseCli } from './release.ts';
 import { RELEASE_ENV } from './release-args.ts';
 
-const ENV = { [RELEASE_ENV.recordTable]: 'releases', [RELEASE_ENV.stage]: 'prod' };
+const ENV = {
+  [RELEASE_ENV.recordTable]: 'releases',
+  [RELEASE_ENV.stage]: 'prod',
+  [RELEASE_ENV.pageAlarms]: 'predictor-page',
+};
 // A plan the fake clock runs in an instant: one short step before the promotion.
 const START = ['--function', 'predictor', '--candidate', '2', '--plan', '50,100', '--bake', '1m'];
 

@@ -35,6 +35,8 @@ export interface MemoryIoScript {
   /** The answers a URL gives; the same prediction for every URL by default (no drift). */
   readonly answer?: (url: string, index: number) => Answer;
   readonly firingPageAlarms?: () => readonly string[] | null;
+  /** Why the page alarms give null (e.g. --no-page-alarms); the platform has none unless given. */
+  readonly pageAlarmsNotChecked?: string;
   readonly freeze?: () => Promise<FreezeStatus>;
   readonly onEnter?: (state: ReleaseState) => void;
   /** Live lines are drawn (a terminal). */
@@ -74,6 +76,9 @@ export function memoryIo(platform: MemoryPlatform, script: MemoryIoScript = {}):
     async firingPageAlarms() {
       return script.firingPageAlarms?.() ?? null;
     },
+    ...(script.pageAlarmsNotChecked === undefined
+      ? {}
+      : { pageAlarmsNotChecked: script.pageAlarmsNotChecked }),
     freeze: script.freeze ?? (async () => NOT_FROZEN),
     now: () => platform.clock.now(),
     sleep: (ms) => platform.clock.sleep(ms),
