@@ -97,14 +97,22 @@ describe('compareAnswers', () => {
     expect(report).toMatchObject({ unanswered: 1, maxRelativeDrift: null, passed: false });
   });
 
-  it('drifts infinitely when the answers hold different numbers of predictions', () => {
+  it('says answers holding different numbers of predictions differ, beyond tolerance, and keeps saying it in JSON', () => {
     const report = compareAnswers({
-      answers: [pair(0, ok(batch(1, 2)), ok(batch(1)))],
+      answers: [pair(0, ok(batch(1, 2)), ok(batch(1))), pair(1, ok(single()), ok(single(1.2)))],
       tolerance: 1e-4,
       modelChange: false,
     });
-    expect(report.maxRelativeDrift).toBe(Number.POSITIVE_INFINITY);
-    expect(report.beyondTolerance).toBe(1);
+    expect(report).toMatchObject({ unanswered: 0, beyondTolerance: 2, passed: false });
+    expect(report.maxRelativeDrift).toBeCloseTo(0.2);
+    const differing = {
+      index: 0,
+      relativeDrift: null,
+      mismatch: 'answer lengths differ: stable gave 26 numbers, the candidate 13',
+    };
+    // A mismatch comes first in the table: it is not the same answer at all.
+    expect(report.worst[0]).toMatchObject(differing);
+    expect(JSON.parse(JSON.stringify(report)).worst[0]).toMatchObject(differing);
   });
 
   it.each([

@@ -36,22 +36,41 @@ function answeredNumbers(answer: Answer): number[] | null {
   return predictionsOf(answer.body);
 }
 
-/** max |c − s| / max(|s|, tiny); answers of different lengths drift infinitely (they are not the same answer). */
-function relativeDrift(stable: readonly number[], candidate: readonly number[]): number {
-  if (stable.length !== candidate.length) return Number.POSITIVE_INFINITY;
-  return stable.reduce(
+/**
+ * max |c − s| / max(|s|, tiny); answers of different lengths are not the same answer and are said to be so (a
+ * mismatch), rather than given an infinite drift that JSON would turn into null, as if unanswered.
+ */
+function compareNumbers(
+  stable: readonly number[],
+  candidate: readonly number[],
+): Pick<DriftRow, 'relativeDrift' | 'mismatch'> {
+  if (stable.length !== candidate.length) {
+    return {
+      relativeDrift: null,
+      mismatch: `answer lengths differ: stable gave ${stable.length} numbers, the candidate ${candidate.length}`,
+    };
+  }
+  const relativeDrift = stable.reduce(
     (worst, s, i) => Math.max(worst, Math.abs((candidate[i] as number) - s) / Math.max(Math.abs(s), TINY)),
     0,
   );
+  return { relativeDrift, mismatch: null };
 }
 
+const unanswered = (row: DriftRow) => row.stable === null || row.candidate === null;
+const beyond = (row: DriftRow, tolerance: number) =>
+  row.mismatch !== null || (row.relativeDrift !== null && row.relativeDrift > tolerance);
+
 /**
- * The drift table's order: rows beyond tolerance (largest first), then bodies a version did not answer, then the
- * rest (largest first), so what failed the check is always on the table.
+ * The drift table's order: rows beyond tolerance (mismatches, then the largest drift first), then bodies a version
+ * did not answer, then the rest (largest first), so what failed the check is always on the table.
  */
 function worstFirst(tolerance: number): (a: DriftRow, b: DriftRow) => number {
-  const rank = (row: DriftRow) => (row.relativeDrift === null ? 1 : row.relativeDrift > tolerance ? 0 : 2);
-  return (a, b) => rank(a) - rank(b) || (b.relativeDrift ?? 0) - (a.relativeDrift ?? 0) || a.index - b.index;
+  const rank = (row: DriftRow) => (beyond(row, tolerance) ? 0 : unanswered(row) ? 1 : 2);
+  const size = (row: DriftRow) =>
+    row.mismatch !== null ? Number.POSITIVE_INFINITY : (row.relativeDrift ?? 0);
+  const larger = (a: DriftRow, b: DriftRow) => (size(a) === size(b) ? 0 : size(a) > size(b) ? -1 : 1);
+  return (a, b) => rank(a) - rank(b) || larger(a, b) || a.index - b.index;
 }
 
 /**
@@ -73,26 +92,23 @@ export function compareAnswers(input: {
   const rows: DriftRow[] = input.answers.map(({ index, stable, candidate }) => {
     const s = answeredNumbers(stable);
     const c = answeredNumbers(candidate);
-    return {
-      index,
-      stable: s,
-      candidate: c,
-      relativeDrift: s === null || c === null ? null : relativeDrift(s, c),
-    };
+    const compared =
+      s === null || c === null ? { relativeDrift: null, mismatch: null } : compareNumbers(s, c);
+    return { index, stable: s, candidate: c, ...compared };
   });
   const drifts = rows.flatMap((row) => (row.relativeDrift === null ? [] : [row.relativeDrift]));
-  const unanswered = rows.length - drifts.length;
-  const beyondTolerance = drifts.filter((drift) => drift > tolerance).length;
-  const withinTolerance = rows.length > 0 && unanswered === 0 && beyondTolerance === 0;
+  const unansweredRows = rows.filter(unanswered).length;
+  const beyondTolerance = rows.filter((row) => beyond(row, tolerance)).length;
+  const withinTolerance = rows.length > 0 && unansweredRows === 0 && beyondTolerance === 0;
   return {
     compared: rows.length,
-    unanswered,
+    unanswered: unansweredRows,
     tolerance,
     maxRelativeDrift: drifts.length === 0 ? null : Math.max(...drifts),
     beyondTolerance,
     worst: [...rows].sort(worstFirst(tolerance)).slice(0, input.worstRows ?? DEFAULT_WORST_ROWS),
     withinTolerance,
     modelChange,
-    passed: withinTolerance || (modelChange && rows.length > 0 && unanswered === 0),
+    passed: withinTolerance || (modelChange && rows.length > 0 && unansweredRows === 0),
   };
 }

@@ -126,7 +126,14 @@ const observation = z.discriminatedUnion('kind', [
       tolerance: z.number(),
       maxRelativeDrift: nullableNumber,
       beyondTolerance: count,
-      worst: z.array(z.looseObject({ index: count, relativeDrift: nullableNumber })),
+      // mismatch is optional: journals written before it carry none.
+      worst: z.array(
+        z.looseObject({
+          index: count,
+          relativeDrift: nullableNumber,
+          mismatch: z.string().nullable().optional(),
+        }),
+      ),
       withinTolerance: z.boolean(),
       modelChange: z.boolean(),
       passed: z.boolean(),

@@ -185,6 +185,24 @@ describe('next', () => {
     expect(() => next(state, OBSERVATIONS[observation], plan)).toThrow(/is not a step of the plan's 3/);
   });
 
+  it('names answers that differ in length in the drift refusal', () => {
+    const mismatch = 'answer lengths differ: stable gave 13 numbers, the candidate 26';
+    const row = { index: 4, stable: [1], candidate: [1, 2], relativeDrift: null, mismatch };
+    const differing = drift({
+      beyondTolerance: 1,
+      maxRelativeDrift: null,
+      worst: [row],
+      withinTolerance: false,
+      passed: false,
+    });
+    expect(next({ name: 'drift' }, { kind: 'drift', report: differing }, plan)).toEqual(
+      stopped(
+        `prediction drift: 1 of 100 canary answers drifted beyond 0.0001 (${mismatch}): release with ` +
+          '--model-change if the model changed on purpose',
+      ),
+    );
+  });
+
   it('walks a one-step plan straight from drift to promote', () => {
     expect(next({ name: 'drift' }, OBSERVATIONS['drift passed'], onlyPromotion)).toEqual({ name: 'promote' });
     expect(next({ name: 'warm', step: 0 }, OBSERVATIONS['warm ready'], onlyPromotion)).toEqual({

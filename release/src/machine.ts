@@ -10,6 +10,7 @@
  */
 import type { AliasState } from '../../platform/src/port.ts';
 import {
+  type DriftReport,
   type FreezeStatus,
   type Observation,
   type ReleasePlan,
@@ -138,8 +139,7 @@ export function next(state: ReleaseState, observation: Observation, plan: Releas
         report.unanswered > 0
           ? `${report.unanswered} of ${report.compared} canary bodies were not answered by both versions`
           : `${report.beyondTolerance} of ${report.compared} canary answers drifted beyond ${report.tolerance} ` +
-            `(largest ${Number(report.maxRelativeDrift?.toPrecision(3))}): release with --model-change if the ` +
-            'model changed on purpose';
+            `(${worstOf(report)}): release with --model-change if the model changed on purpose`;
       return beforeTraffic(`prediction drift: ${what}`);
     }
     case 'bake': {
@@ -173,6 +173,17 @@ export function abortState(state: ReleaseState, reason: string, candidateHadTraf
     outcome: candidateHadTraffic ? 'rolled-back' : 'stopped-before-traffic',
     reason,
   };
+}
+
+/** The drift refusal's worst: the largest drift, and the first pair of answers that differ in length. */
+function worstOf(report: DriftReport): string {
+  const mismatch = report.worst.find((row) => row.mismatch)?.mismatch;
+  return [
+    ...(report.maxRelativeDrift === null
+      ? []
+      : [`largest ${Number(report.maxRelativeDrift.toPrecision(3))}`]),
+    ...(mismatch ? [mismatch] : []),
+  ].join('; ');
 }
 
 const weightsOf = (alias: AliasState) =>

@@ -129,8 +129,16 @@ export interface DriftRow {
   /** The answers' numbers (kWh), or null when that version did not answer 2xx. */
   readonly stable: readonly number[] | null;
   readonly candidate: readonly number[] | null;
-  /** Largest |candidate - stable| / max(|stable|, tiny) over the numbers; null when either did not answer. */
+  /**
+   * Largest |candidate - stable| / max(|stable|, tiny) over the numbers; null when either did not answer, or when
+   * the answers cannot be compared number by number (mismatch).
+   */
   readonly relativeDrift: number | null;
+  /**
+   * Why two answers cannot be compared number by number ("answer lengths differ: …"): not the same answer, so the
+   * row counts as beyond tolerance; null otherwise. (A number, not JSON's null for Infinity, says what happened.)
+   */
+  readonly mismatch: string | null;
 }
 
 export interface DriftReport {
@@ -138,7 +146,9 @@ export interface DriftReport {
   /** Bodies either version did not answer 2xx. */
   readonly unanswered: number;
   readonly tolerance: number;
+  /** Over the rows compared number by number; null when none were. */
   readonly maxRelativeDrift: number | null;
+  /** Rows that drifted beyond tolerance, or whose answers differ in length (mismatch). */
   readonly beyondTolerance: number;
   /** The worst rows, largest drift first (the report's table). */
   readonly worst: readonly DriftRow[];

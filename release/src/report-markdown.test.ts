@@ -83,6 +83,16 @@ describe('renderReleaseMarkdown', () => {
     expect(markdown).toContain('| ✅ | 7 | 1.25, 2.5 | 1.2505, 2.5 | 0.04 % |');
   });
 
+  it('says a body whose answers differ in length is not the same answer', () => {
+    const report = buildReleaseReport(promotedJournal());
+    const drift = report.drift as DriftReport;
+    const mismatch = 'answer lengths differ: stable gave 2 numbers, the candidate 4';
+    const worst = [{ index: 3, stable: [1, 2], candidate: [1, 2, 3, 4], relativeDrift: null, mismatch }];
+    expect(renderReleaseMarkdown({ ...report, drift: { ...drift, worst } })).toContain(
+      `| ❌ | 3 | 1, 2 | 1, 2, 3, 4 | ${mismatch} |`,
+    );
+  });
+
   it.each([
     [{ beyondTolerance: 3, modelChange: false, passed: false }, '❌ 3 beyond tolerance'],
     [

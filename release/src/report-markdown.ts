@@ -114,8 +114,8 @@ function driftSection(report: ReleaseReport): string | null {
     `${drift.beyondTolerance} beyond ${percent(drift.tolerance)}; largest drift ` +
     `${drift.maxRelativeDrift === null ? 'n/a' : percent(drift.maxRelativeDrift)}`;
   const rows = drift.worst.map((row) => {
-    const within = row.relativeDrift !== null && row.relativeDrift <= drift.tolerance;
-    const size = row.relativeDrift === null ? 'n/a' : percent(row.relativeDrift);
+    const within = !row.mismatch && row.relativeDrift !== null && row.relativeDrift <= drift.tolerance;
+    const size = row.mismatch || (row.relativeDrift === null ? 'n/a' : percent(row.relativeDrift));
     return `| ${mark(within)} | ${row.index} | ${numbers(row.stable)} | ${numbers(row.candidate)} | ${size} |`;
   });
   return [

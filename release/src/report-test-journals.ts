@@ -167,7 +167,7 @@ const DRIFT: DriftReport = {
   tolerance: 0.001,
   maxRelativeDrift: 0.0004,
   beyondTolerance: 0,
-  worst: [{ index: 7, stable: [1.25, 2.5], candidate: [1.2505, 2.5], relativeDrift: 0.0004 }],
+  worst: [{ index: 7, stable: [1.25, 2.5], candidate: [1.2505, 2.5], relativeDrift: 0.0004, mismatch: null }],
   withinTolerance: true,
   modelChange: false,
   passed: true,
