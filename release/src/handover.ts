@@ -234,13 +234,12 @@ const routesTo = (alias: AliasState, version: string) =>
  */
 export async function rollBack(run: ReleaseRun): Promise<Observation & { kind: 'rollback' }> {
   const { stable, candidate } = run.started;
-  let notBack: string | null;
+  let notBack: string | null = null;
   let movedBySomeoneElse = false;
   try {
     notBack = await putLiveBack(run);
   } catch (error) {
     if (!(error instanceof LiveMovedError)) throw error;
-    notBack = error.message;
     movedBySomeoneElse = true;
   }
   const alias = await run.platform.readAlias();
