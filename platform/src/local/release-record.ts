@@ -9,15 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../../common/atomic-write.ts';
-import {
-  JournalConflictError,
-  type JournalEntry,
-  type ReleaseLock,
-  ReleaseLockedError,
-  ReleaseLockNotHeldError,
-  type ReleaseRecordStore,
-} from '../port.ts';
-import { checkName, jsonCopy } from '../release-record-rules.ts';
+import type { JournalEntry, ReleaseLock, ReleaseRecordStore } from '../port.ts';
+import { lockFreed, lockTaken, nextEntry } from '../release-record-rules.ts';
 
 export const RELEASE_RECORD_FORMAT = 'shiftgate-release-record/1';
 
@@ -84,13 +77,9 @@ export class FileReleaseRecordStore implements ReleaseRecordStore {
 
   acquireLock(releaseId: string, holder: string): Promise<ReleaseLock> {
     return this.#serial(async () => {
-      checkName('releaseId', releaseId);
-      checkName('holder', holder);
       const record = await this.#read();
-      if (record.lock?.releaseId === releaseId) return record.lock;
-      if (record.lock) throw new ReleaseLockedError(record.lock, releaseId, 'start');
-      const lock: ReleaseLock = { releaseId, holder, acquiredAt: this.#now().toISOString() };
-      await this.#write({ ...record, lock });
+      const lock = lockTaken(record.lock, releaseId, holder, this.#now());
+      if (lock !== record.lock) await this.#write({ ...record, lock });
       return lock;
     });
   }
@@ -98,10 +87,7 @@ export class FileReleaseRecordStore implements ReleaseRecordStore {
   releaseLock(releaseId: string): Promise<void> {
     return this.#serial(async () => {
       const record = await this.#read();
-      if (record.lock === null) return;
-      if (record.lock.releaseId !== releaseId)
-        throw new ReleaseLockedError(record.lock, releaseId, 'free the lock');
-      await this.#write({ ...record, lock: null });
+      if (lockFreed(record.lock, releaseId)) await this.#write({ ...record, lock: null });
     });
   }
 
@@ -114,25 +100,8 @@ export class FileReleaseRecordStore implements ReleaseRecordStore {
     expectedSequence: number,
   ): Promise<JournalEntry> {
     return this.#serial(async () => {
-      checkName('type', entry.type);
-      if (!Number.isSafeInteger(expectedSequence) || expectedSequence < 1) {
-        throw new RangeError(
-          `expectedSequence ${expectedSequence} is no journal sequence: send an integer >= 1`,
-        );
-      }
       const record = await this.#read();
-      if (record.lock === null) throw new ReleaseLockNotHeldError(entry.releaseId);
-      if (record.lock.releaseId !== entry.releaseId)
-        throw new ReleaseLockedError(record.lock, entry.releaseId, 'append');
-      const next = record.journal.length + 1;
-      if (expectedSequence !== next) throw new JournalConflictError(expectedSequence, next);
-      const written: JournalEntry = {
-        sequence: next,
-        at: this.#now().toISOString(),
-        releaseId: entry.releaseId,
-        type: entry.type,
-        data: jsonCopy(entry.data),
-      };
+      const written = nextEntry(record.lock, record.journal.length, entry, expectedSequence, this.#now());
       await this.#write({ ...record, journal: [...record.journal, written] });
       return written;
     });
