@@ -1,10 +1,11 @@
 /**
  * The Platform port's promises a release relies on, checked against LocalPlatform on a real daemon with real
- * execution environments. Each test names one promise; AwsPlatform (issue 11) must keep the same ones:
+ * execution environments. The ones every platform keeps (a stale revision refused, scaling suspended and
+ * resumed exactly, provisioned concurrency in, read back and out) are testing/platform-contract.ts, which
+ * AwsPlatform's suite runs too. Each test here names one promise that needs real environments and routing, which
+ * AwsPlatform must keep as well but which no stand-in AWS could show:
  * - liveUrl is where `live` answers, versionUrl a URL serving that version alone; an unknown version is refused;
- * - a stale revision is refused and leaves the alias as it was;
- * - suspendScaling returns the target as it was, and resumeScaling puts back exactly that;
- * - provisioned concurrency goes in, reads back as AWS reports it, and comes out;
+ * - PC's available count does not drop while an environment serves (inside the shared PC test);
  * - what Lambda refuses (PC changed on `live` while it has weights; PC put on `live`'s primary while `live` has PC)
  *   is a ProvisionedConcurrencyConflictError that changes nothing, and a version with PC of its own may still
  *   become `live`'s primary;
@@ -24,10 +25,10 @@ import {
   LIVE_ALIAS,
   type Platform,
   ProvisionedConcurrencyConflictError,
-  RevisionConflictError,
   type VersionMetrics,
 } from './port.ts';
 import { BAD_BODY, imageContext, predict, until } from './testing/daemon-fixtures.ts';
+import { platformContract } from './testing/platform-contract.ts';
 import { keepsOneRecordBehindEveryClient } from './testing/release-record-contract.ts';
 
 let scratch: string;
@@ -71,68 +72,34 @@ describe('the Platform port, on LocalPlatform', () => {
     );
   });
 
-  it('refuses an update planned from a stale revision and leaves the alias as it was', async () => {
-    const port: Platform = platform;
-    const before = await port.readAlias();
-    const stale = shiftUpdate(before, faulty.version, 0.1);
-    const moved = await port.updateAlias(shiftUpdate(before, faulty.version, 0.2));
-    const error = await port.updateAlias(stale).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RevisionConflictError);
-    expect(error).toMatchObject({
-      expectedRevisionId: before.revisionId,
-      actualRevisionId: moved.revisionId,
-    });
-    expect(await port.readAlias()).toEqual(moved);
-    // Back to no traffic on the faulty version, from the revision as it is now.
-    await port.updateAlias({ version: before.version, weights: {}, expectedRevisionId: moved.revisionId });
-  });
-
-  it('suspends scaling returning the target as it was, and resumes exactly that state', async () => {
-    const registered = await platform.registerScalingTarget({
-      minCapacity: 0,
-      maxCapacity: 2,
-      targetUtilization: 0.5,
-    });
-    // Someone suspended scale-in alone before the release: resume must bring back that, not "nothing suspended".
-    const partly = {
-      ...registered,
-      suspendedState: { ...registered.suspendedState, dynamicScalingInSuspended: true },
-    };
-    await platform.resumeScaling(partly);
-    const previous = await platform.suspendScaling();
-    expect(previous).toEqual(partly);
-    expect((await platform.scalingTarget())?.suspendedState).toMatchObject({
-      dynamicScalingInSuspended: true,
-      dynamicScalingOutSuspended: true,
-    });
-    await platform.resumeScaling(previous);
-    expect(await platform.scalingTarget()).toEqual(partly);
-  });
-
-  it('puts provisioned concurrency on a version, reads it back as AWS reports it, and removes it', async () => {
+  platformContract({
+    platform: () => platform,
+    otherVersion: () => faulty.version,
+    scalingTarget: () =>
+      platform.registerScalingTarget({ minCapacity: 0, maxCapacity: 2, targetUtilization: 0.5 }),
     // A version whose invocations last long enough to read the configuration while one is in flight.
-    const slow = await platform.publishVersion(imageContext(), ['slow=1500ms']);
-    expect(await platform.provisionedConcurrency(slow.version)).toBeNull();
-    const put = await platform.putProvisionedConcurrency(slow.version, 1);
-    expect(put).toMatchObject({ qualifier: slow.version, requested: 1 });
-    const ready = await until(
-      () => platform.provisionedConcurrency(slow.version),
-      (config) => config?.status === 'READY',
-      `provisioned concurrency on ${slow.version} READY`,
-    );
-    expect(ready).toMatchObject({ requested: 1, allocated: 1, available: 1 });
-    // Available is AWS's AvailableProvisionedConcurrentExecutions, the configuration's count of initialised
-    // environments: it does not drop while one serves (how busy they are is a metric, not this field).
-    const inFlight = predict(slow.url);
-    await until(
-      async () => (await platform.status()).concurrency as { executions: number },
-      (concurrency) => concurrency.executions === 1,
-      'the slow invocation in flight',
-    );
-    expect(await platform.provisionedConcurrency(slow.version)).toMatchObject({ allocated: 1, available: 1 });
-    expect((await inFlight).status).toBe(200);
-    await platform.removeProvisionedConcurrency(slow.version);
-    expect(await platform.provisionedConcurrency(slow.version)).toBeNull();
+    provisionable: async () => {
+      const slow = await platform.publishVersion(imageContext(), ['slow=1500ms']);
+      return {
+        version: slow.version,
+        // Available is AWS's AvailableProvisionedConcurrentExecutions, the configuration's count of initialised
+        // environments: it does not drop while one serves (how busy they are is a metric, not this field).
+        // Only real environments can serve, so only this side shows it.
+        whileReady: async () => {
+          const inFlight = predict(slow.url);
+          await until(
+            async () => (await platform.status()).concurrency as { executions: number },
+            (concurrency) => concurrency.executions === 1,
+            'the slow invocation in flight',
+          );
+          expect(await platform.provisionedConcurrency(slow.version)).toMatchObject({
+            allocated: 1,
+            available: 1,
+          });
+          expect((await inFlight).status).toBe(200);
+        },
+      };
+    },
   });
 
   it("counts a fault on the version's own URL under via 'version' and not under 'live'", async () => {

@@ -1,9 +1,10 @@
 /**
- * The port's promises of port-contract.test.ts that hold without a daemon, kept by AwsPlatform over a small
- * stateful stand-in for Lambda and Application Auto Scaling (aws-sdk-client-mock's callsFake, answering as
- * the APIs document: a stale RevisionId is a PreconditionFailedException, RegisterScalableTarget keeps what it
- * is not sent). Each test below is one promise there; versionMetrics' `via` promise is about what CloudWatch
- * counts, which no stand-in here could prove (aws-version-metrics.test.ts checks the series it asks for).
+ * The port's promises that hold without a daemon (testing/platform-contract.ts, which port-contract.test.ts runs
+ * on LocalPlatform too), kept by AwsPlatform over a small stateful stand-in for Lambda and Application Auto
+ * Scaling (aws-sdk-client-mock's callsFake, answering as the APIs document: a stale RevisionId is a
+ * PreconditionFailedException, RegisterScalableTarget keeps what it is not sent). versionMetrics' `via` promise is
+ * about what CloudWatch counts, which no stand-in here could prove (aws-version-metrics.test.ts checks the series
+ * it asks for).
  */
 import {
   DescribeScalableTargetsCommand,
@@ -20,10 +21,10 @@ import {
   PutProvisionedConcurrencyConfigCommand,
   UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { shiftUpdate } from '../alias.ts';
-import { type Platform, RevisionConflictError } from '../port.ts';
+import { beforeEach, describe, expect } from 'vitest';
+import type { Platform } from '../port.ts';
 import { MOCKED_FUNCTION, mockedAwsPlatform } from '../testing/mocked-aws-platform.ts';
+import { platformContract } from '../testing/platform-contract.ts';
 
 const mocked = mockedAwsPlatform();
 const { lambda, autoScaling } = mocked;
@@ -127,63 +128,14 @@ beforeEach(() => {
 });
 
 describe('the Platform port, on AwsPlatform over a stand-in AWS', () => {
-  it('refuses an update planned from a stale revision and leaves the alias as it was', async () => {
-    const before = await platform.readAlias();
-    const stale = shiftUpdate(before, '2', 0.1);
-    const moved = await platform.updateAlias(shiftUpdate(before, '2', 0.2));
-    const error = await platform.updateAlias(stale).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RevisionConflictError);
-    expect(error).toMatchObject({
-      expectedRevisionId: before.revisionId,
-      actualRevisionId: moved.revisionId,
-    });
-    expect(await platform.readAlias()).toEqual(moved);
-    const back = await platform.updateAlias({
-      version: '1',
-      weights: {},
-      expectedRevisionId: moved.revisionId,
-    });
-    expect(back).toMatchObject({ version: '1', weights: {} });
-  });
-
-  it('suspends scaling returning the target as it was, and resumes exactly that state', async () => {
-    const registered = await platform.scalingTarget();
-    expect(registered).not.toBeNull();
-    // Someone suspended scale-in alone before the release: resume must bring back that, not "nothing suspended".
-    const partly = {
-      ...(registered as NonNullable<typeof registered>),
-      suspendedState: {
-        ...(registered as NonNullable<typeof registered>).suspendedState,
-        dynamicScalingInSuspended: true,
-      },
-    };
-    await platform.resumeScaling(partly);
-    const previous = await platform.suspendScaling();
-    expect(previous).toEqual(partly);
-    expect((await platform.scalingTarget())?.suspendedState).toMatchObject({
-      dynamicScalingInSuspended: true,
-      dynamicScalingOutSuspended: true,
-    });
-    await platform.resumeScaling(previous);
-    expect(await platform.scalingTarget()).toEqual(partly);
-  });
-
-  it('puts provisioned concurrency on a version, reads it back as AWS reports it, and removes it', async () => {
-    expect(await platform.provisionedConcurrency('2')).toBeNull();
-    expect(await platform.putProvisionedConcurrency('2', 1)).toMatchObject({
-      qualifier: '2',
-      requested: 1,
-      status: 'IN_PROGRESS',
-    });
-    expect(await platform.provisionedConcurrency('2')).toMatchObject({
-      requested: 1,
-      allocated: 1,
-      available: 1,
-      status: 'READY',
-    });
-    await platform.removeProvisionedConcurrency('2');
-    expect(await platform.provisionedConcurrency('2')).toBeNull();
-    // A second removal (a second abort) changes nothing and does not fail.
-    await expect(platform.removeProvisionedConcurrency('2')).resolves.toBeUndefined();
+  platformContract({
+    platform: () => platform,
+    otherVersion: () => '2',
+    scalingTarget: async () => {
+      const registered = await platform.scalingTarget();
+      expect(registered).not.toBeNull();
+      return registered as NonNullable<typeof registered>;
+    },
+    provisionable: async () => ({ version: '2' }),
   });
 });
