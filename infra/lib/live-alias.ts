@@ -1,9 +1,8 @@
 import { CfnScalableTarget, CfnScalingPolicy } from 'aws-cdk-lib/aws-applicationautoscaling';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CfnPermission, CfnUrl, type IFunction, type IVersion } from 'aws-cdk-lib/aws-lambda';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION, type StageSettings } from '../config/stages.ts';
+import { aliasCreatedOnce } from './alias-created-once.ts';
 import { LIVE_ALIAS_NAME } from './names.ts';
 
 export interface LiveAliasProps {
@@ -17,7 +16,8 @@ export interface LiveAliasProps {
  * The `live` alias, its auto-scaled provisioned concurrency and its Function URL, built so that a deploy never
  * moves production traffic and never resets what scaling or a release did:
  * - the alias is not an AWS::Lambda::Alias (CloudFormation would re-point it to the new version and drop its
- *   weights on every deploy); a custom resource creates it once, and on later deploys only reads it;
+ *   weights on every deploy); a custom resource creates it once, and on later deploys only reads it
+ *   (alias-created-once.ts);
  * - provisioned concurrency is not a fixed ProvisionedConcurrencyConfig on the alias (re-applying a fixed value
  *   throttles a scaled-out alias); Application Auto Scaling owns it, within min/max from the stage settings.
  */
@@ -29,33 +29,12 @@ export class LiveAlias extends Construct {
     super(scope, id);
     const { function: fn, initialVersion, settings } = props;
 
-    const alias = new AwsCustomResource(this, 'CreateOnce', {
-      onCreate: {
-        service: 'Lambda',
-        action: 'createAlias',
-        parameters: {
-          FunctionName: fn.functionName,
-          Name: LIVE_ALIAS_NAME,
-          FunctionVersion: initialVersion.version,
-          Description: 'Production traffic; moved only by the release step (UpdateAlias).',
-        },
-        physicalResourceId: PhysicalResourceId.fromResponse('AliasArn'),
-      },
-      // A read, so that an update changes nothing yet fails loudly if the alias has gone missing.
-      onUpdate: {
-        service: 'Lambda',
-        action: 'getAlias',
-        parameters: { FunctionName: fn.functionName, Name: LIVE_ALIAS_NAME },
-        physicalResourceId: PhysicalResourceId.fromResponse('AliasArn'),
-      },
-      // No onDelete: deleting the function deletes its aliases.
-      policy: AwsCustomResourcePolicy.fromStatements([
-        new PolicyStatement({
-          actions: ['lambda:CreateAlias', 'lambda:GetAlias'],
-          resources: [fn.functionArn],
-        }),
-      ]),
-      installLatestAwsSdk: false,
+    const alias = aliasCreatedOnce(this, {
+      function: fn,
+      aliasName: LIVE_ALIAS_NAME,
+      initialVersion,
+      description: 'Production traffic; moved only by the release step (UpdateAlias).',
+      keepExisting: false,
     });
 
     const resourceId = `function:${fn.functionName}:${LIVE_ALIAS_NAME}`;

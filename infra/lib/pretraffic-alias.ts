@@ -1,7 +1,6 @@
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CfnUrl, type IFunction, type IVersion } from 'aws-cdk-lib/aws-lambda';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { aliasCreatedOnce } from './alias-created-once.ts';
 import { PRETRAFFIC_ALIAS_NAME } from './names.ts';
 
 export interface PretrafficAliasProps {
@@ -13,7 +12,7 @@ export interface PretrafficAliasProps {
 /**
  * The `pretraffic` alias and its Function URL: how a release reaches its candidate alone, with no production
  * traffic (a Function URL names an alias, never a version; platform/src/aws/aws-function-urls.ts moves it).
- * - created once by a custom resource, like `live` (live-alias.ts), so a deploy never moves it under a release
+ * - created once by a custom resource (alias-created-once.ts), like `live`, so a deploy never moves it under a release
  *   that is testing through it; a create that finds it already there (a release made it before this stack had
  *   it) keeps it;
  * - its URL is AWS_IAM whatever the stage's live URL is: only the release's own credentials may call it;
@@ -26,36 +25,12 @@ export class PretrafficAlias extends Construct {
   constructor(scope: Construct, id: string, props: PretrafficAliasProps) {
     super(scope, id);
     const { function: fn, initialVersion } = props;
-    const aliasArn = `${fn.functionArn}:${PRETRAFFIC_ALIAS_NAME}`;
-
-    const alias = new AwsCustomResource(this, 'CreateOnce', {
-      onCreate: {
-        service: 'Lambda',
-        action: 'createAlias',
-        parameters: {
-          FunctionName: fn.functionName,
-          Name: PRETRAFFIC_ALIAS_NAME,
-          FunctionVersion: initialVersion.version,
-          Description: 'The release candidate alone for pre-traffic tests; no production traffic, no PC.',
-        },
-        ignoreErrorCodesMatching: 'ResourceConflictException',
-        physicalResourceId: PhysicalResourceId.of(aliasArn),
-      },
-      // A read, so that an update changes nothing yet fails loudly if the alias has gone missing.
-      onUpdate: {
-        service: 'Lambda',
-        action: 'getAlias',
-        parameters: { FunctionName: fn.functionName, Name: PRETRAFFIC_ALIAS_NAME },
-        physicalResourceId: PhysicalResourceId.of(aliasArn),
-      },
-      // No onDelete: deleting the function deletes its aliases.
-      policy: AwsCustomResourcePolicy.fromStatements([
-        new PolicyStatement({
-          actions: ['lambda:CreateAlias', 'lambda:GetAlias'],
-          resources: [fn.functionArn],
-        }),
-      ]),
-      installLatestAwsSdk: false,
+    const alias = aliasCreatedOnce(this, {
+      function: fn,
+      aliasName: PRETRAFFIC_ALIAS_NAME,
+      initialVersion,
+      description: 'The release candidate alone for pre-traffic tests; no production traffic, no PC.',
+      keepExisting: true,
     });
 
     this.url = new CfnUrl(this, 'FunctionUrl', {
