@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PlatformCli, startLocalPlatform, warmEnvironments } from './local-platform-target.ts';
+import { ONE_RUN_COMMANDS, standInCalls, standInCli } from '../fixtures/stand-in-platform.ts';
+import { startLocalPlatform, warmEnvironments } from './local-platform-target.ts';
 
-const standIn = fileURLToPath(new URL('../fixtures/stand-in-platform.mjs', import.meta.url));
 const quiet = () => {};
 
 describe('startLocalPlatform', () => {
@@ -20,16 +20,6 @@ describe('startLocalPlatform', () => {
   afterAll(async () => {
     await rm(work, { recursive: true, force: true });
   });
-  const cli = (calls: string, env: Record<string, string> = {}): PlatformCli => ({
-    command: process.execPath,
-    args: [standIn],
-    env: { STAND_IN_CALLS: calls, ...env },
-  });
-  const callsIn = async (path: string) =>
-    (await readFile(path, 'utf8'))
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, string>);
   /** Running, not a zombie waiting for the container's init to reap it. */
   const alive = async (pid: number) => {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
@@ -41,7 +31,7 @@ describe('startLocalPlatform', () => {
     const platform = await startLocalPlatform(
       quiet,
       { provisionedEnvironments: 4, maxConcurrency: 8 },
-      cli(calls),
+      standInCli(calls),
     );
     expect(platform.liveUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${platform.liveUrl}/predict`, { method: 'POST', body: '{}' })).status).toBe(200);
@@ -49,16 +39,8 @@ describe('startLocalPlatform', () => {
     await platform.stop();
     await platform.stop();
 
-    const recorded = await callsIn(calls);
-    expect(recorded.map((call) => call.command)).toEqual([
-      'start',
-      'serve',
-      'status',
-      'counted',
-      'status',
-      'counted',
-      'stop',
-    ]);
+    const recorded = await standInCalls(calls);
+    expect(recorded.map((call) => call.command)).toEqual(ONE_RUN_COMMANDS);
     // Before the run, every provisioned environment was warmed: 4 lanes of 20 sequential invocations.
     expect(recorded.filter((call) => call.command === 'counted').map((call) => call.invocations)).toEqual([
       80, 81,
@@ -96,9 +78,9 @@ describe('startLocalPlatform', () => {
     });
     expect(code).toBe(130);
     await expect
-      .poll(async () => (await callsIn(calls)).map((call) => call.command), { timeout: 10_000 })
+      .poll(async () => (await standInCalls(calls)).map((call) => call.command), { timeout: 10_000 })
       .toContain('stop');
-    const server = (await callsIn(calls)).find((call) => call.command === 'serve');
+    const server = (await standInCalls(calls)).find((call) => call.command === 'serve');
     await expect.poll(() => alive(Number(server?.pid)), { timeout: 10_000 }).toBe(false);
     // Exiting at once leaves no time to remove the state directory; only the daemon had to go.
     await rm(stateDir, { recursive: true, force: true });
@@ -109,7 +91,7 @@ describe('startLocalPlatform', () => {
     const failure = startLocalPlatform(
       quiet,
       { provisionedEnvironments: 2, maxConcurrency: 4 },
-      cli(calls, {
+      standInCli(calls, {
         STAND_IN_FAIL_START: '1',
       }),
     );
@@ -119,7 +101,7 @@ describe('startLocalPlatform', () => {
     const error = (await failure.catch((e: Error) => e)) as Error;
     expect(String(error.cause)).toContain('version 1 failed its init on purpose');
     await rm(String(error.message.match(/in (\/\S+)$/)?.[1]), { recursive: true, force: true });
-    expect((await callsIn(calls)).map((call) => call.command)).toEqual(['start', 'stop']);
+    expect((await standInCalls(calls)).map((call) => call.command)).toEqual(['start', 'stop']);
   });
 });
 

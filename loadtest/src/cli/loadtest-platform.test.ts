@@ -2,14 +2,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ONE_RUN_COMMANDS, standInCalls, standInCli } from '../../fixtures/stand-in-platform.ts';
 import { parseLoadtestArgs } from '../cli-args.ts';
 import { platformSizeFor } from '../local-platform-plan.ts';
 import { LoadTestResultSchema } from '../result.ts';
 import { runLoadtest } from './loadtest.ts';
-
-const standIn = fileURLToPath(new URL('../../fixtures/stand-in-platform.mjs', import.meta.url));
 
 describe('runLoadtest --platform local', () => {
   let work: string;
@@ -29,7 +27,7 @@ describe('runLoadtest --platform local', () => {
     );
 
     const written = await runLoadtest(options, {
-      platformCli: { command: process.execPath, args: [standIn], env: { STAND_IN_CALLS: calls } },
+      platformCli: standInCli(calls),
       signal: new AbortController().signal,
     });
 
@@ -43,19 +41,8 @@ describe('runLoadtest --platform local', () => {
     });
     expect(result.target).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(result.statusCounts).toEqual({ '200': 20 });
-    const commands = (await readFile(calls, 'utf8'))
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { command: string; pc?: string });
-    expect(commands.map(({ command }) => command)).toEqual([
-      'start',
-      'serve',
-      'status',
-      'counted',
-      'status',
-      'counted',
-      'stop',
-    ]);
+    const commands = await standInCalls(calls);
+    expect(commands.map(({ command }) => command)).toEqual(ONE_RUN_COMMANDS);
     expect(commands[0]?.pc).toBe(String(size.provisionedEnvironments));
   });
 
@@ -67,11 +54,7 @@ describe('runLoadtest --platform local', () => {
       {},
     );
     await runLoadtest(options, {
-      platformCli: {
-        command: process.execPath,
-        args: [standIn],
-        env: { STAND_IN_CALLS: calls, STAND_IN_STATUS_JUNK: '1' },
-      },
+      platformCli: standInCli(calls, { STAND_IN_STATUS_JUNK: '1' }),
       signal: new AbortController().signal,
     });
     const result = LoadTestResultSchema.parse(JSON.parse(await readFile(out, 'utf8')));
@@ -79,6 +62,6 @@ describe('runLoadtest --platform local', () => {
     expect(result.notes.join('\n')).toContain(
       "platform counts not read: the platform's `status` printed something other than JSON",
     );
-    expect((await readFile(calls, 'utf8')).trim().split('\n').at(-1)).toContain('"command":"stop"');
+    expect((await standInCalls(calls)).at(-1)).toMatchObject({ command: 'stop' });
   });
 });
