@@ -12,9 +12,9 @@ export interface PretrafficAliasProps {
 /**
  * The `pretraffic` alias and its Function URL: how a release reaches its candidate alone, with no production
  * traffic (a Function URL names an alias, never a version; platform/src/aws/aws-function-urls.ts moves it).
- * - created once by a custom resource (alias-created-once.ts), like `live`, so a deploy never moves it under a release
- *   that is testing through it; a create that finds it already there (a release made it before this stack had
- *   it) keeps it;
+ * - created once by a custom resource (alias-created-once.ts), like `live`, so a deploy never moves it under a
+ *   release that is testing through it; a create that finds it already there (a release made it before this
+ *   stack had it) keeps it;
  * - its URL is AWS_IAM whatever the stage's live URL is: only the release's own credentials may call it;
  * - no provisioned concurrency and no weights: it must not take a version's one PC configuration, nor traffic.
  */
