@@ -7,7 +7,7 @@
  */
 import { describeError } from '../../common/errors.ts';
 import type { JournalEntry, TimeRange, VersionMetrics } from '../../platform/src/port.ts';
-import { dataOf } from './journal.ts';
+import { candidateWeightOf, dataOf } from './journal.ts';
 import { judgeBake, requestsOf } from './judge.ts';
 import type { Observation, ReleaseState, StepVerdict } from './model.ts';
 import { judgeIntervalMs } from './plan.ts';
@@ -44,25 +44,30 @@ export type BakeObservation = Observation & {
 };
 
 /**
- * Where the release's last judged window ended (its last bake verdict's range), or null before its first bake.
- * A bake's figures start there rather than at the bake's own start: the traffic between two judgements (the last
- * metricsDelayMs of a step, the next warm, the shift itself or the promotion's handover, a resume's restart) is
- * then judged by the next bake and counted in the report's figures, instead of falling between both. The bake's
- * time is still its own: its minimum bake counts from when it started.
+ * Where the bake's figures start: where the release's last judged window ended (its last bake verdict's range),
+ * or before its first judgement, when the candidate first got traffic (the first journaled alias update that gave
+ * it a weight or made it the primary). Not the bake's own start: the traffic between two judgements (the last
+ * metricsDelayMs of a step, the next warm, the shift itself or the promotion's handover, a resume's restart, a
+ * first shift cut off before its first look) is then judged by the next bake and counted in the report's figures,
+ * instead of falling between both. The bake's time is still its own: its minimum bake counts from when it started.
  */
-function lastJudgedEnd(run: ReleaseRun): Date | null {
+function judgedFrom(run: ReleaseRun): Date | null {
   for (let index = run.entries.length - 1; index >= 0; index -= 1) {
     const observed = dataOf(run.entries[index] as JournalEntry, 'observed');
     if (observed?.observation.kind === 'bake')
       return new Date(observed.observation.verdict.candidate.range.end);
   }
-  return null;
+  const firstTraffic = run.entries.find((entry) => {
+    const update = dataOf(entry, 'alias-update');
+    return update !== null && candidateWeightOf(update, run.started.candidate) > 0;
+  });
+  return firstTraffic === undefined ? null : new Date(firstTraffic.at);
 }
 
 export async function bake(run: ReleaseRun, step: Bake): Promise<BakeObservation> {
   const { io, plan } = run;
   const start = io.now();
-  const from = lastJudgedEnd(run) ?? start;
+  const from = judgedFrom(run) ?? start;
   const intervalMs = judgeIntervalMs(step.bakeMs);
   let judgedMs = 0;
   for (;;) {
@@ -79,7 +84,7 @@ export async function bake(run: ReleaseRun, step: Bake): Promise<BakeObservation
   }
 }
 
-/** When the bake started, and where its figures start (lastJudgedEnd). */
+/** When the bake started, and where its figures start (judgedFrom). */
 interface BakeTimes {
   readonly start: Date;
   readonly from: Date;

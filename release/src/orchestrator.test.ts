@@ -657,6 +657,27 @@ describe('a release cut off in any state', () => {
     },
   );
 
+  it("judges a first shift cut off before its first look from the candidate's first traffic, not the resume", async () => {
+    const { platform } = setup();
+    const alarmsDown = memoryIo(platform, {
+      firingPageAlarms: () => {
+        throw new Error('page alarms unreadable');
+      },
+    });
+    await rejection(startRelease(alarmsDown, request()));
+    expect(firstStepVerdicts(platform)).toEqual([]);
+    const shifted = platform.releaseRecord.entries.find((entry) => {
+      const update = dataOf(entry, 'alias-update');
+      return update !== null && (update.weights['2'] ?? 0) > 0;
+    });
+    const shiftedAt = new Date(shifted?.at ?? Number.NaN).getTime();
+    const resumedAt = platform.clock.now().getTime();
+    expect(resumedAt).toBeGreaterThan(shiftedAt);
+    await resumeRelease(memoryIo(platform), 'resumer');
+    const [first] = firstStepVerdicts(platform);
+    expect(new Date(first?.candidate.range.start ?? Number.NaN).getTime()).toBeLessThanOrEqual(shiftedAt);
+  });
+
   it.each(scenarios)(
     'aborts after a crash at $state and ends consistent; a second abort changes nothing',
     async ({ state, metrics }) => {
