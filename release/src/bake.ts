@@ -28,6 +28,9 @@ function nextWindowEndMs(judgedMs: number, intervalMs: number, milestonesMs: rea
   return Math.min(judgedMs + intervalMs, ...milestonesMs.filter((milestone) => milestone > judgedMs));
 }
 
+const periodDown = (ms: number, periodMs: number) => Math.floor(ms / periodMs) * periodMs;
+const periodUp = (ms: number, periodMs: number) => Math.ceil(ms / periodMs) * periodMs;
+
 export interface Bake {
   readonly state: ReleaseState & { name: 'shift' | 'watch' };
   readonly label: string;
@@ -67,13 +70,15 @@ function judgedFrom(run: ReleaseRun): Date | null {
 export async function bake(run: ReleaseRun, step: Bake): Promise<BakeObservation> {
   const { io, plan } = run;
   const start = io.now();
-  const from = judgedFrom(run) ?? start;
+  // On a whole period, as the platform would widen it: what is read is then what is asked for.
+  const from = new Date(periodDown((judgedFrom(run) ?? start).getTime(), plan.metricPeriodMs));
   const intervalMs = judgeIntervalMs(step.bakeMs);
   let judgedMs = 0;
   for (;;) {
     const windowEndMs = nextWindowEndMs(judgedMs, intervalMs, [step.bakeMs, plan.maxBakeMs]);
     // CloudWatch publishes late: a window is read metricsDelayMs after it ends, so it holds only what has arrived.
-    const readAt = start.getTime() + windowEndMs + plan.metricsDelayMs;
+    // It ends on the first whole period at or after windowEndMs (judge rounds down to one), so it still reaches it.
+    const readAt = periodUp(start.getTime() + windowEndMs, plan.metricPeriodMs) + plan.metricsDelayMs;
     await sleepShowing(run, step, { start, from }, readAt - io.now().getTime());
     const verdict = await judge(run, step, { start, from });
     io.progress.step(`${step.label}: ${describeVerdict(verdict)}`);
@@ -93,7 +98,9 @@ interface BakeTimes {
 async function judge(run: ReleaseRun, step: Bake, { start, from }: BakeTimes): Promise<StepVerdict> {
   const { io, plan, started } = run;
   for (let attempt = 1; ; attempt += 1) {
-    const end = new Date(io.now().getTime() - plan.metricsDelayMs);
+    // Down to a whole period: the platform widens a range's end up to one, which would read the period still
+    // arriving now and leave it out of the next window that starts at this one's end.
+    const end = new Date(periodDown(io.now().getTime() - plan.metricsDelayMs, plan.metricPeriodMs));
     const range: TimeRange = { start: from, end };
     try {
       const [candidate, stable, firingPageAlarms] = await Promise.all([

@@ -22,6 +22,11 @@ export interface ReleasePlan {
   readonly maxBakeMs: number;
   /** How long after a bake its metrics are read: CloudWatch publishes late, the local platform at once. */
   readonly metricsDelayMs: number;
+  /**
+   * The platform's metric period: a read is widened to whole periods, so each judged window ends on one (rounded
+   * down), and what is read is what was asked for, all of it at least metricsDelayMs old.
+   */
+  readonly metricPeriodMs: number;
   /** How long warming may wait for the candidate's provisioned concurrency to be READY. */
   readonly warmTimeoutMs: number;
   /** The `canary` scenario against the candidate alone: its rate from loadtest/src/scenarios.ts, this duration. */

@@ -3,7 +3,8 @@ import { platformSizeFor } from '../../loadtest/src/local-platform-plan.ts';
 import { SCENARIOS } from '../../loadtest/src/scenarios.ts';
 import { aResult } from '../../loadtest/src/test-results.ts';
 import { AwsCallError } from '../../platform/src/aws/aws-call.ts';
-import { LIVE_ALIAS, type ScalingTarget } from '../../platform/src/port.ts';
+import { LIVE_ALIAS, type ScalingTarget, type TimeRange } from '../../platform/src/port.ts';
+import { wholePeriods } from '../../platform/src/whole-periods.ts';
 import { dataOf } from './journal.ts';
 import { CRASH_STATES } from './machine.ts';
 import type { ReleasePlan, ReleaseState, StateName } from './model.ts';
@@ -30,6 +31,7 @@ const PLAN: ReleasePlan = {
   minRequests: 200,
   maxBakeMs: 5 * MINUTE,
   metricsDelayMs: MINUTE / 2,
+  metricPeriodMs: 1_000,
   warmTimeoutMs: 2 * MINUTE,
   pretrafficSeconds: 10,
   drift: { requests: 20, tolerance: 0.01 },
@@ -199,6 +201,13 @@ const firstStepVerdicts = (platform: MemoryPlatform) =>
       ? [observed.observation.verdict]
       : [];
   });
+
+/** A fake clock whose every sleep ends 7 s late. */
+class WakingLateClock extends FakeClock {
+  override sleep(ms: number): Promise<void> {
+    return super.sleep(ms + 7_000);
+  }
+}
 
 describe('startRelease', () => {
   it('promotes a healthy candidate step by step, journaling every change before making it', async () => {
@@ -376,6 +385,44 @@ describe('startRelease', () => {
     expect(enoughButEarly?.candidate.invocations).toBeGreaterThanOrEqual(PLAN.minRequests);
     expect(enoughButEarly?.elapsedMs).toBeLessThan(bakeMs);
     expect(verdicts.at(-1)?.elapsedMs).toBe(bakeMs);
+  });
+
+  it("reads only whole metric periods at least metricsDelayMs old: CloudWatch's minute, read 3 minutes late", async () => {
+    const plan: ReleasePlan = {
+      ...PLAN,
+      steps: PLAN.steps.map((step) => ({ ...step, bakeMs: 5 * MINUTE })),
+      maxBakeMs: 30 * MINUTE,
+      metricsDelayMs: 3 * MINUTE,
+      metricPeriodMs: MINUTE,
+    };
+    // The platforms widen a range to whole periods, as CloudWatch counts them; the clock starts mid-minute, and
+    // every sleep wakes late, as on a busy machine.
+    const reads: { at: number; requested: TimeRange; read: TimeRange }[] = [];
+    const steady = steadyTraffic(50);
+    const { platform, io } = setup(
+      {
+        clock: new WakingLateClock(Date.parse('2026-11-30T00:00:17.000Z')),
+        metrics: (version, requested, via, memory) => {
+          const read = wholePeriods(requested, plan.metricPeriodMs);
+          reads.push({ at: memory.clock.now().getTime(), requested, read });
+          return steady(version, read, via, memory);
+        },
+      },
+      {},
+    );
+    expect((await startRelease(io, request({ plan }))).outcome).toBe('promoted');
+    expect(reads.length).toBeGreaterThan(0);
+    for (const { at, requested, read } of reads) {
+      expect(read).toEqual(requested);
+      expect(read.end.getTime()).toBeLessThanOrEqual(at - plan.metricsDelayMs);
+    }
+    const journaledEnds = platform.releaseRecord.entries.flatMap((entry) => {
+      const observed = dataOf(entry, 'observed');
+      return observed?.observation.kind === 'bake'
+        ? [new Date(observed.observation.verdict.candidate.range.end).getTime()]
+        : [];
+    });
+    expect(journaledEnds.every((end) => end % plan.metricPeriodMs === 0)).toBe(true);
   });
 
   it('judges the traffic between bakes: each bake starts its figures where the last judged window ended', async () => {

@@ -116,6 +116,7 @@ describe('the built-in plans', () => {
   it('the AWS plan bakes 5 minutes a step, waits out CloudWatch, and pre-tests with the canary scenario', () => {
     expect(AWS_PLAN.steps.every((step) => step.bakeMs === 300_000)).toBe(true);
     expect(AWS_PLAN.metricsDelayMs).toBe(180_000);
+    expect(AWS_PLAN.metricPeriodMs).toBe(60_000);
     expect(AWS_PLAN.pretrafficSeconds).toBe(SCENARIOS.canary.durationSeconds);
   });
 
@@ -211,6 +212,11 @@ describe('validatePlan', () => {
       name: 'no drift block',
       plan: { ...AWS_PLAN, drift: undefined },
       problem: 'drift.requests is undefined',
+    },
+    {
+      name: 'a journal written before the metric period',
+      plan: { ...AWS_PLAN, metricPeriodMs: undefined },
+      problem: 'metricPeriodMs is undefined: expected whole milliseconds >= 1',
     },
   ])('refuses $name', ({ plan, problem }) => {
     expect(() => validatePlan(plan as unknown as ReleasePlan)).toThrow(problem);

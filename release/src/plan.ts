@@ -102,6 +102,8 @@ export const AWS_PLAN: ReleasePlan = {
   // CloudWatch publishes Lambda's metrics one to three minutes after the minute they describe, stamped at each
   // invocation's start (docs/release.md §2); reading three minutes after a bake reads its last minute complete.
   metricsDelayMs: 3 * MS_PER_UNIT.m,
+  // Lambda's metrics are per minute (platform/src/aws/aws-version-metrics.ts reads whole minutes).
+  metricPeriodMs: MS_PER_UNIT.m,
   // PC allocation starts "after a minute or two of preparation" and deploys that wait for it take 15 minutes or
   // more (docs/release.md §1, SAM #1908).
   warmTimeoutMs: 15 * MS_PER_UNIT.m,
@@ -110,6 +112,13 @@ export const AWS_PLAN: ReleasePlan = {
   drift: { requests: 500, tolerance: DRIFT_TOLERANCE },
   regression: REGRESSION,
 };
+
+/**
+ * The local platform's metric buckets in a rehearsal (its `platform:local start --metric-period-ms`), one second
+ * instead of CloudWatch's minute: the rehearsal bakes for seconds, and a range selects buckets by their start, so
+ * minute buckets would hold none of a short bake's requests.
+ */
+export const REHEARSAL_METRIC_PERIOD_MS = MS_PER_UNIT.s;
 
 /** The rehearsal's production traffic through live, requests per second (release:local's open model). */
 export const REHEARSAL_TRAFFIC_RPS = 100;
@@ -125,6 +134,7 @@ export const REHEARSAL_PLAN: ReleasePlan = {
   minRequests: MIN_REQUESTS,
   maxBakeMs: 40 * MS_PER_UNIT.s,
   metricsDelayMs: 0,
+  metricPeriodMs: REHEARSAL_METRIC_PERIOD_MS,
   warmTimeoutMs: 60 * MS_PER_UNIT.s,
   pretrafficSeconds: 8,
   drift: { requests: 100, tolerance: DRIFT_TOLERANCE },
@@ -173,6 +183,7 @@ function planProblems(plan: unknown): string[] {
     ['minRequests', plan.minRequests, whole(1), 'a whole number >= 1'],
     ['maxBakeMs', plan.maxBakeMs, whole(0), 'whole milliseconds >= 0'],
     ['metricsDelayMs', plan.metricsDelayMs, whole(0), 'whole milliseconds >= 0'],
+    ['metricPeriodMs', plan.metricPeriodMs, whole(1), 'whole milliseconds >= 1'],
     ['warmTimeoutMs', plan.warmTimeoutMs, whole(1), 'whole milliseconds >= 1'],
     ['pretrafficSeconds', plan.pretrafficSeconds, whole(1), 'whole seconds >= 1'],
     ['drift.requests', drift.requests, whole(1), 'a whole number >= 1'],

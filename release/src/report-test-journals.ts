@@ -27,6 +27,7 @@ export const TEST_PLAN: ReleasePlan = {
   minRequests: 200,
   maxBakeMs: 40_000,
   metricsDelayMs: 0,
+  metricPeriodMs: 1_000,
   warmTimeoutMs: 60_000,
   pretrafficSeconds: 8,
   drift: { requests: 100, tolerance: 0.001 },

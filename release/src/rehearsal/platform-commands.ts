@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { liveUrlOf } from '../../../loadtest/src/local-platform-plan.ts';
 import { PLATFORM_CLI, runCommand } from '../../../loadtest/src/local-platform-target.ts';
+import { REHEARSAL_METRIC_PERIOD_MS } from '../plan.ts';
 import type { RehearsalPlatformSize } from './platform-size.ts';
 
 /** Building the service and the image context, or starting a platform whose environments init on two busy cores. */
@@ -14,12 +15,6 @@ const BUILD_TIMEOUT_MS = 300_000;
 const START_TIMEOUT_MS = 300_000;
 /** deploy copies a whole image context; stop waits up to 30 s for a daemon before it kills it. */
 const CONTROL_TIMEOUT_MS = 120_000;
-
-/**
- * The platform's metric buckets, one second instead of CloudWatch's minute: the rehearsal bakes for seconds, and
- * a range selects buckets by their start, so minute buckets would hold none of a short bake's requests.
- */
-export const REHEARSAL_METRIC_PERIOD_MS = 1_000;
 
 /** Where the rehearsal's build goes: inside its state directory, so that no other build replaces it mid-run. */
 export const contextDirOf = (stateDir: string) => join(stateDir, 'image-context');
