@@ -8,7 +8,14 @@ import { EXIT_CODES } from '../src/model.ts';
 import { REHEARSAL_PLAN } from '../src/plan.ts';
 import type { ReleaseReport } from '../src/report.ts';
 import { writeOverspentBudgetReport } from './budget-report.ts';
-import { newRehearsal, type Rehearsal, SHORT_PLAN, STARTED_SCALING, said } from './rehearsal-cli.ts';
+import {
+  explained,
+  newRehearsal,
+  type Rehearsal,
+  SHORT_PLAN,
+  STARTED_SCALING,
+  said,
+} from './rehearsal-cli.ts';
 
 let rehearsal: Rehearsal | null = null;
 afterEach(async () => {
@@ -52,7 +59,7 @@ async function rehearse(
   expect(Object.values(EXIT_CODES), said(run)).toContain(run.code);
   const report = await rehearsal.report();
   // A failed outcome assertion shows why the release decided what it did, and what it said on the way.
-  return { code: run.code, report, why: `${report.outcome}: ${report.reasons.join('; ')}\n${said(run)}` };
+  return { code: run.code, report, why: `${explained(report)}\n${said(run)}` };
 }
 
 describe('npm run release:local', () => {
@@ -167,9 +174,7 @@ describe('npm run release:local', () => {
       '1s',
     );
     const report = await rehearsal.report();
-    expect(run.code, `${report.outcome}: ${report.reasons.join('; ')}\n${said(run)}`).toBe(
-      EXIT_CODES.promoted,
-    );
+    expect(run.code, `${explained(report)}\n${said(run)}`).toBe(EXIT_CODES.promoted);
     expect(report).toMatchObject({
       outcome: 'promoted',
       overrideFreeze: reason,

@@ -11,7 +11,7 @@ import { type CommandRun, removeStateDir, runCollecting } from '../../loadtest/s
 import { LocalPlatform } from '../../platform/src/local/local-platform.ts';
 import { REHEARSAL_TRAFFIC_RPS } from '../src/plan.ts';
 import { rehearsalPlatformSize } from '../src/rehearsal/platform-size.ts';
-import type { ReleaseReport } from '../src/report.ts';
+import type { ReleaseReport, ReportStep } from '../src/report.ts';
 
 const CLI = ['--import', 'tsx', 'release/src/cli/release-local.ts'];
 
@@ -77,3 +77,33 @@ export async function newRehearsal(): Promise<Rehearsal> {
 /** What a run said, for a failed assertion's message. */
 export const said = (run: CommandRun) =>
   `exit ${run.code ?? run.signal}\n--- stderr (last 40 lines)\n${run.stderr.trimEnd().split('\n').slice(-40).join('\n')}`;
+
+/** A judged bake's checks, one a line, failed ones marked, with both versions' figures. */
+const bakeOf = (step: ReportStep) =>
+  [
+    `${step.phase} ${step.index} (${step.weight * 100} %): ${step.decision}`,
+    ...step.checks.map(
+      (check) =>
+        `  ${check.passed ? 'ok  ' : 'FAIL'} ${check.name} (${check.against}) ${check.objective}, measured ` +
+        `${check.measured ?? 'nothing'}${check.reason === null ? '' : `: ${check.reason}`}`,
+    ),
+    `  candidate ${JSON.stringify(step.candidate)}`,
+    `  stable ${JSON.stringify(step.stable)}`,
+  ].join('\n');
+
+/**
+ * Why a report ended as it did, for a failed outcome assertion's message, so that a flake can be diagnosed from
+ * the CI log alone: its reasons, the failed pre-traffic test, the failing bake's checks (or the last bake's, when
+ * none failed) with the candidate's figures, and the status codes production got (5xx, throttles).
+ */
+export function explained(report: ReleaseReport): string {
+  const bake = report.steps.find((step) => step.decision === 'fail') ?? report.steps.at(-1);
+  const pretraffic = report.pretraffic;
+  return [
+    `outcome ${report.outcome} in ${report.state}: ${report.reasons.join('; ') || 'no reasons'}`,
+    ...(pretraffic !== null && !pretraffic.passed ? [`pre-traffic test failed: ${pretraffic.reason}`] : []),
+    bake === undefined ? 'no judged bake' : bakeOf(bake),
+    `candidate through live: ${report.candidateRequests} requests, ${report.candidateErrors} errors`,
+    `production status counts: ${JSON.stringify(report.production?.statusCounts ?? null)}`,
+  ].join('\n');
+}
