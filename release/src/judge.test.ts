@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VersionMetrics } from '../../platform/src/port.ts';
 import { loadTestObjectives } from '../../slo/src/load-test.ts';
-import { type BakeInput, badOf, judgeBake, requestsOf } from './judge.ts';
+import { type BakeInput, badOf, errorsOf, judgeBake, requestsOf } from './judge.ts';
 import { earlyErrorAlpha, REHEARSAL_PLAN } from './plan.ts';
 
 type Overrides = Partial<Omit<VersionMetrics, 'app'>> & { app?: Partial<VersionMetrics['app']> };
@@ -41,11 +41,12 @@ const checkNamed = (verdict: ReturnType<typeof judge>, name: string) => {
   return found;
 };
 
-describe('requestsOf / badOf', () => {
-  it('counts throttles as requests and as bad, and the handler’s 5xx as bad', () => {
+describe('requestsOf / badOf / errorsOf', () => {
+  it('counts throttles as requests and as bad, and the handler’s 5xx as bad; errors leave throttles out', () => {
     const m = metrics('2', { invocations: 100, errors: 2, throttles: 3, app: { requests5xx: 4 } });
     expect(requestsOf(m)).toBe(103);
     expect(badOf(m)).toBe(9);
+    expect(errorsOf(m)).toBe(6);
   });
 });
 
@@ -59,6 +60,7 @@ describe('judgeBake', () => {
       'slo:availability',
       ...gates.flatMap((g) => [`slo:${g} (app)`, `slo:${g} (duration)`]),
       'stable:error-rate vs stable',
+      'stable:throttles vs stable',
       ...gates.flatMap((g) => [`stable:${g} (app) vs stable`, `stable:${g} (duration) vs stable`]),
       'alarm:page-alarms',
       'evidence:bake-time',
@@ -106,7 +108,7 @@ describe('judgeBake', () => {
       reason: /failed 5 % \(3 of 60\).*significantly more than the SLO's 0\.1 %/,
     },
     {
-      name: 'a bad share significantly above stable’s',
+      name: 'an errors and 5xx share significantly above stable’s',
       input: {
         candidate: metrics('2', { invocations: 60, app: { requests2xx: 57, requests5xx: 3 } }),
         stable: metrics('1', { invocations: 3600, errors: 0 }),
@@ -115,7 +117,7 @@ describe('judgeBake', () => {
           availability: { ...loadTestObjectives().availability, minGoodRatio: 0.9 },
         },
       },
-      reason: /bad share 5 % \(3 of 60\) is significantly above stable's 0 % \(0 of 3600\)/,
+      reason: /errors and 5xx share 5 % \(3 of 60\) is significantly above stable's 0 % \(0 of 3600\)/,
     },
   ])('fails at once, before the bake’s minimum and its minimum requests, on $name', ({ input, reason }) => {
     const verdict = judge({ elapsedMs: 3_000, ...input });
@@ -132,7 +134,7 @@ describe('judgeBake', () => {
     expect(verdict.decision).toBe('fail');
     expect(verdict.reasons).toEqual([
       expect.stringContaining('failed 5 % (3 of 60)'),
-      expect.stringContaining('bad share 5 % (3 of 60) is significantly above stable'),
+      expect.stringContaining('errors and 5xx share 5 % (3 of 60) is significantly above stable'),
     ]);
     expect(checkNamed(verdict, 'latency-p95 (app)').passed).toBe(false);
   });
@@ -179,12 +181,6 @@ describe('judgeBake', () => {
       reason: /failed 1 % \(4 of 400\).*significantly more than the SLO's 0\.1 % \(p = /,
     },
     {
-      name: 'throttles and the handler’s 5xx, counted as bad',
-      candidate: metrics('2', { invocations: 390, throttles: 10, app: { requests5xx: 10 } }),
-      check: 'availability',
-      reason: /5 % \(20 of 400\)/,
-    },
-    {
       name: 'an app p95 over the SLO',
       candidate: metrics('2', { app: { latencyP95Ms: 95 } }),
       check: 'latency-p95 (app)',
@@ -211,6 +207,49 @@ describe('judgeBake', () => {
     expect(verdict.reasons[0]).toMatch(reason);
   });
 
+  it('holds the candidate alone (the watch) to the SLO with its throttles and the handler’s 5xx as bad', () => {
+    const verdict = judge({
+      candidate: metrics('2', { invocations: 390, throttles: 10, app: { requests5xx: 10 } }),
+      stable: null,
+    });
+    expect(verdict.decision).toBe('fail');
+    expect(checkNamed(verdict, 'availability')).toMatchObject({ against: 'slo', passed: false });
+    expect(verdict.reasons[0]).toMatch(/failed 5 % \(20 of 400\) of its requests/);
+  });
+
+  it('judges a shift’s throttles against stable’s, not the SLO: the shared limit throttling both is no failure', () => {
+    // 16 of 200 throttled while stable, at the same limit in the same minutes, lost 150 of 1950.
+    const sharedLimit = {
+      candidate: metrics('2', { invocations: 184, throttles: 16, app: { requests2xx: 184 } }),
+      stable: metrics('1', { invocations: 1800, throttles: 150, app: { requests2xx: 1800 } }),
+    };
+    const shift = judge(sharedLimit);
+    expect(shift.decision).toBe('pass');
+    expect(checkNamed(shift, 'availability')).toMatchObject({ passed: true, measured: '0 % (0 of 184)' });
+    expect(checkNamed(shift, 'throttles vs stable')).toMatchObject({
+      against: 'stable',
+      passed: true,
+      measured: 'candidate 8 % (16 of 200), stable 7.692 % (150 of 1950)',
+    });
+    // The same figures with the candidate alone are the SLO's bad requests.
+    expect(judge({ ...sharedLimit, stable: null }).decision).toBe('fail');
+  });
+
+  it('fails at once on a throttled share significantly above stable’s', () => {
+    const verdict = judge({
+      candidate: metrics('2', { invocations: 360, throttles: 40, app: { requests2xx: 360 } }),
+      stable: metrics('1', { invocations: 3600, app: { requests2xx: 3600 } }),
+      elapsedMs: 3_000,
+    });
+    expect(verdict.decision).toBe('fail');
+    expect(checkNamed(verdict, 'availability').passed).toBe(true);
+    expect(verdict.reasons).toEqual([
+      expect.stringMatching(
+        /the candidate's throttled share 10 % \(40 of 400\) is significantly above stable's 0 % \(0 of 3600\)/,
+      ),
+    ]);
+  });
+
   it('holds the error rate at exactly the test’s edge: 2 bad of 200 pass, 3 fail', () => {
     const at = (errors: number) =>
       judge({ candidate: metrics('2', { invocations: 200, errors }), stable: null }).decision;
@@ -220,12 +259,12 @@ describe('judgeBake', () => {
 
   it.each([
     {
-      name: 'a bad share significantly above stable’s, inside the SLO’s test',
+      name: 'an errors and 5xx share significantly above stable’s, inside the SLO’s test',
       candidate: metrics('2', { invocations: 2000, errors: 5, app: { requests2xx: 1995 } }),
       stable: metrics('1', { invocations: 20_000, errors: 1, app: { requests2xx: 19_999 } }),
       check: 'error-rate vs stable',
       reason:
-        /candidate's bad share 0\.25 % \(5 of 2000\) is significantly above stable's 0\.005 % \(1 of 20000\)/,
+        /candidate's errors and 5xx share 0\.25 % \(5 of 2000\) is significantly above stable's 0\.005 % \(1 of 20000\)/,
     },
     {
       name: 'an app p95 30 % and 10 ms above stable’s, inside the SLO',
@@ -306,7 +345,7 @@ describe('judgeBake', () => {
     expect(verdict.reasons).toEqual([
       expect.stringContaining('failed 10 %'),
       expect.stringContaining('app latency p95 is 120.0 ms'),
-      expect.stringContaining('bad share 10 %'),
+      expect.stringContaining('errors and 5xx share 10 %'),
       expect.stringContaining('app latency p95 120.0 ms'),
       'page alarm page is in ALARM',
     ]);

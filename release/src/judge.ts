@@ -4,7 +4,9 @@
  * harm fails at once, however early (an error rate significantly above the SLO's or stable's, a page alarm): the
  * significance tests already weigh how few the requests are. Everything else, the latencies above all (a p95 of a
  * handful of requests is noise), waits until the bake has lasted its minimum and enough requests arrived; until
- * then it keeps baking, up to the plan's limit.
+ * then it keeps baking, up to the plan's limit. During a shift throttles are judged against stable's (the
+ * function's one concurrency limit throttles both), not held to the SLO as the candidate's own failures; a slow
+ * candidate that causes them is still caught by its latency.
  */
 import type { VersionMetrics } from '../../platform/src/port.ts';
 import {
@@ -33,17 +35,28 @@ export interface BakeInput {
   readonly objectives?: LoadTestObjectives;
 }
 
-/** A version's requests: its invocations and its throttles, which were requests nobody served. */
+/**
+ * A version's requests: its invocations and its throttles, which were requests nobody served. The denominator of
+ * badOf and of the throttle share; errorsOf's is the invocations alone.
+ */
 export function requestsOf(metrics: VersionMetrics): number {
   return metrics.invocations + metrics.throttles;
 }
 
 /**
- * A version's bad requests, as the availability SLO counts them: Lambda's errors (crash, timeout), throttles, and
- * the 5xx the handler answered itself (not a Lambda error, but bad for availability).
+ * A version's bad requests, as the availability SLO counts them: errorsOf and throttles. The watch window holds
+ * the candidate to the SLO with them; during a shift throttles are judged apart (see judgeBake).
  */
 export function badOf(metrics: VersionMetrics): number {
-  return metrics.errors + metrics.throttles + metrics.app.requests5xx;
+  return errorsOf(metrics) + metrics.throttles;
+}
+
+/**
+ * The requests a version served badly: Lambda's errors (crash, timeout) and the 5xx the handler answered itself
+ * (not a Lambda error, but bad for availability). Out of its invocations; throttles are not among them.
+ */
+export function errorsOf(metrics: VersionMetrics): number {
+  return metrics.errors + metrics.app.requests5xx;
 }
 
 /** The two latency figures of a version: the handler's own (2xx only) and Lambda's Duration, which also sees the
@@ -77,7 +90,7 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 const seconds = (value: number) => `${Number((value / 1000).toFixed(1))} s`;
 const alphaText = (alpha: number) => Number(alpha.toPrecision(2)).toString();
 const pValue = (p: number) => (p < 1e-4 ? p.toExponential(1) : Number(p.toPrecision(2)).toString());
-const badShare = (bad: number, requests: number) =>
+const share = (bad: number, requests: number) =>
   `${percent(requests === 0 ? 0 : bad / requests)} (${bad} of ${requests})`;
 
 function check(
@@ -90,30 +103,51 @@ function check(
   return { name, against, objective, measured, passed: failure === null, reason: failure };
 }
 
-/** A side of the judgement: its error-rate test (evidence of harm) apart from its latency checks. */
+/** A side of the judgement: its error-rate tests (evidence of harm) apart from its latency checks. */
 interface Checks {
-  readonly errors: JudgeCheck;
+  readonly errors: readonly JudgeCheck[];
   readonly latency: readonly JudgeCheck[];
 }
 
-function sloChecks(candidate: VersionMetrics, errorAlpha: number, objectives: LoadTestObjectives): Checks {
+/**
+ * What the SLO's error test counts as bad, out of what. With stable beside it (a shift) throttles are left out:
+ * they come from the function's one concurrency limit, which throttles stable in the same minutes, so they are
+ * judged against stable's (throttlesCheck) rather than blamed on the candidate alone. Alone (the watch), the
+ * candidate is held to the SLO with them.
+ */
+function sloCounting(candidate: VersionMetrics, throttlesApart: boolean) {
+  return throttlesApart
+    ? {
+        bad: errorsOf(candidate),
+        total: candidate.invocations,
+        what: 'errors and 5xx share of served requests (throttles judged against stable)',
+        of: 'of the requests it served',
+      }
+    : { bad: badOf(candidate), total: requestsOf(candidate), what: 'bad share', of: 'of its requests' };
+}
+
+function sloChecks(
+  candidate: VersionMetrics,
+  errorAlpha: number,
+  objectives: LoadTestObjectives,
+  throttlesApart: boolean,
+): Checks {
   const allowedRate = allowedBadShare(objectives);
-  const requests = requestsOf(candidate);
-  const bad = badOf(candidate);
+  const { bad, total, what, of } = sloCounting(candidate, throttlesApart);
   const availability = check(
     'slo',
     objectives.availability.name,
-    `bad share not significantly above ${percent(allowedRate)} (one-sided binomial test, α = ${alphaText(errorAlpha)})`,
-    badShare(bad, requests),
-    exceedsRate(bad, requests, allowedRate, errorAlpha)
-      ? `the candidate failed ${badShare(bad, requests)} of its requests: significantly more than the SLO's ` +
-          `${percent(allowedRate)} (p = ${pValue(binomialUpperTail(bad, requests, allowedRate))})`
+    `${what} not significantly above ${percent(allowedRate)} (one-sided binomial test, α = ${alphaText(errorAlpha)})`,
+    share(bad, total),
+    exceedsRate(bad, total, allowedRate, errorAlpha)
+      ? `the candidate failed ${share(bad, total)} ${of}: significantly more than the SLO's ` +
+          `${percent(allowedRate)} (p = ${pValue(binomialUpperTail(bad, total, allowedRate))})`
       : null,
   );
   const latency = objectives.latency.flatMap((gate) =>
     LATENCY_SOURCES.map((source) => sloLatencyCheck(candidate, gate, source)),
   );
-  return { errors: availability, latency };
+  return { errors: [availability], latency };
 }
 
 function sloLatencyCheck(candidate: VersionMetrics, gate: LatencyGate, source: LatencySource): JudgeCheck {
@@ -151,17 +185,21 @@ function stableChecks(
   errorAlpha: number,
   objectives: LoadTestObjectives,
 ): Checks {
-  const stableRequests = requestsOf(stable);
-  const errorObjective = `bad share not significantly above stable's (one-sided Fisher exact test, α = ${alphaText(errorAlpha)})`;
+  const fisher = `one-sided Fisher exact test, α = ${alphaText(errorAlpha)}`;
+  const errorObjective = `errors and 5xx share of served requests not significantly above stable's (${fisher})`;
+  const throttleObjective = `throttled share of requests not significantly above stable's (${fisher})`;
   const gates = objectives.latency;
-  if (stableRequests === 0) {
+  if (requestsOf(stable) === 0) {
     // Nothing to compare is not a regression; the SLO checks still hold the candidate to the objectives.
     const passed = (name: string, objective: string): JudgeCheck => ({
       ...check('stable', name, objective, null, null),
       reason: NO_STABLE_TRAFFIC,
     });
     return {
-      errors: passed('error-rate vs stable', errorObjective),
+      errors: [
+        passed('error-rate vs stable', errorObjective),
+        passed('throttles vs stable', throttleObjective),
+      ],
       latency: gates.flatMap((gate) =>
         LATENCY_SOURCES.map((source) =>
           passed(
@@ -172,24 +210,54 @@ function stableChecks(
       ),
     };
   }
-  const requests = requestsOf(candidate);
-  const bad = badOf(candidate);
-  const stableBad = badOf(stable);
-  const errors = check(
-    'stable',
+  const errors = shareAgainstStable(
     'error-rate vs stable',
     errorObjective,
-    `candidate ${badShare(bad, requests)}, stable ${badShare(stableBad, stableRequests)}`,
-    worseThan(bad, requests, stableBad, stableRequests, errorAlpha)
-      ? `the candidate's bad share ${badShare(bad, requests)} is significantly above stable's ` +
-          `${badShare(stableBad, stableRequests)} over the same minutes ` +
-          `(p = ${pValue(fisherExactGreater(bad, requests, stableBad, stableRequests))})`
-      : null,
+    'errors and 5xx share',
+    { bad: errorsOf(candidate), total: candidate.invocations },
+    { bad: errorsOf(stable), total: stable.invocations },
+    errorAlpha,
+  );
+  // The function's one concurrency limit throttles both versions in the same minutes: only a throttled share
+  // significantly above stable's is the candidate's doing (a slow candidate holding its environments longer).
+  const throttles = shareAgainstStable(
+    'throttles vs stable',
+    throttleObjective,
+    'throttled share',
+    { bad: candidate.throttles, total: requestsOf(candidate) },
+    { bad: stable.throttles, total: requestsOf(stable) },
+    errorAlpha,
   );
   const latency = gates.flatMap((gate) =>
     LATENCY_SOURCES.map((source) => stableLatencyCheck(candidate, stable, gate, source, plan.regression)),
   );
-  return { errors, latency };
+  return { errors: [errors, throttles], latency };
+}
+
+interface Counts {
+  readonly bad: number;
+  readonly total: number;
+}
+
+function shareAgainstStable(
+  name: string,
+  objective: string,
+  what: string,
+  ours: Counts,
+  theirs: Counts,
+  errorAlpha: number,
+): JudgeCheck {
+  return check(
+    'stable',
+    name,
+    objective,
+    `candidate ${share(ours.bad, ours.total)}, stable ${share(theirs.bad, theirs.total)}`,
+    worseThan(ours.bad, ours.total, theirs.bad, theirs.total, errorAlpha)
+      ? `the candidate's ${what} ${share(ours.bad, ours.total)} is significantly above stable's ` +
+          `${share(theirs.bad, theirs.total)} over the same minutes ` +
+          `(p = ${pValue(fisherExactGreater(ours.bad, ours.total, theirs.bad, theirs.total))})`
+      : null,
+  );
 }
 
 function stableLatencyCheck(
@@ -277,19 +345,17 @@ export function judgeBake(input: BakeInput): StepVerdict {
   // A look before the bake is complete is one of several: its error tests take a stricter level (plan.ts).
   const errorAlpha = waiting.length > 0 ? earlyErrorAlpha(plan, bakeMs) : plan.regression.errorAlpha;
   const alarm = alarmCheck(input.firingPageAlarms, input.pageAlarmsNotChecked);
-  const slo = sloChecks(candidate, errorAlpha, objectives);
+  const slo = sloChecks(candidate, errorAlpha, objectives, stable !== null);
   const againstStable =
     stable === null ? null : stableChecks(candidate, stable, plan, errorAlpha, objectives);
   const judged = [
-    slo.errors,
+    ...slo.errors,
     ...slo.latency,
-    ...(againstStable === null ? [] : [againstStable.errors, ...againstStable.latency]),
+    ...(againstStable === null ? [] : [...againstStable.errors, ...againstStable.latency]),
     alarm,
   ];
   // Evidence of harm: the error tests are significance tests, so a few requests that fail them already show it.
-  const harm = [slo.errors, ...(againstStable === null ? [] : [againstStable.errors]), alarm].filter(
-    (c) => !c.passed,
-  );
+  const harm = [...slo.errors, ...(againstStable?.errors ?? []), alarm].filter((c) => !c.passed);
   const final = [...judged, ...(outOfTime ? [evidence] : [])].filter((c) => !c.passed);
   const decision: StepVerdict['decision'] =
     harm.length > 0 ? 'fail' : waiting.length > 0 ? 'keep-baking' : final.length > 0 ? 'fail' : 'pass';

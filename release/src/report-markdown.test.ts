@@ -120,9 +120,9 @@ describe('renderReleaseMarkdown', () => {
     );
     expect(markdown).toContain(`- ${ERROR_RATE_FAILED.reason}`);
     expect(markdown).toContain(
-      '| candidate 2 | 240 | 12 (5 %) | 20.0 ms | 40.0 ms | 20.0 ms | 42.0 ms | 0 |',
+      '| candidate 2 | 240 | 12 (5 %) | 2 | 0 | 10 | 20.0 ms | 40.0 ms | 20.0 ms | 42.0 ms | 0 |',
     );
-    expect(markdown).toContain('| stable 1 | 2160 | 0 (0 %) |');
+    expect(markdown).toContain('| stable 1 | 2160 | 0 (0 %) | 0 | 0 | 0 |');
   });
 
   it('shows the watch window without a stable row, and a step still baking as such', () => {

@@ -137,7 +137,7 @@ const AGAINST: Record<JudgeCheck['against'], string> = {
 
 function figuresRow(role: string, figures: VersionFigures): string {
   const { requests, bad } = figures;
-  return `| ${role} ${figures.version} | ${requests} | ${bad}${ratio(bad, requests)} | ${ms(figures.appLatencyP50Ms)} | ${ms(figures.appLatencyP95Ms)} | ${ms(figures.durationP50Ms)} | ${ms(figures.durationP95Ms)} | ${figures.spilloverInvocations} |`;
+  return `| ${role} ${figures.version} | ${requests} | ${bad}${ratio(bad, requests)} | ${figures.errors} | ${figures.throttles} | ${figures.requests5xx} | ${ms(figures.appLatencyP50Ms)} | ${ms(figures.appLatencyP95Ms)} | ${ms(figures.durationP50Ms)} | ${ms(figures.durationP95Ms)} | ${figures.spilloverInvocations} |`;
 }
 
 function stepTitle(step: ReportStep, stepCount: number): string {
@@ -168,8 +168,8 @@ function stepSection(step: ReportStep, stepCount: number): string {
     ...checks,
     ...(step.reasons.length ? ['', ...step.reasons.map((reason) => `- ${reason}`)] : []),
     '',
-    '| Version | Requests | Bad | p50 | p95 | Duration p50 | Duration p95 | Spillover |',
-    '|---|---|---|---|---|---|---|---|',
+    '| Version | Requests | Bad | Errors | Throttles | 5xx | p50 | p95 | Duration p50 | Duration p95 | Spillover |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     figuresRow('candidate', step.candidate),
     ...(step.stable ? [figuresRow('stable', step.stable)] : []),
   ].join('\n');

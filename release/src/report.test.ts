@@ -59,6 +59,8 @@ describe('buildReleaseReport', () => {
     // 240 + 600 + (1000 invocations + 1 throttle); bad: 1 error, then the throttle.
     expect(report.candidateRequests).toBe(1841);
     expect(report.candidateErrors).toBe(2);
+    // Each step's bad requests split by kind: the watch's one is a throttle.
+    expect(report.steps[2]?.candidate).toMatchObject({ bad: 1, errors: 0, throttles: 1, requests5xx: 0 });
   });
 
   it('counts a bake judged again after keep-baking once, by its final judgement', () => {

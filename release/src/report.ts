@@ -54,8 +54,14 @@ export interface VersionFigures {
   readonly version: string;
   /** judge.ts requestsOf: invocations + throttles. */
   readonly requests: number;
-  /** judge.ts badOf: errors + throttles + the handler's own 5xx answers. */
+  /** judge.ts badOf: errors + throttles + requests5xx, the three kinds below. */
   readonly bad: number;
+  /** Lambda's errors (crash, timeout). */
+  readonly errors: number;
+  /** Requests the function's concurrency limit refused: a shift judges them against stable's, not the SLO. */
+  readonly throttles: number;
+  /** The 5xx answers the handler gave itself. */
+  readonly requests5xx: number;
   readonly appLatencyP50Ms: number | null;
   readonly appLatencyP95Ms: number | null;
   readonly durationP50Ms: number | null;
@@ -150,6 +156,9 @@ export function figuresOf(metrics: VersionMetrics): VersionFigures {
     version: metrics.version,
     requests: requestsOf(metrics),
     bad: badOf(metrics),
+    errors: metrics.errors,
+    throttles: metrics.throttles,
+    requests5xx: metrics.app.requests5xx,
     appLatencyP50Ms: metrics.app.latencyP50Ms,
     appLatencyP95Ms: metrics.app.latencyP95Ms,
     durationP50Ms: metrics.durationP50Ms,
