@@ -54,7 +54,7 @@ export type BakeObservation = Observation & {
  * first shift cut off before its first look) is then judged by the next bake and counted in the report's figures,
  * instead of falling between both. The bake's time is still its own: its minimum bake counts from when it started.
  */
-function judgedFrom(run: ReleaseRun): Date | null {
+export function judgedFrom(run: ReleaseRun): Date | null {
   for (let index = run.entries.length - 1; index >= 0; index -= 1) {
     const observed = dataOf(run.entries[index] as JournalEntry, 'observed');
     if (observed?.observation.kind === 'bake')

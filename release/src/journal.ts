@@ -168,6 +168,7 @@ const DATA: { readonly [T in JournalType]: z.ZodType } = {
   'pc-change': z.object({ qualifier: z.string().min(1), executions: z.number().int().positive().nullable() }),
   'scaling-change': z.object({ change: z.enum(['suspend', 'resume']) }),
   'alias-update': z.object({ version: z.string().min(1), weights: z.record(z.string(), z.number()) }),
+  'exposure-tail': z.object({ candidate: versionMetrics }),
   observed: z.object({ state: releaseState, observation, freeze: freeze.optional() }),
   'abort-requested': z.object({ reason: z.string(), by: z.string() }),
   finished: z.object({ outcome: z.enum(OUTCOMES), reasons: z.array(z.string()) }),
@@ -293,6 +294,7 @@ export function replay(entries: readonly JournalEntry[]): ReleaseProgress | null
         break;
       }
       case 'observed':
+      case 'exposure-tail':
       case 'pc-change':
       case 'scaling-change':
         dataOf(current, type);

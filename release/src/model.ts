@@ -198,7 +198,7 @@ export interface ReleaseStarted {
 
 /**
  * The journal's entry types (JournalEntry.type) and their data. Each is appended BEFORE the release acts on it
- * (a state is recorded, then performed), except `observed`, which records what a state saw once it has. Every
+ * (a state is recorded, then performed), except `observed` and `exposure-tail`, which record what was seen. Every
  * change to the platform is announced so: a runner superseded by a resume or an abort (which append first) fails
  * its conditional append and stops before it changes anything more.
  */
@@ -219,6 +219,12 @@ export interface JournalData {
     readonly observation: Observation;
     readonly freeze?: FreezeStatus;
   };
+  /**
+   * A roll back's last figures: the candidate's traffic through live from its last judged window (or its first
+   * traffic) until live was back on stable, read once metricsDelayMs later. No verdict: it only completes the
+   * exposure. Recorded after the read, like `observed`.
+   */
+  readonly 'exposure-tail': { readonly candidate: VersionMetrics };
   /** An operator asked to abort (the reason goes into the report). */
   readonly 'abort-requested': { readonly reason: string; readonly by: string };
   readonly finished: { readonly outcome: Outcome; readonly reasons: readonly string[] };

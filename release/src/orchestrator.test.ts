@@ -286,6 +286,93 @@ describe('startRelease', () => {
     expectJournaledFirst(platform);
   });
 
+  it("counts a rolled-back candidate's traffic after its last verdict, read once live is back and its minutes arrived", async () => {
+    const reads: { at: number; range: TimeRange }[] = [];
+    const erring = candidateErrors(0.05);
+    const { platform, io } = setup({
+      // The fake platform's traffic follows live as it is when read: what the candidate served before live was
+      // back is given as such to the one read made after.
+      metrics: (version, range, via, memory) => {
+        if (version !== '2') return erring(version, range, via, memory);
+        reads.push({ at: memory.clock.now().getTime(), range });
+        return memory.shareOf('2') === 0
+          ? metricsOf(version, range, via, { invocations: 37, errors: 2 })
+          : erring(version, range, via, memory);
+      },
+    });
+    const report = await startRelease(io, request());
+    expect(report.outcome).toBe('rolled-back');
+    const entries = platform.releaseRecord.entries;
+    const tails = entries.flatMap((entry) => dataOf(entry, 'exposure-tail') ?? []);
+    expect(tails).toHaveLength(1);
+    const tail = tails[0]?.candidate;
+    const lastJudged = firstStepVerdicts(platform).at(-1);
+    const backAt = Date.parse(entries.findLast((entry) => entry.type === 'alias-update')?.at ?? '');
+    // From where the last verdict ended to a whole period after live was sent back, read metricsDelayMs later.
+    expect(new Date(tail?.range.start ?? Number.NaN)).toEqual(
+      new Date(lastJudged?.candidate.range.end ?? ''),
+    );
+    expect(new Date(tail?.range.end ?? Number.NaN).getTime()).toBeGreaterThanOrEqual(backAt);
+    const tailRead = reads.find(
+      ({ range }) => range.start.getTime() === new Date(tail?.range.start ?? '').getTime(),
+    );
+    expect(tailRead?.at).toBeGreaterThanOrEqual(
+      new Date(tail?.range.end ?? '').getTime() + PLAN.metricsDelayMs,
+    );
+    expect(report.exposureTail?.candidate).toMatchObject({ requests: 37, bad: 2 });
+    const judged = (figure: 'requests' | 'bad') =>
+      report.steps.reduce((sum, step) => sum + step.candidate[figure], 0);
+    expect(report.candidateRequests).toBe(judged('requests') + 37);
+    expect(report.candidateErrors).toBe(judged('bad') + 2);
+  });
+
+  it('reads the exposure tail once: a roll back cut off after journaling it does not read it again', async () => {
+    const { platform, io } = setup({ metrics: candidateErrors(0.05) });
+    const { releaseRecord } = platform;
+    const append = releaseRecord.append.bind(releaseRecord);
+    let cut = false;
+    // Killed right after the tail is journaled, before the roll back's own observation.
+    releaseRecord.append = async (entry, expectedSequence) => {
+      if (!cut && releaseRecord.entries.at(-1)?.type === 'exposure-tail') {
+        cut = true;
+        throw new Error('killed');
+      }
+      return append(entry, expectedSequence);
+    };
+    await rejection(startRelease(io, request()));
+    expect(cut).toBe(true);
+    expect((await resumeRelease(memoryIo(platform), 'resumer')).outcome).toBe('rolled-back');
+    expect(releaseRecord.entries.filter((entry) => entry.type === 'exposure-tail')).toHaveLength(1);
+    await expectConsistent(platform, '1');
+  });
+
+  it('rolls back all the same when the exposure tail cannot be read, and says the exposure is the judged one', async () => {
+    const erring = candidateErrors(0.05);
+    const { platform, io } = setup({
+      // Only the tail is read with live back on stable: every bake reads while the candidate has its weight.
+      metrics: (version, range, via, memory) => {
+        if (version === '2' && memory.shareOf('2') === 0) throw new Error('GetMetricData throttled');
+        return erring(version, range, via, memory);
+      },
+    });
+    const report = await startRelease(io, request());
+    expect(report.outcome).toBe('rolled-back');
+    expect(report.exposureTail).toBeNull();
+    expect(report.reasons.at(-1)).toMatch(
+      /traffic after its last judgement .* could not be read \(GetMetricData throttled\): the exposure counts its judged requests only/,
+    );
+    await expectConsistent(platform, '1');
+  });
+
+  it('reads no exposure tail for a release stopped before the candidate had traffic', async () => {
+    const { platform, io } = setup(
+      {},
+      { pretraffic: aResult({ latencyMs: { p50: 20, p90: 90, p95: 150, p99: 200, max: 300 } }) },
+    );
+    expect((await startRelease(io, request())).outcome).toBe('stopped-before-traffic');
+    expect(platform.releaseRecord.entries.some((entry) => entry.type === 'exposure-tail')).toBe(false);
+  });
+
   it('rolls back from the watch window by handing live and its PC back to the stable version', async () => {
     const { platform, io } = setup({ metrics: failsTheWatch() });
     const report = await startRelease(io, request());

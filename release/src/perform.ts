@@ -1,8 +1,8 @@
 /**
  * What each state of a release does (the I/O between journaling it and journaling what it observed): preflight's
  * reads, warming the candidate's own PC, the pre-traffic gate, the drift check, a shift and its bake, promotion,
- * the watch, and the roll back. Each reads the platform before it changes anything, so performing a state twice
- * (a resume) does what performing it once would.
+ * the watch, and the roll back with its exposure tail. Each reads the platform before it changes anything, so
+ * performing a state twice (a resume) does what performing it once would.
  */
 import { describeError } from '../../common/errors.ts';
 import { buildCorpus } from '../../loadtest/src/corpus.ts';
@@ -10,6 +10,7 @@ import { platformSizeFor } from '../../loadtest/src/local-platform-plan.ts';
 import { SCENARIOS } from '../../loadtest/src/scenarios.ts';
 import { bake } from './bake.ts';
 import { compareAnswers } from './drift.ts';
+import { recordExposureTail } from './exposure-tail.ts';
 import { promote, provision, rollBack, shiftTo } from './handover.ts';
 import { preflightCheck, stateLabel } from './machine.ts';
 import { isMissingVersion } from './missing-version.ts';
@@ -71,8 +72,11 @@ export async function perform(
       const bakeMs = plan.steps.at(-1)?.bakeMs ?? 0;
       return { observation: await bake(run, { state, label: 'watch', weight: 1, bakeMs, stable: null }) };
     }
-    case 'rollback':
-      return { observation: await rollBack(run) };
+    case 'rollback': {
+      const observation = await rollBack(run);
+      await recordExposureTail(run);
+      return { observation };
+    }
     case 'done':
       throw new Error('done is not performed: the release is over');
   }

@@ -42,12 +42,13 @@ describe('renderReleaseMarkdown', () => {
     expect(markdown.endsWith('\n')).toBe(true);
   });
 
-  it('states the exposure: highest weight, requests and errors of the judged bakes', () => {
+  it('states the exposure: highest weight, requests and errors of the judged bakes and of a roll back’s tail', () => {
     expect(markdownOf(promotedJournal())).toContain(
       '**Exposure:** version 2 had at most 100 % of live; 1841 requests, 2 errors (0.11 %) in its judged bakes',
     );
     expect(markdownOf(rolledBackAtFirstStepJournal())).toContain(
-      'had at most 10 % of live; 240 requests, 12 errors (5 %)',
+      'had at most 10 % of live; 270 requests, 15 errors (5.6 %) in its judged bakes and until live was back on 1 ' +
+        '(30 requests, 3 errors over 2026-11-30T04:01:12.000Z – 2026-11-30T04:01:40.000Z)',
     );
     expect(markdownOf(stoppedByPretrafficJournal())).toContain(
       '**Exposure:** none: version 2 never had a share of live',

@@ -43,12 +43,18 @@ function headline(report: ReleaseReport): string {
 }
 
 function exposureLine(report: ReleaseReport): string {
-  const { maxCandidateWeight, candidateRequests, candidateErrors } = report;
+  const { maxCandidateWeight, candidateRequests, candidateErrors, exposureTail } = report;
   if (maxCandidateWeight === 0)
     return `**Exposure:** none: version ${report.candidate} never had a share of live`;
+  const where =
+    exposureTail === null
+      ? 'in its judged bakes'
+      : `in its judged bakes and until live was back on ${report.stable} ` +
+        `(${exposureTail.candidate.requests} requests, ${exposureTail.candidate.bad} errors over ` +
+        `${exposureTail.window.start} – ${exposureTail.window.end})`;
   return (
     `**Exposure:** version ${report.candidate} had at most ${percent(maxCandidateWeight)} of live; ` +
-    `${candidateRequests} requests, ${candidateErrors} errors${ratio(candidateErrors, candidateRequests)} in its judged bakes`
+    `${candidateRequests} requests, ${candidateErrors} errors${ratio(candidateErrors, candidateRequests)} ${where}`
   );
 }
 

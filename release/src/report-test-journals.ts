@@ -261,10 +261,17 @@ export function rolledBackAtFirstStepJournal(): readonly JournalEntry[] {
     )
     .enter(rollback)
     .live('1')
-    .saw(rollback, { kind: 'rollback', done: true }, 2)
+    .add('exposure-tail', { candidate: EXPOSURE_TAIL }, 2)
+    .saw(rollback, { kind: 'rollback', done: true })
     .add('finished', { outcome: 'rolled-back', reasons: [reason] })
     .build();
 }
+
+/** rolledBackAtFirstStepJournal's candidate traffic after its failed verdict until live was back on stable. */
+export const EXPOSURE_TAIL: VersionMetrics = {
+  ...metricsOf('2', { invocations: 30, errors: 1, app5xx: 2 }),
+  range: { start: new Date('2026-11-30T04:01:12.000Z'), end: new Date('2026-11-30T04:01:40.000Z') },
+};
 
 export const PRETRAFFIC_REASON = 'the candidate did not keep the SLOs alone: latency-p95 150.0 ms > 80 ms';
 

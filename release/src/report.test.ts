@@ -59,6 +59,7 @@ describe('buildReleaseReport', () => {
     // 240 + 600 + (1000 invocations + 1 throttle); bad: 1 error, then the throttle.
     expect(report.candidateRequests).toBe(1841);
     expect(report.candidateErrors).toBe(2);
+    expect(report.exposureTail).toBeNull();
     // Each step's bad requests split by kind: the watch's one is a throttle.
     expect(report.steps[2]?.candidate).toMatchObject({ bad: 1, errors: 0, throttles: 1, requests5xx: 0 });
   });
@@ -96,8 +97,13 @@ describe('buildReleaseReport', () => {
       exitCode: 3,
       reasons: [ERROR_RATE_FAILED.reason],
       maxCandidateWeight: 0.1,
-      candidateRequests: 240,
-      candidateErrors: 12,
+      // The failed bake's 240 and 12, and the 30 and 3 served until live was back on stable.
+      candidateRequests: 270,
+      candidateErrors: 15,
+      exposureTail: {
+        window: { start: '2026-11-30T04:01:12.000Z', end: '2026-11-30T04:01:40.000Z' },
+        candidate: { requests: 30, bad: 3, errors: 1, throttles: 0, requests5xx: 2 },
+      },
     });
     expect(report.steps).toHaveLength(1);
     expect(report.steps[0]?.decision).toBe('fail');

@@ -123,9 +123,17 @@ export interface ReleaseReport {
   readonly freeze: FreezeStatus | null;
   /** 0–1: the candidate's highest share of live, 1 once it was made live's primary. */
   readonly maxCandidateWeight: number;
-  /** Summed over every judged bake of the candidate through live. */
+  /** Summed over every judged bake of the candidate through live, and its exposure tail. */
   readonly candidateRequests: number;
   readonly candidateErrors: number;
+  /**
+   * A rolled-back candidate's traffic after its last judgement until live was back on stable (exposure-tail.ts);
+   * null when none was read.
+   */
+  readonly exposureTail: {
+    readonly window: { readonly start: string; readonly end: string };
+    readonly candidate: VersionFigures;
+  } | null;
   readonly pretraffic: {
     readonly passed: boolean;
     readonly reason: string | null;
@@ -270,6 +278,12 @@ export function buildReleaseReport(
   // The first abort is the one that stands (journal.ts): a second changes nothing.
   const abort = allOf(entries, 'abort-requested')[0] ?? null;
   const steps = judgedSteps(entries, plan);
+  const tail = lastOf(allOf(entries, 'exposure-tail'))?.data.candidate ?? null;
+  const exposureTail = tail && {
+    window: { start: isoOf(tail.range.start), end: isoOf(tail.range.end) },
+    candidate: figuresOf(tail),
+  };
+  const exposed = [...steps.map((step) => step.candidate), ...(exposureTail ? [exposureTail.candidate] : [])];
   const timeline = timelineOf(entries, candidate, plan);
   return {
     schemaVersion: RELEASE_REPORT_SCHEMA_VERSION,
@@ -291,8 +305,9 @@ export function buildReleaseReport(
     modelChange: started.modelChange,
     freeze: lastOf(observed.flatMap((data) => (data.freeze ? [data.freeze] : []))),
     maxCandidateWeight: progress.maxCandidateWeight,
-    candidateRequests: steps.reduce((sum, step) => sum + step.candidate.requests, 0),
-    candidateErrors: steps.reduce((sum, step) => sum + step.candidate.bad, 0),
+    candidateRequests: exposed.reduce((sum, figures) => sum + figures.requests, 0),
+    candidateErrors: exposed.reduce((sum, figures) => sum + figures.bad, 0),
+    exposureTail,
     pretraffic: pretraffic && {
       passed: pretraffic.verdict.passed,
       reason: pretraffic.reason,
