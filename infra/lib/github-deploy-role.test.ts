@@ -38,7 +38,7 @@ describe('GitHub OIDC deploy role', () => {
     return statement;
   }
 
-  it("may be assumed only through GitHub's OIDC provider, by this repository's main branch or named environment", () => {
+  it("may be assumed only through GitHub's OIDC provider, by this repository's named environment alone", () => {
     const { resource } = onlyResource(synth.service, 'AWS::IAM::Role', {
       Description: Match.stringLikeRegexp('^GitHub'),
     });
@@ -52,12 +52,12 @@ describe('GitHub OIDC deploy role', () => {
     expect(trust?.Condition).toEqual({
       StringEquals: {
         [`${GITHUB_OIDC.host}:aud`]: GITHUB_OIDC.audience,
-        [`${GITHUB_OIDC.host}:sub`]: [
-          `repo:${TEST_CONTEXT.githubRepository}:ref:refs/heads/main`,
-          `repo:${TEST_CONTEXT.githubRepository}:environment:production`,
-        ],
+        [`${GITHUB_OIDC.host}:sub`]: `repo:${TEST_CONTEXT.githubRepository}:environment:production`,
       },
     });
+    // A job on main without `environment:` presents the ref subject: it must match nothing, so it cannot skip the
+    // environment's reviewers.
+    expect(JSON.stringify(trust?.Condition)).not.toContain(':ref:');
     expect(resource.Properties.MaxSessionDuration).toBe(3600);
   });
 

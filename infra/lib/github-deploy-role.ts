@@ -8,9 +8,12 @@ import { GITHUB_OIDC } from './names.ts';
 export interface GithubDeployRoleProps {
   /** `owner/name` of the one repository whose workflows may assume the role. */
   readonly repository: string;
-  /** The only branch whose workflow runs may assume it. */
+  /**
+   * The branch the environment's deployment-branch policy must allow, and only it (a required repository setting,
+   * docs/infrastructure.md): the trust itself names the environment alone, so that no job skips its reviewers.
+   */
   readonly branch: string;
-  /** The GitHub environment (with its own protection rules) whose jobs may assume it. */
+  /** The GitHub environment (with its own protection rules) whose jobs, and only those, may assume it. */
   readonly environment: string;
   readonly function: IFunction;
   /** The page-level alarms a release reads: any of them in ALARM during a release means roll back. */
@@ -52,11 +55,10 @@ export class GithubDeployRole extends Construct {
       assumedBy: new OpenIdConnectPrincipal(provider, {
         StringEquals: {
           [`${GITHUB_OIDC.host}:aud`]: GITHUB_OIDC.audience,
-          // A job with `environment:` presents the environment subject; any other job its ref. Both pinned.
-          [`${GITHUB_OIDC.host}:sub`]: [
-            `repo:${repository}:ref:refs/heads/${branch}`,
-            `repo:${repository}:environment:${environment}`,
-          ],
+          // Only a job that declares `environment:` presents the environment subject, and such a job waits for
+          // that environment's reviewers. Trusting the branch's ref subject too would let any job on main that
+          // leaves `environment:` out assume this role without them (the prod approval bypass of issue 12).
+          [`${GITHUB_OIDC.host}:sub`]: `repo:${repository}:environment:${environment}`,
         },
       }),
     });
