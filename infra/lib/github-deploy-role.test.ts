@@ -71,18 +71,56 @@ describe('GitHub OIDC deploy role', () => {
     );
   });
 
-  it('releases only on this function and its qualified versions and aliases', () => {
-    const release = statementWithSid('ReleaseByMovingTheLiveAlias');
+  it('has exactly the actions deploy and `npm run release` use, and no other', () => {
+    const actions = [...new Set(statements.flatMap((s) => [s.Action].flat()))].sort();
+    expect(actions).toEqual([
+      'application-autoscaling:DescribeScalableTargets',
+      'application-autoscaling:DescribeScalingPolicies',
+      'application-autoscaling:RegisterScalableTarget',
+      'cloudformation:DescribeStacks',
+      'cloudwatch:DescribeAlarms',
+      'cloudwatch:GetMetricData',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'lambda:CreateAlias',
+      'lambda:DeleteProvisionedConcurrencyConfig',
+      'lambda:GetAlias',
+      'lambda:GetFunctionUrlConfig',
+      'lambda:GetProvisionedConcurrencyConfig',
+      'lambda:InvokeFunction',
+      'lambda:InvokeFunctionUrl',
+      'lambda:PutProvisionedConcurrencyConfig',
+      'lambda:UpdateAlias',
+      'sts:AssumeRole',
+      'sts:TagSession',
+    ]);
+  });
+
+  it("releases only on this function's live and pretraffic aliases, its qualifiers' PC, live's scaling and the release table", () => {
     const fnArn = `{${onlyResource(synth.service, 'AWS::Lambda::Function', { PackageType: 'Image' }).id}.Arn}`;
-    expect((release.Resource as unknown[]).map(cfnText)).toEqual([fnArn, `${fnArn}:*`]);
-    expect(release.Action).toEqual(
-      expect.arrayContaining([
-        'lambda:UpdateAlias',
-        'lambda:GetAlias',
-        'lambda:PublishVersion',
-        'lambda:InvokeFunction',
-      ]),
-    );
+    const aliases = [`${fnArn}:live`, `${fnArn}:pretraffic`];
+    const tableArn = `{${onlyResource(synth.service, 'AWS::DynamoDB::Table').id}.Arn}`;
+    const resourcesOf = (sid: string) => [statementWithSid(sid).Resource].flat().map(cfnText);
+
+    expect(resourcesOf('ReleaseMovesItsAliases')).toEqual([fnArn, ...aliases]);
+    expect(resourcesOf('ReleaseReadsAliasUrls')).toEqual(aliases);
+    expect(resourcesOf('ReleaseCallsAliasUrls')).toEqual(aliases);
+    expect(statementWithSid('ReleaseCallsAliasUrls').Condition).toEqual({
+      StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' },
+    });
+    expect(resourcesOf('ReleaseInvokesOnlyThroughAliasUrls')).toEqual(aliases);
+    expect(statementWithSid('ReleaseInvokesOnlyThroughAliasUrls').Condition).toEqual({
+      Bool: { 'lambda:InvokedViaFunctionUrl': 'true' },
+    });
+    expect(resourcesOf('ReleaseSizesProvisionedConcurrency')).toEqual([`${fnArn}:*`]);
+    expect(resourcesOf('ReleaseReadsLiveScaling')).toEqual(['*']);
+    expect(resourcesOf('ReleaseSuspendsLiveScaling')).toEqual([
+      'arn:{Ref:AWS::Partition}:application-autoscaling:{Ref:AWS::Region}:{Ref:AWS::AccountId}:scalable-target/*',
+    ]);
+    expect(resourcesOf('ReleaseKeepsItsRecord')).toEqual([tableArn]);
   });
 
   it('reads the state of exactly the page alarms the release watches, by name', () => {
@@ -102,10 +140,17 @@ describe('GitHub OIDC deploy role', () => {
     );
   });
 
-  it('grants no wildcard action, and a wildcard resource only to the metric read that has no resource-level form', () => {
+  it('grants no wildcard action, and a wildcard resource only to the reads that have no resource-level form', () => {
     const actions = statements.flatMap((s) => [s.Action].flat());
     expect(actions.filter((action) => action.includes('*'))).toEqual([]);
-    expect(statements.filter((s) => s.Resource === '*').map((s) => s.Action)).toEqual([
+    expect(
+      statements
+        .filter((s) => [s.Resource].flat().includes('*'))
+        .flatMap((s) => [s.Action].flat())
+        .sort(),
+    ).toEqual([
+      'application-autoscaling:DescribeScalableTargets',
+      'application-autoscaling:DescribeScalingPolicies',
       'cloudwatch:GetMetricData',
     ]);
   });

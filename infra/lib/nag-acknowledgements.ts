@@ -26,8 +26,16 @@ export function acknowledgeNagFindings({ stack, predictor, deployRole, publisher
   release.acknowledge({
     id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
     reason:
-      'Qualified ARNs of this one function only: the release step invokes and reads the versions it publishes ' +
-      '(numbers unknown at synth) and the live alias.',
+      'Qualified ARNs of this one function only, for provisioned concurrency alone: the release puts and removes ' +
+      "it on the candidate's and the stable version's own qualifiers (numbers unknown at synth) and reads live's.",
+  });
+  release.acknowledge({
+    // scalableTargetArnPattern() as cdk-nag prints it.
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:application-autoscaling:<AWS::Region>:<AWS::AccountId>:scalable-target/*]',
+    reason:
+      "RegisterScalableTarget (suspend and resume live's scaling) takes the scalable target's ARN, which ends " +
+      'in an id AWS assigns at registration and CloudFormation does not return: this account and region is the ' +
+      'tightest scope IAM allows.',
   });
   release.acknowledge({
     // stackArnPattern() as cdk-nag prints it: pseudo parameters in angle brackets.
@@ -37,7 +45,10 @@ export function acknowledgeNagFindings({ stack, predictor, deployRole, publisher
   });
   release.acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'cloudwatch:GetMetricData (the SLO gate reads metrics) supports no resource-level permissions.',
+    reason:
+      'cloudwatch:GetMetricData (the SLO gate reads metrics) and application-autoscaling:' +
+      "DescribeScalableTargets and DescribeScalingPolicies (the release reads live's scaling) support no " +
+      'resource-level permissions.',
   });
 
   if (publisher !== undefined) {

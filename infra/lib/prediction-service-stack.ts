@@ -59,6 +59,7 @@ export class PredictionServiceStack extends Stack {
     const deployRole = new GithubDeployRole(this, 'GithubDeploy', {
       ...github,
       function: fn,
+      releaseTable: releaseRecord.table,
       releaseAlarmNames: monitoring.sloAlarms.pageAlarmNames,
     });
 
