@@ -13,6 +13,21 @@ import {
 } from '../port.ts';
 import { nextCapacity } from './target-tracking.ts';
 
+/**
+ * The target as a release suspends it: dynamic scaling in and out stopped, scheduled scaling left as it was
+ * (Application Auto Scaling's SuspendedState, as AwsPlatform sends it).
+ */
+export function suspendedForRelease(target: ScalingTarget): ScalingTarget {
+  return {
+    ...target,
+    suspendedState: {
+      ...target.suspendedState,
+      dynamicScalingInSuspended: true,
+      dynamicScalingOutSuspended: true,
+    },
+  };
+}
+
 /** Periods of history kept: target tracking scales in only after several low ones in a row. */
 const PERIODS_KEPT = 5;
 
@@ -92,14 +107,7 @@ export class Autoscaler {
   /** Suspends dynamic scaling in and out; returns the target as it was. */
   suspend(): ScalingTarget {
     const previous = this.#registered('suspend scaling');
-    this.#target = {
-      ...previous,
-      suspendedState: {
-        ...previous.suspendedState,
-        dynamicScalingInSuspended: true,
-        dynamicScalingOutSuspended: true,
-      },
-    };
+    this.#target = suspendedForRelease(previous);
     return previous;
   }
 

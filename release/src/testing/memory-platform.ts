@@ -8,6 +8,7 @@
  * moment, so a test can prove each change was journaled before it was made.
  */
 import { validateAliasUpdate } from '../../../platform/src/alias.ts';
+import { suspendedForRelease } from '../../../platform/src/local/autoscaler.ts';
 import { LocalPlatformError } from '../../../platform/src/local/local-platform.ts';
 import {
   type ProvisionedConcurrencyChange,
@@ -219,14 +220,7 @@ export class MemoryPlatform implements Platform {
     const previous = this.scaling;
     if (previous === null) throw new Error('live has no scalable target to suspend: register one first');
     this.#log({ kind: 'suspend-scaling' });
-    this.scaling = {
-      ...previous,
-      suspendedState: {
-        ...previous.suspendedState,
-        dynamicScalingInSuspended: true,
-        dynamicScalingOutSuspended: true,
-      },
-    };
+    this.scaling = suspendedForRelease(previous);
     return previous;
   }
 
