@@ -1,29 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { readAppConfig } from './app-config.ts';
-import { parseStageSettings, STAGES, stageSettings } from './stages.ts';
+import { PLACEHOLDER_REPOSITORY, readAppConfig } from './app-config.ts';
+import { parseStageSettings, STAGE_NAMES, STAGES, stageSettings } from './stages.ts';
 
 const reader = (context: Record<string, unknown>) => (key: string) => context[key];
-const repo = { githubRepository: 'example-org/shiftgate' };
+const repo = { githubRepository: 'acme-ml/shiftgate' };
 
 describe('readAppConfig', () => {
   it.each([
     {
-      name: 'defaults to the dev stage, the main branch and an environment named after the stage',
+      name: "defaults to the dev stage and the main branch, with dev's GitHub environment",
       context: repo,
       expected: {
         stage: 'dev',
-        github: { repository: 'example-org/shiftgate', branch: 'main', environment: 'dev' },
+        github: { repository: 'acme-ml/shiftgate', branch: 'main', environment: 'dev' },
       },
     },
     {
-      name: 'takes the stage and its settings from context',
+      name: "takes the stage, its settings and its GitHub environment (prod's is production) from the stage table",
       context: { ...repo, stage: 'prod' },
-      expected: { stage: 'prod', settings: STAGES.prod, github: { environment: 'prod' } },
-    },
-    {
-      name: 'lets a GitHub environment of another name be trusted',
-      context: { ...repo, stage: 'prod', githubEnvironment: 'production' },
-      expected: { github: { environment: 'production' } },
+      expected: { stage: 'prod', settings: STAGES.prod, github: { environment: 'production' } },
     },
     {
       name: 'overrides the Function URL auth type and nothing else',
@@ -41,6 +36,16 @@ describe('readAppConfig', () => {
       context: { githubRepository: 'shiftgate' },
       error: /must be <owner>\/<name>/,
     },
+    ...STAGE_NAMES.flatMap((stage) =>
+      [PLACEHOLDER_REPOSITORY, 'Example-Org/ShiftGate'].map((githubRepository) => ({
+        name: `cdk.json's placeholder repository ${githubRepository} for stage ${stage}`,
+        context: { stage, githubRepository },
+        error: new RegExp(
+          `context "githubRepository" is "${githubRepository}", cdk\\.json's placeholder.*Set your repository in ` +
+            'cdk\\.json \\("githubRepository": "<owner>/<name>"\\) or pass -c githubRepository=<owner>/<name>',
+        ),
+      })),
+    ),
     {
       name: 'an unknown stage',
       context: { ...repo, stage: 'qa' },

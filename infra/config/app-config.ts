@@ -9,9 +9,14 @@ export const CONTEXT_KEYS = {
   stage: 'stage',
   githubRepository: 'githubRepository',
   githubBranch: 'githubBranch',
-  githubEnvironment: 'githubEnvironment',
   functionUrlAuthType: 'functionUrlAuthType',
 } as const;
+
+/**
+ * The `githubRepository` cdk.json ships with. Whoever owns that name on GitHub could assume a role that trusts it,
+ * so every stage (each one deploys a role that trusts the repository) refuses it.
+ */
+export const PLACEHOLDER_REPOSITORY = 'example-org/shiftgate';
 
 export interface AppConfig {
   readonly stage: string;
@@ -23,12 +28,17 @@ const contextSchema = z.object({
   [CONTEXT_KEYS.stage]: z.string().default('dev'),
   [CONTEXT_KEYS.githubRepository]: z
     .string({ error: 'is required: set it in cdk.json or pass -c githubRepository=<owner>/<name>' })
-    .regex(/^[\w.-]+\/[\w.-]+$/, 'must be <owner>/<name>, e.g. example-org/shiftgate'),
+    .regex(/^[\w.-]+\/[\w.-]+$/, 'must be <owner>/<name>, e.g. my-org/shiftgate')
+    .refine((repository) => repository.toLowerCase() !== PLACEHOLDER_REPOSITORY, {
+      error: (issue) =>
+        `is ${JSON.stringify(issue.input)}, cdk.json's placeholder: a deploy role trusting it would trust whoever ` +
+        'owns that name on GitHub. Set your repository in cdk.json ("githubRepository": "<owner>/<name>") or pass ' +
+        '-c githubRepository=<owner>/<name> (the workflows pass their own, github.repository)',
+    }),
   [CONTEXT_KEYS.githubBranch]: z
     .string()
     .regex(/^[\w./-]+$/, 'must be a branch name')
     .default('main'),
-  [CONTEXT_KEYS.githubEnvironment]: z.string().min(1).optional(),
   [CONTEXT_KEYS.functionUrlAuthType]: z.enum(['AWS_IAM', 'NONE']).optional(),
 });
 
@@ -48,8 +58,8 @@ export function readAppConfig(readContext: (key: string) => unknown): AppConfig 
     github: {
       repository: context.githubRepository,
       branch: context.githubBranch,
-      // The GitHub environment is named after the stage unless told otherwise.
-      environment: context.githubEnvironment ?? context.stage,
+      // One name per stage, in the stage table, which the workflows' `environment:` must match.
+      environment: base.githubEnvironment,
     },
   };
 }

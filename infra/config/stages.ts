@@ -62,6 +62,16 @@ const stageSettingsSchema = z.object({
   /** Lambda's own log lines (START, REPORT...): INFO keeps them, WARN drops them. */
   systemLogLevel: z.enum(['INFO', 'WARN']),
   alerting: alertingSchema,
+  /**
+   * The GitHub environment whose jobs (and only those) may assume the stage's deploy role; the workflows declare
+   * `environment:` with this name, so its protection rules (reviewers, main only) gate every deploy and release.
+   */
+  githubEnvironment: z.string().regex(/^[\w.-]+$/, 'must be a GitHub environment name'),
+  /**
+   * RETAIN keeps the function's log group when the stack is deleted (an incident can still be read back after a
+   * teardown); DESTROY removes it with the stack.
+   */
+  logGroupOnStackDeletion: z.enum(['RETAIN', 'DESTROY']),
 });
 export type StageSettings = z.infer<typeof stageSettingsSchema>;
 
@@ -87,6 +97,9 @@ export const STAGES = {
   dev: {
     ...shared,
     logRetentionDays: 7,
+    // dev is torn down and rebuilt at will; its logs go with it.
+    logGroupOnStackDeletion: 'DESTROY',
+    githubEnvironment: 'dev',
     // The REPORT line (init duration, max memory used) is what sizing memory and reading cold starts need.
     systemLogLevel: 'INFO',
     // One warm environment keeps dev latency comparable with prod; two is enough for a load test at low rate.
@@ -102,6 +115,11 @@ export const STAGES = {
     ...shared,
     // Covers the 28-day SLO window, so an incident can be read back over the whole window it burns.
     logRetentionDays: 30,
+    // prod's logs are the record of what clients saw: deleting the stack (by mistake, or to rebuild it) must not
+    // delete them too. A retained group outlives the stack; delete it by hand once no longer needed.
+    logGroupOnStackDeletion: 'RETAIN',
+    // The workflows (deploy.yml, rollback.yml) run in `production`, GitHub's conventional name for it.
+    githubEnvironment: 'production',
     // START/REPORT lines are ~45% of the log bytes per request (docs/infrastructure.md, cost table); duration
     // and spillover (cold starts) are already metrics. Switch to INFO while re-sizing memory.
     systemLogLevel: 'WARN',

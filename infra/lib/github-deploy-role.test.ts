@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAGES } from '../config/stages.ts';
 import { GITHUB_OIDC } from './names.ts';
 import {
   cfnText,
@@ -23,7 +24,7 @@ describe('GitHub OIDC deploy role', () => {
   let synth: Synthesized;
   let statements: Statement[];
   beforeAll(() => {
-    synth = synthesize({ githubEnvironment: 'production' });
+    synth = synthesize();
     const role = onlyResource(synth.service, 'AWS::IAM::Role', {
       Description: Match.stringLikeRegexp('^GitHub'),
     });
@@ -38,7 +39,9 @@ describe('GitHub OIDC deploy role', () => {
     return statement;
   }
 
-  it("may be assumed only through GitHub's OIDC provider, by this repository's named environment alone", () => {
+  it("may be assumed only through GitHub's OIDC provider, by this repository's stage environment alone", () => {
+    // The contract with deploy.yml and rollback.yml: prod's environment is `production`, from the stage table.
+    expect(STAGES.prod.githubEnvironment).toBe('production');
     const { resource } = onlyResource(synth.service, 'AWS::IAM::Role', {
       Description: Match.stringLikeRegexp('^GitHub'),
     });
@@ -52,7 +55,7 @@ describe('GitHub OIDC deploy role', () => {
     expect(trust?.Condition).toEqual({
       StringEquals: {
         [`${GITHUB_OIDC.host}:aud`]: GITHUB_OIDC.audience,
-        [`${GITHUB_OIDC.host}:sub`]: `repo:${TEST_CONTEXT.githubRepository}:environment:production`,
+        [`${GITHUB_OIDC.host}:sub`]: `repo:${TEST_CONTEXT.githubRepository}:environment:${STAGES.prod.githubEnvironment}`,
       },
     });
     // A job on main without `environment:` presents the ref subject: it must match nothing, so it cannot skip the

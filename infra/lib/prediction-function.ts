@@ -43,7 +43,7 @@ export class PredictionFunction extends Construct {
 
     const logGroup = new LogGroup(this, 'Logs', {
       retention: retentionOf(settings.logRetentionDays),
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: RemovalPolicy[settings.logGroupOnStackDeletion],
     });
     // Only what the runtime needs to write logs: no managed policy, no logs:CreateLogGroup (the group exists).
     const role = new Role(this, 'ExecutionRole', {

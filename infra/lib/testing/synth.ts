@@ -10,7 +10,8 @@ import { addShiftgateStacks, type ShiftgateStacks } from '../shiftgate-app.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
-export const TEST_CONTEXT = { stage: 'prod', githubRepository: 'example-org/shiftgate' } as const;
+/** Not cdk.json's placeholder, which synth refuses (app-config.ts). */
+export const TEST_CONTEXT = { stage: 'prod', githubRepository: 'acme-ml/shiftgate' } as const;
 /** Synthesis takes 3-20 s depending on machine load; hooks that synthesize get this much. */
 export const SYNTH_TIMEOUT_MS = 120_000;
 
