@@ -33,6 +33,10 @@ RUN npm run build:image-context -- --arch "${TARGETARCH}" --out /image-context
 FROM ${LAMBDA_NODE_IMAGE}
 COPY --link --from=build /image-context/node_modules ${LAMBDA_TASK_ROOT}/node_modules
 COPY --link --from=build /image-context/model ${LAMBDA_TASK_ROOT}/model
-COPY --link --from=build /image-context/lambda.mjs ${LAMBDA_TASK_ROOT}/
+COPY --link --from=build /image-context/lambda.mjs /image-context/lambda.mjs.map ${LAMBDA_TASK_ROOT}/
+# Stack traces in CloudWatch through the bundle's source map (lambda.mjs.map): file and line of service/src
+# instead of one minified line. Node reads the 1.9 MB map when the bundle loads, a cold-start cost
+# (docs/infrastructure.md, "Source maps").
+ENV NODE_OPTIONS=--enable-source-maps
 # <file without extension>.<export>; the runtime resolves lambda.mjs as an ES module.
 CMD ["lambda.handler"]

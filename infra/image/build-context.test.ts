@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictResponse } from '../../service/src/schema.ts';
 import { lambdaEvent } from '../../service/src/testing/lambda-events.ts';
 import { IMAGE_CONTEXT_BUDGET_BYTES, type LambdaArchitecture } from './architecture.ts';
-import { HANDLER_FILE, LAMBDA_HANDLER, MODEL_ARTIFACT_DIR, MODEL_FILES } from './context-plan.ts';
+import {
+  HANDLER_FILE,
+  HANDLER_SOURCE_MAP,
+  LAMBDA_HANDLER,
+  MODEL_ARTIFACT_DIR,
+  MODEL_FILES,
+} from './context-plan.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BUILD_TIMEOUT_MS = 180_000;
@@ -82,18 +88,25 @@ describe('the image context (the final stage of the Lambda image)', () => {
     expect(binaries.every((path) => path.includes(kept) && !dropped.test(path))).toBe(true);
   });
 
-  it('holds the bundle, the model artifact and onnxruntime, and no training data, sources, maps or types', () => {
+  it('holds the bundle and its source map, the model artifact and onnxruntime, and no training data, sources, other maps or types', () => {
     const paths = filesUnder(contexts.x86_64).map((file) => file.path);
     const expectedModel = MODEL_FILES.map((file) => `${MODEL_ARTIFACT_DIR}/${file}`);
-    expect(paths).toEqual(expect.arrayContaining([HANDLER_FILE, ...expectedModel]));
+    expect(paths).toEqual(expect.arrayContaining([HANDLER_FILE, HANDLER_SOURCE_MAP, ...expectedModel]));
+    const bundle = readFileSync(join(contexts.x86_64, HANDLER_FILE), 'utf8');
+    expect(bundle.trimEnd().endsWith(`//# sourceMappingURL=${HANDLER_SOURCE_MAP}`)).toBe(true);
     const unexpected = paths.filter(
       (path) =>
         path !== HANDLER_FILE &&
+        path !== HANDLER_SOURCE_MAP &&
         !expectedModel.includes(path) &&
         !/^node_modules\/onnxruntime-(node|common)\//.test(path),
     );
     expect(unexpected).toEqual([]);
-    expect(paths.filter((path) => /model\/data|\.csv$|\.ts$|\.map$|\.md$/.test(path))).toEqual([]);
+    expect(
+      paths.filter(
+        (path) => path !== HANDLER_SOURCE_MAP && /model\/data|\.csv$|\.ts$|\.map$|\.md$/.test(path),
+      ),
+    ).toEqual([]);
   });
 
   it('answers a real Function URL POST /predict event with node alone, nothing else on its module path', () => {

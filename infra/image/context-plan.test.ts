@@ -3,9 +3,11 @@ import { IMAGE_CONTEXT_BUDGET_BYTES, parseArchitecture } from './architecture.ts
 import {
   checkBudget,
   HANDLER_FILE,
+  HANDLER_SOURCE_MAP,
   isRuntimeFile,
   planImageContext,
   SERVICE_BUNDLE,
+  SERVICE_BUNDLE_MAP,
 } from './context-plan.ts';
 
 describe('isRuntimeFile', () => {
@@ -42,7 +44,7 @@ describe('planImageContext', () => {
     'onnxruntime-common': ['package.json', 'dist/cjs/index.js'],
   };
 
-  it('lays out runtime packages first, then the model, then the bundle renamed to the handler file', () => {
+  it('lays out runtime packages first, then the model, then the bundle renamed to the handler file and its map', () => {
     expect(planImageContext({ architecture: 'x86_64', packageFiles }).map((step) => step.to)).toEqual([
       'node_modules/onnxruntime-node/package.json',
       'node_modules/onnxruntime-node/dist/index.js',
@@ -52,8 +54,12 @@ describe('planImageContext', () => {
       'model/artifacts/model.onnx',
       'model/artifacts/model.card.json',
       HANDLER_FILE,
+      HANDLER_SOURCE_MAP,
     ]);
-    expect(planImageContext({ architecture: 'x86_64', packageFiles }).at(-1)?.from).toBe(SERVICE_BUNDLE);
+    expect(planImageContext({ architecture: 'x86_64', packageFiles }).slice(-2)).toEqual([
+      { from: SERVICE_BUNDLE, to: HANDLER_FILE },
+      { from: SERVICE_BUNDLE_MAP, to: 'lambda.mjs.map' },
+    ]);
   });
 
   it('never copies from model training data', () => {

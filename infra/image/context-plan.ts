@@ -11,6 +11,15 @@ import { ARCHITECTURE_NAMES, IMAGE_CONTEXT_BUDGET_BYTES, type LambdaArchitecture
 export const SERVICE_BUNDLE = 'dist/service/lambda.mjs';
 /** The bundle's name in the image; `.mjs` so the Lambda Node.js runtime loads it as an ES module. */
 export const HANDLER_FILE = 'lambda.mjs';
+/**
+ * The bundle's source map, beside it under the name its `sourceMappingURL` comment gives (esbuild's linked map):
+ * with NODE_OPTIONS=--enable-source-maps (the Dockerfile's ENV, NODE_OPTIONS_FLAGS) a stack trace in CloudWatch
+ * names service/src files and lines instead of one minified line.
+ */
+export const SERVICE_BUNDLE_MAP = `${SERVICE_BUNDLE}.map`;
+export const HANDLER_SOURCE_MAP = `${HANDLER_FILE}.map`;
+/** What the final stage sets NODE_OPTIONS to; dockerfile-lint.ts holds the Dockerfile to it. */
+export const NODE_OPTIONS_FLAGS = '--enable-source-maps';
 /** The image CMD: `<file without extension>.<export>`; the runtime tries .js, .mjs then .cjs. */
 export const LAMBDA_HANDLER = 'lambda.handler';
 
@@ -67,7 +76,12 @@ export function planImageContext({ architecture, packageFiles }: ContextInputs):
     from: `${MODEL_ARTIFACT_DIR}/${file}`,
     to: `${MODEL_ARTIFACT_DIR}/${file}`,
   }));
-  return [...runtimeSteps, ...modelSteps, { from: SERVICE_BUNDLE, to: HANDLER_FILE }];
+  return [
+    ...runtimeSteps,
+    ...modelSteps,
+    { from: SERVICE_BUNDLE, to: HANDLER_FILE },
+    { from: SERVICE_BUNDLE_MAP, to: HANDLER_SOURCE_MAP },
+  ];
 }
 
 export interface BudgetVerdict {

@@ -45,6 +45,16 @@ describe('lintDockerfile catches', () => {
       message: /CMD must be \["lambda.handler"\]/,
     },
     {
+      name: 'a final stage without --enable-source-maps',
+      text: withLine(/^ENV NODE_OPTIONS=.*$/m, 'ENV NODE_OPTIONS=--max-old-space-size=512'),
+      message: /must set ENV NODE_OPTIONS=--enable-source-maps/,
+    },
+    {
+      name: "a final stage that leaves the bundle's source map out",
+      text: withLine(/ \/image-context\/lambda\.mjs\.map /, ' '),
+      message: /must copy \/image-context\/lambda\.mjs\.map beside the handler/,
+    },
+    {
       name: 'an unknown instruction (generic linter)',
       text: withLine(/^CMD /m, 'COPPY a b\nCMD '),
       message: /Unknown instruction: COPPY/,

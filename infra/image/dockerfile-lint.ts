@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValidationSeverity, type ValidatorSettings, validate } from 'dockerfile-utils';
 import { isEntryPoint, runCli } from '../../common/cli.ts';
-import { LAMBDA_HANDLER } from './context-plan.ts';
+import { HANDLER_SOURCE_MAP, LAMBDA_HANDLER, NODE_OPTIONS_FLAGS } from './context-plan.ts';
 
 export interface DockerfileFinding {
   /** 1-based. */
@@ -116,6 +116,27 @@ export function projectFindings(text: string): DockerfileFinding[] {
         message: `${instruction.keyword} in the final stage: its content must come only from /image-context (build-context.ts).`,
       });
     }
+  }
+  // The map without the flag, or the flag without the map, leaves CloudWatch stack traces minified.
+  const nodeOptions = body
+    .filter((instruction) => instruction.keyword === 'ENV' && /^NODE_OPTIONS=/.test(instruction.args))
+    .at(-1);
+  if (nodeOptions?.args.replace(/^NODE_OPTIONS=/, '').replace(/^"(.*)"$/, '$1') !== NODE_OPTIONS_FLAGS) {
+    findings.push({
+      line: nodeOptions?.line ?? from?.line ?? 1,
+      message: `The final stage must set ENV NODE_OPTIONS=${NODE_OPTIONS_FLAGS} (NODE_OPTIONS_FLAGS in infra/image/context-plan.ts), so stack traces read through ${HANDLER_SOURCE_MAP}.`,
+    });
+  }
+  if (
+    !body.some(
+      (instruction) =>
+        instruction.keyword === 'COPY' && instruction.args.includes(`/image-context/${HANDLER_SOURCE_MAP}`),
+    )
+  ) {
+    findings.push({
+      line: from?.line ?? 1,
+      message: `The final stage must copy /image-context/${HANDLER_SOURCE_MAP} beside the handler (HANDLER_SOURCE_MAP in infra/image/context-plan.ts).`,
+    });
   }
   const cmd = body.filter((instruction) => instruction.keyword === 'CMD').at(-1);
   const expected = JSON.stringify([LAMBDA_HANDLER]);

@@ -95,7 +95,7 @@ function expectBuildStageRuns(assetDir: string): void {
       encoding: 'utf8',
     });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['lambda.mjs', 'model', 'node_modules']);
+    expect(readdirSync(out).sort()).toEqual(['lambda.mjs', 'lambda.mjs.map', 'model', 'node_modules']);
   } finally {
     rmSync(buildDir, { recursive: true, force: true });
   }
