@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAGES } from '../config/stages.ts';
+import { DEPLOY_ROLE_SESSION_SECONDS } from './deploy-session.ts';
 import { GITHUB_OIDC } from './names.ts';
 import {
   cfnText,
@@ -26,7 +27,7 @@ describe('GitHub OIDC deploy role', () => {
   beforeAll(() => {
     synth = synthesize();
     const role = onlyResource(synth.service, 'AWS::IAM::Role', {
-      Description: Match.stringLikeRegexp('^GitHub'),
+      Description: Match.stringLikeRegexp('^GitHub Actions deploy'),
     });
     const policy = onlyResource(synth.service, 'AWS::IAM::Policy', { Roles: [{ Ref: role.id }] });
     statements = (policy.resource.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
@@ -43,7 +44,7 @@ describe('GitHub OIDC deploy role', () => {
     // The contract with deploy.yml and rollback.yml: prod's environment is `production`, from the stage table.
     expect(STAGES.prod.githubEnvironment).toBe('production');
     const { resource } = onlyResource(synth.service, 'AWS::IAM::Role', {
-      Description: Match.stringLikeRegexp('^GitHub'),
+      Description: Match.stringLikeRegexp('^GitHub Actions deploy'),
     });
     const [trust, ...others] = (resource.Properties.AssumeRolePolicyDocument as { Statement: Statement[] })
       .Statement;
@@ -61,7 +62,7 @@ describe('GitHub OIDC deploy role', () => {
     // A job on main without `environment:` presents the ref subject: it must match nothing, so it cannot skip the
     // environment's reviewers.
     expect(JSON.stringify(trust?.Condition)).not.toContain(':ref:');
-    expect(resource.Properties.MaxSessionDuration).toBe(3600);
+    expect(resource.Properties.MaxSessionDuration).toBe(DEPLOY_ROLE_SESSION_SECONDS);
   });
 
   it('deploys only by assuming the four CDK bootstrap roles, named exactly', () => {

@@ -4,6 +4,7 @@ import { OidcProviderNative, OpenIdConnectPrincipal, PolicyStatement, Role } fro
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
+import { DEPLOY_ROLE_SESSION_SECONDS } from './deploy-session.ts';
 import { GITHUB_OIDC, LIVE_ALIAS_NAME, PRETRAFFIC_ALIAS_NAME } from './names.ts';
 
 export interface GithubDeployRoleProps {
@@ -60,7 +61,8 @@ export class GithubDeployRole extends Construct {
     );
     this.role = new Role(this, 'Role', {
       description: `GitHub Actions deploy+release for ${repository} (${branch} / environment ${environment})`,
-      maxSessionDuration: Duration.hours(1),
+      // Long enough for a worst-case release after the deploy (deploy-session.ts); deploy.yml asks for the same.
+      maxSessionDuration: Duration.seconds(DEPLOY_ROLE_SESSION_SECONDS),
       assumedBy: new OpenIdConnectPrincipal(provider, {
         StringEquals: {
           [`${GITHUB_OIDC.host}:aud`]: GITHUB_OIDC.audience,

@@ -14,6 +14,7 @@ import {
   REHEARSAL_PLAN,
   REHEARSAL_TRAFFIC_RPS,
   validatePlan,
+  worstCaseDurationMs,
 } from './plan.ts';
 
 describe('parseDuration', () => {
@@ -250,5 +251,27 @@ describe('judgeIntervalMs / earlyErrorAlpha', () => {
     // Rehearsal: looks every 3 s up to 40 s = 14 looks; AWS: every minute up to 30 minutes = 30 looks.
     expect(earlyErrorAlpha(REHEARSAL_PLAN, 12_000)).toBeCloseTo(0.01 / 14, 12);
     expect(earlyErrorAlpha(AWS_PLAN, 5 * 60_000)).toBeCloseTo(0.01 / 30, 12);
+  });
+});
+
+describe('worstCaseDurationMs', () => {
+  const MINUTE = 60_000;
+
+  it("adds up AWS_PLAN's waits at their limits: three steps of warm, bake and late read, the canary, two handovers and the exposure tail", () => {
+    // 3 × (15 warm + 30 bake + 1 period + 3 delay) + 1 canary + 2 × 15 handover + (1 + 3) tail = 182 minutes.
+    expect(AWS_PLAN.steps).toHaveLength(3);
+    expect(worstCaseDurationMs(AWS_PLAN)).toBe(182 * MINUTE);
+  });
+
+  it('grows with every limit a release waits on', () => {
+    const base = worstCaseDurationMs(AWS_PLAN);
+    const longer = [
+      planWith(AWS_PLAN, { steps: '5,10,50,100' }),
+      planWith(AWS_PLAN, { bake: '40m' }),
+      { ...AWS_PLAN, warmTimeoutMs: AWS_PLAN.warmTimeoutMs + MINUTE },
+      { ...AWS_PLAN, metricsDelayMs: AWS_PLAN.metricsDelayMs + MINUTE },
+      { ...AWS_PLAN, pretrafficSeconds: AWS_PLAN.pretrafficSeconds + 60 },
+    ];
+    for (const plan of longer) expect(worstCaseDurationMs(plan)).toBeGreaterThan(base);
   });
 });
