@@ -4,12 +4,14 @@ import type { Stack } from 'aws-cdk-lib/core';
 import { AwsCustomResource } from 'aws-cdk-lib/custom-resources';
 import type { BurnRatePublisher } from './burn-rate-publisher.ts';
 import type { GithubDeployRole } from './github-deploy-role.ts';
+import type { GithubWatchRole } from './github-watch-role.ts';
 import type { PredictionFunction } from './prediction-function.ts';
 
 export interface NagScope {
   readonly stack: Stack;
   readonly predictor: PredictionFunction;
   readonly deployRole: GithubDeployRole;
+  readonly watchRole: GithubWatchRole;
   /** Absent when no alarm reads a published burn rate. */
   readonly publisher: BurnRatePublisher | undefined;
 }
@@ -18,7 +20,13 @@ export interface NagScope {
  * Every cdk-nag AwsSolutions finding this stack accepts, each on the narrowest construct, by its full finding
  * id, with the reason it is safe. Anything not listed here fails `cdk synth` and the tests.
  */
-export function acknowledgeNagFindings({ stack, predictor, deployRole, publisher }: NagScope): void {
+export function acknowledgeNagFindings({
+  stack,
+  predictor,
+  deployRole,
+  watchRole,
+  publisher,
+}: NagScope): void {
   const functionLogicalId = stack.resolve(
     stack.getLogicalId(predictor.function.node.defaultChild as CfnFunction),
   );
@@ -49,6 +57,12 @@ export function acknowledgeNagFindings({ stack, predictor, deployRole, publisher
       'cloudwatch:GetMetricData (the SLO gate reads metrics) and application-autoscaling:' +
       "DescribeScalableTargets and DescribeScalingPolicies (the release reads live's scaling) support no " +
       'resource-level permissions.',
+  });
+
+  Validations.of(watchRole.role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'cloudwatch:GetMetricData, the only action of the SLO watch role, supports no resource-level permissions.',
   });
 
   if (publisher !== undefined) {

@@ -16,6 +16,8 @@ export const OUTPUT_KEYS = {
   aliasName: 'AliasName',
   functionUrl: 'FunctionUrl',
   deployRoleArn: 'DeployRoleArn',
+  /** The read-only role slo-watch.yml assumes (repository variable SHIFTGATE_WATCH_ROLE_ARN). */
+  watchRoleArn: 'WatchRoleArn',
   dashboardName: 'DashboardName',
   /**
    * Comma-separated names of the page-severity SLO composite alarms: during a release, any of them in ALARM

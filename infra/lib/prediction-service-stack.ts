@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config.ts';
 import type { StageSettings } from '../config/stages.ts';
 import { AlertTopics } from './alert-topics.ts';
 import { GithubDeployRole } from './github-deploy-role.ts';
+import { GithubWatchRole } from './github-watch-role.ts';
 import { LiveAlias } from './live-alias.ts';
 import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
 import { alarmNamePrefix, OUTPUT_KEYS } from './names.ts';
@@ -63,7 +64,19 @@ export class PredictionServiceStack extends Stack {
       releaseAlarmNames: monitoring.sloAlarms.pageAlarmNames,
     });
 
-    acknowledgeNagFindings({ stack: this, predictor, deployRole, publisher: monitoring.publisher });
+    const watchRole = new GithubWatchRole(this, 'GithubWatch', {
+      repository: github.repository,
+      branch: github.branch,
+      stage: props.stage,
+    });
+
+    acknowledgeNagFindings({
+      stack: this,
+      predictor,
+      deployRole,
+      watchRole,
+      publisher: monitoring.publisher,
+    });
 
     const outputs = {
       [OUTPUT_KEYS.functionName]: fn.functionName,
@@ -71,6 +84,7 @@ export class PredictionServiceStack extends Stack {
       [OUTPUT_KEYS.aliasName]: live.aliasName,
       [OUTPUT_KEYS.functionUrl]: live.url.attrFunctionUrl,
       [OUTPUT_KEYS.deployRoleArn]: deployRole.role.roleArn,
+      [OUTPUT_KEYS.watchRoleArn]: watchRole.role.roleArn,
       [OUTPUT_KEYS.dashboardName]: dashboard.dashboard.dashboardName,
       [OUTPUT_KEYS.pageAlarmNames]: monitoring.sloAlarms.pageAlarmNames.join(','),
       [OUTPUT_KEYS.pageTopicArn]: alerts.topics.page.topicArn,
