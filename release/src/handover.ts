@@ -265,6 +265,27 @@ export async function rollBack(run: ReleaseRun): Promise<Observation & { kind: '
   return { kind: 'rollback', done: true };
 }
 
+/**
+ * `rollback` with no release running: live moved from the version it is on (started.candidate) to an earlier one
+ * (started.stable), exactly as a roll back after promotion moves it (rollBack: the PC handover, both versions' own
+ * PC removed, scaling restored), its scaling suspended first as a release's warm suspends it, so Application Auto
+ * Scaling does not resize live's PC in the middle of its handover. done = false when live ended elsewhere: someone
+ * else moved it, and the revert left it as it is.
+ */
+export async function revert(run: ReleaseRun): Promise<Observation & { kind: 'revert' }> {
+  const { stable } = run.started;
+  await run.suspendScaling();
+  await rollBack(run);
+  const alias = await run.platform.readAlias();
+  if (alias.version === stable && Object.keys(alias.weights).length === 0)
+    return { kind: 'revert', done: true };
+  return {
+    kind: 'revert',
+    done: false,
+    reason: `live did not end on version ${stable}: it is on ${describeAlias(alias)}, someone else's move`,
+  };
+}
+
 /** Moves live back to the stable version alone: null, or why it has not settled there yet. */
 async function putLiveBack(run: ReleaseRun): Promise<string | null> {
   const { stable, candidate } = run.started;

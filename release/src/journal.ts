@@ -55,6 +55,7 @@ const releaseState: z.ZodType<ReleaseState> = z.discriminatedUnion('name', [
     outcome: z.enum(['rolled-back', 'stopped-before-traffic']),
     reason: z.string(),
   }),
+  z.object({ name: z.literal('revert'), reason: z.string() }),
   z.object({ name: z.literal('done'), outcome: z.enum(OUTCOMES), reasons: z.array(z.string()) }),
 ]);
 
@@ -78,6 +79,7 @@ const started = z.object({
   overrideFreeze: z.string().nullable(),
   holder: z.string(),
   startedAt: z.string(),
+  rollback: z.object({ reason: z.string() }).optional(),
 });
 
 const versionMetrics = z.looseObject({
@@ -153,6 +155,7 @@ const observation = z.discriminatedUnion('kind', [
   }),
   saysWhy(z.object({ kind: z.literal('promote'), done: z.boolean(), reason: z.string().optional() }), 'done'),
   z.object({ kind: z.literal('rollback'), done: z.literal(true) }),
+  saysWhy(z.object({ kind: z.literal('revert'), done: z.boolean(), reason: z.string().optional() }), 'done'),
 ]);
 
 const freeze = z.union([
@@ -258,7 +261,9 @@ export function replay(entries: readonly JournalEntry[]): ReleaseProgress | null
   if (start === null) {
     throw malformed(first, 'type', `is ${first.type}: a release's journal starts with its started entry`);
   }
-  let state: ReleaseState = { name: 'preflight' };
+  // A run cut off before it recorded its first state re-enters the first one: a rollback run has only revert.
+  let state: ReleaseState =
+    start.rollback === undefined ? { name: 'preflight' } : { name: 'revert', reason: start.rollback.reason };
   let scaling: ReleaseProgress['scaling'] = { saved: false };
   let maxCandidateWeight = 0;
   let abort: ReleaseProgress['abort'] = null;

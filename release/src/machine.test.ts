@@ -63,6 +63,8 @@ const OBSERVATIONS = {
   'promote done': { kind: 'promote', done: true },
   'promote failed': { kind: 'promote', done: false, reason: 'alias PC FAILED' },
   'rollback done': { kind: 'rollback', done: true },
+  'revert done': { kind: 'revert', done: true },
+  'revert left live elsewhere': { kind: 'revert', done: false, reason: 'live did not end on version 1' },
 } satisfies Record<string, Observation>;
 type ObservationName = keyof typeof OBSERVATIONS;
 
@@ -79,6 +81,7 @@ const STATES = {
   watch: { name: 'watch' },
   'rollback before traffic': { name: 'rollback', outcome: 'stopped-before-traffic', reason: 'drift' },
   'rollback after traffic': { name: 'rollback', outcome: 'rolled-back', reason: 'errors' },
+  revert: { name: 'revert', reason: 'p95 regressed after the deploy' },
   done: { name: 'done', outcome: 'promoted', reasons: [] },
 } satisfies Record<string, ReleaseState>;
 type StateKey = keyof typeof STATES;
@@ -134,6 +137,20 @@ const TRANSITIONS: [StateKey, ObservationName, ReleaseState][] = [
     { name: 'done', outcome: 'stopped-before-traffic', reasons: ['drift'] },
   ],
   ['rollback after traffic', 'rollback done', { name: 'done', outcome: 'rolled-back', reasons: ['errors'] }],
+  [
+    'revert',
+    'revert done',
+    { name: 'done', outcome: 'reverted', reasons: ['p95 regressed after the deploy'] },
+  ],
+  [
+    'revert',
+    'revert left live elsewhere',
+    {
+      name: 'done',
+      outcome: 'refused',
+      reasons: ['live did not end on version 1', 'p95 regressed after the deploy'],
+    },
+  ],
 ];
 
 describe('next', () => {
@@ -220,6 +237,7 @@ describe('next', () => {
       promote: 'promote done',
       watch: 'bake passed',
       rollback: 'rollback done',
+      revert: 'rollback done',
       done: 'rollback done',
     };
     const labels: string[] = [];
@@ -268,6 +286,12 @@ describe('abortState', () => {
       expect(abortState(state, 'again', true)).toBe(state);
     }
   });
+
+  it("carries a rollback run's revert on: it is the way back already", () => {
+    for (const hadTraffic of [true, false]) {
+      expect(abortState(STATES.revert, 'stop', hadTraffic)).toBe(STATES.revert);
+    }
+  });
 });
 
 describe('candidateMayHaveHadTraffic', () => {
@@ -282,6 +306,7 @@ describe('candidateMayHaveHadTraffic', () => {
     ['watch', true],
     ['rollback before traffic', false],
     ['rollback after traffic', true],
+    ['revert', true],
     ['done', true],
   ] as [StateKey, boolean][])('%s → %s', (state, expected) => {
     expect(candidateMayHaveHadTraffic(STATES[state])).toBe(expected);

@@ -19,9 +19,12 @@ import {
   type StateName,
 } from './model.ts';
 
-/** The states `--crash-at` can stop a release on entering: every state but done, which is not entered to act. */
-export const CRASH_STATES: readonly Exclude<StateName, 'done'>[] = STATE_NAMES.filter(
-  (name): name is Exclude<StateName, 'done'> => name !== 'done',
+/**
+ * The states `--crash-at` can stop a release on entering: every state a release enters but done, which is not
+ * entered to act (revert is a `rollback` run's, never a release's).
+ */
+export const CRASH_STATES: readonly Exclude<StateName, 'done' | 'revert'>[] = STATE_NAMES.filter(
+  (name): name is Exclude<StateName, 'done' | 'revert'> => name !== 'done' && name !== 'revert',
 );
 
 /** The observation kind each state's action reports. */
@@ -34,6 +37,7 @@ const OBSERVATION_OF: Readonly<Record<Exclude<StateName, 'done'>, Observation['k
   promote: 'promote',
   watch: 'bake',
   rollback: 'rollback',
+  revert: 'revert',
 };
 
 const percent = (weight: number) => `${Number((weight * 100).toFixed(2))} %`;
@@ -74,8 +78,11 @@ export function candidateMayHaveHadTraffic(state: ReleaseState): boolean {
       return true;
     case 'rollback':
       return state.outcome === 'rolled-back';
+    case 'revert':
+      // A rollback run's "candidate" is the version live was on: it had traffic all along.
+      return true;
     case 'done':
-      return state.outcome === 'promoted' || state.outcome === 'rolled-back';
+      return state.outcome === 'promoted' || state.outcome === 'rolled-back' || state.outcome === 'reverted';
   }
 }
 
@@ -158,16 +165,23 @@ export function next(state: ReleaseState, observation: Observation, plan: Releas
       const rollback = state as Extract<ReleaseState, { name: 'rollback' }>;
       return { name: 'done', outcome: rollback.outcome, reasons: [rollback.reason] };
     }
+    case 'revert': {
+      const revert = state as Extract<ReleaseState, { name: 'revert' }>;
+      // Live ended elsewhere only by someone else's move, which the revert leaves as it is: nothing of its own stays.
+      return observation.done
+        ? { name: 'done', outcome: 'reverted', reasons: [revert.reason] }
+        : { name: 'done', outcome: 'refused', reasons: [observation.reason, revert.reason] };
+    }
   }
 }
 
 /**
  * Where an abort leads: any state before done rolls back (stopped-before-traffic when the candidate never had a
- * weight, else rolled-back); a rollback under way carries on as it is, and done stays done, so a second abort
- * changes nothing.
+ * weight, else rolled-back); a rollback or a revert under way carries on as it is (it is the way back already),
+ * and done stays done, so a second abort changes nothing.
  */
 export function abortState(state: ReleaseState, reason: string, candidateHadTraffic: boolean): ReleaseState {
-  if (state.name === 'done' || state.name === 'rollback') return state;
+  if (state.name === 'done' || state.name === 'rollback' || state.name === 'revert') return state;
   return {
     name: 'rollback',
     outcome: candidateHadTraffic ? 'rolled-back' : 'stopped-before-traffic',

@@ -47,19 +47,29 @@ export interface ReleasePlan {
   };
 }
 
-/** What a release ends as; the exit code of `npm run release` is EXIT_CODES[outcome]. */
-export const OUTCOMES = ['promoted', 'rolled-back', 'stopped-before-traffic', 'refused'] as const;
+/**
+ * What a release ends as; the exit code of `npm run release` is EXIT_CODES[outcome]. `reverted` is the outcome of
+ * `rollback` alone: live moved back to an earlier version while no release ran.
+ */
+export const OUTCOMES = ['promoted', 'rolled-back', 'stopped-before-traffic', 'refused', 'reverted'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** 0 only for promoted; 1 is left to a crash or an AWS failure and 2 to a usage error (common/cli.ts). */
+/**
+ * 0 for what was asked done (a release promoted, a rollback that put live on the version it named); 1 is left to a
+ * crash or an AWS failure and 2 to a usage error (common/cli.ts).
+ */
 export const EXIT_CODES: Readonly<Record<Outcome, number>> = {
   promoted: 0,
   'rolled-back': 3,
   'stopped-before-traffic': 4,
   refused: 5,
+  reverted: 0,
 };
 
-/** The states a release passes through, in order; `--crash-at` takes any but done. */
+/**
+ * The states a release passes through, in order, then `revert`, the one state of a `rollback` run (machine.ts
+ * CRASH_STATES are the release's); `--crash-at` takes any of a release's but done.
+ */
 export const STATE_NAMES = [
   'preflight',
   'warm',
@@ -69,6 +79,7 @@ export const STATE_NAMES = [
   'promote',
   'watch',
   'rollback',
+  'revert',
   'done',
 ] as const;
 export type StateName = (typeof STATE_NAMES)[number];
@@ -94,6 +105,12 @@ export type ReleaseState =
       readonly outcome: 'rolled-back' | 'stopped-before-traffic';
       readonly reason: string;
     }
+  /**
+   * `rollback` with no release running: live moved from the version it was on (ReleaseStarted.candidate) back to
+   * an earlier one (ReleaseStarted.stable) by the same PC handover a roll back after promotion makes, live's scaling
+   * suspended meanwhile and restored, no version PC left.
+   */
+  | { readonly name: 'revert'; readonly reason: string }
   | { readonly name: 'done'; readonly outcome: Outcome; readonly reasons: readonly string[] };
 
 /** Whether the error budget freezes releases (issue 4's report), or why it could not be checked. */
@@ -178,15 +195,24 @@ export type Observation =
   | { readonly kind: 'bake'; readonly verdict: StepVerdict }
   | { readonly kind: 'promote'; readonly done: true }
   | { readonly kind: 'promote'; readonly done: false; readonly reason: string }
-  | { readonly kind: 'rollback'; readonly done: true };
+  | { readonly kind: 'rollback'; readonly done: true }
+  /** done = false: live did not end on the version the rollback named (someone else moved it meanwhile). */
+  | { readonly kind: 'revert'; readonly done: true }
+  | { readonly kind: 'revert'; readonly done: false; readonly reason: string };
 
-/** Written once, first: everything a resume or abort needs to carry on without the runner that started it. */
+/**
+ * Written once, first: everything a resume or abort needs to carry on without the runner that started it. A
+ * `rollback` run (no release running) is written the same way, as a roll back is seen: `candidate` is the version
+ * live is moved away from, `stable` the earlier one it returns to, and `rollback` says why.
+ */
 export interface ReleaseStarted {
   readonly releaseId: string;
   readonly functionName: string;
   readonly candidate: string;
   /** live's primary version when the release started: what a roll back returns to. */
   readonly stable: string;
+  /** Present on a `rollback` run only (journals without it are releases'): its one state is `revert`. */
+  readonly rollback?: { readonly reason: string };
   readonly plan: ReleasePlan;
   /** live's provisioned concurrency (requested) at the start: what the candidate's PC is sized from. */
   readonly livePc: number;

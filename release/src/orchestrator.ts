@@ -80,12 +80,19 @@ function lockedOutReport(started: ReleaseStarted, error: ReleaseLockedError, now
   const reason = error.message;
   const state: ReleaseState = { name: 'preflight' };
   const observation: Observation = { kind: 'preflight', proceed: false, reason };
-  const unwritten = [
-    entry(started.releaseId, 'started', started),
-    entry(started.releaseId, 'state', { state }),
-    entry(started.releaseId, 'observed', { state, observation }),
-    entry(started.releaseId, 'finished', { outcome: 'refused', reasons: [reason] }),
-  ];
+  return unwrittenReport(
+    [
+      entry(started.releaseId, 'started', started),
+      entry(started.releaseId, 'state', { state }),
+      entry(started.releaseId, 'observed', { state, observation }),
+      entry(started.releaseId, 'finished', { outcome: 'refused', reasons: [reason] }),
+    ],
+    now,
+  );
+}
+
+/** The report of a run refused before it could write: from the entries it would have written. */
+export function unwrittenReport(unwritten: readonly ReturnType<typeof entry>[], now: Date): ReleaseReport {
   const at = now.toISOString();
   return buildReleaseReport(unwritten.map((e, index) => ({ ...e, sequence: index + 1, at })));
 }
@@ -184,7 +191,7 @@ async function heldRelease(io: ReleaseIo): Promise<{ lock: ReleaseLock; run: Hel
 }
 
 /** Performs states from `state` until done, then writes `finished`, frees the lock and reports. */
-async function drive(run: ReleaseRun, from: ReleaseState): Promise<ReleaseReport> {
+export async function drive(run: ReleaseRun, from: ReleaseState): Promise<ReleaseReport> {
   let state = from;
   try {
     while (state.name !== 'done') {

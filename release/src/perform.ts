@@ -1,7 +1,7 @@
 /**
  * What each state of a release does (the I/O between journaling it and journaling what it observed): preflight's
  * reads, warming the candidate's own PC, the pre-traffic gate, the drift check, a shift and its bake, promotion,
- * the watch, and the roll back with its exposure tail. Each reads the platform before it changes anything, so
+ * the watch, the roll back with its exposure tail, and a `rollback` run's revert. Each reads the platform before it changes anything, so
  * performing a state twice (a resume) does what performing it once would.
  */
 import { describeError } from '../../common/errors.ts';
@@ -11,7 +11,7 @@ import { SCENARIOS } from '../../loadtest/src/scenarios.ts';
 import { bake } from './bake.ts';
 import { compareAnswers } from './drift.ts';
 import { recordExposureTail } from './exposure-tail.ts';
-import { promote, provision, rollBack, shiftTo } from './handover.ts';
+import { promote, provision, revert, rollBack, shiftTo } from './handover.ts';
 import { preflightCheck, stateLabel } from './machine.ts';
 import { isMissingVersion } from './missing-version.ts';
 import type { FreezeStatus, Observation, ReleaseState } from './model.ts';
@@ -77,6 +77,8 @@ export async function perform(
       await recordExposureTail(run);
       return { observation };
     }
+    case 'revert':
+      return { observation: await revert(run) };
     case 'done':
       throw new Error('done is not performed: the release is over');
   }

@@ -37,6 +37,8 @@ function headline(report: ReleaseReport): string {
       return `⛔ stopped before traffic: ${reason}`;
     case 'refused':
       return `🚫 refused: ${reason}`;
+    case 'reverted':
+      return `↩️ rolled live back from ${report.candidate} to ${report.stable}: ${reason}`;
     case null:
       return `⏳ in progress: ${report.state}`;
   }
@@ -63,6 +65,13 @@ function releaseLine(report: ReleaseReport): string {
     ? `finished ${report.finishedAt} (${duration(Date.parse(report.finishedAt) - Date.parse(report.startedAt))}), exit code ${report.exitCode}`
     : `not finished: last state ${report.state} at ${report.reportedAt}`;
   return `Release \`${report.releaseId}\` of \`${report.functionName}\`: candidate ${report.candidate}, stable ${report.stable} · started ${report.startedAt} · ${end}`;
+}
+
+function rollbackLine(report: ReleaseReport): string {
+  const end = report.finishedAt
+    ? `finished ${report.finishedAt}, exit code ${report.exitCode}`
+    : `not finished: ${report.state} at ${report.reportedAt} (resume or abort carries it on)`;
+  return `Rollback \`${report.releaseId}\` of \`${report.functionName}\`: live from version ${report.candidate} back to ${report.stable}, provisioned concurrency ${report.livePc} handed over · started ${report.startedAt} · ${end}`;
 }
 
 function planLines(report: ReleaseReport): string[] {
@@ -189,7 +198,7 @@ function eventsBlock(report: ReleaseReport): string {
   return [
     '<details><summary>Timeline</summary>',
     '',
-    '| At | Event | Candidate weight |',
+    `| At | Event | ${report.kind === 'rollback' ? `Version ${report.candidate}'s share` : 'Candidate weight'} |`,
     '|---|---|---|',
     ...rows,
     '',
@@ -257,7 +266,20 @@ export function renderReleaseMarkdown(report: ReleaseReport): string {
   const reasons = report.reasons.length > 1 ? report.reasons.map((reason) => `- ${reason}`).join('\n') : null;
   const abort =
     report.abort && `**Abort** requested by ${report.abort.by} at ${report.abort.at}: ${report.abort.reason}`;
-  const sections = [
+  // A rollback run shifts no weights and judges nothing: what it did is its line and its timeline.
+  const sections =
+    report.kind === 'rollback'
+      ? [`### ${headline(report)}`, rollbackLine(report), reasons, abort, eventsBlock(report)]
+      : releaseSections(report, reasons, abort);
+  return `${sections.filter((section): section is string => section !== null).join('\n\n')}\n`;
+}
+
+function releaseSections(
+  report: ReleaseReport,
+  reasons: string | null,
+  abort: string | null,
+): (string | null)[] {
+  return [
     `### ${headline(report)}`,
     exposureLine(report),
     releaseLine(report),
@@ -273,5 +295,4 @@ export function renderReleaseMarkdown(report: ReleaseReport): string {
     eventsBlock(report),
     productionSection(report),
   ];
-  return `${sections.filter((section): section is string => section !== null).join('\n\n')}\n`;
 }

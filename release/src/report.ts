@@ -100,6 +100,11 @@ export interface TimelineEvent {
 
 export interface ReleaseReport {
   readonly schemaVersion: typeof RELEASE_REPORT_SCHEMA_VERSION;
+  /**
+   * 'rollback' for a `rollback` run with no release running (outcome reverted or refused): its candidate is the
+   * version live was moved away from, its stable the one live went back to.
+   */
+  readonly kind: 'release' | 'rollback';
   readonly releaseId: string;
   readonly functionName: string;
   readonly candidate: string;
@@ -212,9 +217,15 @@ function judgedSteps(entries: readonly JournalEntry[], plan: ReleasePlan): Repor
   return [...lastOfEntry.values()];
 }
 
-function timelineOf(entries: readonly JournalEntry[], candidate: string, plan: ReleasePlan): TimelineEvent[] {
+/** `weight` is the candidate's share of live before the first entry: 1 for a rollback run's (live's version). */
+function timelineOf(
+  entries: readonly JournalEntry[],
+  candidate: string,
+  plan: ReleasePlan,
+  initialWeight: number,
+): TimelineEvent[] {
   const timeline: TimelineEvent[] = [];
-  let weight = 0;
+  let weight = initialWeight;
   for (const entry of entries) {
     const state = recorded(entry, 'state');
     const update = recorded(entry, 'alias-update');
@@ -284,9 +295,10 @@ export function buildReleaseReport(
     candidate: figuresOf(tail),
   };
   const exposed = [...steps.map((step) => step.candidate), ...(exposureTail ? [exposureTail.candidate] : [])];
-  const timeline = timelineOf(entries, candidate, plan);
+  const timeline = timelineOf(entries, candidate, plan, started.rollback === undefined ? 0 : 1);
   return {
     schemaVersion: RELEASE_REPORT_SCHEMA_VERSION,
+    kind: started.rollback === undefined ? 'release' : 'rollback',
     releaseId: started.releaseId,
     functionName: started.functionName,
     candidate,

@@ -123,6 +123,25 @@ describe('parseReleaseArgs', () => {
     });
   });
 
+  it('reads rollback with its reason, --to and the AWS plan, and needs no page alarms', () => {
+    expect(
+      parseReleaseArgs(
+        ['rollback', '--function', 'f', '--reason', ' p95 regressed ', '--to', '7'],
+        NO_ALARMS_ENV,
+      ),
+    ).toEqual({
+      command: 'rollback',
+      aws: { functionName: 'f', region: undefined, recordTable: 'releases', stage: 'prod', pageAlarms: [] },
+      out: null,
+      reason: 'p95 regressed',
+      to: '7',
+      plan: AWS_PLAN,
+    });
+    expect(parseReleaseArgs(['rollback', '--function', 'f', '--reason', 'r'], ENV)).toMatchObject({
+      to: null,
+    });
+  });
+
   it('asks for help', () => {
     expect(parseReleaseArgs(['--help'], {})).toEqual({ command: 'help' });
   });
@@ -150,7 +169,32 @@ describe('parseReleaseArgs', () => {
       ENV,
       /--plan only go with start/,
     ],
-    ['a reason on start', [...START, '--reason', 'x'], ENV, /--reason goes with abort/],
+    [
+      'a reason on start',
+      [...START, '--reason', 'x'],
+      ENV,
+      /--reason goes with abort or rollback, not start/,
+    ],
+    [
+      'a rollback without a reason',
+      ['rollback', '--function', 'f'],
+      ENV,
+      /missing --reason: say why live goes back/,
+    ],
+    ['a blank rollback reason', ['rollback', '--function', 'f', '--reason', ' '], ENV, /missing --reason/],
+    [
+      'a rollback --to that is no version',
+      ['rollback', '--function', 'f', '--reason', 'r', '--to', 'live'],
+      ENV,
+      /--to 'live' is not a published version number: give one, e.g. --to 7/,
+    ],
+    ['--to on abort', ['abort', '--function', 'f', '--to', '3'], ENV, /--to goes with rollback, not abort/],
+    [
+      'a start flag on rollback',
+      ['rollback', '--function', 'f', '--reason', 'r', '--candidate', '3'],
+      ENV,
+      /--candidate only go with start, not rollback/,
+    ],
   ])('refuses %s with a usage error', (_case, argv, env, message) => {
     expect(usageError(argv, env)).toMatch(message);
   });

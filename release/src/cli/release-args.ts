@@ -14,17 +14,21 @@ export const RELEASE_ENV = {
   stage: SLO_ENV.stage,
 } as const;
 
-export const RELEASE_COMMANDS = ['start', 'status', 'resume', 'abort'] as const;
+export const RELEASE_COMMANDS = ['start', 'status', 'resume', 'abort', 'rollback'] as const;
 export type ReleaseCommandName = (typeof RELEASE_COMMANDS)[number];
 
 export const RELEASE_USAGE = `usage: npm run release -- [start] --function NAME --candidate VERSION [--plan 10,50,100] [--bake 5m]
                           [--model-change] [--override-freeze REASON] [--out report.json] [AWS options]
        npm run release -- status|resume --function NAME [--out report.json] [AWS options]
        npm run release -- abort --function NAME [--reason TEXT] [--out report.json] [AWS options]
+       npm run release -- rollback --function NAME --reason TEXT [--to VERSION] [--out report.json] [AWS options]
   start      release VERSION onto the function's live alias step by step (the default command)
   status     live's state, who holds the release lock, and the report of the current (or last) release
   resume     carry on the release that holds the lock from the state its journal last recorded
   abort      roll the release that holds the lock back to live on one version; nothing when none runs
+  rollback   abort the release that holds the lock; with none, move live back to the version before the last
+             promoted release (or --to VERSION) with its provisioned concurrency handed over
+  --to       the published version rollback puts live on, instead of the last promoted release's stable one
   --plan     live's share at each step, in percent, the last 100 (the promotion); 10:30s,50:2m,100:5m gives
              each step its own bake
   --bake     how long each step bakes (when --plan names none); the last step's bake is the watch window
@@ -38,8 +42,8 @@ AWS options (the flag, else its environment variable):
   --page-alarms A,B   the page-severity composite alarms that roll a release back (${RELEASE_ENV.pageAlarms});
                       start and resume need them, or --no-page-alarms
   --no-page-alarms    release without checking page alarms: the report says so on every step
-Exit codes: 0 promoted (or status / nothing to abort), 3 rolled back, 4 stopped before traffic, 5 refused,
-1 a crash or an AWS failure (resume or abort then), 2 a usage error.`;
+Exit codes: 0 promoted, reverted (rollback put live back) or status / nothing to abort, 3 rolled back, 4 stopped
+before traffic, 5 refused, 1 a crash or an AWS failure (resume or abort then), 2 a usage error.`;
 
 /** A command line that cannot be run: exit code 2 with the usage. */
 export class UsageError extends Error {
@@ -78,6 +82,16 @@ export type ReleaseCommand =
       readonly aws: AwsSettings;
       readonly out: string | null;
       readonly reason: string;
+    }
+  | {
+      readonly command: 'rollback';
+      readonly aws: AwsSettings;
+      readonly out: string | null;
+      readonly reason: string;
+      /** null: the stable version of the last promoted release in the record. */
+      readonly to: string | null;
+      /** AWS_PLAN: its warmTimeoutMs bounds the handover's waits. */
+      readonly plan: ReleasePlan;
     };
 
 /** The flags only `start` takes. */
@@ -118,8 +132,11 @@ export function parseReleaseArgs(argv: readonly string[], env: Env): ReleaseComm
       throw new UsageError(`${misplaced.map((f) => `--${f}`).join(', ')} only go with start, not ${command}`);
     }
   }
-  if (command !== 'abort' && values.reason !== undefined) {
-    throw new UsageError(`--reason goes with abort, not ${command}`);
+  if (command !== 'abort' && command !== 'rollback' && values.reason !== undefined) {
+    throw new UsageError(`--reason goes with abort or rollback, not ${command}`);
+  }
+  if (command !== 'rollback' && values.to !== undefined) {
+    throw new UsageError(`--to goes with rollback, not ${command}`);
   }
   const aws = awsSettings(values, env);
   if ((command === 'start' || command === 'resume') && aws.pageAlarms?.length === 0) {
@@ -144,6 +161,19 @@ export function parseReleaseArgs(argv: readonly string[], env: Env): ReleaseComm
       };
     case 'abort':
       return { command, aws, out, reason: values.reason?.trim() || 'aborted from the command line' };
+    case 'rollback':
+      return {
+        command,
+        aws,
+        out,
+        reason: required(
+          values.reason,
+          '--reason',
+          'say why live goes back; it is recorded with the rollback',
+        ),
+        to: values.to === undefined ? null : versionOf(values.to, '--to'),
+        plan: AWS_PLAN,
+      };
     default:
       return { command, aws, out };
   }
@@ -163,6 +193,7 @@ function parseWith(argv: readonly string[]) {
       'override-freeze': { type: 'string' },
       out: { type: 'string' },
       reason: { type: 'string' },
+      to: { type: 'string' },
       region: { type: 'string' },
       'record-table': { type: 'string' },
       stage: { type: 'string' },
@@ -209,16 +240,17 @@ function awsSettings(values: Values, env: Env): AwsSettings {
 }
 
 function candidateOf(candidate: string | undefined): string {
-  const version = required(
-    candidate,
+  return versionOf(
+    required(candidate, '--candidate', 'name the published version to release, e.g. --candidate 7'),
     '--candidate',
-    'name the published version to release, e.g. --candidate 7',
   );
+}
+
+function versionOf(text: string, flag: string): string {
+  const version = text.trim();
   // A published version is a number; $LATEST and aliases cannot be released onto an alias with weights.
   if (!/^[1-9]\d*$/.test(version)) {
-    throw new UsageError(
-      `--candidate '${version}' is not a published version number: give one, e.g. --candidate 7`,
-    );
+    throw new UsageError(`${flag} '${version}' is not a published version number: give one, e.g. ${flag} 7`);
   }
   return version;
 }

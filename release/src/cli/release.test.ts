@@ -131,6 +131,45 @@ describe('runReleaseCli', () => {
   });
 });
 
+describe('runReleaseCli rollback', () => {
+  const ROLLBACK = ['rollback', '--function', 'predictor', '--reason', 'p95 regressed'];
+
+  it('exits 0 once live is back on the version before the last promotion, and writes the report', async () => {
+    const release = cli();
+    expect(await runReleaseCli(START, release.io)).toBe(0);
+    const run = cli({}, release.platform);
+    expect(await runReleaseCli([...ROLLBACK, '--out', 'rollback.json'], run.io)).toBe(EXIT_CODES.reverted);
+    expect(JSON.parse(run.files.get('rollback.json') ?? '{}')).toMatchObject({
+      kind: 'rollback',
+      outcome: 'reverted',
+      exitCode: 0,
+      candidate: '2',
+      stable: '1',
+    });
+    expect(run.stdout()).toMatch(/^### ↩️ rolled live back from 2 to 1: p95 regressed/);
+    expect((await release.platform.readAlias()).version).toBe('1');
+  });
+
+  it('exits 5, changing nothing, with no promoted release and no --to', async () => {
+    const run = cli();
+    expect(await runReleaseCli(ROLLBACK, run.io)).toBe(EXIT_CODES.refused);
+    expect(run.stdout()).toMatch(/refused: the release record has no promoted release/);
+    expect(run.platform.changes).toEqual([]);
+  });
+
+  it('aborts the release holding the lock, with the code of its outcome', async () => {
+    const run = cli({
+      onEnter: (state) => {
+        if (state.name === 'watch') throw new Error('killed');
+      },
+    });
+    await runReleaseCli(START, run.io).catch(() => undefined);
+    const rollback = cli({}, run.platform);
+    expect(await runReleaseCli(ROLLBACK, rollback.io)).toBe(EXIT_CODES['rolled-back']);
+    expect((await run.platform.readAlias()).version).toBe('1');
+  });
+});
+
 describe('holderName', () => {
   it('names the user, host and pid, and the GitHub Actions run when there is one', () => {
     expect(holderName({}, 'ci', 'runner-1', 42)).toBe('ci@runner-1 pid 42');

@@ -1,11 +1,11 @@
 /**
- * `npm run release -- [start|status|resume|abort] …`: the release on AWS (release-args.ts documents the command
- * line). Writes the report JSON atomically with its Markdown beside it when --out is given, prints the Markdown,
- * and exits with the outcome's code (model.ts EXIT_CODES); a usage error exits 2, anything thrown 1 (runCli).
+ * `npm run release -- [start|status|resume|abort|rollback] …`: the release on AWS (release-args.ts documents the
+ * command line). Writes the report JSON atomically with its Markdown beside it when --out is given, prints the
+ * Markdown, and returns the outcome's exit code (model.ts EXIT_CODES); a usage error 2. Importing it runs nothing:
+ * release-main.ts is the command, and the `release` action calls runReleaseCli itself.
  */
 import { hostname, userInfo } from 'node:os';
 import { writeFileAtomic } from '../../../common/atomic-write.ts';
-import { isEntryPoint, runCli } from '../../../common/cli.ts';
 import { awsReleaseIo } from '../aws-release-io.ts';
 import { EXIT_CODES } from '../model.ts';
 import { abortRelease, releaseStatus, resumeRelease, startRelease } from '../orchestrator.ts';
@@ -13,6 +13,7 @@ import type { ReleaseIo, ReleaseProgressSink } from '../ports.ts';
 import { streamProgress } from '../progress.ts';
 import { type ReleaseReport, releaseReportJson } from '../report.ts';
 import { renderReleaseMarkdown } from '../report-markdown.ts';
+import { rollbackLive } from '../rollback.ts';
 import {
   type AwsSettings,
   markdownPathFor,
@@ -74,6 +75,15 @@ export async function runReleaseCli(argv: readonly string[], cli: ReleaseCliIo):
         return 0;
       }
       break;
+    case 'rollback':
+      report = await rollbackLive(io, {
+        functionName,
+        to: command.to,
+        reason: command.reason,
+        plan: command.plan,
+        holder: cli.holder,
+      });
+      break;
     case 'status': {
       const status = await releaseStatus(io);
       const { version, weights } = status.alias;
@@ -111,8 +121,8 @@ export function holderName(env: Env, user: string, host: string, pid: number): s
   return `${user}@${host} pid ${pid}${run}`;
 }
 
-function processCli(): ReleaseCliIo {
-  const env = process.env;
+/** This process's: its environment, stdout and stderr, progress on stderr, and the AWS release I/O. */
+export function processReleaseCliIo(env: Env = process.env): ReleaseCliIo {
   const progress = streamProgress(process.stderr, env);
   let user = 'unknown';
   try {
@@ -129,8 +139,4 @@ function processCli(): ReleaseCliIo {
     writeFileAtomic,
     releaseIo: (settings) => awsReleaseIo({ settings, progress, gitSha: env.GITHUB_SHA ?? null }),
   };
-}
-
-if (isEntryPoint(import.meta.url)) {
-  await runCli({ name: 'release', failureCode: 1 }, () => runReleaseCli(process.argv.slice(2), processCli()));
 }
