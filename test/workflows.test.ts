@@ -1,0 +1,412 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { stageSettings } from '../infra/config/stages.ts';
+import { DEPLOY_ROLE_SESSION_SECONDS } from '../infra/lib/deploy-session.ts';
+import { STACK_NAMES } from '../infra/lib/shiftgate-app.ts';
+import { parseWorkflowFile, readWorkflowFiles, type WorkflowFile } from '../scripts/workflow-file.ts';
+import {
+  findingsInStepLines,
+  PRELUDE_LINES,
+  withExpressionsAsPlaceholders,
+  workflowShellScripts,
+} from '../scripts/workflow-shell-scripts.ts';
+import { SLO_DEFINITION } from '../slo/src/definition.ts';
+import { durationMinutes } from '../slo/src/duration.ts';
+import {
+  EXIT_BUDGET_EXHAUSTED,
+  EXIT_DATA_PROBLEM,
+  EXIT_OK,
+  EXIT_USAGE_OR_AWS_ERROR,
+} from '../slo/src/report.ts';
+import {
+  deployIsSerialized,
+  idTokenOnlyWhereARoleIsAssumed,
+  jobKind,
+  jobPermissionsAreMinimal,
+  noDependencyCacheWithCredentials,
+  noPullRequestTarget,
+  noSecretsInRunScripts,
+  noShellTracing,
+  onlyThePrReportWritesPullRequests,
+  RULES,
+  type Rule,
+  roleDurations,
+  thirdPartyActionsArePinned,
+  workflowPermissionsAreReadOnly,
+} from './workflow-rules.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WORKFLOWS_DIR = join(REPO_ROOT, '.github/workflows');
+const ACTIONS_DIR = join(REPO_ROOT, '.github/actions');
+const SHA = 'a'.repeat(40);
+
+function workflow(name: string, text: string): WorkflowFile {
+  return parseWorkflowFile(name, text);
+}
+
+/** A one-job workflow around `job` (YAML indented by 4), read-only at the top. */
+function oneJob(job: string, { name = 'x.yml', top = 'permissions: {}' } = {}): WorkflowFile {
+  return workflow(name, `on: push\n${top}\njobs:\n  build:\n    runs-on: ubuntu-latest\n${job}\n`);
+}
+
+describe('the real workflows', () => {
+  let files: WorkflowFile[];
+  beforeAll(async () => {
+    files = await readWorkflowFiles(WORKFLOWS_DIR);
+  });
+  const byName = (name: string): WorkflowFile => {
+    const file = files.find((candidate) => candidate.name === name);
+    if (file === undefined) throw new Error(`.github/workflows/${name} is missing`);
+    return file;
+  };
+
+  it('are the four of issue 12', () => {
+    expect(files.map((file) => file.name)).toEqual(['deploy.yml', 'pr.yml', 'rollback.yml', 'slo-watch.yml']);
+  });
+
+  it.each(Object.keys(RULES))('keep %s', (ruleName) => {
+    const rule = RULES[ruleName] as Rule;
+    expect(files.flatMap(rule)).toEqual([]);
+  });
+
+  it("give each job the permissions its kind needs and no more: the release's, the watch's, the report's", () => {
+    const kinds = files.flatMap((file) =>
+      Object.entries(file.workflow.jobs).map(([id, job]) => `${file.name} › ${id}: ${jobKind(job)}`),
+    );
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'deploy.yml › release: release',
+        'rollback.yml › rollback: release',
+        'slo-watch.yml › watch: slo-watch',
+        'pr.yml › report: pr-report',
+      ]),
+    );
+  });
+
+  it('assume the deploy role for as long as the role allows, and give the deploy job that long', () => {
+    expect(roleDurations(byName('deploy.yml'), 'SHIFTGATE_DEPLOY_ROLE_ARN')).toEqual([
+      DEPLOY_ROLE_SESSION_SECONDS,
+    ]);
+    expect(Number(byName('deploy.yml').workflow.jobs.release?.['timeout-minutes']) * 60).toBe(
+      DEPLOY_ROLE_SESSION_SECONDS,
+    );
+  });
+
+  it("run the release and the rollback in prod's GitHub environment, the one its deploy role trusts", () => {
+    const environment = stageSettings('prod').githubEnvironment;
+    const environmentOf = (file: string, job: string) => {
+      const declared = byName(file).workflow.jobs[job]?.environment;
+      return typeof declared === 'object' ? declared.name : declared;
+    };
+    expect(environmentOf('deploy.yml', 'release')).toBe(environment);
+    expect(environmentOf('rollback.yml', 'rollback')).toBe(environment);
+  });
+
+  it('deploy the stage stack by its name in infra, with the repository and an outputs file', () => {
+    const scripts = Object.values(byName('deploy.yml').workflow.jobs).flatMap((job) =>
+      (job.steps ?? []).flatMap((step) => (step.run?.includes('cdk deploy') ? [step.run] : [])),
+    );
+    expect(scripts).toHaveLength(1);
+    expect(scripts[0]).toContain(`"${STACK_NAMES.service('$STAGE')}"`);
+    expect(scripts[0]).toContain('-c githubRepository="$GITHUB_REPOSITORY"');
+    expect(scripts[0]).toContain('--outputs-file cdk-outputs.json');
+  });
+
+  it('give rollback a concurrency group of its own, so it never queues behind the release it must stop', () => {
+    const group = (name: string) => {
+      const { concurrency } = byName(name).workflow;
+      return typeof concurrency === 'object' ? concurrency.group : concurrency;
+    };
+    expect(group('rollback.yml')).toBeDefined();
+    expect(group('rollback.yml')).not.toBe(group('deploy.yml'));
+  });
+
+  it('watch the SLOs at least once per short window of every alert but the fastest (which CloudWatch pages on)', () => {
+    const on = byName('slo-watch.yml').workflow.on as { schedule: Array<{ cron: string }> };
+    expect(on.schedule).toHaveLength(1);
+    const [minutes, ...rest] = (on.schedule[0]?.cron ?? '').split(' ');
+    expect(rest).toEqual(['*', '*', '*', '*']);
+    const marks = (minutes ?? '').split(',').map(Number);
+    const gaps = marks.map(
+      (mark, index) => ((marks[index + 1] ?? (marks[0] ?? 0) + 60) - mark + 60) % 60 || 60,
+    );
+    const interval = Math.max(...gaps);
+    const shortWindows = SLO_DEFINITION.burnRateAlerts.map((alert) => durationMinutes(alert.shortWindow));
+    const [, ...allButTheFastest] = shortWindows.sort((a, b) => a - b);
+    expect(interval).toBeLessThanOrEqual(Math.min(...allButTheFastest));
+  });
+
+  it("treat slo:report's answers (budget left, no data, overspent) as answers and its failure as a failure", () => {
+    const script = byName('slo-watch.yml').workflow.jobs.watch?.steps?.find(
+      (step) => step.id === 'report',
+    )?.run;
+    for (const answer of [EXIT_OK, EXIT_DATA_PROBLEM, EXIT_BUDGET_EXHAUSTED]) {
+      expect(script).toContain(`-ne ${answer} ]`);
+    }
+    expect(script).not.toContain(`-ne ${EXIT_USAGE_OR_AWS_ERROR} ]`);
+  });
+});
+
+describe('each rule fails a workflow that breaks it', () => {
+  it.each<[string, Rule, WorkflowFile, RegExp]>([
+    [
+      'a tag instead of a SHA',
+      thirdPartyActionsArePinned,
+      oneJob('    permissions: {}\n    steps:\n      - uses: actions/checkout@v5'),
+      /"actions\/checkout@v5" is not pinned/,
+    ],
+    [
+      'a SHA without its version comment',
+      thirdPartyActionsArePinned,
+      oneJob(`    permissions: {}\n    steps:\n      - uses: actions/checkout@${SHA}`),
+      /has no "# vX.Y.Z" comment/,
+    ],
+    [
+      'a reusable workflow by branch',
+      thirdPartyActionsArePinned,
+      workflow(
+        'x.yml',
+        'on: push\npermissions: {}\njobs:\n  call:\n    uses: org/repo/.github/workflows/w.yml@main\n',
+      ),
+      /x.yml › call: "org\/repo\/.github\/workflows\/w.yml@main" is not pinned/,
+    ],
+    [
+      'no workflow-level permissions',
+      workflowPermissionsAreReadOnly,
+      oneJob('    permissions: {}\n    steps: []', { top: '' }),
+      /no workflow-level permissions/,
+    ],
+    [
+      'write at workflow level',
+      workflowPermissionsAreReadOnly,
+      oneJob('    permissions: {}\n    steps: []', { top: 'permissions:\n  contents: write' }),
+      /workflow-level permissions .* can write/,
+    ],
+    [
+      'a job without permissions',
+      jobPermissionsAreMinimal,
+      oneJob('    steps:\n      - run: echo hi'),
+      /x.yml › build: declares no permissions/,
+    ],
+    [
+      'write-all on a job',
+      jobPermissionsAreMinimal,
+      oneJob('    permissions: write-all\n    steps: []'),
+      /permissions "write-all"/,
+    ],
+    [
+      'a check job that writes contents',
+      jobPermissionsAreMinimal,
+      oneJob('    permissions:\n      contents: write\n    steps: []'),
+      /contents: write is beyond a check job's/,
+    ],
+    [
+      'a release job that writes issues',
+      jobPermissionsAreMinimal,
+      oneJob('    permissions:\n      issues: write\n    steps:\n      - uses: ./.github/actions/release'),
+      /issues: write is beyond a release job's/,
+    ],
+    [
+      'pull-requests: write outside the PR report',
+      onlyThePrReportWritesPullRequests,
+      oneJob('    permissions:\n      pull-requests: write\n    steps: []', { name: 'deploy.yml' }),
+      /deploy.yml › build: pull-requests: write belongs to pr.yml's report job only/,
+    ],
+    [
+      'id-token without a role to assume',
+      idTokenOnlyWhereARoleIsAssumed,
+      oneJob('    environment: production\n    permissions:\n      id-token: write\n    steps: []'),
+      /id-token: write but no aws-actions\/configure-aws-credentials step/,
+    ],
+    [
+      'id-token outside an environment',
+      idTokenOnlyWhereARoleIsAssumed,
+      oneJob(
+        `    permissions:\n      id-token: write\n    steps:\n      - uses: aws-actions/configure-aws-credentials@${SHA} # v6.2.3\n      - uses: ./.github/actions/release`,
+      ),
+      /id-token: write without an environment/,
+    ],
+    [
+      'an npm cache where AWS credentials are',
+      noDependencyCacheWithCredentials,
+      oneJob(
+        `    environment: production\n    permissions:\n      id-token: write\n    steps:\n      - uses: actions/setup-node@${SHA} # v7.0.0\n        with:\n          cache: npm`,
+      ),
+      /no cache here; set package-manager-cache: false/,
+    ],
+    [
+      'pull_request_target as a key',
+      noPullRequestTarget,
+      workflow('x.yml', 'on:\n  pull_request_target:\npermissions: {}\njobs: {}\n'),
+      /triggered by pull_request_target/,
+    ],
+    [
+      'pull_request_target in a list',
+      noPullRequestTarget,
+      workflow('x.yml', 'on: [push, pull_request_target]\npermissions: {}\njobs: {}\n'),
+      /triggered by pull_request_target/,
+    ],
+    [
+      'a deploy without concurrency',
+      deployIsSerialized,
+      oneJob('    permissions: {}\n    steps: []', { name: 'deploy.yml' }),
+      /no workflow-level concurrency group/,
+    ],
+    [
+      'a deploy that cancels a running release',
+      deployIsSerialized,
+      oneJob('    permissions: {}\n    steps: []', {
+        name: 'deploy.yml',
+        top: 'permissions: {}\nconcurrency:\n  group: release-production\n  cancel-in-progress: true',
+      }),
+      /must set cancel-in-progress: false/,
+    ],
+    [
+      'a secret inside run:',
+      noSecretsInRunScripts,
+      oneJob(
+        `    permissions: {}\n    steps:\n      - name: push\n        run: echo "\${{ secrets.TOKEN }}" | docker login`,
+      ),
+      /x.yml › build › push: \$\{\{ secrets.… \}\} inside run:/,
+    ],
+    [
+      'set -x in a script',
+      noShellTracing,
+      oneJob('    permissions: {}\n    steps:\n      - run: |\n          set -euxo pipefail\n          make'),
+      /set -x prints secrets/,
+    ],
+    [
+      'xtrace by shell option',
+      noShellTracing,
+      oneJob('    permissions: {}\n    steps:\n      - shell: bash -x {0}\n        run: make'),
+      /set -x prints secrets/,
+    ],
+  ])('%s', (_case, rule, file, problem) => {
+    expect(rule(file)).toEqual([expect.stringMatching(problem)]);
+  });
+
+  it('passes what it allows: a pinned action, read-only permissions, a secret through env:', () => {
+    const file = oneJob(
+      `    permissions:\n      contents: read\n    steps:\n      - uses: actions/checkout@${SHA} # v7.0.1\n      - run: docker login --password-stdin <<< "$TOKEN"\n        env:\n          TOKEN: \${{ secrets.TOKEN }}`,
+    );
+    expect(Object.values(RULES).flatMap((rule) => rule(file))).toEqual([]);
+  });
+
+  it('names the file and the field when a workflow is not one', () => {
+    expect(() => parseWorkflowFile('broken.yml', 'on: push\njobs: [1]\n')).toThrow(
+      /broken.yml: .*\n {2}jobs:/,
+    );
+    expect(() => parseWorkflowFile('bad.yml', 'on: [\n')).toThrow('bad.yml: not valid YAML');
+  });
+});
+
+describe('the run scripts shellcheck sees', () => {
+  it('replaces each expression with underscores of its length, keeping its line breaks', () => {
+    const condition = `\${{ inputs.x }}`;
+    const sha = `\${{ github.sha }}`;
+    expect(withExpressionsAsPlaceholders(`if ${condition}; then echo "${sha}"; fi`)).toBe(
+      `if ${'_'.repeat(condition.length)}; then echo "${'_'.repeat(sha.length)}"; fi`,
+    );
+    expect(withExpressionsAsPlaceholders(`a \${{ x ||\n y }} b`)).toBe('a ________\n_____ b');
+  });
+
+  it('takes every bash/sh run: script after the runner options, skipping other shells and uses: steps', () => {
+    const file = workflow(
+      'w.yml',
+      [
+        'on: push',
+        'defaults:',
+        '  run:',
+        '    shell: sh',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        `      - uses: actions/checkout@${SHA} # v7.0.1`,
+        '      - name: greet',
+        `        run: echo "\${{ github.actor }}"`,
+        '      - shell: bash',
+        '        run: ls',
+        '      - shell: pwsh',
+        '        run: Get-ChildItem',
+      ].join('\n'),
+    );
+    expect(workflowShellScripts(file)).toEqual([
+      { location: 'w.yml › a › greet', dialect: 'sh', script: 'set -e\necho "___________________"' },
+      { location: 'w.yml › a › step 3', dialect: 'bash', script: 'set -eo pipefail\nls' },
+    ]);
+  });
+
+  it("reports shellcheck's lines in the step's own numbering", () => {
+    const gcc = `-:${2 + PRELUDE_LINES}:4: warning: Double quote to prevent globbing and word splitting. [SC2086]\n`;
+    expect(findingsInStepLines(gcc)).toEqual([
+      'line 2, column 4: warning: Double quote to prevent globbing and word splitting. [SC2086]',
+    ]);
+    expect(findingsInStepLines('')).toEqual([]);
+  });
+});
+
+/** actionlint checks workflows only; the actions' metadata gets this schema (GitHub's metadata syntax, the parts used). */
+const actionMetadataSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().min(1),
+  author: z.string().optional(),
+  branding: z.looseObject({}).optional(),
+  inputs: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9-]*$/),
+      z.strictObject({
+        description: z.string().min(1),
+        required: z.boolean().optional(),
+        default: z.string().optional(),
+      }),
+    )
+    .default({}),
+  outputs: z
+    .record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.strictObject({ description: z.string().min(1) }))
+    .default({}),
+  runs: z.strictObject({ using: z.literal('node24'), main: z.literal('dist/index.js') }),
+});
+
+describe('the TypeScript actions the workflows call', () => {
+  const actionNames = readdirSync(ACTIONS_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+  const metadata = (name: string) =>
+    actionMetadataSchema.parse(parse(readFileSync(join(ACTIONS_DIR, name, 'action.yml'), 'utf8')));
+
+  it.each(actionNames)('%s: action.yml is valid metadata and its dist/index.js is committed', (name) => {
+    expect(() => metadata(name)).not.toThrow();
+    expect(existsSync(join(ACTIONS_DIR, name, 'dist/index.js'))).toBe(true);
+  });
+
+  it('are called with inputs they declare, and every required input without a default', async () => {
+    const problems = (await readWorkflowFiles(WORKFLOWS_DIR)).flatMap((file) =>
+      Object.entries(file.workflow.jobs).flatMap(([jobId, job]) =>
+        (job.steps ?? []).flatMap((step) => {
+          const local = step.uses?.match(/^\.\/\.github\/actions\/([^/]+)$/)?.[1];
+          if (local === undefined) return [];
+          if (!actionNames.includes(local)) return [`${file.name} › ${jobId}: no action ${local}`];
+          const { inputs } = metadata(local);
+          const passed = Object.keys(step.with ?? {});
+          return [
+            ...passed
+              .filter((input) => !(input in inputs))
+              .map((input) => `${file.name} › ${jobId}: ${local} has no input ${input}`),
+            ...Object.entries(inputs)
+              .filter(
+                ([input, spec]) =>
+                  spec.required === true && spec.default === undefined && !passed.includes(input),
+              )
+              .map(([input]) => `${file.name} › ${jobId}: ${local} needs ${input}`),
+          ];
+        }),
+      ),
+    );
+    expect(problems).toEqual([]);
+  });
+});
