@@ -1,9 +1,10 @@
 /**
  * The "Image size" section: the pull request's image against the base branch's (sizes from
  * `docker image inspect --format '{{.Size}}'`) and the Runtime Interface Emulator smoke test (image-smoke.ts).
- * Pure: figures in, Markdown out.
+ * `npm run image:report` writes the figures as JSON (imageReportSchema); the comment renders them. Pure.
  */
-import type { SmokeResult } from './image-smoke.ts';
+import { z } from 'zod';
+import { smokeResultSchema } from './image-smoke.ts';
 
 /**
  * Growth that gets a warning: 10 MiB. The image is the AWS Node.js base image plus our final stage, which is
@@ -14,13 +15,15 @@ import type { SmokeResult } from './image-smoke.ts';
  */
 export const IMAGE_GROWTH_WARNING_BYTES = 10 * 1024 * 1024;
 
-export interface ImageReportInput {
-  headBytes: number;
+/** What `npm run image:report` writes and the pr-report action reads. */
+export const imageReportSchema = z.object({
+  headBytes: z.number().int().positive(),
   /** null: no base image to compare with (the base branch's build did not run or failed). */
-  baseBytes: number | null;
+  baseBytes: z.number().int().positive().nullable(),
   /** null: the smoke test did not run. */
-  smoke: SmokeResult | null;
-}
+  smoke: smokeResultSchema.nullable(),
+});
+export type ImageReportInput = z.infer<typeof imageReportSchema>;
 
 export interface ImageFigures {
   headBytes: number;

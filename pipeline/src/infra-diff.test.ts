@@ -5,6 +5,7 @@ import {
   diffInfrastructure,
   FORMATTED_DIFF_CHARACTERS,
   infraDiffVerdict,
+  infraDiffVerdictOf,
   renderInfraDiff,
   type StackTemplates,
   type Template,
@@ -126,8 +127,24 @@ describe('stacks added and removed', () => {
     const diff = diffInfrastructure(head, head);
 
     expect(infraDiffVerdict(diff)).toBe('unchanged');
-    expect(renderInfraDiff(diff)).toMatch(/^✅ no infrastructure change\n/);
+    expect(renderInfraDiff(diff)).toMatch(
+      /^<!-- shiftgate-infra-diff verdict=unchanged -->\n✅ no infrastructure change\n/,
+    );
   });
+});
+
+it.each(['unchanged', 'changed', 'dangerous'] as const)('reads back the %s verdict it wrote', (verdict) => {
+  const diffs = {
+    unchanged: diffInfrastructure(head, head),
+    changed: diffInfrastructure(base, head),
+    dangerous: diffInfrastructure(head, new Map()),
+  };
+
+  expect(infraDiffVerdictOf(renderInfraDiff(diffs[verdict]))).toBe(verdict);
+});
+
+it('reads no verdict from Markdown it did not write', () => {
+  expect(infraDiffVerdictOf('# some diff\n<!-- shiftgate-infra-diff verdict=fine -->')).toBeNull();
 });
 
 it('cuts a long formatted diff and says where', () => {

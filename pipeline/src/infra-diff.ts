@@ -135,7 +135,22 @@ export function diffInfrastructure(base: StackTemplates, head: StackTemplates): 
   };
 }
 
-export function infraDiffVerdict(diff: InfraDiff): 'unchanged' | 'changed' | 'dangerous' {
+export type InfraDiffVerdict = 'unchanged' | 'changed' | 'dangerous';
+const INFRA_DIFF_VERDICTS: readonly InfraDiffVerdict[] = ['unchanged', 'changed', 'dangerous'];
+
+/**
+ * The Markdown's first line: a hidden marker with the verdict, so the pull-request comment can judge the file
+ * `infra:diff` wrote without reading its prose.
+ */
+const verdictMarker = (verdict: InfraDiffVerdict) => `<!-- shiftgate-infra-diff verdict=${verdict} -->`;
+
+/** The verdict renderInfraDiff wrote into `markdown`; null when it carries none (not written by infra:diff). */
+export function infraDiffVerdictOf(markdown: string): InfraDiffVerdict | null {
+  const written = /^<!-- shiftgate-infra-diff verdict=(\w+) -->/.exec(markdown)?.[1];
+  return INFRA_DIFF_VERDICTS.find((verdict) => verdict === written) ?? null;
+}
+
+export function infraDiffVerdict(diff: InfraDiff): InfraDiffVerdict {
   if (
     diff.stacks.some((stack) => stack.status === 'removed' || stack.replaced.some((r) => r.danger !== null))
   )
@@ -180,6 +195,7 @@ function renderStack(stack: StackDiff): string[] {
 export function renderInfraDiff(diff: InfraDiff): string {
   const verdict = infraDiffVerdict(diff);
   const lines = [
+    verdictMarker(verdict),
     verdict === 'unchanged'
       ? '✅ no infrastructure change'
       : verdict === 'dangerous'

@@ -1,6 +1,7 @@
 /**
- * npm run --silent image:report -- --head-bytes N [--base-bytes N] [--smoke smoke.json] --out FILE: the image
- * section of the pull-request comment (image-report.ts). Sizes are `docker image inspect --format '{{.Size}}'`;
+ * npm run --silent image:report -- --head-bytes N [--base-bytes N] [--smoke smoke.json] --out FILE: the figures of
+ * the image section of the pull-request comment, as JSON (image-report.ts imageReportSchema; the comment renders
+ * them, and judges them for its headline). Sizes are `docker image inspect --format '{{.Size}}'`;
  * smoke.json is what `npm run image:smoke` wrote. A --smoke file that does not exist means the smoke test did not
  * run; an empty --base-bytes, that the base branch was not built. Exit 0 when rendered: the smoke step fails the job itself.
  */
@@ -8,7 +9,7 @@ import { access, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../../../common/atomic-write.ts';
 import { isEntryPoint, runCli } from '../../../common/cli.ts';
-import { renderImageReport } from '../image-report.ts';
+import { type ImageReportInput, imageReportSchema } from '../image-report.ts';
 import { type SmokeResult, smokeResultSchema } from '../image-smoke.ts';
 
 const USAGE =
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   if (values['head-bytes'] === undefined || values.out === undefined) {
     throw new Error('--head-bytes and --out are required');
   }
-  const markdown = renderImageReport({
+  const report: ImageReportInput = imageReportSchema.parse({
     headBytes: byteCount('--head-bytes', values['head-bytes']),
     // Empty: the workflow's base build did not run, so its size variable is empty.
     baseBytes:
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
         : byteCount('--base-bytes', values['base-bytes'] ?? ''),
     smoke: values.smoke === undefined ? null : await readSmoke(values.smoke),
   });
-  await writeFileAtomic(values.out, markdown);
+  await writeFileAtomic(values.out, `${JSON.stringify(report, null, 2)}\n`);
 }
 
 if (isEntryPoint(import.meta.url)) await runCli({ name: 'image:report', usage: USAGE }, main);
