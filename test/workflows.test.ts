@@ -151,6 +151,50 @@ describe('the real workflows', () => {
   });
 });
 
+describe("docs/adopting.md's GitHub settings", () => {
+  const adopting = readFileSync(join(REPO_ROOT, 'docs/adopting.md'), 'utf8');
+  const settings = adopting.slice(adopting.indexOf('## GitHub settings'));
+  let files: WorkflowFile[];
+  beforeAll(async () => {
+    files = await readWorkflowFiles(WORKFLOWS_DIR);
+  });
+
+  it('exist', () => {
+    expect(settings.startsWith('## GitHub settings')).toBe(true);
+  });
+
+  it('name every repository variable the workflows read', () => {
+    const variables = new Set(
+      files.flatMap((file) => [...file.text.matchAll(/\bvars\.([A-Z0-9_]+)/g)].map((m) => m[1])),
+    );
+    expect([...variables].filter((name) => !settings.includes(`variable \`${name}\``))).toEqual([]);
+  });
+
+  it('require every check pr.yml runs, by the name GitHub shows, before main moves', () => {
+    const pr = files.find((file) => file.name === 'pr.yml');
+    const checks = Object.entries(pr?.workflow.jobs ?? {})
+      .filter(([id]) => id !== 'report')
+      .flatMap(([id, job]) => {
+        const name = job.name ?? id;
+        const matrix = (job.strategy as { matrix?: Record<string, unknown[]> } | undefined)?.matrix ?? {};
+        const key = /\$\{\{ matrix\.(\w+) \}\}/.exec(name)?.[1];
+        const values = key === undefined ? [] : (matrix[key] ?? []);
+        return key === undefined
+          ? [name]
+          : values.map((value) => name.replace(/\$\{\{ matrix\.\w+ \}\}/, String(value)));
+      });
+    expect(checks.length).toBeGreaterThan(0);
+    expect(checks.filter((check) => !settings.includes(`\`${check}\``))).toEqual([]);
+  });
+
+  it("name prod's GitHub environment and the watch's label", () => {
+    expect(settings).toContain(`Environment \`${stageSettings('prod').githubEnvironment}\``);
+    const watch = files.find((file) => file.name === 'slo-watch.yml')?.workflow.jobs.watch;
+    const label = watch?.steps?.find((step) => step.uses === './.github/actions/slo-watch')?.with?.label;
+    expect(settings).toContain(`Label \`${label}\``);
+  });
+});
+
 describe('each rule fails a workflow that breaks it', () => {
   it.each<[string, Rule, WorkflowFile, RegExp]>([
     [
