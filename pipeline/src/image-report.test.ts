@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IMAGE_GROWTH_WARNING_BYTES, imageFigures, imageVerdict, renderImageReport } from './image-report.ts';
-import type { SmokeResult } from './image-smoke.ts';
+import type { SmokeResult } from './smoke-result.ts';
 
 const MIB = 1024 * 1024;
 const passed: SmokeResult = {

@@ -4,7 +4,7 @@
  * `npm run image:report` writes the figures as JSON (imageReportSchema); the comment renders them. Pure.
  */
 import { z } from 'zod';
-import { smokeResultSchema } from './image-smoke.ts';
+import { smokeResultSchema } from './smoke-result.ts';
 
 /**
  * Growth that gets a warning: 10 MiB. The image is the AWS Node.js base image plus our final stage, which is

@@ -13,8 +13,8 @@ import {
   RETRY_INTERVAL_MS,
   type SmokeIo,
   smokeEvent,
-  smokeResultSchema,
 } from './image-smoke.ts';
+import { smokeResultSchema } from './smoke-result.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

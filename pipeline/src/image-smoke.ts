@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { lambdaEvent } from '../../service/src/testing/lambda-events.ts';
+import type { SmokeResult } from './smoke-result.ts';
 
 /** The README's example household: every field the validator knows, so a schema regression shows. */
 export const SMOKE_REQUEST = {
@@ -28,19 +29,6 @@ export function smokeEvent(): Record<string, unknown> {
     body: JSON.stringify(SMOKE_REQUEST),
   });
 }
-
-export const smokeResultSchema = z.object({
-  ok: z.boolean(),
-  url: z.string(),
-  /** POSTs made, connection refusals included. */
-  attempts: z.number().int(),
-  elapsedMs: z.number(),
-  /** The handler's statusCode; null when there was no handler result. */
-  statusCode: z.number().int().nullable(),
-  /** What was seen: the prediction's figures when ok, else why not. */
-  detail: z.string(),
-});
-export type SmokeResult = z.infer<typeof smokeResultSchema>;
 
 export type SmokeVerdict = Pick<SmokeResult, 'ok' | 'statusCode' | 'detail'>;
 

@@ -5,11 +5,11 @@ import {
   diffInfrastructure,
   FORMATTED_DIFF_CHARACTERS,
   infraDiffVerdict,
-  infraDiffVerdictOf,
   renderInfraDiff,
   type StackTemplates,
   type Template,
 } from './infra-diff.ts';
+import { infraDiffVerdictOf } from './infra-diff-verdict.ts';
 import { readSynthTemplates } from './synth-templates.ts';
 
 /** Two real `npm run synth` outputs, trimmed to the resources that differ (pipeline/fixtures/README.md). */

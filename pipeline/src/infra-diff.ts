@@ -13,6 +13,7 @@
 import { Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { formatDifferences, fullDiff, ResourceImpact, type TemplateDiff } from '@aws-cdk/cloudformation-diff';
+import { type InfraDiffVerdict, verdictMarker } from './infra-diff-verdict.ts';
 
 export type Template = Record<string, unknown>;
 /** Stack name (the template file's name without `.template.json`) → its template. */
@@ -133,21 +134,6 @@ export function diffInfrastructure(base: StackTemplates, head: StackTemplates): 
     stacks: names.map((name) => stackDiff(name, base.get(name), head.get(name))),
     changedAssets: headHashes.filter((hash) => !baseHashes.has(hash)).length,
   };
-}
-
-export type InfraDiffVerdict = 'unchanged' | 'changed' | 'dangerous';
-const INFRA_DIFF_VERDICTS: readonly InfraDiffVerdict[] = ['unchanged', 'changed', 'dangerous'];
-
-/**
- * The Markdown's first line: a hidden marker with the verdict, so the pull-request comment can judge the file
- * `infra:diff` wrote without reading its prose.
- */
-const verdictMarker = (verdict: InfraDiffVerdict) => `<!-- shiftgate-infra-diff verdict=${verdict} -->`;
-
-/** The verdict renderInfraDiff wrote into `markdown`; null when it carries none (not written by infra:diff). */
-export function infraDiffVerdictOf(markdown: string): InfraDiffVerdict | null {
-  const written = /^<!-- shiftgate-infra-diff verdict=(\w+) -->/.exec(markdown)?.[1];
-  return INFRA_DIFF_VERDICTS.find((verdict) => verdict === written) ?? null;
 }
 
 export function infraDiffVerdict(diff: InfraDiff): InfraDiffVerdict {

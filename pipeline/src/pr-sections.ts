@@ -3,7 +3,7 @@
  * Pure: the files' contents come in parsed (pr-report-files.ts reads them).
  */
 import { type ImageReportInput, imageVerdict, renderImageReport } from './image-report.ts';
-import { type InfraDiffVerdict, infraDiffVerdictOf } from './infra-diff.ts';
+import { type InfraDiffVerdict, infraDiffVerdictOf } from './infra-diff-verdict.ts';
 import type { RenderedSection, SectionVerdict } from './pr-comment.ts';
 import { renderTestSummary, summarizeTests, testsVerdict, type VitestReport } from './test-summary.ts';
 

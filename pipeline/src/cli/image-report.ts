@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../../../common/atomic-write.ts';
 import { isEntryPoint, runCli } from '../../../common/cli.ts';
 import { type ImageReportInput, imageReportSchema } from '../image-report.ts';
-import { type SmokeResult, smokeResultSchema } from '../image-smoke.ts';
+import { type SmokeResult, smokeResultSchema } from '../smoke-result.ts';
 
 const USAGE =
   'usage: npm run --silent image:report -- --head-bytes N [--base-bytes N] [--smoke smoke.json] --out FILE';
