@@ -127,8 +127,8 @@ describe('pr-report failures', () => {
       message: 'disk full (cause: ENOSPC)',
     },
     { name: 'a thrown string', thrown: 'input broke', message: 'input broke' },
-    { name: 'a value that is not an Error', thrown: 42, message: '42' },
-    { name: 'undefined', thrown: undefined, message: 'pr-report failed: undefined' },
+    { name: 'a value that is not an Error', thrown: 42, message: 'pr-report failed: it threw number 42' },
+    { name: 'undefined', thrown: undefined, message: 'pr-report failed: it threw undefined undefined' },
   ])('fails the step for $name', async ({ thrown, message }) => {
     core.getMultilineInput.mockImplementation(() => {
       throw thrown;

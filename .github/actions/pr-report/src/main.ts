@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { writeFileAtomic } from '../../../../common/atomic-write.ts';
-import { describeError } from '../../../../common/errors.ts';
+import { failureMessage } from '../../../../pipeline/src/action-failure.ts';
 import { issueComments } from '../../../../pipeline/src/github-api.ts';
 import { PR_COMMENT_MARKER, renderPrComment } from '../../../../pipeline/src/pr-comment.ts';
 import { parseJobStatus, readPrCommentInput } from '../../../../pipeline/src/pr-report-files.ts';
@@ -54,6 +54,6 @@ export async function run(): Promise<void> {
     core.setOutput('comment-id', String(commentId));
     core.info(`pr-report: comment ${commentId} on pull request #${target.comment}`);
   } catch (error) {
-    core.setFailed(describeError(error) || `pr-report failed: ${String(error)}`);
+    core.setFailed(failureMessage('pr-report', error));
   }
 }
