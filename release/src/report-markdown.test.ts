@@ -9,7 +9,9 @@ import {
   inProgressJournal,
   PRETRAFFIC_REASON,
   promotedJournal,
+  ROLLBACK_REASON,
   refusedJournal,
+  revertedJournal,
   rolledBackAtFirstStepJournal,
   stoppedByPretrafficJournal,
 } from './report-test-journals.ts';
@@ -36,6 +38,7 @@ describe('renderReleaseMarkdown', () => {
     ],
     ['refused', refusedJournal(), `### 🚫 refused: ${FROZEN_REASON}`],
     ['in progress', inProgressJournal(), '### ⏳ in progress: shift 2/3 (50 %)'],
+    ['reverted', revertedJournal(), `### ↩️ rolled live back from 2 to 1: ${ROLLBACK_REASON}`],
   ])('opens a %s release with its outcome and main reason', (_name, entries, firstLine) => {
     const markdown = markdownOf(entries);
     expect(markdown.split('\n')[0]).toBe(firstLine);
@@ -53,6 +56,15 @@ describe('renderReleaseMarkdown', () => {
     expect(markdownOf(stoppedByPretrafficJournal())).toContain(
       '**Exposure:** none: version 2 never had a share of live',
     );
+  });
+
+  it('shows a rollback run as its move and its timeline alone: no plan, exposure or charts', () => {
+    const markdown = markdownOf(revertedJournal());
+    expect(markdown).toMatch(
+      /^Rollback `rehearsal-20261130T040000Z` of `shiftgate-predictor`: live from version 2 back to 1, its provisioned concurrency \(4\) handed over · started 2026-11-30T04:00:00.000Z · finished 2026-11-30T04:00:\d\d.000Z, exit code 0$/m,
+    );
+    expect(markdown).toContain("| At | Event | Version 2's share |");
+    expect(markdown).not.toMatch(/\*\*Plan:\*\*|\*\*Exposure:\*\*|```mermaid/);
   });
 
   it('shows the plan, the freeze and how the release ended', () => {

@@ -68,10 +68,15 @@ function releaseLine(report: ReleaseReport): string {
 }
 
 function rollbackLine(report: ReleaseReport): string {
+  const { candidate, stable } = report;
+  const move =
+    report.outcome === 'refused'
+      ? `live not moved by it (on version ${candidate} when it started; asked for ${stable})`
+      : `live from version ${candidate} back to ${stable}, its provisioned concurrency (${report.livePc}) handed over`;
   const end = report.finishedAt
     ? `finished ${report.finishedAt}, exit code ${report.exitCode}`
     : `not finished: ${report.state} at ${report.reportedAt} (resume or abort carries it on)`;
-  return `Rollback \`${report.releaseId}\` of \`${report.functionName}\`: live from version ${report.candidate} back to ${report.stable}, provisioned concurrency ${report.livePc} handed over · started ${report.startedAt} · ${end}`;
+  return `Rollback \`${report.releaseId}\` of \`${report.functionName}\`: ${move} · started ${report.startedAt} · ${end}`;
 }
 
 function planLines(report: ReleaseReport): string[] {

@@ -330,3 +330,19 @@ export function inProgressJournal(): readonly JournalEntry[] {
     )
     .build();
 }
+
+export const ROLLBACK_REASON = 'p95 regressed after the deploy';
+
+/** A `rollback` run with no release running: live moved from version 2 back to 1, its PC handed over. */
+export function revertedJournal(): readonly JournalEntry[] {
+  const revert = { name: 'revert', reason: ROLLBACK_REASON } as const;
+  return new JournalBuilder({ ...STARTED, rollback: { reason: ROLLBACK_REASON } })
+    .enter(revert)
+    .add('scaling-saved', { previous: null })
+    .add('pc-change', { qualifier: '1', executions: 4 })
+    .live('1')
+    .add('pc-change', { qualifier: '1', executions: null }, 5)
+    .saw(revert, { kind: 'revert', done: true })
+    .add('finished', { outcome: 'reverted', reasons: [ROLLBACK_REASON] })
+    .build();
+}

@@ -9,7 +9,9 @@ import {
   metricsOf,
   PRETRAFFIC_REASON,
   promotedJournal,
+  ROLLBACK_REASON,
   refusedJournal,
+  revertedJournal,
   rolledBackAtFirstStepJournal,
   SHIFT_0,
   stoppedByPretrafficJournal,
@@ -128,6 +130,29 @@ describe('buildReleaseReport', () => {
     });
     expect(report.pretraffic?.checks.find((check) => check.name === 'latency-p95')?.passed).toBe(false);
     expect(report.timeline.some((event) => event.kind === 'alias-update')).toBe(false);
+  });
+
+  it("reports a rollback run as kind rollback, live's version at 100 % until it moved back", () => {
+    const report = buildReleaseReport(revertedJournal());
+    expect(report).toMatchObject({
+      kind: 'rollback',
+      outcome: 'reverted',
+      exitCode: 0,
+      reasons: [ROLLBACK_REASON],
+      candidate: '2',
+      stable: '1',
+      maxCandidateWeight: 0,
+      steps: [],
+      exposureTail: null,
+    });
+    expect(report.timeline.map((event) => [event.event, event.weight])).toEqual([
+      ['revert', 1],
+      ['provisioned concurrency 4 put on 1', 1],
+      ['live → 1', 0],
+      ['provisioned concurrency removed from 1', 0],
+      ['reverted', 0],
+    ]);
+    expect(buildReleaseReport(promotedJournal()).kind).toBe('release');
   });
 
   it('reports a refused release with the freeze that refused it', () => {

@@ -42,6 +42,10 @@ describe('parseRehearsalArgs', () => {
   it.each([
     [['--resume'], { kind: 'resume', out: null, keepPlatform: false }],
     [['--abort', '--out', 'a.json', '--keep-platform'], { kind: 'abort', out: 'a.json', keepPlatform: true }],
+    [
+      ['--rollback', ' bad deploy ', '--keep-platform'],
+      { kind: 'rollback', reason: 'bad deploy', out: null, keepPlatform: true },
+    ],
     [['--status'], { kind: 'status' }],
     [['--stop'], { kind: 'stop' }],
     [['-h'], { kind: 'help' }],
@@ -58,6 +62,15 @@ describe('parseRehearsalArgs', () => {
       `--crash-at done is not a state the release enters: give one of ${CRASH_STATES.join(', ')}`,
     ],
     [['--resume', '--abort'], '--resume, --abort are different commands: give one of them'],
+    [['--abort', '--rollback', 'x'], '--abort, --rollback are different commands: give one of them'],
+    [
+      ['--rollback', ' '],
+      '--rollback needs a reason, recorded with the rollback: --rollback "rehearsing a bad deploy"',
+    ],
+    [
+      ['--rollback', 'x', '--plan', '10,100'],
+      '--rollback does not take --plan: it takes --out, --keep-platform',
+    ],
     [['--status', '--keep-platform'], '--status does not take --keep-platform: it takes no other option'],
     [
       ['--resume', '--inject', 'init-fail'],

@@ -33,6 +33,8 @@ export type RehearsalCommand =
     })
   | (ReportOptions & { readonly kind: 'resume' })
   | (ReportOptions & { readonly kind: 'abort' })
+  /** --rollback REASON: npm run release -- rollback on the platform left running. */
+  | (ReportOptions & { readonly kind: 'rollback'; readonly reason: string })
   | { readonly kind: 'status' }
   | { readonly kind: 'stop' }
   | { readonly kind: 'help' };
@@ -41,6 +43,7 @@ export const REHEARSAL_USAGE = `usage: npm run release:local -- [--inject FAULT]
                                [--keep-platform] [--crash-at STATE] [--budget-report FILE]
                                [--override-freeze REASON] [--model-change]
        npm run release:local -- --resume|--abort [--out FILE] [--keep-platform]
+       npm run release:local -- --rollback REASON [--out FILE] [--keep-platform]
        npm run release:local -- --status|--stop
   (none)      the whole release on a local platform: this commit as version 1 on live, the same build with the
               faults as version 2, production traffic through live, the release, the report; the platform stops after
@@ -53,6 +56,8 @@ export const REHEARSAL_USAGE = `usage: npm run release:local -- [--inject FAULT]
   --override-freeze REASON  release although that budget is spent; REASON goes into the record and the report
   --model-change   the model changed on purpose: predictions that drift beyond the tolerance do not stop it
   --resume    carry on the release a crash cut off; --abort rolls it back; --status prints live's alias;
+  --rollback  on the platform left running: abort the release a crash cut off, or, with none, move live back to
+              the version before the last promoted release (after a rehearsal with --keep-platform)
   --stop      ends a platform left running (--keep-platform, or a crash)
 the state directory is .shiftgate/rehearsal, or $SHIFTGATE_REHEARSAL_DIR`;
 
@@ -68,6 +73,7 @@ const OPTIONS = {
   'model-change': { type: 'boolean' },
   resume: { type: 'boolean' },
   abort: { type: 'boolean' },
+  rollback: { type: 'string' },
   status: { type: 'boolean' },
   stop: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -76,7 +82,7 @@ const OPTIONS = {
 type Option = keyof typeof OPTIONS;
 type Mode = RehearsalCommand['kind'];
 
-const MODES = ['resume', 'abort', 'status', 'stop', 'help'] as const satisfies readonly Option[];
+const MODES = ['resume', 'abort', 'rollback', 'status', 'stop', 'help'] as const satisfies readonly Option[];
 
 /** The options each command takes: one given to a command that does not take it is refused, never ignored. */
 const MODE_OPTIONS: Readonly<Record<Mode, readonly Option[]>> = {
@@ -93,6 +99,7 @@ const MODE_OPTIONS: Readonly<Record<Mode, readonly Option[]>> = {
   ],
   resume: ['out', 'keep-platform'],
   abort: ['out', 'keep-platform'],
+  rollback: ['out', 'keep-platform'],
   status: [],
   stop: [],
   help: [],
@@ -122,7 +129,7 @@ function overrideReasonOf(reason: string | undefined): string | null {
 
 export function parseRehearsalArgs(argv: readonly string[]): RehearsalCommand {
   const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
-  const modes = MODES.filter((mode) => values[mode] === true);
+  const modes = MODES.filter((mode) => values[mode] !== undefined && values[mode] !== false);
   if (modes.length > 1) throw new Error(`${flags(modes)} are different commands: give one of them`);
   const mode: Mode = modes[0] ?? 'rehearse';
   const given = (Object.keys(values) as Option[]).filter((option) => option !== mode);
@@ -141,6 +148,15 @@ export function parseRehearsalArgs(argv: readonly string[]): RehearsalCommand {
     case 'resume':
     case 'abort':
       return { kind: mode, ...report };
+    case 'rollback': {
+      const reason = values.rollback?.trim() ?? '';
+      if (reason === '') {
+        throw new Error(
+          '--rollback needs a reason, recorded with the rollback: --rollback "rehearsing a bad deploy"',
+        );
+      }
+      return { kind: mode, ...report, reason };
+    }
     case 'rehearse': {
       const faults = values.inject ?? [];
       parseFaults(faults);

@@ -16,11 +16,12 @@ import { LocalPlatform } from '../../../platform/src/local/local-platform.ts';
 import { markdownPathFor } from '../cli/release-args.ts';
 import { EXIT_CODES, type FreezeStatus } from '../model.ts';
 import { abortRelease, releaseStatus, resumeRelease, startRelease } from '../orchestrator.ts';
-import { REHEARSAL_TRAFFIC_RPS } from '../plan.ts';
+import { REHEARSAL_PLAN, REHEARSAL_TRAFFIC_RPS } from '../plan.ts';
 import type { ReleaseProgressSink } from '../ports.ts';
 import { streamProgress } from '../progress.ts';
 import { type ReleaseReport, releaseReportJson } from '../report.ts';
 import { renderReleaseMarkdown } from '../report-markdown.ts';
+import { rollbackLive } from '../rollback.ts';
 import {
   keepBudgetReport,
   keptBudgetFreeze,
@@ -201,10 +202,13 @@ async function rehearse(
   return finish(context, released, traffic, command);
 }
 
-/** --resume and --abort: the release that holds the lock, carried on or rolled back with production flowing again. */
+/**
+ * --resume and --abort: the release that holds the lock, carried on or rolled back with production flowing again;
+ * --rollback: that abort, or with no release running live moved back to the version before the last promotion.
+ */
 async function endCutOff(
   context: RehearsalContext,
-  command: ReportOptions & { readonly kind: 'resume' | 'abort' },
+  command: Extract<RehearsalCommand, { kind: 'resume' | 'abort' | 'rollback' }>,
 ): Promise<number> {
   const { progress } = context;
   const platform = await connect(context.stateDir, progress);
@@ -212,17 +216,28 @@ async function endCutOff(
     progress.step(`nothing to abort: no rehearsal platform runs for ${context.stateDir}`);
     return 0;
   }
-  const running = platform ?? (await requirePlatform(context, '--resume'));
+  const running = platform ?? (await requirePlatform(context, `--${command.kind}`));
   const traffic = startTraffic(context, await running.liveUrl());
   // Read only if the release resumes in preflight; one that cannot be read refuses it (unless the release was
   // started with --override-freeze, which the journal keeps), as on AWS.
   const freeze = () => keptBudgetFreeze(context.stateDir);
   const io = rehearsalIo(running, { freeze, crashAt: null, progress });
-  const released = await whileTrafficFlows(context, traffic, () =>
-    command.kind === 'resume'
-      ? resumeRelease(io, holder())
-      : abortRelease(io, 'aborted with npm run release:local -- --abort', holder()),
-  );
+  const released = await whileTrafficFlows(context, traffic, () => {
+    switch (command.kind) {
+      case 'resume':
+        return resumeRelease(io, holder());
+      case 'abort':
+        return abortRelease(io, 'aborted with npm run release:local -- --abort', holder());
+      case 'rollback':
+        return rollbackLive(io, {
+          functionName: LOCAL_FUNCTION_NAME,
+          to: null,
+          reason: command.reason,
+          plan: REHEARSAL_PLAN,
+          holder: holder(),
+        });
+    }
+  });
   if (released === null) {
     await traffic.stop();
     await stopUnlessKept(context, command);
@@ -262,6 +277,7 @@ export async function runRehearsalCommand(
       return rehearse(context, command);
     case 'resume':
     case 'abort':
+    case 'rollback':
       return endCutOff(context, command);
     case 'status':
       return status(context);
