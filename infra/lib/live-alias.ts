@@ -1,14 +1,18 @@
 import { CfnScalableTarget, CfnScalingPolicy } from 'aws-cdk-lib/aws-applicationautoscaling';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnPermission, CfnUrl, type IFunction, type IVersion } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { PROVISIONED_CONCURRENCY_TARGET_UTILIZATION, type StageSettings } from '../config/stages.ts';
-import { aliasCreatedOnce } from './alias-created-once.ts';
+import { type AliasKeeper, keptAlias } from './kept-alias.ts';
 import { LIVE_ALIAS_NAME } from './names.ts';
 
 export interface LiveAliasProps {
+  readonly keeper: AliasKeeper;
   readonly function: IFunction;
-  /** Where `live` points when the stack is first created; later deploys leave it alone. */
-  readonly initialVersion: IVersion;
+  /** This deploy's version: where `live` points when the stack is first created; later deploys leave it alone. */
+  readonly deployedVersion: IVersion;
+  /** The release record: where a deploy finds the version to recreate a deleted `live` at. */
+  readonly releaseTable: ITable;
   readonly settings: StageSettings;
 }
 
@@ -16,8 +20,11 @@ export interface LiveAliasProps {
  * The `live` alias, its auto-scaled provisioned concurrency and its Function URL, built so that a deploy never
  * moves production traffic and never resets what scaling or a release did:
  * - the alias is not an AWS::Lambda::Alias (CloudFormation would re-point it to the new version and drop its
- *   weights on every deploy); a custom resource creates it once, and on later deploys only reads it
- *   (alias-created-once.ts);
+ *   weights on every deploy); a custom resource creates it once and on later deploys only checks it is there
+ *   (kept-alias.ts). A deleted `live` is recreated at the version the release record says the last finished
+ *   release left it on: the one version the stack can vouch for (the alias's own creation version is long stale
+ *   after the first release, and this deploy's is unreleased); without such a version the deploy fails with the
+ *   repair (infra/alias-keeper/alias-decision.ts);
  * - provisioned concurrency is not a fixed ProvisionedConcurrencyConfig on the alias (re-applying a fixed value
  *   throttles a scaled-out alias); Application Auto Scaling owns it, within min/max from the stage settings.
  */
@@ -27,14 +34,16 @@ export class LiveAlias extends Construct {
 
   constructor(scope: Construct, id: string, props: LiveAliasProps) {
     super(scope, id);
-    const { function: fn, initialVersion, settings } = props;
+    const { function: fn, settings } = props;
 
-    const alias = aliasCreatedOnce(this, {
+    const alias = keptAlias(this, {
+      keeper: props.keeper,
       function: fn,
       aliasName: LIVE_ALIAS_NAME,
-      initialVersion,
+      deployedVersion: props.deployedVersion,
       description: 'Production traffic; moved only by the release step (UpdateAlias).',
-      keepExisting: false,
+      recreateAt: 'recorded-version',
+      releaseTable: props.releaseTable,
     });
 
     const resourceId = `function:${fn.functionName}:${LIVE_ALIAS_NAME}`;

@@ -27,16 +27,9 @@ import {
 
 const prod = STAGES[TEST_CONTEXT.stage];
 
-/** The custom resource that creates live (pretraffic-alias.ts has one of its own). */
-const liveAliasResource = (template: Template) => {
-  const found = Object.entries(template.findResources('Custom::AWS')).filter(([id]) =>
-    id.startsWith('LiveCreateOnce'),
-  );
-  if (found.length !== 1)
-    throw new Error(`expected one LiveCreateOnce custom resource, found ${found.length}`);
-  const [id, resource] = found[0] as [string, { Properties: Record<string, unknown> }];
-  return { id, resource };
-};
+/** The custom resource that keeps live (pretraffic-alias.ts has one of its own). */
+const liveAliasResource = (template: Template) =>
+  onlyResource(template, 'Custom::KeptAlias', { AliasName: LIVE_ALIAS_NAME });
 
 describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknowledged finding)', () => {
   let synth: Synthesized;
@@ -84,7 +77,9 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
     // turns buildx's default attestations off. Upgrading to a CLI that stops doing so fails here; deploy.yml
     // sets the same variable for the job as well.
     const cli = readFileSync(join(REPO_ROOT, 'node_modules/aws-cdk/lib/index.js'), 'utf8');
-    expect(cli).toMatch(/"--no-cache"\] : \[\],\s+"\."\s+\];[\s\S]{0,600}BUILDX_NO_DEFAULT_ATTESTATIONS: "1"/);
+    expect(cli).toMatch(
+      /"--no-cache"\] : \[\],\s+"\."\s+\];[\s\S]{0,600}BUILDX_NO_DEFAULT_ATTESTATIONS: "1"/,
+    );
   });
 
   it('gives the function a role with no managed policy that may only write its own logs', () => {
@@ -119,17 +114,50 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
     expect(keys.has('RoutingConfig')).toBe(false);
   });
 
-  it('creates live once, on the version of the first deploy, and on later deploys only reads it', () => {
+  it("keeps live: created on the first deploy's version, later recreated only at the release record's version", () => {
     const { resource } = liveAliasResource(synth.service);
     const version = onlyResource(synth.service, 'AWS::Lambda::Version').id;
-    const create = JSON.parse(cfnText(resource.Properties.Create));
-    const update = JSON.parse(cfnText(resource.Properties.Update));
-    expect(create).toMatchObject({
-      action: 'createAlias',
-      parameters: { Name: LIVE_ALIAS_NAME, FunctionVersion: `{${version}.Version}` },
+    const fn = onlyResource(synth.service, 'AWS::Lambda::Function', { PackageType: 'Image' }).id;
+    const table = onlyResource(synth.service, 'AWS::DynamoDB::Table').id;
+    const keeper = onlyResource(synth.service, 'AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('keeps the predictor'),
+    }).id;
+    expect(resource.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [keeper, 'Arn'] },
+      FunctionName: { Ref: fn },
+      FunctionArn: { 'Fn::GetAtt': [fn, 'Arn'] },
+      AliasName: LIVE_ALIAS_NAME,
+      DeployedVersion: { 'Fn::GetAtt': [version, 'Version'] },
+      Description: expect.any(String),
+      RecreateAt: 'recorded-version',
+      ReleaseTable: { Ref: table },
     });
-    expect(update).toMatchObject({ action: 'getAlias', parameters: { Name: LIVE_ALIAS_NAME } });
-    expect(resource.Properties.Delete).toBeUndefined();
+  });
+
+  it('lets the alias keeper read and create only the two aliases, read versions and read the release record', () => {
+    const keeperRole = onlyResource(synth.service, 'AWS::IAM::Role', {
+      Description: Match.stringLikeRegexp('^Keeps the shiftgate'),
+    }).id;
+    const policy = onlyResource(synth.service, 'AWS::IAM::Policy', { Roles: [{ Ref: keeperRole }] });
+    const statements = (
+      policy.resource.Properties.PolicyDocument as {
+        Statement: { Action: string | string[]; Resource: unknown }[];
+      }
+    ).Statement;
+    const fn = `{${onlyResource(synth.service, 'AWS::Lambda::Function', { PackageType: 'Image' }).id}.Arn}`;
+    const table = `{${onlyResource(synth.service, 'AWS::DynamoDB::Table').id}.Arn}`;
+    expect(
+      statements
+        .filter((s) => ![s.Action].flat().some((a) => a.startsWith('logs:')))
+        .map((s) => ({ actions: [s.Action].flat(), resources: [s.Resource].flat().map(cfnText) })),
+    ).toEqual([
+      {
+        actions: ['lambda:GetAlias', 'lambda:CreateAlias'],
+        resources: [fn, `${fn}:live`, `${fn}:pretraffic`],
+      },
+      { actions: ['lambda:GetFunctionConfiguration'], resources: [`${fn}:*`] },
+      { actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [table] },
+    ]);
   });
 
   it('scales provisioned concurrency on live by target tracking at 0.5 utilisation, within the stage min/max', () => {
@@ -256,7 +284,9 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
   });
 
   it('runs the SLO publisher from slo/src/publisher every 5 minutes on this stage, live and namespace', () => {
-    const { id, resource } = onlyResource(synth.service, 'AWS::Lambda::Function', { Runtime: 'nodejs22.x' });
+    const { id, resource } = onlyResource(synth.service, 'AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('publishes SLO burn rates'),
+    });
     const predictorId = onlyResource(synth.service, 'AWS::Lambda::Function', { PackageType: 'Image' }).id;
     expect(resource.Properties.Environment).toEqual({
       Variables: {
@@ -270,7 +300,8 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
     // The bundle is slo's handler (its log line and configuration check), not a stand-in.
     const bundle = readdirSync(synth.outdir)
       .filter((name) => name.startsWith('asset.') && existsSync(join(synth.outdir, name, 'index.mjs')))
-      .map((name) => readFileSync(join(synth.outdir, name, 'index.mjs'), 'utf8'));
+      .map((name) => readFileSync(join(synth.outdir, name, 'index.mjs'), 'utf8'))
+      .filter((code) => code.includes('SLO metrics published'));
     expect(bundle).toHaveLength(1);
     expect(bundle[0]).toContain('SLO metrics published');
     expect(bundle[0]).toContain(SLO_ENV.namespace);

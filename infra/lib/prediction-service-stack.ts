@@ -5,6 +5,7 @@ import type { StageSettings } from '../config/stages.ts';
 import { AlertTopics } from './alert-topics.ts';
 import { GithubDeployRole } from './github-deploy-role.ts';
 import { GithubWatchRole } from './github-watch-role.ts';
+import { AliasKeeper } from './kept-alias.ts';
 import { LiveAlias } from './live-alias.ts';
 import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
 import { alarmNamePrefix, OUTPUT_KEYS } from './names.ts';
@@ -33,12 +34,24 @@ export class PredictionServiceStack extends Stack {
       imageContextDir,
     });
     const fn = predictor.function;
-    const live = new LiveAlias(this, 'Live', { function: fn, initialVersion: predictor.version, settings });
-    const pretraffic = new PretrafficAlias(this, 'Pretraffic', {
-      function: fn,
-      initialVersion: predictor.version,
-    });
     const releaseRecord = new ReleaseRecordTable(this, 'ReleaseRecord');
+    const keeper = new AliasKeeper(this, 'AliasKeeper', {
+      function: fn,
+      releaseTable: releaseRecord.table,
+      logRetentionDays: settings.logRetentionDays,
+    });
+    const live = new LiveAlias(this, 'Live', {
+      keeper,
+      function: fn,
+      deployedVersion: predictor.version,
+      releaseTable: releaseRecord.table,
+      settings,
+    });
+    const pretraffic = new PretrafficAlias(this, 'Pretraffic', {
+      keeper,
+      function: fn,
+      deployedVersion: predictor.version,
+    });
     const alarmPrefix = alarmNamePrefix(props.stage);
     const dashboard = new ServiceDashboard(this, 'Dashboard', {
       functionName: fn.functionName,
@@ -75,6 +88,7 @@ export class PredictionServiceStack extends Stack {
       predictor,
       deployRole,
       watchRole,
+      keeper,
       publisher: monitoring.publisher,
     });
 

@@ -1,10 +1,12 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Function as LambdaFunction, Version } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AliasKeeper } from './kept-alias.ts';
 import { PRETRAFFIC_ALIAS_NAME } from './names.ts';
 import { PretrafficAlias } from './pretraffic-alias.ts';
-import { cfnText, onlyResource, propertyKeys, TEST_ENV } from './testing/synth.ts';
+import { onlyResource, propertyKeys, TEST_ENV } from './testing/synth.ts';
 
 const FUNCTION_ARN = `arn:aws:lambda:${TEST_ENV.region}:${TEST_ENV.account}:function:shiftgate-prod`;
 
@@ -16,31 +18,28 @@ describe('PretrafficAlias (cdk-nag runs over it in cdk-nag.test.ts, within the s
       functionArn: FUNCTION_ARN,
       sameEnvironment: true,
     });
-    const initialVersion = Version.fromVersionArn(stack, 'V3', `${FUNCTION_ARN}:3`);
-    new PretrafficAlias(stack, 'Pretraffic', { function: fn, initialVersion });
+    const deployedVersion = Version.fromVersionArn(stack, 'V3', `${FUNCTION_ARN}:3`);
+    const keeper = new AliasKeeper(stack, 'AliasKeeper', {
+      function: fn,
+      releaseTable: Table.fromTableName(stack, 'Record', 'shiftgate-release-record'),
+      logRetentionDays: 7,
+    });
+    new PretrafficAlias(stack, 'Pretraffic', { keeper, function: fn, deployedVersion });
     template = Template.fromStack(stack);
   });
 
-  it('creates the alias once on the initial version, keeps one a release already made, and later only reads it', () => {
-    const { resource } = onlyResource(template, 'Custom::AWS');
-    const create = JSON.parse(cfnText(resource.Properties.Create));
-    expect(create).toMatchObject({
-      action: 'createAlias',
-      parameters: { FunctionName: 'shiftgate-prod', Name: PRETRAFFIC_ALIAS_NAME, FunctionVersion: '3' },
-      ignoreErrorCodesMatching: 'ResourceConflictException',
-      physicalResourceId: { id: `${FUNCTION_ARN}:${PRETRAFFIC_ALIAS_NAME}` },
-    });
-    expect(JSON.parse(cfnText(resource.Properties.Update))).toMatchObject({
-      action: 'getAlias',
-      parameters: { Name: PRETRAFFIC_ALIAS_NAME },
-    });
-    expect(resource.Properties.Delete).toBeUndefined();
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: [
-          { Action: ['lambda:CreateAlias', 'lambda:GetAlias'], Effect: 'Allow', Resource: FUNCTION_ARN },
-        ],
-      },
+  it("creates the alias once on the deployed version, keeps one already there, and recreates a lost one at this deploy's", () => {
+    const { resource } = onlyResource(template, 'Custom::KeptAlias');
+    const keeper = onlyResource(template, 'AWS::Lambda::Function').id;
+    expect(resource.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [keeper, 'Arn'] },
+      FunctionName: 'shiftgate-prod',
+      FunctionArn: FUNCTION_ARN,
+      AliasName: PRETRAFFIC_ALIAS_NAME,
+      DeployedVersion: '3',
+      Description: expect.stringContaining('no production traffic'),
+      // No production traffic reaches it, so this deploy's version is a harmless place to recreate it.
+      RecreateAt: 'deployed-version',
     });
   });
 
@@ -51,7 +50,7 @@ describe('PretrafficAlias (cdk-nag runs over it in cdk-nag.test.ts, within the s
       Qualifier: PRETRAFFIC_ALIAS_NAME,
       AuthType: 'AWS_IAM',
     });
-    expect(resource.DependsOn).toContain(onlyResource(template, 'Custom::AWS').id);
+    expect(resource.DependsOn).toContain(onlyResource(template, 'Custom::KeptAlias').id);
     template.resourceCountIs('AWS::Lambda::Permission', 0);
     template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
     const keys = propertyKeys(template);

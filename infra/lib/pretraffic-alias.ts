@@ -1,20 +1,21 @@
 import { CfnUrl, type IFunction, type IVersion } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { aliasCreatedOnce } from './alias-created-once.ts';
+import { type AliasKeeper, keptAlias } from './kept-alias.ts';
 import { PRETRAFFIC_ALIAS_NAME } from './names.ts';
 
 export interface PretrafficAliasProps {
+  readonly keeper: AliasKeeper;
   readonly function: IFunction;
-  /** Where the alias points when the stack is first created; after that only a release moves it. */
-  readonly initialVersion: IVersion;
+  /** This deploy's version: where the alias points when the stack is first created or it went missing. */
+  readonly deployedVersion: IVersion;
 }
 
 /**
  * The `pretraffic` alias and its Function URL: how a release reaches its candidate alone, with no production
  * traffic (a Function URL names an alias, never a version; platform/src/aws/aws-function-urls.ts moves it).
- * - created once by a custom resource (alias-created-once.ts), like `live`, so a deploy never moves it under a
- *   release that is testing through it; a create that finds it already there (a release made it before this
- *   stack had it) keeps it;
+ * - created once by a custom resource (kept-alias.ts), like `live`, so a deploy never moves it under a release
+ *   that is testing through it; a create that finds it already there (a release made it before this stack had
+ *   it) keeps it; a deleted one is recreated at this deploy's version, which is harmless here (no traffic);
  * - its URL is AWS_IAM whatever the stage's live URL is: only the release's own credentials may call it;
  * - no provisioned concurrency and no weights: it must not take a version's one PC configuration, nor traffic.
  */
@@ -24,13 +25,14 @@ export class PretrafficAlias extends Construct {
 
   constructor(scope: Construct, id: string, props: PretrafficAliasProps) {
     super(scope, id);
-    const { function: fn, initialVersion } = props;
-    const alias = aliasCreatedOnce(this, {
+    const { function: fn } = props;
+    const alias = keptAlias(this, {
+      keeper: props.keeper,
       function: fn,
       aliasName: PRETRAFFIC_ALIAS_NAME,
-      initialVersion,
+      deployedVersion: props.deployedVersion,
       description: 'The release candidate alone for pre-traffic tests; no production traffic, no PC.',
-      keepExisting: true,
+      recreateAt: 'deployed-version',
     });
 
     this.url = new CfnUrl(this, 'FunctionUrl', {

@@ -1,0 +1,291 @@
+import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateAliasCommand,
+  GetAliasCommand,
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+} from '@aws-sdk/client-lambda';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { journalItem, lockItem } from '../../platform/src/aws/dynamodb-release-items.ts';
+import type { JournalEntry } from '../../platform/src/port.ts';
+import { aliasKeeper, type CustomResourceResponse } from './handler.ts';
+
+const FUNCTION_NAME = 'Shiftgate-prod-PredictorFunction1A2B3C4D-AbCdEfGh1234';
+const FUNCTION_ARN = `arn:aws:lambda:ap-northeast-1:123456789012:function:${FUNCTION_NAME}`;
+const TABLE = 'Shiftgate-prod-ReleaseRecordTable5E6F7A8B-1QWERTY2ASDF';
+const ALIAS_NOT_FOUND = Object.assign(new Error(`Alias not found: ${FUNCTION_ARN}:live`), {
+  name: 'ResourceNotFoundException',
+});
+const VERSION_NOT_FOUND = Object.assign(new Error(`Function not found: ${FUNCTION_ARN}:7`), {
+  name: 'ResourceNotFoundException',
+});
+
+/** live's resource properties as kept-alias.ts sets them; CloudFormation adds the ServiceToken. */
+const liveProperties = (overrides: Record<string, string> = {}) => ({
+  ServiceToken: 'arn:aws:lambda:ap-northeast-1:123456789012:function:Shiftgate-prod-AliasKeeperFunction-Xy12',
+  FunctionName: FUNCTION_NAME,
+  FunctionArn: FUNCTION_ARN,
+  AliasName: 'live',
+  DeployedVersion: '9',
+  Description: 'Production traffic; moved only by the release step (UpdateAlias).',
+  RecreateAt: 'recorded-version',
+  ReleaseTable: TABLE,
+  ...overrides,
+});
+
+/**
+ * Requests in the shape CloudFormation sends to a Lambda-backed custom resource (CloudFormation User Guide,
+ * "Custom resource request and response reference": RequestType, ResponseURL, StackId, RequestId, ResourceType,
+ * LogicalResourceId, PhysicalResourceId on Update and Delete, ResourceProperties, OldResourceProperties on Update).
+ */
+const common = {
+  ServiceToken: liveProperties().ServiceToken,
+  ResponseURL:
+    'https://cloudformation-custom-resource-response-apnortheast1.s3.ap-northeast-1.amazonaws.com/arn%3Aaws%3Acloudformation%3Aap-northeast-1%3A123456789012%3Astack/Shiftgate-prod/5b6e1f20-0d2b-11f1-9c1a-0a1b2c3d4e5f%7CLiveKept1C2D3E4F%7C7f0a8e2c-1b3d-4c5e-8f9a-0b1c2d3e4f5a?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=7200&X-Amz-Signature=abc',
+  StackId:
+    'arn:aws:cloudformation:ap-northeast-1:123456789012:stack/Shiftgate-prod/5b6e1f20-0d2b-11f1-9c1a-0a1b2c3d4e5f',
+  RequestId: '7f0a8e2c-1b3d-4c5e-8f9a-0b1c2d3e4f5a',
+  ResourceType: 'Custom::KeptAlias',
+  LogicalResourceId: 'LiveKept1C2D3E4F',
+} as const;
+const PHYSICAL_ID = `${FUNCTION_ARN}:live`;
+
+type Properties = Record<string, string> & { ServiceToken: string };
+
+function createEvent(properties: Properties = liveProperties()): CloudFormationCustomResourceEvent {
+  return { ...common, RequestType: 'Create', ResourceProperties: properties };
+}
+function updateEvent(
+  properties: Properties = liveProperties(),
+  old: Properties = liveProperties({ DeployedVersion: '8' }),
+): CloudFormationCustomResourceEvent {
+  return {
+    ...common,
+    RequestType: 'Update',
+    PhysicalResourceId: PHYSICAL_ID,
+    ResourceProperties: properties,
+    OldResourceProperties: old,
+  };
+}
+
+const lambda = mockClient(LambdaClient);
+const dynamodb = mockClient(DynamoDBClient);
+let responses: CustomResourceResponse[];
+const keep = () =>
+  aliasKeeper({
+    lambda: new LambdaClient({ region: 'ap-northeast-1' }),
+    dynamodb: new DynamoDBClient({ region: 'ap-northeast-1' }),
+    respond: async (url, response) => {
+      expect(url).toBe(common.ResponseURL);
+      responses.push(response);
+    },
+    log: () => {},
+  });
+
+let sequence = 0;
+function entry(releaseId: string, type: string, data: unknown): JournalEntry {
+  sequence += 1;
+  return { sequence, at: `2026-11-2${sequence % 10}T03:00:00.000Z`, releaseId, type, data };
+}
+function recordHolds(entries: readonly JournalEntry[], lock: { releaseId: string } | null = null): void {
+  dynamodb.on(QueryCommand).resolves({ Items: entries.map((e) => journalItem(FUNCTION_NAME, e)) });
+  dynamodb.on(GetItemCommand).resolves(
+    lock === null
+      ? {}
+      : {
+          Item: lockItem(FUNCTION_NAME, {
+            releaseId: lock.releaseId,
+            holder: 'github-actions 1234',
+            acquiredAt: '2026-11-29T03:00:00.000Z',
+          }),
+        },
+  );
+}
+/** Release r1 promoted 7 (stable 6); r2 rolled back to 7 (candidate 8). */
+const promotedThenRolledBack = (): JournalEntry[] => {
+  sequence = 0;
+  return [
+    entry('r1', 'alias-update', { version: '6', weights: { '7': 0.1 } }),
+    entry('r1', 'alias-update', { version: '7', weights: {} }),
+    entry('r1', 'finished', { outcome: 'promoted', reasons: [] }),
+    entry('r2', 'alias-update', { version: '7', weights: { '8': 0.1 } }),
+    entry('r2', 'alias-update', { version: '7', weights: {} }),
+    entry('r2', 'finished', { outcome: 'rolled-back', reasons: ['errors above the SLO'] }),
+  ];
+};
+
+beforeEach(() => {
+  lambda.reset();
+  dynamodb.reset();
+  responses = [];
+});
+
+describe('the kept-alias custom resource', () => {
+  it("creates the alias at the deployed version on the stack's first deploy", async () => {
+    lambda.on(CreateAliasCommand).resolves({});
+    await keep()(createEvent());
+    expect(lambda.commandCalls(CreateAliasCommand)[0]?.args[0].input).toEqual({
+      FunctionName: FUNCTION_NAME,
+      Name: 'live',
+      FunctionVersion: '9',
+      Description: liveProperties().Description,
+    });
+    expect(responses).toEqual([
+      expect.objectContaining({
+        Status: 'SUCCESS',
+        PhysicalResourceId: PHYSICAL_ID,
+        RequestId: common.RequestId,
+      }),
+    ]);
+  });
+
+  it('keeps an alias a create finds already there, without moving it', async () => {
+    lambda
+      .on(CreateAliasCommand)
+      .rejects(Object.assign(new Error('Alias already exists'), { name: 'ResourceConflictException' }));
+    await keep()(createEvent());
+    expect(lambda.commandCalls(CreateAliasCommand)).toHaveLength(1);
+    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+  });
+
+  it('leaves an existing alias alone on update, whatever version the deploy published', async () => {
+    lambda.on(GetAliasCommand).resolves({ Name: 'live', FunctionVersion: '7' });
+    await keep()(updateEvent());
+    expect(lambda.commandCalls(CreateAliasCommand)).toEqual([]);
+    expect(dynamodb.calls()).toEqual([]);
+    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+  });
+
+  it('recreates a deleted live at the version the last finished release left it on, never the deployed one', async () => {
+    lambda.on(GetAliasCommand).rejects(ALIAS_NOT_FOUND);
+    lambda.on(GetFunctionConfigurationCommand).resolves({ Version: '7' });
+    lambda.on(CreateAliasCommand).resolves({});
+    recordHolds(promotedThenRolledBack());
+    await keep()(updateEvent());
+    expect(lambda.commandCalls(GetFunctionConfigurationCommand)[0]?.args[0].input).toEqual({
+      FunctionName: FUNCTION_NAME,
+      Qualifier: '7',
+    });
+    expect(lambda.commandCalls(CreateAliasCommand)[0]?.args[0].input).toMatchObject({
+      Name: 'live',
+      FunctionVersion: '7',
+    });
+    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', Data: { RecreatedAt: '7' } });
+  });
+
+  it.each([
+    {
+      name: 'the recorded version no longer exists',
+      record: promotedThenRolledBack,
+      lock: null,
+      setUp: () => lambda.on(GetFunctionConfigurationCommand).rejects(VERSION_NOT_FOUND),
+      reason: [
+        `alias live of ${FUNCTION_NAME} is missing and version 7, where release table ${TABLE} says it was left, no longer exists`,
+        `aws lambda list-versions-by-function --function-name ${FUNCTION_NAME}`,
+        `aws lambda create-alias --function-name ${FUNCTION_NAME} --name live --function-version <that version>`,
+        "not 9, this deploy's",
+      ],
+    },
+    {
+      name: 'no finished release ever moved live',
+      record: () => [],
+      lock: null,
+      setUp: () => {},
+      reason: [
+        `records no finished release that moved it`,
+        "the version the stack's first deploy created it on",
+        "never 9, this deploy's, which no release has vetted",
+        `aws lambda create-alias --function-name ${FUNCTION_NAME} --name live --function-version <that version>`,
+      ],
+    },
+    {
+      name: 'a release holds the lock',
+      record: promotedThenRolledBack,
+      lock: { releaseId: 'r3' },
+      setUp: () => lambda.on(GetFunctionConfigurationCommand).resolves({ Version: '7' }),
+      reason: [
+        `while release r3 (held by github-actions 1234 since 2026-11-29T03:00:00.000Z) holds the lock in ${TABLE}`,
+        `npm run release -- status --function ${FUNCTION_NAME} --record-table ${TABLE} --stage <stage>`,
+        `npm run release -- abort --function ${FUNCTION_NAME} --record-table ${TABLE} --stage <stage> --reason`,
+      ],
+    },
+  ])(
+    'refuses, changing nothing, when $name, and says how to repair it',
+    async ({ record, lock, setUp, reason }) => {
+      lambda.on(GetAliasCommand).rejects(ALIAS_NOT_FOUND);
+      setUp();
+      recordHolds(record(), lock);
+      await keep()(updateEvent());
+      expect(lambda.commandCalls(CreateAliasCommand)).toEqual([]);
+      expect(responses).toHaveLength(1);
+      expect(responses[0]).toMatchObject({ Status: 'FAILED', PhysicalResourceId: PHYSICAL_ID });
+      for (const part of reason) expect(responses[0]?.Reason).toContain(part);
+    },
+  );
+
+  it("refuses to create live on a replaced function, whose only version is this deploy's", async () => {
+    const replaced = `${FUNCTION_NAME.slice(0, -4)}Zz99`;
+    lambda.on(GetAliasCommand).rejects(ALIAS_NOT_FOUND);
+    recordHolds([]);
+    await keep()(
+      updateEvent(
+        liveProperties({
+          FunctionName: replaced,
+          FunctionArn: FUNCTION_ARN.replace(FUNCTION_NAME, replaced),
+        }),
+      ),
+    );
+    expect(lambda.commandCalls(CreateAliasCommand)).toEqual([]);
+    expect(responses[0]?.Status).toBe('FAILED');
+    expect(responses[0]?.Reason).toContain(
+      `CloudFormation is replacing the function (${FUNCTION_NAME} → ${replaced}), whose only version is this deploy's 9`,
+    );
+  });
+
+  it('recreates a deleted pretraffic at the deployed version, which no production traffic reaches', async () => {
+    lambda.on(GetAliasCommand).rejects(ALIAS_NOT_FOUND);
+    lambda.on(CreateAliasCommand).resolves({});
+    const pretraffic = { AliasName: 'pretraffic', RecreateAt: 'deployed-version', ReleaseTable: '' };
+    const { ReleaseTable: _, ...properties } = liveProperties(pretraffic);
+    await keep()(updateEvent(properties, { ...properties, DeployedVersion: '8' }));
+    expect(lambda.commandCalls(CreateAliasCommand)[0]?.args[0].input).toMatchObject({
+      Name: 'pretraffic',
+      FunctionVersion: '9',
+    });
+    expect(dynamodb.calls()).toEqual([]);
+    expect(responses[0]).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: `${FUNCTION_ARN}:pretraffic`,
+    });
+  });
+
+  it('does nothing on delete: the function owns its aliases, and a replaced resource must not take one along', async () => {
+    await keep()({
+      ...common,
+      RequestType: 'Delete',
+      PhysicalResourceId: PHYSICAL_ID,
+      ResourceProperties: liveProperties(),
+    });
+    expect(lambda.calls()).toEqual([]);
+    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+  });
+
+  it('answers FAILED, naming the property, for properties it cannot read', async () => {
+    await keep()(createEvent(liveProperties({ DeployedVersion: '$LATEST' })));
+    expect(lambda.calls()).toEqual([]);
+    expect(responses[0]?.Status).toBe('FAILED');
+    expect(responses[0]?.Reason).toMatch(/Custom::KeptAlias properties are invalid.*DeployedVersion/);
+  });
+
+  it('answers FAILED with the AWS error when GetAlias fails for another reason', async () => {
+    lambda
+      .on(GetAliasCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
+    await keep()(updateEvent());
+    expect(responses[0]?.Status).toBe('FAILED');
+    expect(responses[0]?.Reason).toContain(`GetAlias live of ${FUNCTION_NAME} failed`);
+    expect(responses[0]?.Reason).toContain('Rate exceeded');
+  });
+});
