@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type ActionCommand,
   failureMessage,
+  newestDeploymentId,
   type ReleaseActionInputs,
   type ReleaseRunEnd,
   releaseArgv,
@@ -222,6 +223,16 @@ describe('verdictOf', () => {
 
   it('succeeds for an abort with nothing to abort', () => {
     expect(verdictOf('abort', ended({ stderr: '' }))).toMatchObject({ succeeded: true, state: 'success' });
+  });
+});
+
+describe('newestDeploymentId', () => {
+  it.each<[{ id: number }[], number | null]>([
+    [[], null],
+    [[{ id: 7 }], 7],
+    [[{ id: 7 }, { id: 31 }, { id: 12 }], 31],
+  ])('of %j is %s', (deployments, newest) => {
+    expect(newestDeploymentId(deployments)).toBe(newest);
   });
 });
 

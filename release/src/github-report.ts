@@ -210,11 +210,26 @@ export function verdictOf(command: ActionCommand, end: ReleaseRunEnd): ActionVer
   return { succeeded, state: succeeded ? 'success' : 'failure', reason };
 }
 
-/** GitHub caps a deployment status's and a commit status's description at 140 characters. */
+/**
+ * GitHub caps a deployment status's description at 140 characters (docs.github.com/rest/deployments/statuses,
+ * "Create a deployment status": "The maximum description length is 140 characters"); the commit status gets the
+ * same text, so both read alike.
+ */
 export const STATUS_DESCRIPTION_MAX = 140;
 
 export function statusDescription(reason: string): string {
   return reason.length <= STATUS_DESCRIPTION_MAX ? reason : `${reason.slice(0, STATUS_DESCRIPTION_MAX - 1)}…`;
+}
+
+/**
+ * The newest of a commit's deployments to an environment: the highest id (ids only grow). GitHub documents no
+ * order for "List deployments", so the action does not take the first one as the newest.
+ */
+export function newestDeploymentId(deployments: readonly { readonly id: number }[]): number | null {
+  return deployments.reduce<number | null>(
+    (newest, { id }) => (newest === null || id > newest ? id : newest),
+    null,
+  );
 }
 
 /** The commit status every run of the action sets: one context, whatever the command. */

@@ -119,7 +119,7 @@ beforeEach(() => {
   vi.clearAllMocks();
   world.files.clear();
   world.getInput.mockImplementation((name: string) => world.inputs.get(name) ?? '');
-  world.api.listDeployments.mockResolvedValue({ data: [{ id: 11 }] });
+  world.api.listDeployments.mockResolvedValue({ data: [{ id: 7 }, { id: 11 }, { id: 9 }] });
   world.api.createDeployment.mockResolvedValue({ data: { id: 12 } });
   world.api.createDeploymentStatus.mockResolvedValue({ data: {} });
   world.api.createCommitStatus.mockResolvedValue({ data: {} });
@@ -145,7 +145,7 @@ describe('the release action', () => {
       repo: 'r',
       sha: 'abc123',
       environment: 'production',
-      per_page: 1,
+      per_page: 100,
     });
     expect(deploymentStatus()).toEqual({
       owner: 'o',

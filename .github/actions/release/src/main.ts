@@ -14,6 +14,7 @@ import {
   actionCommandOf,
   COMMIT_STATUS_CONTEXT,
   failureMessage,
+  newestDeploymentId,
   type ReleaseActionInputs,
   releaseArgv,
   statusDescription,
@@ -119,10 +120,10 @@ async function reportToGitHub(
         repo,
         sha,
         environment,
-        per_page: 1,
+        per_page: 100,
       });
-      let deploymentId = data[0]?.id;
-      if (deploymentId === undefined) {
+      let deploymentId = newestDeploymentId(data);
+      if (deploymentId === null) {
         const created = (
           await octokit.rest.repos.createDeployment({
             owner,
