@@ -52,7 +52,7 @@ describe('releaseArgv', () => {
         modelChange: true,
         overrideFreeze: true,
         reason: 'hotfix #12',
-        reportPath: '',
+        reportPath: 'out/r.json',
       },
       [
         'start',
@@ -68,11 +68,13 @@ describe('releaseArgv', () => {
         '--model-change',
         '--override-freeze',
         'hotfix #12',
+        '--out',
+        'out/r.json',
       ],
     ],
     [
       'start overriding the freeze with no reason: the run is recorded',
-      { overrideFreeze: true, pageAlarms: '', noPageAlarms: true, reportPath: '' },
+      { overrideFreeze: true, pageAlarms: '', noPageAlarms: true },
       [
         'start',
         ...AWS,
@@ -81,6 +83,8 @@ describe('releaseArgv', () => {
         '7',
         '--override-freeze',
         `override-freeze set by ${RUN_URL}`,
+        '--out',
+        'release-report.json',
       ],
     ],
     [
@@ -90,13 +94,13 @@ describe('releaseArgv', () => {
     ],
     [
       'abort without a reason',
-      { command: 'abort', candidate: '', reportPath: '' },
-      ['abort', ...AWS, '--page-alarms', 'page-a,page-b'],
+      { command: 'abort', candidate: '' },
+      ['abort', ...AWS, '--page-alarms', 'page-a,page-b', '--out', 'release-report.json'],
     ],
     [
       'resume',
-      { command: 'resume', candidate: '', reportPath: '' },
-      ['resume', ...AWS, '--page-alarms', 'page-a,page-b'],
+      { command: 'resume', candidate: '' },
+      ['resume', ...AWS, '--page-alarms', 'page-a,page-b', '--out', 'release-report.json'],
     ],
   ])('builds %s', (_case, overrides, argv) => {
     expect(releaseArgv(inputs(overrides), RUN_URL)).toEqual(argv);
@@ -110,8 +114,8 @@ describe('releaseArgv', () => {
     ],
     [
       'missing settings, all named',
-      { functionName: '', candidate: '' },
-      "the release action's start needs input function-name (the Lambda function whose live alias to move: the stack's FunctionName), input candidate (the version to release: the stack's PublishedVersion)",
+      { functionName: '', candidate: '', reportPath: '' },
+      "the release action's start needs input function-name (the Lambda function whose live alias to move: the stack's FunctionName), input report-path (where the report JSON goes, e.g. release-report.json), input candidate (the version to release: the stack's PublishedVersion)",
     ],
     [
       'a rollback without a reason',

@@ -71,6 +71,8 @@ export function releaseArgv(inputs: ReleaseActionInputs, runUrl: string): string
     ],
     ['record-table', inputs.recordTable, "the release record's table: the stack's ReleaseTableName"],
     ['stage', inputs.stage, "the stage the service's metrics are published under, e.g. prod"],
+    // The report is what the outcome is read from: without it a release that ran would report nothing.
+    ['report-path', inputs.reportPath, 'where the report JSON goes, e.g. release-report.json'],
   ];
   if (command === 'start') {
     required.push(['candidate', inputs.candidate, "the version to release: the stack's PublishedVersion"]);
@@ -142,7 +144,8 @@ export function releaseArgv(inputs: ReleaseActionInputs, runUrl: string): string
       : []),
     ...(command === 'abort' || command === 'rollback' ? flag('--reason', inputs.reason) : []),
     ...(command === 'rollback' ? flag('--to', inputs.toVersion) : []),
-    ...flag('--out', inputs.reportPath),
+    '--out',
+    inputs.reportPath,
   ];
 }
 
