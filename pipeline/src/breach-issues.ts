@@ -11,6 +11,7 @@
  *   or closed on it. Instead ONE issue per stage says the watch is blind, with the problems (commented when they
  *   change), and closes when a trustworthy report comes back.
  */
+import { createHash } from 'node:crypto';
 import type { SloReport, SloReportRow } from '../../slo/src/report.ts';
 
 /**
@@ -137,10 +138,10 @@ function dataProblemBody(report: SloReport, stage: string, state: string): strin
 
 /** A stable fingerprint of the problems: one comment per distinct set, not one per run. */
 function problemsState(problems: readonly string[]): string {
-  let hash = 0;
-  for (const character of [...problems].sort().join('\n'))
-    hash = (hash * 31 + (character.codePointAt(0) ?? 0)) >>> 0;
-  return hash.toString(16);
+  return createHash('sha256')
+    .update([...problems].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 interface KeyedIssue {

@@ -64,28 +64,26 @@ function missingText({ missing, why }: MissingSection): string {
   return why === undefined ? `Did not run: no report (${status}).` : `Did not run: ${why} (${status}).`;
 }
 
+const markOf = (section: SectionInput): string => (isMissing(section) ? MARK.missing : MARK[section.verdict]);
+
 /** Worst first: what a reviewer must act on leads the headline. */
 function headline(input: PrCommentInput): string {
-  const failed = SECTIONS.filter(
-    ({ key }) => !isMissing(input[key]) && (input[key] as RenderedSection).verdict === 'fail',
-  );
-  const missing = SECTIONS.filter(({ key }) => isMissing(input[key]));
-  const warned = SECTIONS.filter(
-    ({ key }) => !isMissing(input[key]) && (input[key] as RenderedSection).verdict === 'warn',
-  );
-  const names = (sections: ReadonlyArray<{ title: string }>) =>
-    sections.map(({ title }) => title.toLowerCase()).join(', ');
-  if (failed.length > 0) {
-    const alsoMissing = missing.length > 0 ? `; did not run: ${names(missing)}` : '';
-    return `${MARK.fail} **Failed: ${names(failed)}**${alsoMissing}`;
-  }
-  if (missing.length > 0) return `${MARK.missing} **Incomplete: ${names(missing)} did not run**`;
-  if (warned.length > 0) return `${MARK.warn} **Passed, with warnings: ${names(warned)}**`;
+  const titlesWhere = (matches: (section: SectionInput) => boolean) =>
+    SECTIONS.filter(({ key }) => matches(input[key]))
+      .map(({ title }) => title.toLowerCase())
+      .join(', ');
+  const failed = titlesWhere((section) => !isMissing(section) && section.verdict === 'fail');
+  const missing = titlesWhere(isMissing);
+  const warned = titlesWhere((section) => !isMissing(section) && section.verdict === 'warn');
+  if (failed !== '')
+    return `${MARK.fail} **Failed: ${failed}**${missing === '' ? '' : `; did not run: ${missing}`}`;
+  if (missing !== '') return `${MARK.missing} **Incomplete: ${missing} did not run**`;
+  if (warned !== '') return `${MARK.warn} **Passed, with warnings: ${warned}**`;
   return `${MARK.pass} **Every check passed**`;
 }
 
 function sectionHeading(title: string, section: SectionInput): string {
-  return `## ${isMissing(section) ? MARK.missing : MARK[section.verdict]} ${title}`;
+  return `## ${markOf(section)} ${title}`;
 }
 
 /** Cuts `markdown` to `length` characters, closing a code fence or <details> block the cut leaves open. */

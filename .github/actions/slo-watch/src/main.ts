@@ -42,7 +42,7 @@ function summaryRow(operation: BreachOperation): string[] {
 export async function run(): Promise<void> {
   try {
     const stage = core.getInput('stage', { required: true });
-    const label = core.getInput('label') || 'slo-breach';
+    const label = core.getInput('label', { required: true });
     const report = await readReport(core.getInput('report-json', { required: true }));
     const exitCodeText = core.getInput('report-exit-code', { required: true });
     const expected = reportExitCode(report);
