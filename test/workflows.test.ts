@@ -102,8 +102,17 @@ describe('the real workflows', () => {
       const declared = byName(file).workflow.jobs[job]?.environment;
       return typeof declared === 'object' ? declared.name : declared;
     };
-    expect(environmentOf('deploy.yml', 'release')).toBe(environment);
-    expect(environmentOf('rollback.yml', 'rollback')).toBe(environment);
+    const deploymentOf = (file: string, job: string) =>
+      byName(file).workflow.jobs[job]?.steps?.find((step) => step.uses === './.github/actions/release')?.with
+        ?.environment;
+    for (const [file, job] of [
+      ['deploy.yml', 'release'],
+      ['rollback.yml', 'rollback'],
+    ] as const) {
+      expect(environmentOf(file, job)).toBe(environment);
+      // The release action posts its outcome on this environment's Deployment: the one the job runs in.
+      expect(deploymentOf(file, job)).toBe(environment);
+    }
   });
 
   it('deploy the stage stack by its name in infra, with the repository and an outputs file', () => {
