@@ -40,7 +40,9 @@ function escapeRegExp(text: string): string {
 
 /**
  * A tag or branch can be moved to other code after review; a full commit SHA cannot. The version comment on the
- * same line is what Dependabot and a reader go by.
+ * same line is what Dependabot and a reader go by. Each pin is the commit its tag points at in the action's own
+ * repository; to bump one, `git ls-remote https://github.com/<owner>/<repo> 'refs/tags/vX.Y.Z^{}'` (or the tag
+ * itself when it is not annotated) gives the new SHA.
  */
 export const thirdPartyActionsArePinned: Rule = (file) =>
   usesOf(file).flatMap(({ where, uses }) => {
