@@ -1,0 +1,348 @@
+/**
+ * What CloudFormation's execution role must be allowed to create, update and delete each resource type this app's
+ * templates hold, as data: actions from each type's CloudFormation registry schema (its create, read, update and
+ * delete handlers' `permissions`, `aws cloudformation describe-type --type RESOURCE --type-name <type>`), resources
+ * narrowed to this app's names where IAM has a resource-level form. A type the templates gain without an entry here
+ * fails `npm run bootstrap:policy` and its test, naming the type.
+ *
+ * Names: CloudFormation names what the template leaves unnamed `<stack name>-<logical id>-<suffix>`, so the
+ * stage stacks' functions, roles, tables, topics, rules and log groups all start with `Shiftgate-`; alarms and
+ * the dashboard are named `shiftgate-<stage>-…` (names.ts). KMS keys have random ids and no name in their ARN:
+ * `key/*` of the account is as tight as IAM allows, and kms:CreateKey takes no resource at all.
+ */
+
+import { alarmNamePrefix, GITHUB_OIDC } from '../lib/names.ts';
+import { STACK_NAMES } from '../lib/shiftgate-app.ts';
+
+export interface Grant {
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  readonly condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/** `Shiftgate-`: every stage stack's name starts with it, so does every name CloudFormation generates there. */
+const STACK_PREFIX = STACK_NAMES.service('');
+/** `shiftgate-`: the stage's own alarm and dashboard names. */
+const NAME_PREFIX = alarmNamePrefix('');
+
+const arn = (service: string, resource: string, region = '*', account = '*') =>
+  `arn:aws:${service}:${region}:${account}:${resource}`;
+const iamArn = (resource: string) => `arn:aws:iam::*:${resource}`;
+
+const FUNCTIONS = [arn('lambda', `function:${STACK_PREFIX}*`)];
+/** Versions and aliases: the function's qualified ARNs. */
+const QUALIFIED_FUNCTIONS = [...FUNCTIONS, arn('lambda', `function:${STACK_PREFIX}*:*`)];
+const ROLES = [iamArn(`role/${STACK_PREFIX}*`)];
+const ALARMS = [`alarm:${NAME_PREFIX}*`, `alarm:${STACK_PREFIX}*`].map((name) => arn('cloudwatch', name));
+const TOPICS = [arn('sns', `${STACK_PREFIX}*`)];
+const ANY = ['*'];
+
+/** The CDK bootstrap's asset stores (`cdk-<qualifier>-…`), which Lambda reads the code from as the caller. */
+const CONTAINER_ASSETS = [arn('ecr', 'repository/cdk-*-container-assets-*')];
+const FILE_ASSETS = ['arn:aws:s3:::cdk-*-assets-*/*'];
+
+const tagging = (service: string) => [`${service}:TagResource`, `${service}:UntagResource`];
+
+export const RESOURCE_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
+  'AWS::ApplicationAutoScaling::ScalableTarget': [
+    {
+      actions: [
+        'application-autoscaling:RegisterScalableTarget',
+        'application-autoscaling:DeregisterScalableTarget',
+        ...tagging('application-autoscaling'),
+        'application-autoscaling:ListTagsForResource',
+      ],
+      resources: [arn('application-autoscaling', 'scalable-target/*')],
+    },
+    {
+      // No resource-level form for the describes.
+      actions: [
+        'application-autoscaling:DescribeScalableTargets',
+        'application-autoscaling:DescribeScheduledActions',
+      ],
+      resources: ANY,
+    },
+    {
+      // Registering Lambda's first target creates Application Auto Scaling's service-linked role for it.
+      actions: ['iam:CreateServiceLinkedRole'],
+      resources: [
+        iamArn(
+          'role/aws-service-role/lambda.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_LambdaConcurrency',
+        ),
+      ],
+      condition: { StringEquals: { 'iam:AWSServiceName': 'lambda.application-autoscaling.amazonaws.com' } },
+    },
+  ],
+  'AWS::ApplicationAutoScaling::ScalingPolicy': [
+    {
+      actions: ['application-autoscaling:PutScalingPolicy', 'application-autoscaling:DeleteScalingPolicy'],
+      resources: [arn('application-autoscaling', 'scalable-target/*')],
+    },
+    { actions: ['application-autoscaling:DescribeScalingPolicies'], resources: ANY },
+    {
+      // Target tracking creates and deletes its alarms as the caller.
+      actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms'],
+      resources: [arn('cloudwatch', 'alarm:TargetTracking-*')],
+    },
+  ],
+  'AWS::CloudWatch::Alarm': [
+    {
+      actions: [
+        'cloudwatch:PutMetricAlarm',
+        'cloudwatch:DeleteAlarms',
+        'cloudwatch:DescribeAlarms',
+        ...tagging('cloudwatch'),
+        'cloudwatch:ListTagsForResource',
+      ],
+      resources: ALARMS,
+    },
+  ],
+  'AWS::CloudWatch::CompositeAlarm': [
+    {
+      actions: [
+        'cloudwatch:PutCompositeAlarm',
+        'cloudwatch:DeleteAlarms',
+        'cloudwatch:DescribeAlarms',
+        ...tagging('cloudwatch'),
+        'cloudwatch:ListTagsForResource',
+      ],
+      resources: ALARMS,
+    },
+  ],
+  'AWS::CloudWatch::Dashboard': [
+    {
+      actions: ['cloudwatch:PutDashboard', 'cloudwatch:GetDashboard', 'cloudwatch:DeleteDashboards'],
+      resources: [arn('cloudwatch', `dashboard/${NAME_PREFIX}*`, '', '*')],
+    },
+  ],
+  'AWS::DynamoDB::Table': [
+    {
+      actions: [
+        'dynamodb:CreateTable',
+        'dynamodb:DescribeTable',
+        'dynamodb:UpdateTable',
+        'dynamodb:DeleteTable',
+        'dynamodb:DescribeContinuousBackups',
+        'dynamodb:UpdateContinuousBackups',
+        'dynamodb:DescribeTimeToLive',
+        'dynamodb:UpdateTimeToLive',
+        'dynamodb:DescribeContributorInsights',
+        'dynamodb:DescribeKinesisStreamingDestination',
+        ...tagging('dynamodb'),
+        'dynamodb:ListTagsOfResource',
+      ],
+      resources: [arn('dynamodb', `table/${STACK_PREFIX}*`)],
+    },
+  ],
+  'AWS::Events::Rule': [
+    {
+      actions: [
+        'events:PutRule',
+        'events:DescribeRule',
+        'events:DeleteRule',
+        'events:PutTargets',
+        'events:RemoveTargets',
+        'events:ListTargetsByRule',
+        ...tagging('events'),
+        'events:ListTagsForResource',
+      ],
+      resources: [arn('events', `rule/${STACK_PREFIX}*`)],
+    },
+  ],
+  'AWS::IAM::OIDCProvider': [
+    {
+      actions: [
+        'iam:CreateOpenIDConnectProvider',
+        'iam:GetOpenIDConnectProvider',
+        'iam:DeleteOpenIDConnectProvider',
+        'iam:UpdateOpenIDConnectProviderThumbprint',
+        'iam:AddClientIDToOpenIDConnectProvider',
+        'iam:RemoveClientIDFromOpenIDConnectProvider',
+        'iam:TagOpenIDConnectProvider',
+        'iam:UntagOpenIDConnectProvider',
+        'iam:ListOpenIDConnectProviderTags',
+      ],
+      resources: [iamArn(`oidc-provider/${GITHUB_OIDC.host}`)],
+    },
+  ],
+  // No AttachRolePolicy: no role of the app has a managed policy, so none can be given AdministratorAccess here.
+  'AWS::IAM::Role': [
+    {
+      actions: [
+        'iam:CreateRole',
+        'iam:GetRole',
+        'iam:DeleteRole',
+        'iam:UpdateRole',
+        'iam:UpdateRoleDescription',
+        'iam:UpdateAssumeRolePolicy',
+        'iam:TagRole',
+        'iam:UntagRole',
+        'iam:ListRoleTags',
+        'iam:ListRolePolicies',
+        'iam:ListAttachedRolePolicies',
+        'iam:PutRolePolicy',
+        'iam:GetRolePolicy',
+        'iam:DeleteRolePolicy',
+      ],
+      resources: ROLES,
+    },
+  ],
+  'AWS::IAM::Policy': [
+    {
+      actions: ['iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy'],
+      resources: ROLES,
+    },
+  ],
+  'AWS::KMS::Key': [
+    { actions: ['kms:CreateKey'], resources: ANY },
+    {
+      actions: [
+        'kms:DescribeKey',
+        'kms:GetKeyPolicy',
+        'kms:PutKeyPolicy',
+        'kms:EnableKeyRotation',
+        'kms:GetKeyRotationStatus',
+        'kms:EnableKey',
+        'kms:DisableKey',
+        'kms:UpdateKeyDescription',
+        'kms:ScheduleKeyDeletion',
+        ...tagging('kms'),
+        'kms:ListResourceTags',
+      ],
+      resources: [arn('kms', 'key/*')],
+    },
+  ],
+  'AWS::Lambda::EventInvokeConfig': [
+    {
+      actions: [
+        'lambda:PutFunctionEventInvokeConfig',
+        'lambda:UpdateFunctionEventInvokeConfig',
+        'lambda:GetFunctionEventInvokeConfig',
+        'lambda:DeleteFunctionEventInvokeConfig',
+      ],
+      resources: QUALIFIED_FUNCTIONS,
+    },
+  ],
+  'AWS::Lambda::Function': [
+    {
+      actions: [
+        'lambda:CreateFunction',
+        'lambda:GetFunction',
+        'lambda:GetFunctionConfiguration',
+        'lambda:UpdateFunctionCode',
+        'lambda:UpdateFunctionConfiguration',
+        'lambda:DeleteFunction',
+        'lambda:GetRuntimeManagementConfig',
+        'lambda:GetFunctionCodeSigningConfig',
+        'lambda:GetFunctionRecursionConfig',
+        ...tagging('lambda'),
+        'lambda:ListTags',
+      ],
+      resources: FUNCTIONS,
+    },
+    {
+      actions: ['iam:PassRole'],
+      resources: ROLES,
+      condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+    },
+    {
+      // An image function: Lambda pulls the image with the caller's rights (Lambda developer guide, container
+      // images, "Amazon ECR permissions").
+      actions: [
+        'ecr:BatchGetImage',
+        'ecr:GetDownloadUrlForLayer',
+        'ecr:GetRepositoryPolicy',
+        'ecr:SetRepositoryPolicy',
+      ],
+      resources: CONTAINER_ASSETS,
+    },
+    {
+      // A .zip function (the publisher, the alias keeper): Lambda reads the bundle from the assets bucket as the caller.
+      actions: ['s3:GetObject'],
+      resources: FILE_ASSETS,
+    },
+  ],
+  'AWS::Lambda::Permission': [
+    {
+      actions: ['lambda:AddPermission', 'lambda:RemovePermission', 'lambda:GetPolicy'],
+      resources: QUALIFIED_FUNCTIONS,
+    },
+  ],
+  'AWS::Lambda::Url': [
+    {
+      actions: [
+        'lambda:CreateFunctionUrlConfig',
+        'lambda:GetFunctionUrlConfig',
+        'lambda:UpdateFunctionUrlConfig',
+        'lambda:DeleteFunctionUrlConfig',
+      ],
+      resources: QUALIFIED_FUNCTIONS,
+    },
+  ],
+  'AWS::Lambda::Version': [
+    {
+      // DeleteFunction on a qualified ARN deletes a version (the versions here are retained, but a failed
+      // create is rolled back).
+      actions: [
+        'lambda:PublishVersion',
+        'lambda:GetFunctionConfiguration',
+        'lambda:ListVersionsByFunction',
+        'lambda:DeleteFunction',
+      ],
+      resources: QUALIFIED_FUNCTIONS,
+    },
+  ],
+  'AWS::Logs::LogGroup': [
+    {
+      actions: [
+        'logs:CreateLogGroup',
+        'logs:DeleteLogGroup',
+        'logs:PutRetentionPolicy',
+        'logs:DeleteRetentionPolicy',
+        ...tagging('logs'),
+        'logs:ListTagsForResource',
+      ],
+      resources: [arn('logs', `log-group:${STACK_PREFIX}*`)],
+    },
+    // DescribeLogGroups is authorized on the account's log-group:* alone.
+    { actions: ['logs:DescribeLogGroups'], resources: [arn('logs', 'log-group:*')] },
+  ],
+  'AWS::SNS::Subscription': [
+    {
+      actions: [
+        'sns:Subscribe',
+        'sns:Unsubscribe',
+        'sns:GetSubscriptionAttributes',
+        'sns:SetSubscriptionAttributes',
+      ],
+      resources: [...TOPICS, arn('sns', `${STACK_PREFIX}*:*`)],
+    },
+  ],
+  'AWS::SNS::Topic': [
+    {
+      actions: [
+        'sns:CreateTopic',
+        'sns:DeleteTopic',
+        'sns:GetTopicAttributes',
+        'sns:SetTopicAttributes',
+        'sns:ListSubscriptionsByTopic',
+        ...tagging('sns'),
+        'sns:ListTagsForResource',
+      ],
+      resources: TOPICS,
+    },
+  ],
+  'AWS::SNS::TopicPolicy': [
+    { actions: ['sns:SetTopicAttributes', 'sns:GetTopicAttributes'], resources: TOPICS },
+  ],
+  // CloudFormation invokes a custom resource's function as the caller (infra/lib/kept-alias.ts).
+  'Custom::KeptAlias': [{ actions: ['lambda:InvokeFunction'], resources: FUNCTIONS }],
+};
+
+/**
+ * Every template of the CDK's default synthesizer reads the bootstrap version from SSM
+ * (`/cdk-bootstrap/<qualifier>/version`), a parameter CloudFormation resolves as the caller.
+ */
+export const TEMPLATE_PERMISSIONS: readonly Grant[] = [
+  { actions: ['ssm:GetParameters'], resources: [arn('ssm', 'parameter/cdk-bootstrap/*')] },
+];
