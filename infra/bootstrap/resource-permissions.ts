@@ -1,7 +1,10 @@
 /**
  * What CloudFormation's execution role must be allowed to create, update and delete each resource type this app's
  * templates hold, as data: actions from each type's CloudFormation registry schema (its create, read, update and
- * delete handlers' `permissions`, `aws cloudformation describe-type --type RESOURCE --type-name <type>`), resources
+ * delete handlers' `permissions`, `aws cloudformation describe-type --type RESOURCE --type-name <type>`; checked
+ * against the published schemas of AWS::Logs::LogGroup, AWS::SNS::Topic and AWS::KMS::Key in
+ * aws-cloudformation/aws-cloudformation-resource-providers-{logs,sns,kms}, the rest from the Service Authorization
+ * Reference and unverified on a real deploy: an AccessDenied in the stack events names what to add), resources
  * narrowed to this app's names where IAM has a resource-level form. A type the templates gain without an entry here
  * fails `npm run bootstrap:policy` and its test, naming the type.
  *
@@ -35,6 +38,8 @@ const QUALIFIED_FUNCTIONS = [...FUNCTIONS, arn('lambda', `function:${STACK_PREFI
 const ROLES = [iamArn(`role/${STACK_PREFIX}*`)];
 const ALARMS = [`alarm:${NAME_PREFIX}*`, `alarm:${STACK_PREFIX}*`].map((name) => arn('cloudwatch', name));
 const TOPICS = [arn('sns', `${STACK_PREFIX}*`)];
+/** Subscribe is authorized on the topic, Unsubscribe and the attributes on the subscription (topic ARN:id). */
+const SUBSCRIPTIONS = [...TOPICS, arn('sns', `${STACK_PREFIX}*:*`)];
 const ANY = ['*'];
 
 /** The CDK bootstrap's asset stores (`cdk-<qualifier>-…`), which Lambda reads the code from as the caller. */
@@ -201,6 +206,7 @@ export const RESOURCE_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = 
         'kms:GetKeyPolicy',
         'kms:PutKeyPolicy',
         'kms:EnableKeyRotation',
+        'kms:DisableKeyRotation',
         'kms:GetKeyRotationStatus',
         'kms:EnableKey',
         'kms:DisableKey',
@@ -301,6 +307,10 @@ export const RESOURCE_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = 
         'logs:DeleteRetentionPolicy',
         ...tagging('logs'),
         'logs:ListTagsForResource',
+        // The handler's older tagging calls (aws-logs-loggroup.json).
+        'logs:TagLogGroup',
+        'logs:UntagLogGroup',
+        'logs:ListTagsLogGroup',
       ],
       resources: [arn('logs', `log-group:${STACK_PREFIX}*`)],
     },
@@ -315,7 +325,7 @@ export const RESOURCE_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = 
         'sns:GetSubscriptionAttributes',
         'sns:SetSubscriptionAttributes',
       ],
-      resources: [...TOPICS, arn('sns', `${STACK_PREFIX}*:*`)],
+      resources: SUBSCRIPTIONS,
     },
   ],
   'AWS::SNS::Topic': [
@@ -330,6 +340,11 @@ export const RESOURCE_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = 
         'sns:ListTagsForResource',
       ],
       resources: TOPICS,
+    },
+    {
+      // The handler subscribes a topic's inline subscriptions and unsubscribes all on delete (aws-sns-topic.json).
+      actions: ['sns:Subscribe', 'sns:Unsubscribe'],
+      resources: SUBSCRIPTIONS,
     },
   ],
   'AWS::SNS::TopicPolicy': [
