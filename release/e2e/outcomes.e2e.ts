@@ -65,7 +65,7 @@ async function rehearse(
 describe('npm run release:local', () => {
   // The default plan (no --plan, no --bake): its first step is the smallest share of live's provisioned
   // concurrency, where spillover is likeliest, and it is what "defaults finish in ≤ 2 minutes" times.
-  it('promotes a healthy candidate with the default plan, its spillover within 1 % of its invocations at every step', async () => {
+  it('promotes a healthy candidate with the default plan, its spillover within 1 % of its invocations at every step, and --rollback puts live back', async () => {
     const { code, report, why } = await rehearse('--keep-platform');
     expect(code, why).toBe(EXIT_CODES.promoted);
     expect(report).toMatchObject({ outcome: 'promoted', maxCandidateWeight: 1, candidateErrors: 0 });
@@ -80,6 +80,12 @@ describe('npm run release:local', () => {
     expect(report.candidateRequests).toBeGreaterThanOrEqual(report.plan.minRequests);
     expect(functionErrorsSeenBy(report)).toBe(0);
     await expectSettledOn('2');
+    // The promotion is the record's last: a rollback (seconds, on the platform kept) returns live to version 1.
+    const back = await rehearse('--rollback', 'rehearsing a bad deploy', '--keep-platform');
+    expect(back.code, back.why).toBe(EXIT_CODES.reverted);
+    expect(back.report).toMatchObject({ kind: 'rollback', outcome: 'reverted', candidate: '2', stable: '1' });
+    expect(functionErrorsSeenBy(back.report)).toBe(0);
+    await expectSettledOn('1');
   });
 
   it.each(['slow=100ms', 'errors=5%'])(
