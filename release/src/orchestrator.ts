@@ -116,8 +116,23 @@ export async function resumeRelease(io: ReleaseIo, holder: string): Promise<Rele
   return drive(run.run, run.state);
 }
 
-/** Rolls the release that holds the lock back to a consistent alias; null (and nothing changed) when none runs. */
-export async function abortRelease(io: ReleaseIo, reason: string, by: string): Promise<ReleaseReport | null> {
+/**
+ * What abortRelease does with a release that had already written `finished` but was cut off before it freed the
+ * lock: its lock is freed either way, and it gives that release's report ('report', what `abort` shows) or null
+ * ('null', what `rollback` needs: nothing was aborted, so live is still to be decided as with a free lock).
+ */
+export type FinishedRelease = 'report' | 'null';
+
+/**
+ * Rolls the release that holds the lock back to a consistent alias; null (and nothing changed) when none runs, or
+ * when it had already finished and `finished` is 'null'.
+ */
+export async function abortRelease(
+  io: ReleaseIo,
+  reason: string,
+  by: string,
+  finished: FinishedRelease = 'report',
+): Promise<ReleaseReport | null> {
   const found = await heldRelease(io);
   if (found === null) {
     io.progress.step('nothing to abort: no release holds the lock');
@@ -127,8 +142,15 @@ export async function abortRelease(io: ReleaseIo, reason: string, by: string): P
     io.progress.step(`release ${found.lock.releaseId} wrote nothing before it stopped: the lock is freed`);
     return null;
   }
-  const { run, state, finished } = found.run;
-  if (finished) return finish(run, null);
+  const { run, state } = found.run;
+  if (found.run.finished) {
+    const report = await finish(run, null);
+    if (finished === 'report') return report;
+    io.progress.step(
+      `release ${found.lock.releaseId} had already finished (${report.outcome}): its lock is freed`,
+    );
+    return null;
+  }
   await run.record('abort-requested', { reason, by });
   io.progress.step(`aborting release ${found.lock.releaseId} at ${stateLabel(state, run.plan)}: ${reason}`);
   const hadTraffic = found.run.candidateHadTraffic;

@@ -159,6 +159,23 @@ describe('rollbackLive with a release holding the lock', () => {
     });
     await expectConsistent(platform, '1');
   });
+
+  it('frees the lock of a release that had already finished, then rolls live back as with a free lock', async () => {
+    const { platform, io } = await afterPromotion();
+    // r-1 wrote `finished` (promoted) and was cut off before it freed the lock.
+    await platform.releaseRecord.acquireLock('r-1', 'the promoting run, cut off');
+    const report = await rollbackLive(io, rollback());
+    expect(report).toMatchObject({
+      kind: 'rollback',
+      releaseId: 'rb-1',
+      outcome: 'reverted',
+      exitCode: 0,
+      candidate: '2',
+      stable: '1',
+    });
+    expect(io.steps).toContain('release r-1 had already finished (promoted): its lock is freed');
+    await expectConsistent(platform, '1');
+  });
 });
 
 describe('a rollback cut off', () => {

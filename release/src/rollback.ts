@@ -25,16 +25,18 @@ export interface RollbackRequest {
 }
 
 /**
- * `rollback`: aborts the release that holds the lock (the reason recorded as the abort's), or, with the lock free,
- * moves live back to an earlier version as a run of its own: refused when rollback-rules.ts says so (nothing
- * written, nothing changed), else the lock taken, `started` journaled and its one state, revert, driven like a
- * release's, so status, resume and abort work on it after a crash.
+ * `rollback`: aborts the release that holds the lock (the reason recorded as the abort's), or, with the lock free
+ * (or freed from a release that had already finished), moves live back to an earlier version as a run of its own:
+ * refused when rollback-rules.ts says so (nothing written, nothing changed), else the lock taken, `started`
+ * journaled and its one state, revert, driven like a release's, so status, resume and abort work on it after a
+ * crash.
  */
 export async function rollbackLive(io: ReleaseIo, request: RollbackRequest): Promise<ReleaseReport> {
   const store = io.platform.releaseRecord;
   if ((await store.currentLock()) !== null) {
-    const aborted = await abortRelease(io, request.reason, request.holder);
-    // null: the lock was freed meanwhile, or its release had written nothing: live is decided as with a free lock.
+    const aborted = await abortRelease(io, request.reason, request.holder, 'null');
+    // null: the lock was freed meanwhile, or its release had written nothing or had already finished (cut off
+    // before it freed the lock, so nothing was aborted): live is decided as with a free lock.
     if (aborted !== null) return aborted;
   }
   const [alias, journal] = await Promise.all([io.platform.readAlias(), store.journal()]);
