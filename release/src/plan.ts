@@ -4,6 +4,7 @@
  * provisioned concurrency for a step. Pure.
  */
 import { SCENARIOS } from '../../loadtest/src/scenarios.ts';
+import { PROMOTION_WAITS, ROLLBACK_AFTER_PROMOTION_WAITS } from './handover-waits.ts';
 import type { PlanStep, ReleasePlan } from './model.ts';
 
 const MS_PER_UNIT = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
@@ -258,16 +259,16 @@ export function candidatePcFor(livePc: number, weight: number): number {
 /**
  * The longest a release on `plan` can run, start to exit, when every wait runs to its limit: each step's warm waits
  * warmTimeoutMs for the candidate's PC, each bake (the last step's is the watch) keeps baking to maxBakeMs and is
- * read a metric period and metricsDelayMs later, then the promotion's handover waits warmTimeoutMs for live to
- * settle, the watch fails at its end, and the roll back's handover waits warmTimeoutMs again before its exposure
- * tail is read metricsDelayMs (and a period) behind. The pre-traffic canary runs pretrafficSeconds; the drift
- * check's few hundred requests take seconds and are left in the caller's margin. What the deploy role's session
- * must outlast (infra/lib/deploy-session.ts).
+ * read a metric period and metricsDelayMs later, then the promotion's handover makes its waits (handover-waits.ts),
+ * the watch fails at its end, and the roll back after the promotion makes its own before its exposure tail is read
+ * metricsDelayMs (and a period) behind. The pre-traffic canary runs pretrafficSeconds; the drift check's few
+ * hundred requests take seconds and are left in the caller's margin. What the deploy role's session must outlast
+ * (infra/lib/deploy-session.ts).
  */
 export function worstCaseDurationMs(plan: ReleasePlan): number {
   const lateRead = plan.metricPeriodMs + plan.metricsDelayMs;
   const perStep = plan.warmTimeoutMs + plan.maxBakeMs + lateRead;
-  const handovers = 2 * plan.warmTimeoutMs;
+  const handovers = (PROMOTION_WAITS + ROLLBACK_AFTER_PROMOTION_WAITS) * plan.warmTimeoutMs;
   return plan.steps.length * perStep + plan.pretrafficSeconds * MS_PER_UNIT.s + handovers + lateRead;
 }
 
