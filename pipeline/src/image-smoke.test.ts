@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -135,71 +136,129 @@ describe('postUntilAnswered', () => {
 });
 
 /**
- * A stand-in for the Runtime Interface Emulator: the RIE's invocation path, each event run through the REAL
- * bundled handler by `invoke.mjs` (as the image runs lambda.mjs), the handler's result answered as the RIE does.
+ * What `docker run --env-file F` gives the image's handler: the final stage's `ENV` of the Dockerfile, then the
+ * file's lines (`# …` and blank lines skipped). The RIE's own AWS_LAMBDA_* variables are left out: the service
+ * reads only AWS_LAMBDA_FUNCTION_VERSION, whose default is the RIE's `$LATEST`.
  */
+function containerEnvironment(dockerfile: string, envFile: string): Record<string, string> {
+  const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  const pairs = [
+    ...finalStage
+      .split('\n')
+      .filter((line) => line.startsWith('ENV '))
+      .map((line) => {
+        const pair = /^ENV (\w+)=(\S+)$/.exec(line);
+        if (pair === null) throw new Error(`the stand-in reads ENV NAME=value only, not: ${line}`);
+        return pair.slice(1);
+      }),
+    ...envFile
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  ];
+  return Object.fromEntries(pairs);
+}
+
+/**
+ * A stand-in for the Runtime Interface Emulator: the RIE's invocation path, each event run through the REAL
+ * bundled handler (lambda.mjs, as the image runs it) by image-smoke-stand-in.ts in exactly the container's
+ * environment, the handler's result or error answered as the RIE does.
+ */
+async function standInEmulator(outdir: string, environment: Record<string, string>) {
+  const server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    if (request.method !== 'POST' || request.url !== RIE_PATH) {
+      response.writeHead(404).end();
+      return;
+    }
+    const invocation = join(outdir, `invocation-${randomUUID()}`);
+    await writeFile(`${invocation}.event.json`, Buffer.concat(chunks));
+    await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'pipeline/src/image-smoke-stand-in.ts'),
+        join(outdir, 'lambda.mjs'),
+        `${invocation}.event.json`,
+        `${invocation}.answer.json`,
+      ],
+      { cwd: ROOT, env: environment, timeout: 30_000 },
+    );
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(await readFile(`${invocation}.answer.json`));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${RIE_PATH}` };
+}
+
+const imageSmoke = (args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', join(ROOT, 'pipeline/src/cli/image-smoke.ts'), ...args], {
+    cwd: ROOT,
+    timeout: 60_000,
+  });
+
 describe('npm run image:smoke against a stand-in emulator running the built handler', () => {
   let outdir: string;
-  let server: Server;
-  let url: string;
+  let dockerfile: string;
+  const servers: Server[] = [];
 
   beforeAll(async () => {
     // Inside the repository, so the external onnxruntime-node resolves from its node_modules as in the image.
     outdir = await mkdtemp(join(ROOT, 'dist', 'smoke-test-'));
     await run(process.execPath, [join(ROOT, 'scripts', 'build-service.mjs'), outdir], { timeout: 60_000 });
-    server = createServer(async (request, response) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of request) chunks.push(chunk as Buffer);
-      if (request.method !== 'POST' || request.url !== RIE_PATH) {
-        response.writeHead(404).end();
-        return;
-      }
-      const eventPath = join(outdir, `event-${Date.now()}.json`);
-      await writeFile(eventPath, Buffer.concat(chunks));
-      try {
-        const { stdout } = await run(
-          process.execPath,
-          [join(outdir, 'invoke.mjs'), eventPath, join(outdir, 'lambda.mjs')],
-          {
-            cwd: ROOT,
-            timeout: 30_000,
-          },
-        );
-        response.writeHead(200, { 'content-type': 'application/json' }).end(stdout);
-      } catch (error) {
-        response.writeHead(200, { 'content-type': 'application/json' }).end(
-          JSON.stringify({
-            errorType: 'Runtime.HandlerFailed',
-            errorMessage: String((error as Error).message),
-          }),
-        );
-      }
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${RIE_PATH}`;
+    dockerfile = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
   }, 90_000);
 
   afterAll(async () => {
-    server?.close();
+    for (const server of servers) server.close();
     if (outdir) await rm(outdir, { recursive: true, force: true });
   });
 
-  it('passes and writes the result when the handler predicts', async () => {
-    const out = join(outdir, 'smoke.json');
+  const emulatorWith = async (envFile: string) => {
+    const emulator = await standInEmulator(outdir, containerEnvironment(dockerfile, envFile));
+    servers.push(emulator.server);
+    return emulator.url;
+  };
 
+  it("passes and writes the result when the container has the function's environment (as pr.yml runs it)", async () => {
+    const envFile = join(outdir, 'smoke.env');
     await run(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'pipeline/src/cli/image-smoke.ts'), '--url', url, '--out', out],
-      {
-        cwd: ROOT,
-        timeout: 60_000,
-      },
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'pipeline/src/cli/image-smoke-env.ts'),
+        '--stage',
+        'prod',
+        '--out',
+        envFile,
+      ],
+      { cwd: ROOT, timeout: 30_000 },
     );
+    const url = await emulatorWith(await readFile(envFile, 'utf8'));
+    const out = join(outdir, 'smoke.json');
+
+    await imageSmoke(['--url', url, '--out', out]);
 
     const result = smokeResultSchema.parse(JSON.parse(await readFile(out, 'utf8')));
     expect(result).toMatchObject({ ok: true, statusCode: 200, attempts: 1 });
     expect(result.detail).toMatch(/^12 months, \d+ kWh a year, model /);
+  });
+
+  it("fails with exit 1, naming the missing variable, when the container has only the image's environment", async () => {
+    const url = await emulatorWith('');
+    const out = join(outdir, 'no-env.json');
+
+    await expect(imageSmoke(['--url', url, '--out', out])).rejects.toMatchObject({ code: 1 });
+
+    expect(JSON.parse(await readFile(out, 'utf8'))).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/^the handler threw ConfigError: SHIFTGATE_STAGE is not set/),
+    });
   });
 
   it('fails with exit 1 and says why when nothing answers', async () => {
@@ -211,21 +270,14 @@ describe('npm run image:smoke against a stand-in emulator running the built hand
       });
     });
 
-    const failed = run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(ROOT, 'pipeline/src/cli/image-smoke.ts'),
-        '--url',
-        `http://127.0.0.1:${closedPort}${RIE_PATH}`,
-        '--wait',
-        '0',
-        '--out',
-        out,
-      ],
-      { cwd: ROOT, timeout: 30_000 },
-    );
+    const failed = imageSmoke([
+      '--url',
+      `http://127.0.0.1:${closedPort}${RIE_PATH}`,
+      '--wait',
+      '0',
+      '--out',
+      out,
+    ]);
 
     await expect(failed).rejects.toMatchObject({ code: 1 });
     expect(JSON.parse(await readFile(out, 'utf8'))).toMatchObject({
