@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../platform/src/port.ts';
-import { recordedLiveVersion } from './alias-decision.ts';
+import { isFirstDeploy, isRollbackUpdate, recordedLiveVersion, refuseMissingUrl } from './alias-decision.ts';
 
 type Step = [releaseId: string, type: 'alias-update' | 'finished', data: unknown];
 const moved = (version: string, weights: Record<string, number> = {}) => ({ version, weights });
@@ -68,5 +68,76 @@ describe('recordedLiveVersion', () => {
     },
   ])('$name → $expected', ({ steps, expected }) => {
     expect(recordedLiveVersion(journal(steps))).toBe(expected);
+  });
+});
+
+describe('isRollbackUpdate', () => {
+  const fn = (functionName: string, deployedVersion: string) => ({ functionName, deployedVersion });
+  it.each([
+    {
+      name: 'a deploy publishing 10 after 9',
+      current: fn('F', '10'),
+      previous: fn('F', '9'),
+      expected: false,
+    },
+    {
+      name: "the roll back of 10's deploy (back to 9's)",
+      current: fn('F', '9'),
+      previous: fn('F', '10'),
+      expected: true,
+    },
+    {
+      name: 'numbers, not strings: 10 back to 9 vs 9 to 10',
+      current: fn('F', '10'),
+      previous: fn('F', '9'),
+      expected: false,
+    },
+    {
+      name: 'the same version (another property changed)',
+      current: fn('F', '9'),
+      previous: fn('F', '9'),
+      expected: false,
+    },
+    {
+      name: 'another function (a replacement)',
+      current: fn('G', '1'),
+      previous: fn('F', '9'),
+      expected: false,
+    },
+  ])('$name → $expected', ({ current, previous, expected }) => {
+    expect(isRollbackUpdate(current, previous)).toBe(expected);
+  });
+});
+
+describe('isFirstDeploy', () => {
+  it.each([
+    { name: 'version 1, no entries', version: '1', steps: [], expected: true },
+    { name: 'a later version: versions were published before', version: '9', steps: [], expected: false },
+    {
+      name: 'version 1 with a record of releases',
+      version: '1',
+      steps: [['r1', 'finished', finished('refused')]] as Step[],
+      expected: false,
+    },
+  ])('$name → $expected', ({ version, steps, expected }) => {
+    expect(isFirstDeploy(version, journal(steps))).toBe(expected);
+  });
+});
+
+describe('refuseMissingUrl', () => {
+  it('gives pretraffic an AWS_IAM URL whose new address the release reads itself, and leaves scaling out', () => {
+    const reason = refuseMissingUrl({
+      functionName: 'F',
+      aliasName: 'pretraffic',
+      version: '9',
+      recreated: true,
+    });
+    expect(reason).toContain(
+      'alias pretraffic of F was missing and is recreated at version 9, but has no Function URL',
+    );
+    expect(reason).toContain('a release cannot test its candidate alone');
+    expect(reason).toContain('--qualifier pretraffic --auth-type AWS_IAM.');
+    expect(reason).toContain('the release reads it itself, the stack output PretrafficUrl keeps the old one');
+    expect(reason).not.toContain('provisioned');
   });
 });

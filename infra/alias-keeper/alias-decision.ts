@@ -5,12 +5,44 @@
  */
 import type { JournalEntry, ReleaseLock } from '../../platform/src/port.ts';
 import { dataOf } from '../../release/src/journal.ts';
+import { LIVE_ALIAS_NAME, OUTPUT_KEYS } from '../lib/names.ts';
 
 /**
  * Where a missing alias is recreated: `live` at the version the release record says it was left on;
  * `pretraffic` (no production traffic, an AWS_IAM URL only the release calls) anywhere, so at this deploy's version.
  */
 export type RecreateAt = 'recorded-version' | 'deployed-version';
+
+/** A kept alias's function and the version a deploy published, as one side of an update names them. */
+export interface DeployedFunction {
+  readonly functionName: string;
+  readonly deployedVersion: string;
+}
+
+/**
+ * Whether an update is CloudFormation rolling a failed deploy back: it sends the resource another Update whose
+ * ResourceProperties are the ones from before the deploy and whose OldResourceProperties are the failed deploy's
+ * (aws/aws-cdk#17040, #29581). A deploy only ever raises DeployedVersion on the same function (Lambda numbers a
+ * function's versions upward from 1 and never reuses a number; publishing unchanged code returns the latest), so a
+ * lower one is that roll back. It must succeed and create nothing: refusing it again leaves the stack in
+ * UPDATE_ROLLBACK_FAILED, and the version it came from is the failed deploy's, which no release vetted (kept as
+ * the stack retains its versions).
+ */
+export function isRollbackUpdate(current: DeployedFunction, previous: DeployedFunction): boolean {
+  return (
+    current.functionName === previous.functionName &&
+    Number(previous.deployedVersion) > Number(current.deployedVersion)
+  );
+}
+
+/**
+ * Whether a create of `live` is the function's very first deploy, the one time live may go on the deployed version:
+ * version 1 (none was published before it) and a release record without entries. Anything else (the first deploy
+ * with the keeper on a function that served for a while, whose live was deleted) goes through the repair.
+ */
+export function isFirstDeploy(deployedVersion: string, entries: readonly JournalEntry[]): boolean {
+  return deployedVersion === '1' && entries.length === 0;
+}
 
 /**
  * The version the release record says live was left on: the last `alias-update` of a finished release (a
@@ -52,9 +84,10 @@ export type Repair =
   | { readonly kind: 'refuse'; readonly reason: string };
 
 /**
- * A missing `live` on update: recreated at the recorded version when the record names one that still exists and
- * is not this deploy's; otherwise refused with the repair (the deploy fails and CloudFormation rolls it back, so
- * nothing is half done). Each refusal names the function, what was found and the exact commands.
+ * A missing `live` (on update, or on a create that is not the function's first deploy): recreated at the recorded
+ * version when the record names one that still exists and is not this deploy's; otherwise refused with the repair
+ * (the deploy fails and CloudFormation rolls it back; the roll back's own update is recognised by
+ * isRollbackUpdate and does nothing). Each refusal names the function, what was found and the exact commands.
  */
 export function repairMissingLive(facts: MissingLiveFacts): Repair {
   const { functionName: fn, aliasName: alias, deployedVersion: deployed } = facts;
@@ -63,7 +96,9 @@ export function repairMissingLive(facts: MissingLiveFacts): Repair {
     `aws lambda create-alias --function-name ${fn} --name ${alias} --function-version ${version}`;
   const release = (command: string) =>
     `npm run release -- ${command} --function ${fn} --record-table ${facts.releaseTable} --stage <stage>`;
-  const thenDeploy = 'then deploy again (the deploy finds the alias and leaves it where it is)';
+  const thenDeploy =
+    'then deploy again (the deploy leaves the alias where it is, and says how to make its Function URL again if ' +
+    'that went with it)';
   const missing = `alias ${alias} of ${fn} is missing`;
 
   if (facts.previousFunctionName !== fn) {
@@ -121,4 +156,61 @@ export function repairMissingLive(facts: MissingLiveFacts): Repair {
     version: recorded,
     why: `${missing}: recreated at version ${recorded}, where release table ${facts.releaseTable} says the last finished release left it`,
   };
+}
+
+/** What the handler saw for a kept alias whose Function URL is missing. */
+export interface MissingUrlFacts {
+  readonly functionName: string;
+  readonly aliasName: string;
+  /** The version the alias is on now. */
+  readonly version: string;
+  /** Whether this deploy just recreated the alias (it was missing too). */
+  readonly recreated: boolean;
+}
+
+/**
+ * The refusal for a kept alias without its Function URL. Lambda keeps a URL config, a provisioned-concurrency config
+ * and permission statements per alias, so an alias deleted by hand comes back without them, and CloudFormation
+ * does not recreate them: their resources' properties did not change, so a deploy never touches them. A deleted
+ * URL cannot be recovered, and a new one has a new address (Lambda API reference, DeleteFunctionUrlConfig).
+ */
+export function refuseMissingUrl(facts: MissingUrlFacts): string {
+  const { functionName: fn, aliasName: alias } = facts;
+  const getUrl = `aws lambda get-function-url-config --function-name ${fn} --qualifier ${alias} --query FunctionUrl`;
+  const state = facts.recreated
+    ? `was missing and is recreated at version ${facts.version}, but has no Function URL`
+    : `(version ${facts.version}) has no Function URL`;
+  const createUrl = (authType: string) =>
+    `aws lambda create-function-url-config --function-name ${fn} --qualifier ${alias} --auth-type ${authType}`;
+  const found = `alias ${alias} of ${fn} ${state} (GetFunctionUrlConfig: not found)`;
+  const noDeploy = 'a deploy does not make it again, as the URL resource is unchanged';
+  if (alias !== LIVE_ALIAS_NAME) {
+    return (
+      `${found}: a release cannot test its candidate alone until it is made again, and ${noDeploy}. ` +
+      `Create it: ${createUrl('AWS_IAM')}. Its address is new: the release reads it itself, the stack output ` +
+      `${OUTPUT_KEYS.pretrafficUrl} keeps the old one. Then deploy again`
+    );
+  }
+  return (
+    `${found}: production has no URL until it is made again, and ${noDeploy}. Create it: ` +
+    `${createUrl("<the stage's functionUrlAuthType: AWS_IAM, or NONE with the two add-permission calls in docs/infrastructure.md>")}. ` +
+    `Its address is new: give clients ${getUrl}; the stack output ${OUTPUT_KEYS.functionUrl} keeps the old one. ` +
+    `Provisioned concurrency is kept per alias as well: if aws lambda get-provisioned-concurrency-config ` +
+    `--function-name ${fn} --qualifier ${alias} finds none, aws application-autoscaling register-scalable-target ` +
+    '--service-namespace lambda --scalable-dimension lambda:function:ProvisionedConcurrency ' +
+    `--resource-id function:${fn}:${alias} --min-capacity <the stage's provisionedConcurrency.min> ` +
+    '--max-capacity <its max> (infra/config/stages.ts) brings it back to min. Then deploy again'
+  );
+}
+
+/**
+ * The repair for a stack whose roll back failed on a kept alias anyway: a keeper from before isRollbackUpdate
+ * (the roll back runs the keeper code from before the deploy) refuses the roll back's update as it refused the
+ * deploy's, and the stack stops in UPDATE_ROLLBACK_FAILED.
+ */
+export function rollbackFailedRepair(stackId: string, logicalId: string): string {
+  return (
+    `If the roll back stops at UPDATE_ROLLBACK_FAILED on ${logicalId}: aws cloudformation continue-update-rollback ` +
+    `--stack-name ${stackId} --resources-to-skip ${logicalId}`
+  );
 }

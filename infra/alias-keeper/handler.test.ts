@@ -3,6 +3,7 @@ import {
   CreateAliasCommand,
   GetAliasCommand,
   GetFunctionConfigurationCommand,
+  GetFunctionUrlConfigCommand,
   LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
@@ -10,7 +11,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { journalItem, lockItem } from '../../platform/src/aws/dynamodb-release-items.ts';
 import type { JournalEntry } from '../../platform/src/port.ts';
-import { aliasKeeper, type CustomResourceResponse } from './handler.ts';
+import type { CustomResourceResponse } from './custom-resource-response.ts';
+import { aliasKeeper } from './handler.ts';
 
 const FUNCTION_NAME = 'Shiftgate-prod-PredictorFunction1A2B3C4D-AbCdEfGh1234';
 const FUNCTION_ARN = `arn:aws:lambda:ap-northeast-1:123456789012:function:${FUNCTION_NAME}`;
@@ -19,6 +21,9 @@ const ALIAS_NOT_FOUND = Object.assign(new Error(`Alias not found: ${FUNCTION_ARN
   name: 'ResourceNotFoundException',
 });
 const VERSION_NOT_FOUND = Object.assign(new Error(`Function not found: ${FUNCTION_ARN}:7`), {
+  name: 'ResourceNotFoundException',
+});
+const URL_NOT_FOUND = Object.assign(new Error('The resource you requested does not exist.'), {
   name: 'ResourceNotFoundException',
 });
 
@@ -120,18 +125,26 @@ beforeEach(() => {
   lambda.reset();
   dynamodb.reset();
   responses = [];
+  lambda.on(GetFunctionUrlConfigCommand).resolves({
+    FunctionUrl: 'https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.ap-northeast-1.on.aws/',
+    AuthType: 'AWS_IAM',
+  });
 });
 
 describe('the kept-alias custom resource', () => {
-  it("creates the alias at the deployed version on the stack's first deploy", async () => {
+  it("creates live at the deployed version on the function's first deploy (version 1, an empty record)", async () => {
+    lambda.on(GetAliasCommand).rejects(ALIAS_NOT_FOUND);
     lambda.on(CreateAliasCommand).resolves({});
-    await keep()(createEvent());
+    recordHolds([]);
+    await keep()(createEvent(liveProperties({ DeployedVersion: '1' })));
     expect(lambda.commandCalls(CreateAliasCommand)[0]?.args[0].input).toEqual({
       FunctionName: FUNCTION_NAME,
       Name: 'live',
-      FunctionVersion: '9',
+      FunctionVersion: '1',
       Description: liveProperties().Description,
     });
+    // Its URL is created after it, by the stack.
+    expect(lambda.commandCalls(GetFunctionUrlConfigCommand)).toEqual([]);
     expect(responses).toEqual([
       expect.objectContaining({
         Status: 'SUCCESS',
@@ -141,13 +154,52 @@ describe('the kept-alias custom resource', () => {
     ]);
   });
 
-  it('keeps an alias a create finds already there, without moving it', async () => {
+  it('keeps a live a create finds already there, without moving it', async () => {
+    lambda.on(GetAliasCommand).resolves({ Name: 'live', FunctionVersion: '7' });
+    await keep()(createEvent());
+    expect(lambda.commandCalls(CreateAliasCommand)).toEqual([]);
+    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+  });
+
+  it('keeps a pretraffic a create finds already there, without moving it', async () => {
     lambda
       .on(CreateAliasCommand)
       .rejects(Object.assign(new Error('Alias already exists'), { name: 'ResourceConflictException' }));
-    await keep()(createEvent());
+    const { ReleaseTable: _, ...pretraffic } = liveProperties({
+      AliasName: 'pretraffic',
+      RecreateAt: 'deployed-version',
+    });
+    await keep()(createEvent(pretraffic));
     expect(lambda.commandCalls(CreateAliasCommand)).toHaveLength(1);
-    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+    expect(responses[0]).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: `${FUNCTION_ARN}:pretraffic`,
+    });
+  });
+
+  it('recreates a missing live on a create that is not the first deploy at the recorded version, never the deployed one', async () => {
+    lambda.on(GetAliasCommand).rejects(ALIAS_NOT_FOUND);
+    lambda.on(GetFunctionConfigurationCommand).resolves({ Version: '7' });
+    lambda.on(CreateAliasCommand).resolves({});
+    recordHolds(promotedThenRolledBack());
+    await keep()(createEvent());
+    expect(lambda.commandCalls(CreateAliasCommand).map((call) => call.args[0].input.FunctionVersion)).toEqual(
+      ['7'],
+    );
+    expect(lambda.commandCalls(GetFunctionUrlConfigCommand)).toHaveLength(1);
+    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', Data: { RecreatedAt: '7' } });
+  });
+
+  it('refuses a missing live on a create of a function that published versions before, when the record names none', async () => {
+    lambda.on(GetAliasCommand).rejects(ALIAS_NOT_FOUND);
+    recordHolds([]);
+    await keep()(createEvent());
+    expect(lambda.commandCalls(CreateAliasCommand)).toEqual([]);
+    expect(responses[0]).toMatchObject({
+      Status: 'FAILED',
+      PhysicalResourceId: `${common.LogicalResourceId}-not-created`,
+    });
+    expect(responses[0]?.Reason).toContain("never 9, this deploy's, which no release has vetted");
   });
 
   it('leaves an existing alias alone on update, whatever version the deploy published', async () => {
@@ -277,6 +329,78 @@ describe('the kept-alias custom resource', () => {
     expect(lambda.calls()).toEqual([]);
     expect(responses[0]?.Status).toBe('FAILED');
     expect(responses[0]?.Reason).toMatch(/Custom::KeptAlias properties are invalid.*DeployedVersion/);
+  });
+
+  it("succeeds doing nothing on CloudFormation's roll back of a failed deploy, even with live missing", async () => {
+    // The roll back's update: the properties from before the deploy, the failed deploy's as the old ones. The
+    // record names 9, the failed deploy's retained version, which must not become live.
+    sequence = 0;
+    recordHolds([
+      entry('r1', 'alias-update', { version: '9', weights: {} }),
+      entry('r1', 'finished', { outcome: 'promoted', reasons: [] }),
+    ]);
+    lambda.on(GetAliasCommand).rejects(ALIAS_NOT_FOUND);
+    lambda.on(GetFunctionConfigurationCommand).resolves({ Version: '9' });
+    lambda.on(CreateAliasCommand).resolves({});
+    await keep()(
+      updateEvent(liveProperties({ DeployedVersion: '8' }), liveProperties({ DeployedVersion: '9' })),
+    );
+    expect(lambda.calls()).toEqual([]);
+    expect(dynamodb.calls()).toEqual([]);
+    expect(responses).toEqual([
+      expect.objectContaining({
+        Status: 'SUCCESS',
+        PhysicalResourceId: PHYSICAL_ID,
+        RequestId: common.RequestId,
+      }),
+    ]);
+  });
+
+  it('refuses a deploy whose live has no Function URL, with the commands that make it again', async () => {
+    lambda.on(GetAliasCommand).resolves({ Name: 'live', FunctionVersion: '7' });
+    lambda.on(GetFunctionUrlConfigCommand).rejects(URL_NOT_FOUND);
+    await keep()(updateEvent());
+    expect(lambda.commandCalls(GetFunctionUrlConfigCommand)[0]?.args[0].input).toEqual({
+      FunctionName: FUNCTION_NAME,
+      Qualifier: 'live',
+    });
+    expect(responses[0]).toMatchObject({ Status: 'FAILED', PhysicalResourceId: PHYSICAL_ID });
+    for (const part of [
+      `alias live of ${FUNCTION_NAME} (version 7) has no Function URL`,
+      'production has no URL',
+      `aws lambda create-function-url-config --function-name ${FUNCTION_NAME} --qualifier live --auth-type`,
+      'the stack output FunctionUrl keeps the old one',
+      `--resource-id function:${FUNCTION_NAME}:live --min-capacity`,
+      `aws cloudformation continue-update-rollback --stack-name ${common.StackId} --resources-to-skip ${common.LogicalResourceId}`,
+    ]) {
+      expect(responses[0]?.Reason).toContain(part);
+    }
+  });
+
+  it('recreates a deleted live at the recorded version, then refuses when its Function URL went with it', async () => {
+    lambda.on(GetAliasCommand).rejects(ALIAS_NOT_FOUND);
+    lambda.on(GetFunctionConfigurationCommand).resolves({ Version: '7' });
+    lambda.on(CreateAliasCommand).resolves({});
+    lambda.on(GetFunctionUrlConfigCommand).rejects(URL_NOT_FOUND);
+    recordHolds(promotedThenRolledBack());
+    await keep()(updateEvent());
+    expect(lambda.commandCalls(CreateAliasCommand)[0]?.args[0].input).toMatchObject({ FunctionVersion: '7' });
+    expect(responses[0]?.Status).toBe('FAILED');
+    expect(responses[0]?.Reason).toContain(
+      `alias live of ${FUNCTION_NAME} was missing and is recreated at version 7, but has no Function URL`,
+    );
+  });
+
+  it('cuts a long multi-byte failure reason so the whole response stays within 4,096 bytes', async () => {
+    const long = `Rate exceeded → ${'→ 再試行 🚀 '.repeat(1_000)}`;
+    lambda.on(GetAliasCommand).rejects(Object.assign(new Error(long), { name: 'TooManyRequestsException' }));
+    await keep()(updateEvent());
+    const body = JSON.stringify(responses[0]);
+    expect(Buffer.byteLength(body, 'utf8')).toBeLessThanOrEqual(4_096);
+    expect(responses[0]?.Reason).toContain(
+      `GetAlias live of ${FUNCTION_NAME} failed: Rate exceeded → → 再試行 🚀`,
+    );
+    expect(responses[0]?.Reason?.endsWith('…')).toBe(true);
   });
 
   it('answers FAILED with the AWS error when GetAlias fails for another reason', async () => {

@@ -1,11 +1,14 @@
 /**
  * The Lambda behind the `Custom::KeptAlias` resources (infra/lib/kept-alias.ts): CloudFormation sends it the
  * resource's events and it answers on the event's pre-signed ResponseURL.
- * - Create: CreateAlias at this deploy's version (the stack's first deploy: no traffic to protect yet); an alias
- *   already there is kept as it is (a release made pretraffic first, or live's resource was just replaced).
- * - Update (every deploy): GetAlias; an alias that exists is left alone. A missing one is recreated as
- *   alias-decision.ts decides (live at the release record's version, pretraffic at this deploy's) or the update
- *   fails with the repair, and CloudFormation rolls the deploy back.
+ * - Create: the function's first deploy (alias-decision.ts isFirstDeploy) creates the alias at this deploy's
+ *   version; an alias already there is kept as it is (a release made pretraffic first, or the keeper's resource was
+ *   just replaced). On a function that served before, a missing `live` goes through the repair, as on update.
+ * - Update (every deploy that publishes a version, the one property that changes): CloudFormation's roll back of a
+ *   failed deploy (isRollbackUpdate) succeeds doing nothing. Otherwise GetAlias; an alias that exists is left where
+ *   it is, a missing one is recreated as alias-decision.ts decides (live at the release record's version,
+ *   pretraffic at this deploy's) or the update fails with the repair. Then the alias must have its Function URL,
+ *   which a deleted alias does not get back: without it the update fails with the commands that make it again.
  * - Delete: nothing; deleting the function deletes its aliases, and a replaced resource must not take the alias
  *   with it.
  */
@@ -14,6 +17,7 @@ import {
   CreateAliasCommand,
   GetAliasCommand,
   GetFunctionConfigurationCommand,
+  GetFunctionUrlConfigCommand,
   LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
@@ -21,7 +25,17 @@ import { z } from 'zod';
 import { describeError } from '../../common/errors.ts';
 import { errorCode } from '../../platform/src/aws/aws-call.ts';
 import { DynamoDbReleaseRecordStore } from '../../platform/src/aws/dynamodb-release-record.ts';
-import { type RecreateAt, recordedLiveVersion, repairMissingLive } from './alias-decision.ts';
+import type { JournalEntry, ReleaseLock } from '../../platform/src/port.ts';
+import {
+  isFirstDeploy,
+  isRollbackUpdate,
+  type RecreateAt,
+  recordedLiveVersion,
+  refuseMissingUrl,
+  repairMissingLive,
+  rollbackFailedRepair,
+} from './alias-decision.ts';
+import { type CustomResourceResponse, fitReason } from './custom-resource-response.ts';
 
 const RECREATE_AT: readonly RecreateAt[] = ['recorded-version', 'deployed-version'];
 
@@ -38,16 +52,6 @@ const propertiesSchema = z.object({
 });
 type KeptAliasProperties = z.infer<typeof propertiesSchema>;
 
-export interface CustomResourceResponse {
-  readonly Status: 'SUCCESS' | 'FAILED';
-  readonly Reason?: string;
-  readonly PhysicalResourceId: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly Data?: Record<string, string>;
-}
-
 export interface AliasKeeperPorts {
   readonly lambda: LambdaClient;
   readonly dynamodb: DynamoDBClient;
@@ -55,9 +59,6 @@ export interface AliasKeeperPorts {
   readonly respond: (url: string, response: CustomResourceResponse) => Promise<void>;
   readonly log: (line: string) => void;
 }
-
-/** CloudFormation shows at most 4 KiB of a reason; the repair must fit in it. */
-const MAX_REASON_CHARS = 3_900;
 
 export function aliasKeeper(ports: AliasKeeperPorts) {
   return async (event: CloudFormationCustomResourceEvent): Promise<void> => {
@@ -75,13 +76,13 @@ export function aliasKeeper(ports: AliasKeeperPorts) {
     } catch (error) {
       const reason = describeError(error);
       ports.log(reason);
-      response = {
+      response = fitReason({
         ...base,
         Status: 'FAILED',
-        Reason: reason.slice(0, MAX_REASON_CHARS),
+        Reason: reason,
         // A failed create still needs an id; CloudFormation then deletes it, which does nothing.
         PhysicalResourceId: physicalBefore ?? `${event.LogicalResourceId}-not-created`,
-      };
+      });
     }
     await ports.respond(event.ResponseURL, response);
   };
@@ -104,7 +105,36 @@ async function handle(event: CloudFormationCustomResourceEvent, ports: AliasKeep
   const physicalId = `${props.FunctionArn}:${props.AliasName}`;
   const named = `alias ${props.AliasName} of ${props.FunctionName}`;
 
-  if (event.RequestType === 'Create') {
+  if (event.RequestType === 'Create') return keepOnCreate(ports, props, named, physicalId);
+
+  const previous = parseProperties(event.OldResourceProperties);
+  const current = { functionName: props.FunctionName, deployedVersion: props.DeployedVersion };
+  if (
+    isRollbackUpdate(current, {
+      functionName: previous.FunctionName,
+      deployedVersion: previous.DeployedVersion,
+    })
+  ) {
+    return {
+      physicalId,
+      note: `${named}: CloudFormation's roll back from version ${previous.DeployedVersion} to ${props.DeployedVersion}: nothing to do, the alias stays as it is`,
+    };
+  }
+  try {
+    return await keepOnUpdate(ports, props, previous, named, physicalId);
+  } catch (error) {
+    const repair = rollbackFailedRepair(event.StackId, event.LogicalResourceId);
+    throw new Error(`${describeError(error)}. ${repair}`, { cause: error });
+  }
+}
+
+async function keepOnCreate(
+  ports: AliasKeeperPorts,
+  props: KeptAliasProperties,
+  named: string,
+  physicalId: string,
+): Promise<Outcome> {
+  if (props.RecreateAt === 'deployed-version') {
     const created = await createAlias(ports, props, props.DeployedVersion, { keepExisting: true });
     return {
       physicalId,
@@ -113,44 +143,89 @@ async function handle(event: CloudFormationCustomResourceEvent, ports: AliasKeep
         : `${named} exists: kept as it is`,
     };
   }
+  const alias = await getAlias(ports, props);
+  if (alias !== null) return { physicalId, note: `${named} exists (version ${alias}): kept as it is` };
+  const record = await readRecord(ports, props);
+  if (isFirstDeploy(props.DeployedVersion, record.entries)) {
+    // Its URL resource is created after it, in this same deploy.
+    await createAlias(ports, props, props.DeployedVersion, { keepExisting: false });
+    return { physicalId, note: `${named} created at version ${props.DeployedVersion}, the first deploy's` };
+  }
+  // A function that served before: its URL resource was made with the alias back then, so it is checked.
+  const recreated = await recreateLive(ports, props, record, props.FunctionName);
+  await requireFunctionUrl(ports, props, { version: recreated.version, recreated: true });
+  return { physicalId, note: recreated.why, data: { RecreatedAt: recreated.version } };
+}
 
+async function keepOnUpdate(
+  ports: AliasKeeperPorts,
+  props: KeptAliasProperties,
+  previous: KeptAliasProperties,
+  named: string,
+  physicalId: string,
+): Promise<Outcome> {
   const alias = await getAlias(ports, props);
   if (alias !== null) {
+    await requireFunctionUrl(ports, props, { version: alias, recreated: false });
     return { physicalId, note: `${named} exists (version ${alias}): left alone` };
   }
   if (props.RecreateAt === 'deployed-version') {
     await createAlias(ports, props, props.DeployedVersion, { keepExisting: false });
+    await requireFunctionUrl(ports, props, { version: props.DeployedVersion, recreated: true });
     return {
       physicalId,
       note: `${named} was missing: recreated at this deploy's version ${props.DeployedVersion}`,
       data: { RecreatedAt: props.DeployedVersion },
     };
   }
+  const recreated = await recreateLive(ports, props, await readRecord(ports, props), previous.FunctionName);
+  await requireFunctionUrl(ports, props, { version: recreated.version, recreated: true });
+  return { physicalId, note: recreated.why, data: { RecreatedAt: recreated.version } };
+}
 
-  const releaseTable = props.ReleaseTable;
-  if (releaseTable === undefined) {
-    throw new Error(`${named} is recreated at its recorded version, but the resource names no ReleaseTable`);
+interface ReleaseRecord {
+  readonly table: string;
+  readonly lock: ReleaseLock | null;
+  readonly entries: readonly JournalEntry[];
+}
+
+async function readRecord(ports: AliasKeeperPorts, props: KeptAliasProperties): Promise<ReleaseRecord> {
+  const table = props.ReleaseTable;
+  if (table === undefined) {
+    throw new Error(
+      `alias ${props.AliasName} of ${props.FunctionName} is recreated at its recorded version, but the resource names no ReleaseTable`,
+    );
   }
   const store = new DynamoDbReleaseRecordStore({
     client: ports.dynamodb,
-    tableName: releaseTable,
+    tableName: table,
     functionName: props.FunctionName,
   });
   const [lock, entries] = await Promise.all([store.currentLock(), store.journal()]);
-  const recordedVersion = recordedLiveVersion(entries);
+  return { table, lock, entries };
+}
+
+/** Recreates a missing live where repairMissingLive says, or throws its refusal. */
+async function recreateLive(
+  ports: AliasKeeperPorts,
+  props: KeptAliasProperties,
+  record: ReleaseRecord,
+  previousFunctionName: string,
+): Promise<{ version: string; why: string }> {
+  const recordedVersion = recordedLiveVersion(record.entries);
   const repair = repairMissingLive({
     functionName: props.FunctionName,
-    previousFunctionName: parseProperties(event.OldResourceProperties).FunctionName,
+    previousFunctionName,
     aliasName: props.AliasName,
     deployedVersion: props.DeployedVersion,
-    releaseTable,
-    lock,
+    releaseTable: record.table,
+    lock: record.lock,
     recordedVersion,
     recordedVersionExists: recordedVersion !== null && (await versionExists(ports, props, recordedVersion)),
   });
   if (repair.kind === 'refuse') throw new Error(repair.reason);
   await createAlias(ports, props, repair.version, { keepExisting: false });
-  return { physicalId, note: repair.why, data: { RecreatedAt: repair.version } };
+  return { version: repair.version, why: repair.why };
 }
 
 function parseProperties(raw: unknown): KeptAliasProperties {
@@ -222,6 +297,30 @@ async function versionExists(
     if (errorCode(error) === NOT_FOUND) return false;
     throw new Error(
       `GetFunctionConfiguration of ${props.FunctionName} version ${version} failed: ${describeError(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/** Throws the repair when the alias has no Function URL (refuseMissingUrl says why a deploy cannot bring it back). */
+async function requireFunctionUrl(
+  ports: AliasKeeperPorts,
+  props: KeptAliasProperties,
+  state: { version: string; recreated: boolean },
+): Promise<void> {
+  try {
+    await ports.lambda.send(
+      new GetFunctionUrlConfigCommand({ FunctionName: props.FunctionName, Qualifier: props.AliasName }),
+    );
+  } catch (error) {
+    if (errorCode(error) === NOT_FOUND) {
+      throw new Error(
+        refuseMissingUrl({ functionName: props.FunctionName, aliasName: props.AliasName, ...state }),
+        { cause: error },
+      );
+    }
+    throw new Error(
+      `GetFunctionUrlConfig ${props.AliasName} of ${props.FunctionName} failed: ${describeError(error)}`,
       { cause: error },
     );
   }

@@ -23,8 +23,9 @@ export interface AliasKeeperProps {
 
 /**
  * The one function behind every `Custom::KeptAlias` of the stack (infra/alias-keeper/handler.ts): creates an alias
- * once, leaves it alone on every later deploy, recreates a missing one where that is safe. Its rights: read and
- * create the stack's two aliases, read whether a version exists, read the release record, write its own logs.
+ * once, leaves it alone on every later deploy, recreates a missing one where that is safe and fails the deploy when
+ * the alias's Function URL is gone. Its rights: read and create the stack's two aliases, read their URL configs,
+ * read whether a version exists, read the release record, write its own logs.
  */
 export class AliasKeeper extends Construct {
   readonly function: NodejsFunction;
@@ -49,7 +50,7 @@ export class AliasKeeper extends Construct {
       }),
       new PolicyStatement({
         // Lambda may authorize alias calls on the unqualified function ARN as well as the alias's.
-        actions: ['lambda:GetAlias', 'lambda:CreateAlias'],
+        actions: ['lambda:GetAlias', 'lambda:CreateAlias', 'lambda:GetFunctionUrlConfig'],
         resources: [
           fn.functionArn,
           ...[LIVE_ALIAS_NAME, PRETRAFFIC_ALIAS_NAME].map((a) => `${fn.functionArn}:${a}`),
@@ -112,9 +113,11 @@ export interface KeptAliasProps {
 
 /**
  * An alias that a deploy creates once and never moves: not an AWS::Lambda::Alias, which CloudFormation would
- * re-point to the new version (dropping its weights) on every deploy, moving traffic under a release. Its
- * properties change with every deploy (DeployedVersion), so every deploy runs the update, which checks the alias
- * is still there.
+ * re-point to the new version (dropping its weights) on every deploy, moving traffic under a release. Its one
+ * changing property is DeployedVersion, so every deploy that publishes a version runs the update, which checks
+ * the alias and its Function URL are still there; a deploy that publishes none (only other resources changed)
+ * does not look. No property is made to change on every synth instead: the template would then differ on every
+ * run, and the pull request's infrastructure diff would always show a change.
  */
 export function keptAlias(scope: Construct, props: KeptAliasProps): CustomResource {
   return new CustomResource(scope, 'Kept', {

@@ -134,7 +134,7 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
     });
   });
 
-  it('lets the alias keeper read and create only the two aliases, read versions and read the release record', () => {
+  it('lets the alias keeper read and create only the two aliases, read their URLs, read versions and read the release record', () => {
     const keeperRole = onlyResource(synth.service, 'AWS::IAM::Role', {
       Description: Match.stringLikeRegexp('^Keeps the shiftgate'),
     }).id;
@@ -152,7 +152,7 @@ describe('the prod stage, synthesized with cdk-nag (synth throws on any unacknow
         .map((s) => ({ actions: [s.Action].flat(), resources: [s.Resource].flat().map(cfnText) })),
     ).toEqual([
       {
-        actions: ['lambda:GetAlias', 'lambda:CreateAlias'],
+        actions: ['lambda:GetAlias', 'lambda:CreateAlias', 'lambda:GetFunctionUrlConfig'],
         resources: [fn, `${fn}:live`, `${fn}:pretraffic`],
       },
       { actions: ['lambda:GetFunctionConfiguration'], resources: [`${fn}:*`] },
