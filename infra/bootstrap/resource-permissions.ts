@@ -8,45 +8,59 @@
  * narrowed to this app's names where IAM has a resource-level form. A type the templates gain without an entry here
  * fails `npm run bootstrap:policy` and its test, naming the type.
  *
- * Names: CloudFormation names what the template leaves unnamed `<stack name>-<logical id>-<suffix>`, so the
- * stage stacks' functions, roles, tables, topics, rules and log groups all start with `Shiftgate-`; alarms and
- * the dashboard are named `shiftgate-<stage>-…` (names.ts). KMS keys have random ids and no name in their ARN:
- * `key/*` of the account is as tight as IAM allows, and kms:CreateKey takes no resource at all.
+ * Roles: every role the app creates carries the ROLE_BOUNDARY_POLICY_NAME boundary (infra/lib/shiftgate-app.ts,
+ * role-boundary.ts). CloudFormation may create a role and write its inline policies only with that boundary on it
+ * (`iam:PermissionsBoundary`, which IAM evaluates for CreateRole, PutRolePolicy, DeleteRolePolicy, AttachRolePolicy,
+ * DetachRolePolicy, PutRolePermissionsBoundary and DeleteRolePermissionsBoundary: Service Authorization Reference,
+ * "Actions defined by AWS Identity and Access Management"), may set no other boundary and remove none. So a template
+ * that makes a `Shiftgate-*` role with `*:*` gets a role that can still do only what the boundary allows.
+ * UpdateAssumeRolePolicy has no such key: it stays allowed on `Shiftgate-*` roles, which a new trust cannot lift
+ * above their boundary. No AttachRolePolicy at all: no role here has a managed policy.
+ * Names: app-arns.ts.
  */
 
-import { alarmNamePrefix, GITHUB_OIDC } from '../lib/names.ts';
-import { STACK_NAMES } from '../lib/shiftgate-app.ts';
+import { GITHUB_OIDC } from '../lib/names.ts';
+import {
+  ALARMS,
+  ANY,
+  arn,
+  FUNCTIONS,
+  iamArn,
+  LOG_GROUPS,
+  NAME_PREFIX,
+  QUALIFIED_FUNCTIONS,
+  QUALIFIED_ONLY,
+  ROLE_BOUNDARY_ARN,
+  ROLES,
+  SCALABLE_TARGETS,
+  STACK_PREFIX,
+  TABLES,
+  TOPICS,
+} from './app-arns.ts';
+import type { Grant } from './policy-document.ts';
 
-export interface Grant {
-  readonly actions: readonly string[];
-  readonly resources: readonly string[];
-  readonly condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-}
-
-/** `Shiftgate-`: every stage stack's name starts with it, so does every name CloudFormation generates there. */
-const STACK_PREFIX = STACK_NAMES.service('');
-/** `shiftgate-`: the stage's own alarm and dashboard names. */
-const NAME_PREFIX = alarmNamePrefix('');
-
-const arn = (service: string, resource: string, region = '*', account = '*') =>
-  `arn:aws:${service}:${region}:${account}:${resource}`;
-const iamArn = (resource: string) => `arn:aws:iam::*:${resource}`;
-
-const FUNCTIONS = [arn('lambda', `function:${STACK_PREFIX}*`)];
-/** Versions and aliases: the function's qualified ARNs. */
-const QUALIFIED_FUNCTIONS = [...FUNCTIONS, arn('lambda', `function:${STACK_PREFIX}*:*`)];
-const ROLES = [iamArn(`role/${STACK_PREFIX}*`)];
-const ALARMS = [`alarm:${NAME_PREFIX}*`, `alarm:${STACK_PREFIX}*`].map((name) => arn('cloudwatch', name));
-const TOPICS = [arn('sns', `${STACK_PREFIX}*`)];
 /** Subscribe is authorized on the topic, Unsubscribe and the attributes on the subscription (topic ARN:id). */
 const SUBSCRIPTIONS = [...TOPICS, arn('sns', `${STACK_PREFIX}*:*`)];
-const ANY = ['*'];
 
 /** The CDK bootstrap's asset stores (`cdk-<qualifier>-…`), which Lambda reads the code from as the caller. */
 const CONTAINER_ASSETS = [arn('ecr', 'repository/cdk-*-container-assets-*')];
 const FILE_ASSETS = ['arn:aws:s3:::cdk-*-assets-*/*'];
 
 const tagging = (service: string) => [`${service}:TagResource`, `${service}:UntagResource`];
+
+/** Only for a role that carries the app's boundary (for Put/DeleteRolePermissionsBoundary: that is being set). */
+const WITH_ROLE_BOUNDARY = { StringEquals: { 'iam:PermissionsBoundary': ROLE_BOUNDARY_ARN } };
+
+/** A role's boundary stays: none removed, none but the app's set, whatever another attached policy allows. */
+const BOUNDARY_GUARDS: readonly Grant[] = [
+  { effect: 'Deny', actions: ['iam:DeleteRolePermissionsBoundary'], resources: ANY },
+  {
+    effect: 'Deny',
+    actions: ['iam:PutRolePermissionsBoundary'],
+    resources: ANY,
+    condition: { StringNotEquals: { 'iam:PermissionsBoundary': ROLE_BOUNDARY_ARN } },
+  },
+];
 
 export const RESOURCE_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   'AWS::ApplicationAutoScaling::ScalableTarget': [
@@ -57,7 +71,17 @@ export const RESOURCE_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = 
         ...tagging('application-autoscaling'),
         'application-autoscaling:ListTagsForResource',
       ],
-      resources: [arn('application-autoscaling', 'scalable-target/*')],
+      resources: SCALABLE_TARGETS,
+    },
+    {
+      // Application Auto Scaling checks the caller's rights on the target it registers, a Lambda alias's
+      // provisioned concurrency (Application Auto Scaling user guide, "Identity and access management").
+      actions: [
+        'lambda:GetProvisionedConcurrencyConfig',
+        'lambda:PutProvisionedConcurrencyConfig',
+        'lambda:DeleteProvisionedConcurrencyConfig',
+      ],
+      resources: QUALIFIED_ONLY,
     },
     {
       // No resource-level form for the describes.
@@ -81,7 +105,7 @@ export const RESOURCE_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = 
   'AWS::ApplicationAutoScaling::ScalingPolicy': [
     {
       actions: ['application-autoscaling:PutScalingPolicy', 'application-autoscaling:DeleteScalingPolicy'],
-      resources: [arn('application-autoscaling', 'scalable-target/*')],
+      resources: SCALABLE_TARGETS,
     },
     { actions: ['application-autoscaling:DescribeScalingPolicies'], resources: ANY },
     {
@@ -136,7 +160,7 @@ export const RESOURCE_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = 
         ...tagging('dynamodb'),
         'dynamodb:ListTagsOfResource',
       ],
-      resources: [arn('dynamodb', `table/${STACK_PREFIX}*`)],
+      resources: TABLES,
     },
   ],
   'AWS::Events::Rule': [
@@ -174,7 +198,6 @@ export const RESOURCE_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = 
   'AWS::IAM::Role': [
     {
       actions: [
-        'iam:CreateRole',
         'iam:GetRole',
         'iam:DeleteRole',
         'iam:UpdateRole',
@@ -185,18 +208,31 @@ export const RESOURCE_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = 
         'iam:ListRoleTags',
         'iam:ListRolePolicies',
         'iam:ListAttachedRolePolicies',
-        'iam:PutRolePolicy',
         'iam:GetRolePolicy',
-        'iam:DeleteRolePolicy',
       ],
       resources: ROLES,
     },
+    {
+      // PutRolePermissionsBoundary: a role made before the boundary existed gets it on its next update.
+      actions: [
+        'iam:CreateRole',
+        'iam:PutRolePolicy',
+        'iam:DeleteRolePolicy',
+        'iam:PutRolePermissionsBoundary',
+      ],
+      resources: ROLES,
+      condition: WITH_ROLE_BOUNDARY,
+    },
+    ...BOUNDARY_GUARDS,
   ],
   'AWS::IAM::Policy': [
+    { actions: ['iam:GetRolePolicy'], resources: ROLES },
     {
-      actions: ['iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy'],
+      actions: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
       resources: ROLES,
+      condition: WITH_ROLE_BOUNDARY,
     },
+    ...BOUNDARY_GUARDS,
   ],
   'AWS::KMS::Key': [
     { actions: ['kms:CreateKey'], resources: ANY },
@@ -294,6 +330,8 @@ export const RESOURCE_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = 
         'lambda:GetFunctionConfiguration',
         'lambda:ListVersionsByFunction',
         'lambda:DeleteFunction',
+        // The handler reads the version's runtime management config (aws-lambda-version.json).
+        'lambda:GetRuntimeManagementConfig',
       ],
       resources: QUALIFIED_FUNCTIONS,
     },
@@ -312,7 +350,7 @@ export const RESOURCE_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = 
         'logs:UntagLogGroup',
         'logs:ListTagsLogGroup',
       ],
-      resources: [arn('logs', `log-group:${STACK_PREFIX}*`)],
+      resources: LOG_GROUPS,
     },
     // DescribeLogGroups is authorized on the account's log-group:* alone.
     { actions: ['logs:DescribeLogGroups'], resources: [arn('logs', 'log-group:*')] },

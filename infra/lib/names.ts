@@ -46,3 +46,10 @@ export const GITHUB_OIDC = {
   host: 'token.actions.githubusercontent.com',
   audience: 'sts.amazonaws.com',
 } as const;
+
+/**
+ * The customer managed policy every role of the app carries as its permissions boundary (shiftgate-app.ts), created
+ * at bootstrap from infra/bootstrap/role-boundary-policy.json; the CloudFormation execution policy creates and
+ * changes roles only with it attached (docs/infrastructure.md, "Set up an account and GitHub").
+ */
+export const ROLE_BOUNDARY_POLICY_NAME = 'ShiftgateRoleBoundary';
