@@ -40,6 +40,7 @@ const jobSchema = z.looseObject({
     .optional(),
   concurrency: concurrencySchema.optional(),
   defaults: defaultsSchema.optional(),
+  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   steps: z.array(stepSchema).optional(),
   uses: z.string().optional(),
 });
