@@ -154,7 +154,11 @@ function containerEnvironment(dockerfile: string, envFile: string): Record<strin
     ...envFile
       .split('\n')
       .filter((line) => line.trim() !== '' && !line.startsWith('#'))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+      .map((line) => {
+        const pair = /^(\w+)=(.*)$/.exec(line);
+        if (pair === null) throw new Error(`the stand-in reads NAME=value lines only, not: ${line}`);
+        return pair.slice(1);
+      }),
   ];
   return Object.fromEntries(pairs);
 }
@@ -174,21 +178,26 @@ async function standInEmulator(outdir: string, environment: Record<string, strin
     }
     const invocation = join(outdir, `invocation-${randomUUID()}`);
     await writeFile(`${invocation}.event.json`, Buffer.concat(chunks));
-    await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(ROOT, 'pipeline/src/image-smoke-stand-in.ts'),
-        join(outdir, 'lambda.mjs'),
-        `${invocation}.event.json`,
-        `${invocation}.answer.json`,
-      ],
-      { cwd: ROOT, env: environment, timeout: 30_000 },
-    );
-    response
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(await readFile(`${invocation}.answer.json`));
+    try {
+      await run(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(ROOT, 'pipeline/src/image-smoke-stand-in.ts'),
+          join(outdir, 'lambda.mjs'),
+          `${invocation}.event.json`,
+          `${invocation}.answer.json`,
+        ],
+        { cwd: ROOT, env: environment, timeout: 30_000 },
+      );
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(await readFile(`${invocation}.answer.json`));
+    } catch (error) {
+      // The runtime answers the handler's own errors; this is the stand-in itself failing (as the RIE's 5xx).
+      response.writeHead(500).end(String(error));
+    }
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
