@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { DataProblem } from '../../slo/src/data-checks.ts';
 import { SLO_DEFINITION } from '../../slo/src/definition.ts';
 import type { SloReport, SloReportRow } from '../../slo/src/report.ts';
 import {
@@ -39,14 +40,15 @@ function row(overrides: Partial<SloReportRow> = {}): SloReportRow {
   };
 }
 
-function report(rows: SloReportRow[], dataProblems: string[] = []): SloReport {
+function report(rows: SloReportRow[], problems: DataProblem[] = []): SloReport {
   return {
     service: SLO_DEFINITION.service,
     window: '28d',
     windowStart: '2026-11-02T07:00:00.000Z',
     windowEnd: '2026-11-30T07:00:00.000Z',
     budgetExhausted: rows.some((r) => r.budgetExhausted),
-    dataProblems,
+    dataProblems: problems.map((problem) => problem.message),
+    dataProblemKinds: problems.map((problem) => problem.kind),
     leftOutAlerts: [],
     slos: rows,
   };
@@ -129,7 +131,19 @@ describe('breachOperations', () => {
   });
 
   describe('a report without trustworthy data', () => {
-    const problems = ['no invocations of shiftgate-prod:live in 28d: wrong stage or function?'];
+    const noInvocations: DataProblem = {
+      kind: 'no-invocations',
+      message: 'no invocations of shiftgate-prod:live in 28d: wrong stage or function?',
+    };
+    const problems = [noInvocations];
+    const noAppMetrics = (invocations: number): DataProblem => ({
+      kind: 'no-app-metrics',
+      message: `Lambda counted ${invocations} invocations but the app published nothing`,
+    });
+    const dataIssueAfter = (first: SloReport) => {
+      const [opened] = breachOperations(first, 'prod', []);
+      return { number: 8, body: opened?.kind === 'open' ? opened.body : '' };
+    };
 
     it('neither closes nor updates breach issues, and opens one issue saying the watch is blind', () => {
       const operations = breachOperations(report([row()], problems), 'prod', [issueFor(3, [firing])]);
@@ -138,31 +152,45 @@ describe('breachOperations', () => {
         {
           kind: 'open',
           title: '[prod] SLO report: no trustworthy data',
-          body: expect.stringContaining(`- ${problems[0]}`),
+          body: expect.stringContaining(`- ${noInvocations.message}`),
         },
       ]);
       expect(operations[0]?.kind === 'open' && operations[0].body).toContain('No data is not recovery');
     });
 
+    it("says what the deploy's preflight does on it: it cannot check the freeze and goes ahead", () => {
+      const [operation] = breachOperations(report([row()], problems), 'prod', []);
+      const body = operation?.kind === 'open' ? operation.body : '';
+
+      expect(body).toContain(
+        "Nor is it a freeze: the deploy's preflight cannot check the budget on this data and goes\nahead",
+      );
+      expect(body).toContain('hold them by hand until this issue closes');
+      expect(body).not.toContain('releases wait (');
+    });
+
+    it('stays quiet while only the counts in the messages change (no comment every 30 minutes)', () => {
+      const dataIssue = dataIssueAfter(report([row()], [noAppMetrics(5000)]));
+
+      expect(breachOperations(report([row()], [noAppMetrics(5012)]), 'prod', [dataIssue])).toEqual([]);
+    });
+
     it('stays quiet while the problems stay the same, and comments when they change', () => {
-      const [opened] = breachOperations(report([row()], problems), 'prod', []);
-      const dataIssue = { number: 8, body: opened?.kind === 'open' ? opened.body : '' };
+      const dataIssue = dataIssueAfter(report([row()], problems));
+      const disagree: DataProblem = { kind: 'app-exceeds-lambda', message: 'the app and Lambda disagree' };
 
       expect(breachOperations(report([row()], problems), 'prod', [dataIssue])).toEqual([]);
-      expect(breachOperations(report([row()], ['the app and Lambda disagree']), 'prod', [dataIssue])).toEqual(
-        [
-          expect.objectContaining({
-            kind: 'comment',
-            issueNumber: 8,
-            comment: 'The problems changed:\n\n- the app and Lambda disagree',
-          }),
-        ],
-      );
+      expect(breachOperations(report([row()], [disagree]), 'prod', [dataIssue])).toEqual([
+        expect.objectContaining({
+          kind: 'comment',
+          issueNumber: 8,
+          comment: 'The problems changed:\n\n- the app and Lambda disagree',
+        }),
+      ]);
     });
 
     it('closes its issue once the data can be trusted again, then judges the breaches', () => {
-      const [opened] = breachOperations(report([row()], problems), 'prod', []);
-      const dataIssue = { number: 8, body: opened?.kind === 'open' ? opened.body : '' };
+      const dataIssue = dataIssueAfter(report([row()], problems));
 
       const operations = breachOperations(report([row()]), 'prod', [dataIssue, issueFor(3, [firing])]);
 
@@ -219,7 +247,7 @@ it('counts the operations by kind', () => {
   expect(countOperations(operations)).toEqual({ opened: 1, updated: 0, closed: 2 });
 });
 
-it('applies open, comment and close through the issues port, in order', async () => {
+it('applies open, comment and close through the issues port, the state change before its comment', async () => {
   const calls: string[] = [];
   const issues: BreachIssuesPort = {
     listOpen: async () => [],
@@ -244,9 +272,34 @@ it('applies open, comment and close through the issues port, in order', async ()
   expect(opened).toEqual([21]);
   expect(calls).toEqual([
     'create T',
-    'comment #3 changed',
     'edit #3 {"title":"T2","body":"B2"}',
-    'comment #4 recovered',
+    'comment #3 changed',
     'edit #4 {"state":"closed"}',
+    'comment #4 recovered',
   ]);
+});
+
+it('leaves the state advanced when the comment after it fails, so the next run does not repeat it', async () => {
+  const edited: string[] = [];
+  const issues: BreachIssuesPort = {
+    listOpen: async () => [],
+    create: async () => 1,
+    comment: async () => {
+      throw new Error('secondary rate limit');
+    },
+    edit: async (_issueNumber, changes) => {
+      edited.push(changes.body ?? '');
+    },
+  };
+  const [change] = breachOperations(report([row({ firingAlerts: ['ticket-1d-2h'] })]), 'prod', [
+    issueFor(3, [firing]),
+  ]);
+  if (change?.kind !== 'comment') throw new Error('expected a comment on the changed breach');
+
+  await expect(applyBreachOperations(issues, [change])).rejects.toThrow('secondary rate limit');
+  expect(
+    breachOperations(report([row({ firingAlerts: ['ticket-1d-2h'] })]), 'prod', [
+      { number: 3, body: edited[0] ?? '' },
+    ]),
+  ).toEqual([]);
 });

@@ -8,8 +8,8 @@
  *   run: the issue body's hidden marker carries the state it last reported, and is rewritten with it.
  * - Recovery (a trustworthy report without the breach): a recovery comment and the issue closes.
  * - No trustworthy data (dataProblems, slo:report exit 2) is not recovery: no breach issue is opened, commented
- *   or closed on it. Instead ONE issue per stage says the watch is blind, with the problems (commented when they
- *   change), and closes when a trustworthy report comes back.
+ *   or closed on it. Instead ONE issue per stage says the watch is blind, with the problems (commented when their
+ *   kinds change, not their counts), and closes when a trustworthy report comes back.
  */
 import { createHash } from 'node:crypto';
 import type { SloReport, SloReportRow } from '../../slo/src/report.ts';
@@ -132,14 +132,19 @@ function dataProblemBody(report: SloReport, stage: string, state: string): strin
     ...report.dataProblems.map((problem) => `- ${problem}`),
     '',
     'No data is not recovery: the SLO watch neither opens nor closes breach issues until the report can be',
-    'trusted again, and releases wait (docs/slo.md, error-budget policy 5). This issue closes when it can.',
+    "trusted again. Nor is it a freeze: the deploy's preflight cannot check the budget on this data and goes",
+    'ahead, saying so in its report. The error-budget policy (docs/slo.md, item 5) asks that releases wait, so',
+    'hold them by hand until this issue closes, which it does once the report can be trusted.',
   ].join('\n');
 }
 
-/** A stable fingerprint of the problems: one comment per distinct set, not one per run. */
-function problemsState(problems: readonly string[]): string {
+/**
+ * A stable fingerprint of the problems' kinds (slo/src/data-checks.ts), never their messages, which carry live
+ * counts: one comment per distinct set of problems, not one per run.
+ */
+function problemsState(kinds: readonly string[]): string {
   return createHash('sha256')
-    .update([...problems].sort().join('\n'))
+    .update([...new Set(kinds)].sort().join('\n'))
     .digest('hex')
     .slice(0, 16);
 }
@@ -171,7 +176,7 @@ export function breachOperations(
   const operations: BreachOperation[] = [];
   const dataIssue = issues.get(DATA_KEY);
   if (report.dataProblems.length > 0) {
-    const state = problemsState(report.dataProblems);
+    const state = problemsState(report.dataProblemKinds);
     const title = `[${stage}] SLO report: no trustworthy data`;
     const body = dataProblemBody(report, stage, state);
     if (dataIssue === undefined) operations.push({ kind: 'open', title, body });
@@ -256,7 +261,11 @@ export interface BreachIssuesPort {
   edit(issueNumber: number, changes: { title?: string; body?: string; state?: 'closed' }): Promise<void>;
 }
 
-/** Applies the operations in order; returns the issue numbers it opened. */
+/**
+ * Applies the operations in order; returns the issue numbers it opened. The issue's state (marker or closed)
+ * changes BEFORE its comment: if the comment then fails, the next run sees the new state and stays quiet, where
+ * the other order would repeat the comment every run until the edit went through.
+ */
 export async function applyBreachOperations(
   issues: BreachIssuesPort,
   operations: readonly BreachOperation[],
@@ -265,11 +274,11 @@ export async function applyBreachOperations(
   for (const operation of operations) {
     if (operation.kind === 'open') opened.push(await issues.create(operation.title, operation.body));
     else if (operation.kind === 'comment') {
-      await issues.comment(operation.issueNumber, operation.comment);
       await issues.edit(operation.issueNumber, { title: operation.title, body: operation.body });
-    } else {
       await issues.comment(operation.issueNumber, operation.comment);
+    } else {
       await issues.edit(operation.issueNumber, { state: 'closed' });
+      await issues.comment(operation.issueNumber, operation.comment);
     }
   }
   return opened;

@@ -4,6 +4,7 @@
  * close every issue.
  */
 import { z } from 'zod';
+import { UNMEASURED_SLO_PREFIX, WHOLE_WINDOW_PROBLEMS } from '../../slo/src/data-checks.ts';
 import type { SloReport } from '../../slo/src/report.ts';
 
 const sloReportSchema = z.object({
@@ -13,6 +14,9 @@ const sloReportSchema = z.object({
   windowEnd: z.string(),
   budgetExhausted: z.boolean(),
   dataProblems: z.array(z.string()),
+  dataProblemKinds: z.array(
+    z.union([z.enum(WHOLE_WINDOW_PROBLEMS), z.templateLiteral([UNMEASURED_SLO_PREFIX, z.string()])]),
+  ),
   leftOutAlerts: z.array(z.string()),
   slos: z.array(
     z.object({

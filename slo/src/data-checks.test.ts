@@ -31,7 +31,10 @@ function windowOf(totals: {
   };
 }
 
-const problems = (input: ReportInput) => dataProblems(SLO_DEFINITION, input, SCOPE, []);
+const problems = (input: ReportInput) =>
+  dataProblems(SLO_DEFINITION, input, SCOPE, []).map((problem) => problem.message);
+const kinds = (input: ReportInput, unmeasured = SLO_DEFINITION.objectives.slice(0, 0)) =>
+  dataProblems(SLO_DEFINITION, input, SCOPE, unmeasured).map((problem) => problem.kind);
 
 describe('dataProblems: whether the report can be trusted', () => {
   it('passes when the app counted no more requests than Lambda invoked the alias', () => {
@@ -83,5 +86,39 @@ describe('dataProblems: whether the report can be trusted', () => {
       expect(problem).toContain('Lambda counted 5000 invocations of predictor-prod:live in ap-northeast-1');
       expect(problem).toContain('check --stage');
     }
+  });
+
+  it('gives each problem a kind that stays the same while its counts change', () => {
+    const slos = SLO_DEFINITION.objectives;
+    const cases = [
+      { kind: 'no-invocations', windows: [windowOf({}), windowOf({})] },
+      { kind: 'all-throttled', windows: [windowOf({ throttles: 400 }), windowOf({ throttles: 410 })] },
+      {
+        kind: 'all-failed',
+        windows: [
+          windowOf({ invocations: 5000, errors: 4990 }),
+          windowOf({ invocations: 5200, errors: 5200 }),
+        ],
+      },
+      {
+        kind: 'no-app-metrics',
+        windows: [windowOf({ invocations: 5000 }), windowOf({ invocations: 5300 })],
+      },
+      {
+        kind: 'app-exceeds-lambda',
+        windows: [
+          windowOf({ invocations: 1000, successes: 1500 }),
+          windowOf({ invocations: 900, successes: 2000 }),
+        ],
+      },
+    ];
+    for (const { kind, windows } of cases) {
+      const [before, after] = windows.map((window) => dataProblems(SLO_DEFINITION, window, SCOPE, []));
+      expect(before?.map((problem) => problem.kind)).toEqual([kind]);
+      expect(after?.map((problem) => problem.kind)).toEqual([kind]);
+    }
+    expect(kinds(windowOf({ invocations: 1000, successes: 1000 }), slos)).toEqual(
+      slos.map((slo) => `unmeasured-slo:${slo.name}`),
+    );
   });
 });

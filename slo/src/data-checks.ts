@@ -32,20 +32,47 @@ export const APP_EXCESS_TOLERANCE = 0.01;
  */
 export const ALL_FAILED_TOLERANCE = 0.01;
 
+/**
+ * What kind of problem it is, stable from run to run: the messages carry live counts, so whoever must tell "the
+ * same problem again" from "a new problem" (the SLO watch's issue) compares kinds, never messages. An SLO that
+ * measured nothing is one kind per SLO.
+ */
+export const WHOLE_WINDOW_PROBLEMS = [
+  'no-invocations',
+  'all-throttled',
+  'all-failed',
+  'no-app-metrics',
+  'app-exceeds-lambda',
+] as const;
+export const UNMEASURED_SLO_PREFIX = 'unmeasured-slo:';
+export type DataProblemKind =
+  | (typeof WHOLE_WINDOW_PROBLEMS)[number]
+  | `${typeof UNMEASURED_SLO_PREFIX}${string}`;
+
+export interface DataProblem {
+  kind: DataProblemKind;
+  /** For a person: names the cause and the fix, with the counts. */
+  message: string;
+}
+
 /** `unmeasured`: the SLOs with no measured period in the window. */
 export function dataProblems(
   definition: SloDefinition,
   input: ReportInput,
   scope: ReportScope,
   unmeasured: readonly ServiceLevelObjective[],
-): string[] {
+): DataProblem[] {
   const where = describeAlias(scope);
   const invocations = total(input.invocations);
   const throttles = total(input.availability.throttles);
   if (invocations + throttles === 0) {
     return [
-      `Lambda recorded no invocation of ${where} in the ${definition.timeWindow.duration} window: check --region, ` +
-        '--function-name and --alias (is traffic going through that alias?)',
+      {
+        kind: 'no-invocations',
+        message:
+          `Lambda recorded no invocation of ${where} in the ${definition.timeWindow.duration} window: check ` +
+          '--region, --function-name and --alias (is traffic going through that alias?)',
+      },
     ];
   }
   const appRequests =
@@ -57,57 +84,79 @@ export function dataProblems(
     const outage = totalOutage(definition, input, scope, { invocations, throttles });
     if (outage !== undefined) return [outage];
     return [
-      `Lambda counted ${invocations} invocations of ${where} but the app published no ${appMetric}: check ` +
-        '--stage, and that the deployed service emits its metrics (the SLOs cannot be measured)',
+      {
+        kind: 'no-app-metrics',
+        message:
+          `Lambda counted ${invocations} invocations of ${where} but the app published no ${appMetric}: check ` +
+          '--stage, and that the deployed service emits its metrics (the SLOs cannot be measured)',
+      },
     ];
   }
   if (appRequests > invocations * (1 + APP_EXCESS_TOLERANCE)) {
     return [
-      `The app counted ${appRequests} requests (${appMetric}) but Lambda only ${invocations} invocations of ` +
-        `${where}, more than ${APP_EXCESS_TOLERANCE * 100}% apart: metrics of another stage or alias are ` +
-        'mixed in; check the Stage and Alias dimensions the service publishes',
+      {
+        kind: 'app-exceeds-lambda',
+        message:
+          `The app counted ${appRequests} requests (${appMetric}) but Lambda only ${invocations} invocations of ` +
+          `${where}, more than ${APP_EXCESS_TOLERANCE * 100}% apart: metrics of another stage or alias are ` +
+          'mixed in; check the Stage and Alias dimensions the service publishes',
+      },
     ];
   }
   return unmeasured.map((slo) => unmeasuredProblem(definition, slo, appMetric));
 }
 
-/** The message when Lambda failed (nearly) every invocation, or throttled every request; else undefined. */
+/** The problem when Lambda failed (nearly) every invocation, or throttled every request; else undefined. */
 function totalOutage(
   definition: SloDefinition,
   input: ReportInput,
   scope: ReportScope,
   { invocations, throttles }: { invocations: number; throttles: number },
-): string | undefined {
+): DataProblem | undefined {
   const where = describeAlias(scope);
   const window = `in the ${definition.timeWindow.duration} window`;
   if (invocations === 0) {
-    return (
-      `Lambda throttled every request to ${where} (Throttles = ${throttles}, Invocations = 0 ${window}), so the ` +
-      'app answered none: raise the reserved or provisioned concurrency, or the account concurrency quota'
-    );
+    return {
+      kind: 'all-throttled',
+      message:
+        `Lambda throttled every request to ${where} (Throttles = ${throttles}, Invocations = 0 ${window}), so ` +
+        'the app answered none: raise the reserved or provisioned concurrency, or the account concurrency quota',
+    };
   }
   const errors = total(input.availability.errors);
   if (errors < invocations * (1 - ALL_FAILED_TOLERANCE)) return undefined;
-  return (
-    `Every invocation of ${where} failed (Lambda Errors = ${errors} of ${invocations} invocations ${window}), ` +
-    'so the app answered none: the function crashes or times out; read its logs ' +
-    `(CloudWatch Logs /aws/lambda/${scope.functionName}) and roll back to a version that worked`
-  );
+  return {
+    kind: 'all-failed',
+    message:
+      `Every invocation of ${where} failed (Lambda Errors = ${errors} of ${invocations} invocations ${window}), ` +
+      'so the app answered none: the function crashes or times out; read its logs ' +
+      `(CloudWatch Logs /aws/lambda/${scope.functionName}) and roll back to a version that worked`,
+  };
 }
 
-function unmeasuredProblem(definition: SloDefinition, slo: ServiceLevelObjective, appMetric: string): string {
+function unmeasuredProblem(
+  definition: SloDefinition,
+  slo: ServiceLevelObjective,
+  appMetric: string,
+): DataProblem {
   const window = definition.timeWindow.duration;
+  const kind = `${UNMEASURED_SLO_PREFIX}${slo.name}` as const;
   if (slo.indicator.kind === 'latency') {
-    return (
-      `SLO '${slo.name}' has no measured ${slo.budgetingMethod === 'Occurrences' ? 'request' : 'slice'} in the ` +
-      `${window} window: the app answered POST /predict with no ${slo.indicator.statusClass} (${appMetric}), ` +
-      'only 4xx or 5xx; check the requests clients send (invalid bodies are 4xx) and the service logs'
-    );
+    return {
+      kind,
+      message:
+        `SLO '${slo.name}' has no measured ${slo.budgetingMethod === 'Occurrences' ? 'request' : 'slice'} in ` +
+        `the ${window} window: the app answered POST /predict with no ${slo.indicator.statusClass} ` +
+        `(${appMetric}), only 4xx or 5xx; check the requests clients send (invalid bodies are 4xx) and the ` +
+        'service logs',
+    };
   }
-  return (
-    `SLO '${slo.name}' has no measured request in the ${window} window although the app published ${appMetric}: ` +
-    'check the SLI definition in slo/src/definition.ts'
-  );
+  return {
+    kind,
+    message:
+      `SLO '${slo.name}' has no measured request in the ${window} window although the app published ` +
+      `${appMetric}: check the SLI definition in slo/src/definition.ts`,
+  };
 }
 
 function describeAlias(scope: ReportScope): string {

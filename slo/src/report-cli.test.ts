@@ -153,6 +153,7 @@ describe('npm run slo:report', () => {
       expect.stringContaining("SLO 'latency-p95' has no measured request in the 28d window"),
       expect.stringContaining("SLO 'latency-p50' has no measured request in the 28d window"),
     ]);
+    expect(report.dataProblemKinds).toEqual(['unmeasured-slo:latency-p95', 'unmeasured-slo:latency-p50']);
     expect(err.join('')).toContain(
       'the app answered POST /predict with no 2xx (Shiftgate/Latency with Stage=prod, Alias=live), only 4xx or 5xx',
     );

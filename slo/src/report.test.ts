@@ -181,9 +181,14 @@ describe('buildReport', () => {
       expect.stringContaining('no invocation of predictor-prod:live in ap-northeast-1'),
     ]);
     expect(report.dataProblems[0]).toContain('check --region, --function-name and --alias');
+    expect(report.dataProblemKinds).toEqual(['no-invocations']);
     const markdown = renderMarkdown(report);
     expect(markdown).not.toContain('100%');
     expect(markdown).toContain('NO TRUSTWORTHY DATA');
+    expect(JSON.parse(renderJson(report))).toMatchObject({
+      dataProblems: report.dataProblems,
+      dataProblemKinds: ['no-invocations'],
+    });
     expect(JSON.parse(renderJson(report)).slos[0].attainment).toBeNull();
     expect(reportExitCode(report)).toBe(EXIT_DATA_PROBLEM);
   });

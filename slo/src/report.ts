@@ -6,7 +6,7 @@
  */
 import { burnRateOver, firingAlerts } from './alerts.ts';
 import { distinctAlertWindows, sloWindowMinutes } from './burn-rate.ts';
-import { dataProblems } from './data-checks.ts';
+import { type DataProblemKind, dataProblems } from './data-checks.ts';
 import { latencyPercentile, type ServiceLevelObjective, type SloDefinition } from './definition.ts';
 import { formatMinutes } from './duration.ts';
 import {
@@ -99,6 +99,12 @@ export interface SloReport {
    * empty when they can.
    */
   dataProblems: string[];
+  /**
+   * The kind of each of dataProblems, in the same order (data-checks.ts DataProblemKind): stable from run to
+   * run where the messages carry live counts, so a watcher compares these to tell a new problem from the same
+   * one again. Added after dataProblems; readers of dataProblems alone are unaffected.
+   */
+  dataProblemKinds: DataProblemKind[];
   /** Alerts left out because they can never fire for their SLO, each with the reason. */
   leftOutAlerts: string[];
   slos: SloReportRow[];
@@ -136,13 +142,15 @@ export function buildReport(definition: SloDefinition, input: ReportInput, scope
       firingAlerts: firingAlerts(definition, slo, outcomes, input.windowEnd),
     } satisfies SloReportRow;
   });
+  const problems = dataProblems(definition, input, scope, unmeasured);
   return {
     service: definition.service,
     window: definition.timeWindow.duration,
     windowStart: new Date(windowStart).toISOString(),
     windowEnd: new Date(input.windowEnd).toISOString(),
     budgetExhausted: rows.some((row) => row.budgetExhausted),
-    dataProblems: dataProblems(definition, input, scope, unmeasured),
+    dataProblems: problems.map((problem) => problem.message),
+    dataProblemKinds: problems.map((problem) => problem.kind),
     leftOutAlerts: definitionNotices(definition),
     slos: rows,
   };
