@@ -42,7 +42,9 @@ describe('diffInfrastructure on two real synth outputs', () => {
       replaced: [],
       permissionsBroadened: true,
     });
-    expect(infraDiffVerdict(diff)).toBe('changed');
+    // The pretraffic alias's custom resource policy grants new IAM actions: a warning, never just "changed".
+    expect(infraDiffVerdict(diff)).toBe('dangerous');
+    expect(renderInfraDiff(diff)).toMatch(/^.*\n⚠️ \*\*IAM permissions or trust are broadened\*\*\n/);
   });
 
   it('normalises asset hashes and says once how many assets changed', () => {
@@ -133,10 +135,28 @@ describe('stacks added and removed', () => {
   });
 });
 
+/** head with the dev function's memory raised: a change that broadens nothing. */
+function withMoreMemory(templates: StackTemplates): StackTemplates {
+  const dev = devOf(templates);
+  const resources = resourcesOf(dev);
+  const [functionId] = Object.keys(resources).filter((id) => id.startsWith('PredictorFunction0'));
+  const properties = resources[functionId ?? '']?.Properties;
+  if (properties === undefined) throw new Error('the fixture has no PredictorFunction');
+  properties.MemorySize = 4096;
+  return new Map([...templates, [DEV, dev]]);
+}
+
+it('calls a change that broadens no permission just a change', () => {
+  const diff = diffInfrastructure(head, withMoreMemory(head));
+
+  expect(diff.stacks[0]).toMatchObject({ status: 'changed', permissionsBroadened: false });
+  expect(infraDiffVerdict(diff)).toBe('changed');
+});
+
 it.each(['unchanged', 'changed', 'dangerous'] as const)('reads back the %s verdict it wrote', (verdict) => {
   const diffs = {
     unchanged: diffInfrastructure(head, head),
-    changed: diffInfrastructure(base, head),
+    changed: diffInfrastructure(head, withMoreMemory(head)),
     dangerous: diffInfrastructure(head, new Map()),
   };
 

@@ -136,11 +136,23 @@ export function diffInfrastructure(base: StackTemplates, head: StackTemplates): 
   };
 }
 
+/**
+ * What makes the diff a warning, for the headline: a removed stack, a dangerous replacement, or broadened IAM
+ * permissions or trust (cloudformation-diff's permissionsBroadened: a new grant or principal a reviewer must
+ * read, never just "changed").
+ */
+function dangersOf(diff: InfraDiff): string[] {
+  const dangers: string[] = [];
+  if (diff.stacks.some((stack) => stack.status === 'removed')) dangers.push('a stack is removed');
+  if (diff.stacks.some((stack) => stack.replaced.some((resource) => resource.danger !== null)))
+    dangers.push('a function, alias or table is replaced');
+  if (diff.stacks.some((stack) => stack.permissionsBroadened))
+    dangers.push('IAM permissions or trust are broadened');
+  return dangers;
+}
+
 export function infraDiffVerdict(diff: InfraDiff): InfraDiffVerdict {
-  if (
-    diff.stacks.some((stack) => stack.status === 'removed' || stack.replaced.some((r) => r.danger !== null))
-  )
-    return 'dangerous';
+  if (dangersOf(diff).length > 0) return 'dangerous';
   return diff.stacks.every((stack) => stack.status === 'unchanged') ? 'unchanged' : 'changed';
 }
 
@@ -185,7 +197,7 @@ export function renderInfraDiff(diff: InfraDiff): string {
     verdict === 'unchanged'
       ? '✅ no infrastructure change'
       : verdict === 'dangerous'
-        ? '⚠️ **a stack is removed or a function, alias or table is replaced**'
+        ? `⚠️ **${dangersOf(diff).join('; ')}**`
         : 'ℹ️ infrastructure changes',
   ];
   if (diff.changedAssets > 0) {

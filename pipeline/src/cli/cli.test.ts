@@ -39,7 +39,7 @@ describe('infra:diff', () => {
     ]);
 
     expect(await readFile(out, 'utf8')).toMatch(
-      /^<!-- shiftgate-infra-diff verdict=changed -->\nℹ️ infrastructure changes\n/,
+      /^<!-- shiftgate-infra-diff verdict=dangerous -->\n⚠️ \*\*IAM permissions or trust are broadened\*\*\n/,
     );
   });
 
