@@ -8,9 +8,9 @@ it.each([
   {
     name: 'an Error with its cause',
     thrown: new Error('API down', { cause: new Error('503') }),
-    message: 'API down (cause: 503)',
+    message: 'x failed: API down (cause: 503)',
   },
-  { name: 'a string', thrown: 'rate limited', message: 'rate limited' },
+  { name: 'a string', thrown: 'rate limited', message: 'x failed: rate limited' },
   { name: 'a plain object', thrown: { status: 500 }, message: 'x failed: it threw object {"status":500}' },
   { name: 'a number', thrown: 42, message: 'x failed: it threw number 42' },
   { name: 'null', thrown: null, message: 'x failed: it threw null null' },

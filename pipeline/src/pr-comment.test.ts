@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { COMMENT_LIMIT, PR_COMMENT_MARKER, type PrCommentInput, renderPrComment } from './pr-comment.ts';
+import {
+  COMMENT_LIMIT,
+  PR_COMMENT_MARKER,
+  type PrCommentInput,
+  renderPrComment,
+  sectionAnnotations,
+} from './pr-comment.ts';
 
 const passing: PrCommentInput = {
   tests: { markdown: 'tests body\n', verdict: 'pass' },
@@ -38,8 +44,13 @@ infra body
   it.each([
     {
       name: 'a failed section leads, with what did not run',
-      input: { ...passing, tests: { markdown: 'x', verdict: 'fail' }, image: { missing: 'failure' } },
+      input: { ...passing, tests: { markdown: 'x', verdict: 'fail' }, image: { missing: 'skipped' } },
       headline: '❌ **Failed: tests**; did not run: image size',
+    },
+    {
+      name: 'a missing section whose job failed is a failure, not an incomplete report',
+      input: { ...passing, image: { missing: 'failure' }, loadTest: { missing: 'cancelled' } },
+      headline: '❌ **Failed: load test, image size**',
     },
     {
       name: 'a missing section makes the report incomplete',
@@ -67,6 +78,14 @@ infra body
 
     expect(body).toContain("## ⏭️ Image size\n\nDid not run: no report (its job's status: `skipped`).");
     expect(body).toContain('## ⏭️ Infrastructure diff\n\nDid not run: no report (its job gave no status).');
+  });
+
+  it('marks a missing section whose job failed ❌ and says it failed before writing its report', () => {
+    const body = renderPrComment({ ...passing, tests: { missing: 'failure', why: 'npm ci failed' } });
+
+    expect(body).toContain(
+      "## ❌ Tests\n\nNo report: its job failed before writing one: npm ci failed (its job's status: `failure`).",
+    );
   });
 
   it('cuts the largest section to fit the limit, closing its code block and details', () => {
@@ -109,4 +128,29 @@ it('says why a section did not run when the caller knows', () => {
   expect(body).toContain(
     "## ⏭️ Image size\n\nDid not run: not built here: no Docker engine on this machine (its job's status: `skipped`).",
   );
+});
+
+it('annotates each failed, warned and skipped section, and says nothing of the passed ones', () => {
+  const annotations = sectionAnnotations({
+    tests: { missing: 'failure' },
+    loadTest: { markdown: '<!-- marker -->\n### ❌ Load test: p95 over its SLO\n\ntable', verdict: 'fail' },
+    image: { markdown: '| image | size |\n', verdict: 'warn' },
+    infraDiff: { missing: 'skipped', why: 'no CDK change' },
+  });
+
+  expect(annotations).toEqual([
+    {
+      level: 'error',
+      title: 'PR report: Tests',
+      message: "No report: its job failed before writing one (its job's status: `failure`).",
+    },
+    { level: 'error', title: 'PR report: Load test', message: '❌ Load test: p95 over its SLO' },
+    { level: 'warning', title: 'PR report: Image size', message: '| image | size |' },
+    {
+      level: 'notice',
+      title: 'PR report: Infrastructure diff',
+      message: "Did not run: no CDK change (its job's status: `skipped`).",
+    },
+  ]);
+  expect(sectionAnnotations(passing)).toEqual([]);
 });

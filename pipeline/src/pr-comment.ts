@@ -1,7 +1,8 @@
 /**
  * The ONE pull-request comment (and the job summary): a hidden marker the sticky comment is found by, a headline
  * verdict, then four sections in a fixed order: Tests, Load test, Image size, Infrastructure diff. A section
- * whose input is missing says it did not run, with its job's status when the workflow passed it. The body stays
+ * whose input is missing says it did not run, with its job's status when the workflow passed it; when that job
+ * failed (or was cancelled) the section is a failure, not a skip. The body stays
  * under GitHub's comment limit by cutting the largest section. Pure: the sections come in rendered.
  */
 
@@ -17,6 +18,10 @@ export const COMMENT_LIMIT = 65_536;
 
 export const JOB_STATUSES = ['success', 'failure', 'cancelled', 'skipped'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** A job that did not finish what it set out to do: its section is a failure, report or not. */
+export const isFailedStatus = (status: JobStatus | null): boolean =>
+  status === 'failure' || status === 'cancelled';
 
 /** `info`: nothing to fix, something to look at (an infrastructure change). */
 export type SectionVerdict = 'pass' | 'info' | 'warn' | 'fail';
@@ -59,12 +64,20 @@ const MARK: Record<SectionVerdict | 'missing', string> = {
 
 const isMissing = (section: SectionInput): section is MissingSection => 'missing' in section;
 
+/** A missing section whose job failed is a failure (its job broke before writing the report), not a skip. */
+const failedMissing = (section: SectionInput): boolean =>
+  isMissing(section) && isFailedStatus(section.missing);
+
 function missingText({ missing, why }: MissingSection): string {
   const status = missing === null ? 'its job gave no status' : `its job's status: \`${missing}\``;
+  if (isFailedStatus(missing)) {
+    return `No report: its job failed before writing one${why === undefined ? '' : `: ${why}`} (${status}).`;
+  }
   return why === undefined ? `Did not run: no report (${status}).` : `Did not run: ${why} (${status}).`;
 }
 
-const markOf = (section: SectionInput): string => (isMissing(section) ? MARK.missing : MARK[section.verdict]);
+const markOf = (section: SectionInput): string =>
+  failedMissing(section) ? MARK.fail : isMissing(section) ? MARK.missing : MARK[section.verdict];
 
 /** Worst first: what a reviewer must act on leads the headline. */
 function headline(input: PrCommentInput): string {
@@ -72,14 +85,47 @@ function headline(input: PrCommentInput): string {
     SECTIONS.filter(({ key }) => matches(input[key]))
       .map(({ title }) => title.toLowerCase())
       .join(', ');
-  const failed = titlesWhere((section) => !isMissing(section) && section.verdict === 'fail');
-  const missing = titlesWhere(isMissing);
+  const failed = titlesWhere(
+    (section) => failedMissing(section) || (!isMissing(section) && section.verdict === 'fail'),
+  );
+  const missing = titlesWhere((section) => isMissing(section) && !failedMissing(section));
   const warned = titlesWhere((section) => !isMissing(section) && section.verdict === 'warn');
   if (failed !== '')
     return `${MARK.fail} **Failed: ${failed}**${missing === '' ? '' : `; did not run: ${missing}`}`;
   if (missing !== '') return `${MARK.missing} **Incomplete: ${missing} did not run**`;
   if (warned !== '') return `${MARK.warn} **Passed, with warnings: ${warned}**`;
   return `${MARK.pass} **Every check passed**`;
+}
+
+export interface SectionAnnotation {
+  level: 'error' | 'warning' | 'notice';
+  title: string;
+  message: string;
+}
+
+/** A section's first line of prose: its own verdict line, less markers and heading marks. */
+function firstProse(markdown: string): string {
+  const line = markdown.split('\n').find((text) => text.trim() !== '' && !text.startsWith('<!--')) ?? '';
+  return line.replace(/^#+\s*/, '').trim();
+}
+
+/**
+ * What a reader of the run should see without opening the comment: an error per failed section, a warning per
+ * warned one, a notice per one that did not run. Passed and informational sections say nothing.
+ */
+export function sectionAnnotations(input: PrCommentInput): SectionAnnotation[] {
+  return SECTIONS.flatMap(({ key, title }): SectionAnnotation[] => {
+    const section = input[key];
+    if (isMissing(section)) {
+      const level = failedMissing(section) ? 'error' : 'notice';
+      return [{ level, title: `PR report: ${title}`, message: missingText(section) }];
+    }
+    if (section.verdict === 'fail' || section.verdict === 'warn') {
+      const level = section.verdict === 'fail' ? 'error' : 'warning';
+      return [{ level, title: `PR report: ${title}`, message: firstProse(section.markdown) }];
+    }
+    return [];
+  });
 }
 
 function sectionHeading(title: string, section: SectionInput): string {

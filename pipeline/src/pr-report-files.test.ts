@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ const files = (overrides: Partial<PrReportFiles>): PrReportFiles => ({
   imageReport: '',
   infraDiff: '',
   statuses: noStatuses,
+  whys: {},
   root: '/tmp/vfail',
   ...overrides,
 });
@@ -53,6 +54,48 @@ describe('readPrCommentInput', () => {
     expect(input.loadTest).toMatchObject({ verdict: 'fail' });
     expect(input.image).toMatchObject({ verdict: 'warn' });
     expect(input.infraDiff).toEqual({ missing: 'failure' });
+  });
+
+  it('fails a section whose job failed although its report passed (a later step, lint, a stale dist/)', async () => {
+    const input = await readPrCommentInput(
+      files({
+        testsReports: [`${FIXTURES}vitest/passing.json`],
+        imageReport: join(directory, 'image.json'),
+        statuses: { ...noStatuses, tests: 'failure', image: 'success' },
+        whys: { tests: 'lint or the dist/ check failed' },
+      }),
+    );
+
+    expect(input.tests).toMatchObject({
+      verdict: 'fail',
+      markdown: expect.stringMatching(
+        /^❌ \*\*Its job's status is `failure`\*\*: lint or the dist\/ check failed\. The job failed besides or after this report/,
+      ),
+    });
+    expect(input.tests).toMatchObject({ markdown: expect.stringContaining('✅ all 4 passed') });
+    expect(input.image).toMatchObject({ verdict: 'warn' });
+  });
+
+  it('gives each tests report its own row, labelled from its file name', async () => {
+    await writeFile(join(directory, 'tests-node20.json'), await readFile(`${FIXTURES}vitest/failing.json`));
+    await writeFile(join(directory, 'tests-node22.json'), await readFile(`${FIXTURES}vitest/passing.json`));
+
+    const input = await readPrCommentInput(
+      files({ testsReports: [join(directory, 'tests-node20.json'), join(directory, 'tests-node22.json')] }),
+    );
+
+    const markdown = 'markdown' in input.tests ? input.tests.markdown : '';
+    expect(markdown).toContain('❌ **2 failed** (2 on node20) of 7 run');
+    expect(markdown).toMatch(/^\| node20 \| 1 \| 2 \|/m);
+    expect(markdown).toMatch(/^\| node22 \| 4 \| 0 \|/m);
+  });
+
+  it('passes why a missing section did not run', async () => {
+    const input = await readPrCommentInput(
+      files({ statuses: { ...noStatuses, image: 'skipped' }, whys: { image: 'no Dockerfile change' } }),
+    );
+
+    expect(input.image).toEqual({ missing: 'skipped', why: 'no Dockerfile change' });
   });
 
   it('names the file that exists but is not a report', async () => {

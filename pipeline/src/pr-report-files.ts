@@ -1,14 +1,26 @@
 /**
  * Reads what the pull-request jobs left behind into the comment's input: the edge shared by the pr-report action
  * and `npm run pr:report`. A path that is empty or names no file is a section that did not run (with the status
- * the workflow passed); a file that exists but is not what it should be is an error, so a broken report never
- * reads as "did not run".
+ * and why the workflow passed); a file that exists but is not what it should be is an error, so a broken report
+ * never reads as "did not run"; a report whose job failed is a failed section.
  */
 import { access, readFile } from 'node:fs/promises';
 import { imageReportSchema } from './image-report.ts';
-import { JOB_STATUSES, type JobStatus, type PrCommentInput, type SectionInput } from './pr-comment.ts';
-import { imageSection, infraDiffSection, loadTestSection, testsSection } from './pr-sections.ts';
-import { parseVitestReport } from './test-summary.ts';
+import {
+  JOB_STATUSES,
+  type JobStatus,
+  type PrCommentInput,
+  type RenderedSection,
+  type SectionInput,
+} from './pr-comment.ts';
+import {
+  imageSection,
+  infraDiffSection,
+  loadTestSection,
+  testsSection,
+  withJobStatus,
+} from './pr-sections.ts';
+import { parseVitestReport, runLabels, summarizeRun, type TestRun } from './test-summary.ts';
 
 export interface PrReportFiles {
   /** vitest JSON reporter files (one per job or Node version). */
@@ -20,6 +32,8 @@ export interface PrReportFiles {
   /** infra:diff's Markdown. */
   infraDiff: string;
   statuses: Record<keyof PrCommentInput, JobStatus | null>;
+  /** Why a section did not run or its job failed, when the caller knows more than the status. */
+  whys: Partial<Record<keyof PrCommentInput, string>>;
   /** Test files are named relative to it. */
   root: string;
 }
@@ -64,40 +78,54 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
+/**
+ * One section: missing (with its job's status and why) when its file is not there, else rendered, and a failure
+ * whatever it shows when its job failed (pr-sections.ts withJobStatus).
+ */
 async function section(
-  path: string,
+  paths: readonly string[],
   status: JobStatus | null,
-  render: (path: string) => Promise<SectionInput>,
+  why: string | undefined,
+  render: (paths: readonly string[]) => Promise<RenderedSection>,
 ): Promise<SectionInput> {
-  if (!(await existing(path))) return { missing: status };
+  const found: string[] = [];
+  for (const path of paths) if (await existing(path)) found.push(path);
+  if (found.length === 0) return why === undefined ? { missing: status } : { missing: status, why };
+  let rendered: RenderedSection;
   try {
-    return await render(path);
+    rendered = await render(found);
   } catch (error) {
-    throw new Error(`${path}: cannot render its section`, { cause: error });
+    throw new Error(`${found.join(', ')}: cannot render its section`, { cause: error });
   }
+  return withJobStatus(rendered, status, why);
 }
 
+const only = (paths: readonly string[]) => paths[0] ?? '';
+
 export async function readPrCommentInput(files: PrReportFiles): Promise<PrCommentInput> {
-  const testsPaths: string[] = [];
-  for (const path of files.testsReports) if (await existing(path)) testsPaths.push(path);
+  const { statuses, whys } = files;
   return {
-    tests:
-      testsPaths.length === 0
-        ? { missing: files.statuses.tests }
-        : testsSection(
-            await Promise.all(testsPaths.map(async (path) => parseVitestReport(await readJson(path), path))),
-            files.root,
-          ),
-    loadTest: await section(files.loadtestReport, files.statuses.loadTest, async (path) =>
-      loadTestSection(await readText(path)),
+    tests: await section(files.testsReports, statuses.tests, whys.tests, async (paths) => {
+      const labels = runLabels(paths);
+      const runs: TestRun[] = [];
+      for (const [index, path] of paths.entries()) {
+        runs.push({
+          label: labels[index] ?? path,
+          summary: summarizeRun(parseVitestReport(await readJson(path), path), files.root),
+        });
+      }
+      return testsSection(runs);
+    }),
+    loadTest: await section([files.loadtestReport], statuses.loadTest, whys.loadTest, async (paths) =>
+      loadTestSection(await readText(only(paths))),
     ),
-    image: await section(files.imageReport, files.statuses.image, async (path) => {
-      const parsed = imageReportSchema.safeParse(await readJson(path));
+    image: await section([files.imageReport], statuses.image, whys.image, async (paths) => {
+      const parsed = imageReportSchema.safeParse(await readJson(only(paths)));
       if (!parsed.success) throw new Error('not a report of npm run image:report', { cause: parsed.error });
       return imageSection(parsed.data);
     }),
-    infraDiff: await section(files.infraDiff, files.statuses.infraDiff, async (path) =>
-      infraDiffSection(await readText(path)),
+    infraDiff: await section([files.infraDiff], statuses.infraDiff, whys.infraDiff, async (paths) =>
+      infraDiffSection(await readText(only(paths))),
     ),
   };
 }

@@ -4,12 +4,31 @@
  */
 import { type ImageReportInput, imageVerdict, renderImageReport } from './image-report.ts';
 import { type InfraDiffVerdict, infraDiffVerdictOf } from './infra-diff-verdict.ts';
-import type { RenderedSection, SectionVerdict } from './pr-comment.ts';
-import { renderTestSummary, summarizeTests, testsVerdict, type VitestReport } from './test-summary.ts';
+import { isFailedStatus, type JobStatus, type RenderedSection, type SectionVerdict } from './pr-comment.ts';
+import { renderTestSummary, type TestRun, testsVerdict } from './test-summary.ts';
 
-export function testsSection(reports: readonly VitestReport[], root: string): RenderedSection {
-  const summary = summarizeTests(reports, root);
-  return { markdown: renderTestSummary(summary), verdict: testsVerdict(summary) };
+export function testsSection(runs: readonly TestRun[]): RenderedSection {
+  return { markdown: renderTestSummary(runs), verdict: testsVerdict(runs) };
+}
+
+/**
+ * A section whose job failed is ❌ whatever its report says: the job also failed on what the report does not
+ * show (the tests on one Node version only, a stale dist/, lint, a step after the report), or failed after
+ * writing it. `why` is the workflow's word on it, when it passed one.
+ */
+export function withJobStatus(
+  section: RenderedSection,
+  status: JobStatus | null,
+  why: string | undefined,
+): RenderedSection {
+  if (status === null || !isFailedStatus(status)) return section;
+  const because = why === undefined ? '' : `: ${why}`;
+  return {
+    verdict: 'fail',
+    markdown:
+      `❌ **Its job's status is \`${status}\`**${because}. The job failed besides or after this report: ` +
+      `its log says which step.\n\n${section.markdown}`,
+  };
 }
 
 /** loadtest:report's headline: `### ✅ Load test …` or `### ❌ Load test …` (loadtest/src/report.ts). */

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
+  type CommentWritten,
   commentTarget,
   type IssueCommentsPort,
   publishStickyComment,
@@ -46,22 +47,46 @@ describe('commentTarget', () => {
   });
 });
 
+const BOT = { login: 'github-actions[bot]', type: 'Bot' };
+const PERSON = { login: 'mallory', type: 'User' };
+
 describe('stickyCommentWrite', () => {
   it.each([
-    { name: 'creates the first comment', comments: [{ id: 1, body: 'LGTM' }], expected: { create: true } },
     {
-      name: 'updates the oldest comment that starts with the marker',
+      name: 'creates the first comment',
+      comments: [{ id: 1, body: 'LGTM', author: PERSON }],
+      expected: { create: true },
+    },
+    {
+      name: 'updates the oldest comment the bot wrote that starts with the marker',
       comments: [
-        { id: 9, body: `${MARKER}\nnewer duplicate` },
-        { id: 3, body: `${MARKER}\nreport` },
-        { id: 5, body: `> ${MARKER}\nquoted in a reply` },
-        { id: 6, body: null },
+        { id: 9, body: `${MARKER}\nnewer duplicate`, author: BOT },
+        { id: 3, body: `${MARKER}\nreport`, author: BOT },
+        { id: 5, body: `> ${MARKER}\nquoted in a reply`, author: PERSON },
+        { id: 6, body: null, author: null },
       ],
       expected: { update: 3 },
     },
     {
       name: 'ignores a reply that quotes the report',
-      comments: [{ id: 5, body: `> ${MARKER}` }],
+      comments: [{ id: 5, body: `> ${MARKER}`, author: BOT }],
+      expected: { create: true },
+    },
+    {
+      name: 'never takes over a comment by someone else that starts with the marker',
+      comments: [
+        { id: 2, body: `${MARKER}\nnot the report`, author: PERSON },
+        { id: 4, body: `${MARKER}\nanother bot`, author: { login: 'github-actions[bot]', type: 'User' } },
+        { id: 8, body: `${MARKER}\nreport`, author: BOT },
+      ],
+      expected: { update: 8 },
+    },
+    {
+      name: 'creates its own when only someone else wrote the marker (or a deleted account)',
+      comments: [
+        { id: 2, body: `${MARKER}\nnot the report`, author: PERSON },
+        { id: 3, body: `${MARKER}\nghost`, author: null },
+      ],
       expected: { create: true },
     },
   ])('$name', ({ comments, expected }) => {
@@ -72,17 +97,17 @@ describe('stickyCommentWrite', () => {
 describe('publishStickyComment', () => {
   const portWith = (existing: Array<{ id: number; body: string }>) =>
     ({
-      list: vi.fn(async () => existing),
-      create: vi.fn(async () => 42),
-      update: vi.fn(async (commentId: number) => commentId),
+      list: vi.fn(async () => existing.map((comment) => ({ ...comment, author: BOT }))),
+      create: vi.fn(async (): Promise<CommentWritten> => ({ id: 42 })),
+      update: vi.fn(async (commentId: number): Promise<CommentWritten> => ({ id: commentId })),
     }) satisfies IssueCommentsPort;
 
   it('updates the report in place', async () => {
     const comments = portWith([{ id: 11, body: `${MARKER}\nold` }]);
 
-    const id = await publishStickyComment(comments, 7, `${MARKER}\nnew`, MARKER);
+    const published = await publishStickyComment(comments, 7, `${MARKER}\nnew`, MARKER);
 
-    expect(id).toBe(11);
+    expect(published).toEqual({ commentId: 11 });
     expect(comments.list).toHaveBeenCalledWith(7);
     expect(comments.update).toHaveBeenCalledWith(11, `${MARKER}\nnew`);
     expect(comments.create).not.toHaveBeenCalled();
@@ -91,7 +116,17 @@ describe('publishStickyComment', () => {
   it('creates the comment when there is none', async () => {
     const comments = portWith([]);
 
-    expect(await publishStickyComment(comments, 7, `${MARKER}\nnew`, MARKER)).toBe(42);
+    expect(await publishStickyComment(comments, 7, `${MARKER}\nnew`, MARKER)).toEqual({ commentId: 42 });
     expect(comments.create).toHaveBeenCalledWith(7, `${MARKER}\nnew`);
+  });
+
+  it('leaves the report in the summary when the token may not write (a Dependabot pull request)', async () => {
+    const comments = portWith([]);
+    comments.create.mockResolvedValue({ forbidden: 'creating the report comment was refused (403)' });
+
+    expect(await publishStickyComment(comments, 7, `${MARKER}\nnew`, MARKER)).toEqual({
+      summaryOnly:
+        'creating the report comment was refused (403); the report of pull request #7 is in the job summary only',
+    });
   });
 });

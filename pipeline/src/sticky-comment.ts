@@ -34,36 +34,72 @@ export function commentTarget(payload: PullRequestPayload): CommentTarget {
   return { comment: pullRequest.number };
 }
 
+export interface CommentAuthor {
+  login: string;
+  /** GitHub's account type: `User`, `Bot`, `Organization`. */
+  type: string;
+}
+
 export interface ExistingComment {
   id: number;
   body?: string | null;
+  /** null for a deleted account ("ghost"). */
+  author: CommentAuthor | null;
 }
+
+/**
+ * Who writes the report: the workflow's GITHUB_TOKEN comments as this bot. A comment by anyone else is never
+ * ours, whatever it starts with: a person who pastes the marker must not get their comment overwritten, nor
+ * take over the report (GitHub docs, "Automatic token authentication": the token acts as github-actions[bot]).
+ */
+export const REPORT_AUTHOR: CommentAuthor = { login: 'github-actions[bot]', type: 'Bot' };
 
 export type CommentWrite = { update: number } | { create: true };
 
 /**
- * The comment to update: the oldest one whose body STARTS with the marker (a reply that quotes the report does
- * not), so a second run never adds a second comment.
+ * The comment to update: the oldest one REPORT_AUTHOR wrote whose body STARTS with the marker (a reply that
+ * quotes the report does not), so a second run never adds a second comment.
  */
 export function stickyCommentWrite(comments: readonly ExistingComment[], marker: string): CommentWrite {
-  const ours = comments.filter((comment) => comment.body?.startsWith(marker)).sort((a, b) => a.id - b.id)[0];
+  const ours = comments
+    .filter(
+      ({ body, author }) =>
+        author?.login === REPORT_AUTHOR.login &&
+        author.type === REPORT_AUTHOR.type &&
+        body?.startsWith(marker),
+    )
+    .sort((a, b) => a.id - b.id)[0];
   return ours === undefined ? { create: true } : { update: ours.id };
 }
+
+/** A comment written, or refused because the token may not write (why, for the run's notice). */
+export type CommentWritten = { id: number } | { forbidden: string };
 
 /** The comments of one repository's issues and pull requests (github-api.ts adapts octokit to it). */
 export interface IssueCommentsPort {
   list(issueNumber: number): Promise<ExistingComment[]>;
-  create(issueNumber: number, body: string): Promise<number>;
-  update(commentId: number, body: string): Promise<number>;
+  create(issueNumber: number, body: string): Promise<CommentWritten>;
+  update(commentId: number, body: string): Promise<CommentWritten>;
 }
 
-/** Creates or updates the pull request's one report comment; returns its id. */
+export type Published = { commentId: number } | { summaryOnly: string };
+
+/**
+ * Creates or updates the pull request's one report comment. A token that may read but not write (a Dependabot
+ * pull request's GITHUB_TOKEN is read-only, as a fork's is) leaves the report in the job summary, as for a fork,
+ * instead of failing the job over a comment.
+ */
 export async function publishStickyComment(
   comments: IssueCommentsPort,
   issueNumber: number,
   body: string,
   marker: string,
-): Promise<number> {
+): Promise<Published> {
   const write = stickyCommentWrite(await comments.list(issueNumber), marker);
-  return 'update' in write ? comments.update(write.update, body) : comments.create(issueNumber, body);
+  const written =
+    'update' in write ? await comments.update(write.update, body) : await comments.create(issueNumber, body);
+  if ('id' in written) return { commentId: written.id };
+  return {
+    summaryOnly: `${written.forbidden}; the report of pull request #${issueNumber} is in the job summary only`,
+  };
 }

@@ -4,7 +4,8 @@ import {
   LISTED_FAILURES,
   parseVitestReport,
   renderTestSummary,
-  summarizeTests,
+  runLabels,
+  summarizeRun,
   type TestSummary,
   testsVerdict,
 } from './test-summary.ts';
@@ -18,17 +19,19 @@ const fixture = (name: string) =>
 const passing = fixture('passing');
 const failing = fixture('failing');
 
-describe('summarizeTests', () => {
+const run = (label: string, summary: TestSummary) => ({ label, summary });
+
+describe('summarizeRun', () => {
   it('counts a green run from its per-test results', () => {
-    const summary = summarizeTests([passing], '/work/main');
+    const summary = summarizeRun(passing, '/work/main');
 
     expect(summary).toMatchObject({ passed: 4, failed: 0, skipped: 0, todo: 0, files: 2, failures: [] });
     expect(summary.durationMs).toBeGreaterThan(0);
-    expect(testsVerdict(summary)).toBe('pass');
+    expect(testsVerdict([run('node22', summary)])).toBe('pass');
   });
 
   it('lists a failed test and a file that failed to load, each with its first line', () => {
-    const summary = summarizeTests([failing], '/tmp/vfail');
+    const summary = summarizeRun(failing, '/tmp/vfail');
 
     expect(summary).toMatchObject({ passed: 1, failed: 2, skipped: 1, todo: 1, files: 2 });
     expect(summary.failures).toEqual([
@@ -43,17 +46,25 @@ describe('summarizeTests', () => {
         message: 'AssertionError: expected { p95: 61.2 } to deeply equal { p95: 80 }',
       },
     ]);
-    expect(testsVerdict(summary)).toBe('fail');
+    expect(testsVerdict([run('node22', summary)])).toBe('fail');
   });
 
-  it('adds up several reports (one per Node version)', () => {
-    const summary = summarizeTests([passing, failing], '/');
-
-    expect(summary).toMatchObject({ passed: 5, failed: 2, files: 4 });
+  it('fails when no report came, or one run ran no file', () => {
+    expect(testsVerdict([])).toBe('fail');
+    const empty = summarizeRun({ startTime: 0, testResults: [] }, '/');
+    expect(testsVerdict([run('node20', summarizeRun(passing, '/')), run('node22', empty)])).toBe('fail');
   });
+});
 
-  it('fails a run in which no file ran', () => {
-    expect(testsVerdict(summarizeTests([], '/'))).toBe('fail');
+describe('runLabels', () => {
+  it.each([
+    { paths: ['reports/tests-node20.json', 'reports/tests-node22.json'], labels: ['node20', 'node22'] },
+    { paths: ['a/node20-vitest.json', 'b/node22-vitest.json'], labels: ['node20', 'node22'] },
+    { paths: ['reports/tests-node20.json'], labels: ['tests-node20'] },
+    { paths: ['x/node20.json', 'x/node2.json'], labels: ['node20', 'node2'] },
+    { paths: ['node20/tests.json', 'node22/tests.json'], labels: ['node20/tests.json', 'node22/tests.json'] },
+  ])('labels $paths as $labels', ({ paths, labels }) => {
+    expect(runLabels(paths)).toEqual(labels);
   });
 });
 
@@ -66,13 +77,23 @@ describe('parseVitestReport', () => {
 });
 
 describe('renderTestSummary', () => {
-  it('renders the counts table and the failures', () => {
-    const markdown = renderTestSummary(summarizeTests([failing], '/tmp/vfail'));
+  it('renders one row per run and the failures with the run they failed on', () => {
+    const markdown = renderTestSummary([
+      run('node20', summarizeRun(failing, '/tmp/vfail')),
+      run('node22', summarizeRun(passing, '/work/main')),
+    ]);
 
-    expect(markdown).toContain('❌ **2 failed** of 3 run');
-    expect(markdown).toMatch(/\| 1 \| 2 \| 1 \| 1 \| 2 \| \d+\.\d s \|/);
+    expect(markdown).toContain('❌ **2 failed** (2 on node20) of 7 run');
+    expect(markdown).toMatch(/\| node20 \| 1 \| 2 \| 1 \| 1 \| 2 \| \d+\.\d s \|/);
+    expect(markdown).toMatch(/\| node22 \| 4 \| 0 \| 0 \| 0 \| 2 \| \d+\.\d s \|/);
     expect(markdown).toContain(
-      '| `math.test.ts` | percentile fails on the p95 of two samples | AssertionError: expected { p95: 61.2 } to deeply equal { p95: 80 } |',
+      '| node20 | `math.test.ts` | percentile fails on the p95 of two samples | AssertionError: expected { p95: 61.2 } to deeply equal { p95: 80 } |',
+    );
+  });
+
+  it('names the runs that passed', () => {
+    expect(renderTestSummary([run('node20', summarizeRun(passing, '/'))])).toMatch(
+      /^✅ all 4 passed \(node20\)\n/,
     );
   });
 
@@ -92,7 +113,7 @@ describe('renderTestSummary', () => {
       failures,
     };
 
-    const markdown = renderTestSummary(summary);
+    const markdown = renderTestSummary([run('node22', summary)]);
 
     expect(markdown).toContain(`case ${LISTED_FAILURES - 1} |`);
     expect(markdown).not.toContain(`case ${LISTED_FAILURES} |`);

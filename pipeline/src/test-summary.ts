@@ -1,12 +1,13 @@
 /**
  * The "Tests" section of the pull-request comment, from vitest's JSON reporter files
- * (`npx vitest run --reporter=default --reporter=json --outputFile.json=F`, one file per job). Counts come from
- * the per-test results, not the report's top-level totals, so several files (Node 20 and 22) add up and a
- * trimmed fixture stays consistent. A file that failed before any test ran (an import error) has no test
- * results, only a failed status and a message: it counts as a failure of its own, or a broken suite would read
- * green.
+ * (`npx vitest run --reporter=default --reporter=json --outputFile.json=F`, one file per job or Node version).
+ * Each file is its own run with its own row, labelled from its file name (tests-node20.json and
+ * tests-node22.json read node20 and node22): summing them would double the counts and hide which Node a failure
+ * is on. Counts come from the per-test results, not the report's top-level totals, so a trimmed fixture stays
+ * consistent. A file that failed before any test ran (an import error) has no test results, only a failed
+ * status and a message: it counts as a failure of its own, or a broken suite would read green.
  */
-import { relative } from 'node:path';
+import { basename, extname, relative } from 'node:path';
 import { z } from 'zod';
 
 /** The parts of vitest's JSON report (Jest-compatible shape) that the summary reads; the rest is ignored. */
@@ -75,8 +76,8 @@ function firstLine(text: string): string {
   return line.length > MESSAGE_CHARACTERS ? `${line.slice(0, MESSAGE_CHARACTERS - 1)}…` : line;
 }
 
-/** Sums the reports; `root` makes the files' absolute paths relative. */
-export function summarizeTests(reports: readonly VitestReport[], root: string): TestSummary {
+/** One reporter file's counts; `root` makes the test files' absolute paths relative. */
+export function summarizeRun(report: VitestReport, root: string): TestSummary {
   const summary: TestSummary = {
     passed: 0,
     failed: 0,
@@ -86,38 +87,66 @@ export function summarizeTests(reports: readonly VitestReport[], root: string): 
     durationMs: 0,
     failures: [],
   };
-  let start = Number.POSITIVE_INFINITY;
-  let end = Number.NEGATIVE_INFINITY;
-  for (const report of reports) {
-    start = Math.min(start, report.startTime);
-    for (const file of report.testResults) {
-      summary.files += 1;
-      end = Math.max(end, file.endTime ?? report.startTime);
-      const path = relative(root, file.name);
-      if (file.status === 'failed' && file.assertionResults.length === 0) {
+  let end = report.startTime;
+  for (const file of report.testResults) {
+    summary.files += 1;
+    end = Math.max(end, file.endTime ?? report.startTime);
+    const path = relative(root, file.name);
+    if (file.status === 'failed' && file.assertionResults.length === 0) {
+      summary.failed += 1;
+      summary.failures.push({
+        file: path,
+        name: '(file did not load)',
+        message: firstLine(file.message ?? ''),
+      });
+    }
+    for (const test of file.assertionResults) {
+      if (test.status === 'passed') summary.passed += 1;
+      else if (test.status === 'failed') {
         summary.failed += 1;
         summary.failures.push({
           file: path,
-          name: '(file did not load)',
-          message: firstLine(file.message ?? ''),
+          name: test.fullName,
+          message: firstLine(test.failureMessages?.[0] ?? ''),
         });
-      }
-      for (const test of file.assertionResults) {
-        if (test.status === 'passed') summary.passed += 1;
-        else if (test.status === 'failed') {
-          summary.failed += 1;
-          summary.failures.push({
-            file: path,
-            name: test.fullName,
-            message: firstLine(test.failureMessages?.[0] ?? ''),
-          });
-        } else if (test.status === 'todo') summary.todo += 1;
-        else summary.skipped += 1;
-      }
+      } else if (test.status === 'todo') summary.todo += 1;
+      else summary.skipped += 1;
     }
   }
-  summary.durationMs = end > start ? end - start : 0;
+  summary.durationMs = end - report.startTime;
   return summary;
+}
+
+export interface TestRun {
+  /** From the reporter file's name: what tells the runs apart (`node20`). */
+  label: string;
+  summary: TestSummary;
+}
+
+/**
+ * The runs' labels from their files' names, less the extension and the part every name shares at a `-`, `_` or
+ * `.` (tests-node20.json, tests-node22.json: node20, node22). A lone file keeps its whole name; names that would
+ * collide keep their paths.
+ */
+export function runLabels(paths: readonly string[]): string[] {
+  const names = paths.map((path) => basename(path, extname(path)));
+  if (names.length < 2) return names;
+  const shared = (texts: readonly string[]) => {
+    const [first = ''] = texts;
+    let length = 0;
+    for (let index = 1; index <= first.length; index += 1) {
+      if (!texts.every((text) => text.startsWith(first.slice(0, index)))) break;
+      if (/[-_.]/.test(first[index - 1] ?? '')) length = index;
+    }
+    return length;
+  };
+  const reversed = (text: string) => [...text].reverse().join('');
+  const prefix = shared(names);
+  const suffix = shared(names.map(reversed));
+  const labels = names.map((name) => name.slice(prefix, name.length - suffix));
+  const distinct = new Set(labels).size === labels.length && labels.every((label) => label !== '');
+  if (distinct) return labels;
+  return new Set(names).size === names.length ? names : [...paths];
 }
 
 /** Markdown table cells must not break the table. */
@@ -125,29 +154,54 @@ function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
-export function testsVerdict(summary: TestSummary): 'pass' | 'fail' {
-  return summary.failed > 0 || summary.files === 0 ? 'fail' : 'pass';
+const failedCount = (runs: readonly TestRun[]) => runs.reduce((sum, run) => sum + run.summary.failed, 0);
+
+export function testsVerdict(runs: readonly TestRun[]): 'pass' | 'fail' {
+  return runs.length === 0 || failedCount(runs) > 0 || runs.some((run) => run.summary.files === 0)
+    ? 'fail'
+    : 'pass';
 }
 
-/** The section's body (the comment adds the heading). */
-export function renderTestSummary(summary: TestSummary): string {
+function headline(runs: readonly TestRun[]): string {
+  const failed = failedCount(runs);
+  const run = runs.reduce((sum, { summary }) => sum + summary.passed + summary.failed, 0);
+  if (failed > 0) {
+    const where = runs
+      .filter(({ summary }) => summary.failed > 0)
+      .map(({ label, summary }) => `${summary.failed} on ${label}`)
+      .join(', ');
+    return `❌ **${failed} failed** (${where}) of ${run} run`;
+  }
+  const empty = runs.filter(({ summary }) => summary.files === 0).map(({ label }) => label);
+  if (runs.length === 0) return '❌ no test file ran';
+  if (empty.length > 0) return `❌ no test file ran on ${empty.join(', ')}`;
+  return `✅ all ${run} passed (${runs.map(({ label }) => label).join(', ')})`;
+}
+
+/** The section's body (the comment adds the heading): one row per run, then the failures with their run. */
+export function renderTestSummary(runs: readonly TestRun[]): string {
   const lines = [
-    summary.failed > 0
-      ? `❌ **${summary.failed} failed** of ${summary.passed + summary.failed} run`
-      : summary.files === 0
-        ? '❌ no test file ran'
-        : `✅ all ${summary.passed} passed`,
+    headline(runs),
     '',
-    '| passed | failed | skipped | todo | files | duration |',
-    '|---:|---:|---:|---:|---:|---:|',
-    `| ${summary.passed} | ${summary.failed} | ${summary.skipped} | ${summary.todo} | ${summary.files} | ${(summary.durationMs / 1000).toFixed(1)} s |`,
+    '| run | passed | failed | skipped | todo | files | duration |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...runs.map(
+      ({ label, summary }) =>
+        `| ${cell(label)} | ${summary.passed} | ${summary.failed} | ${summary.skipped} | ${summary.todo} | ` +
+        `${summary.files} | ${(summary.durationMs / 1000).toFixed(1)} s |`,
+    ),
   ];
-  if (summary.failures.length > 0) {
-    lines.push('', '| file | test | first line |', '|---|---|---|');
-    for (const failure of summary.failures.slice(0, LISTED_FAILURES)) {
-      lines.push(`| \`${cell(failure.file)}\` | ${cell(failure.name)} | ${cell(failure.message)} |`);
+  const failures = runs.flatMap(({ label, summary }) =>
+    summary.failures.map((failure) => ({ label, failure })),
+  );
+  if (failures.length > 0) {
+    lines.push('', '| run | file | test | first line |', '|---|---|---|---|');
+    for (const { label, failure } of failures.slice(0, LISTED_FAILURES)) {
+      lines.push(
+        `| ${cell(label)} | \`${cell(failure.file)}\` | ${cell(failure.name)} | ${cell(failure.message)} |`,
+      );
     }
-    const rest = summary.failures.length - LISTED_FAILURES;
+    const rest = failures.length - LISTED_FAILURES;
     if (rest > 0) lines.push('', `…and ${rest} more failed; the job log has them all.`);
   }
   return `${lines.join('\n')}\n`;

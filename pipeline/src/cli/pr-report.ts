@@ -3,8 +3,8 @@
  *   [--<section>-why TEXT] [--out FILE]
  * The pull-request comment body, rendered locally from the same files the pr-report action reads
  * (pr-report-files.ts, pr-comment.ts): to preview a comment, or to render the docs' sample. A file left out or
- * missing is a section that did not run; --<section>-why says why, when you know (the action has only the
- * job's status). Exit 0 when rendered, 1 on bad input.
+ * missing is a section that did not run; --<section>-why says why, when you know (the action's `*-why` inputs
+ * are the same). Exit 0 when rendered, 1 on bad input.
  */
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../../../common/atomic-write.ts';
@@ -47,19 +47,14 @@ async function main(): Promise<void> {
       image: parseJobStatus('--image-status', values['image-status'] ?? ''),
       infraDiff: parseJobStatus('--infra-diff-status', values['infra-diff-status'] ?? ''),
     },
+    whys: {
+      tests: values['tests-why'],
+      loadTest: values['loadtest-why'],
+      image: values['image-why'],
+      infraDiff: values['infra-diff-why'],
+    },
     root: process.cwd(),
   });
-  const whys = {
-    tests: values['tests-why'],
-    loadTest: values['loadtest-why'],
-    image: values['image-why'],
-    infraDiff: values['infra-diff-why'],
-  };
-  for (const key of Object.keys(whys) as Array<keyof typeof whys>) {
-    const section = input[key];
-    const why = whys[key];
-    if (why !== undefined && 'missing' in section) input[key] = { ...section, why };
-  }
   const body = renderPrComment(input);
   if (values.out === undefined) process.stdout.write(body);
   else await writeFileAtomic(values.out, body);

@@ -6,7 +6,12 @@ const { core, github, octokit } = vi.hoisted(() => {
   const summary = { addRaw: vi.fn(), write: vi.fn(async () => undefined) };
   summary.addRaw.mockReturnValue(summary);
   const octokit = {
-    paginate: vi.fn(async (): Promise<Array<{ id: number; body: string }>> => []),
+    paginate: vi.fn(
+      async (
+        _endpoint: unknown,
+        _parameters: unknown,
+      ): Promise<Array<{ id: number; body: string; user: { login: string; type: string } | null }>> => [],
+    ),
     rest: {
       issues: {
         listComments: Symbol('listComments'),
@@ -23,6 +28,8 @@ const { core, github, octokit } = vi.hoisted(() => {
       getMultilineInput: vi.fn((_name: string): string[] => []),
       setOutput: vi.fn(),
       setFailed: vi.fn(),
+      error: vi.fn(),
+      warning: vi.fn(),
       notice: vi.fn(),
       info: vi.fn(),
       summary,
@@ -55,6 +62,7 @@ const pullRequestFrom = (headRepository: string) => ({
   },
 });
 const output = (name: string) => core.setOutput.mock.calls.find(([key]) => key === name)?.[1];
+const BOT = { login: 'github-actions[bot]', type: 'Bot' };
 
 beforeEach(() => {
   vi.clearAllMocks();
@@ -78,6 +86,12 @@ describe('pr-report on a pull request from this repository', () => {
     expect(core.summary.addRaw).toHaveBeenCalledWith(body);
     expect(core.summary.write).toHaveBeenCalled();
     expect(github.getOctokit).toHaveBeenCalledWith('token');
+    expect(octokit.paginate).toHaveBeenCalledWith(octokit.rest.issues.listComments, {
+      owner: 'acme',
+      repo: 'shiftgate',
+      issue_number: 12,
+      per_page: 100,
+    });
     expect(octokit.rest.issues.createComment).toHaveBeenCalledWith({
       owner: 'acme',
       repo: 'shiftgate',
@@ -87,10 +101,43 @@ describe('pr-report on a pull request from this repository', () => {
     expect(output('comment-id')).toBe('501');
   });
 
+  it('annotates the failed and skipped sections', async () => {
+    await run();
+
+    expect(core.error).toHaveBeenCalledWith(expect.stringMatching(/^❌ \*\*2 failed\*\*/), {
+      title: 'PR report: Tests',
+    });
+    expect(core.error).toHaveBeenCalledWith(expect.stringContaining('Load test'), {
+      title: 'PR report: Load test',
+    });
+    expect(core.notice).toHaveBeenCalledWith("Did not run: no report (its job's status: `skipped`).", {
+      title: 'PR report: Image size',
+    });
+  });
+
+  it('says why a section did not run and fails a tests section whose job failed', async () => {
+    const inputs: Record<string, string> = {
+      ...INPUTS,
+      'image-why': 'no Dockerfile change',
+      'tests-status': 'failure',
+      'tests-why': 'the Node 20 job failed',
+    };
+    core.getInput.mockImplementation((name: string) => inputs[name] ?? '');
+    core.getMultilineInput.mockImplementation(() => [fixture('pipeline/fixtures/vitest/passing.json')]);
+
+    await run();
+
+    const body = await readFile(output('body-path'), 'utf8');
+    expect(body).toContain(
+      "## ❌ Tests\n\n❌ **Its job's status is `failure`**: the Node 20 job failed. The job failed besides or after this report",
+    );
+    expect(body).toContain("Did not run: no Dockerfile change (its job's status: `skipped`).");
+  });
+
   it('updates the comment a previous run made', async () => {
     octokit.paginate.mockResolvedValue([
-      { id: 7, body: 'Nice!' },
-      { id: 9, body: '<!-- shiftgate-pr-report -->\nold report' },
+      { id: 7, body: 'Nice!', user: { login: 'octocat', type: 'User' } },
+      { id: 9, body: '<!-- shiftgate-pr-report -->\nold report', user: BOT },
     ]);
 
     await run();
@@ -100,6 +147,46 @@ describe('pr-report on a pull request from this repository', () => {
     );
     expect(octokit.rest.issues.createComment).not.toHaveBeenCalled();
     expect(output('comment-id')).toBe('9');
+  });
+  it("never overwrites a person's comment that starts with the marker", async () => {
+    octokit.paginate.mockResolvedValue([
+      { id: 3, body: '<!-- shiftgate-pr-report -->\nmine now', user: { login: 'mallory', type: 'User' } },
+    ]);
+
+    await run();
+
+    expect(octokit.rest.issues.updateComment).not.toHaveBeenCalled();
+    expect(output('comment-id')).toBe('501');
+  });
+
+  it('leaves the report in the summary with a notice when the token may not comment (Dependabot)', async () => {
+    octokit.rest.issues.createComment.mockRejectedValueOnce(
+      Object.assign(new Error('Resource not accessible by integration'), { status: 403 }),
+    );
+
+    await run();
+
+    expect(core.setFailed).not.toHaveBeenCalled();
+    expect(core.summary.write).toHaveBeenCalled();
+    expect(core.notice).toHaveBeenCalledWith(
+      'creating the report comment on pull request #12 was refused (Resource not accessible by integration); ' +
+        'the token may not do this: the job needs `permissions: pull-requests: write` (a Dependabot or fork run ' +
+        'gets a read-only token); the report of pull request #12 is in the job summary only',
+    );
+    expect(output('comment-id')).toBe('');
+  });
+
+  it('says which call failed and the fix when GitHub cannot be reached', async () => {
+    octokit.paginate.mockRejectedValueOnce(
+      new Error('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND api.github.com') }),
+    );
+
+    await run();
+
+    expect(core.setFailed).toHaveBeenCalledWith(
+      'pr-report failed: listing the comments of pull request #12 failed (fetch failed (cause: getaddrinfo ' +
+        "ENOTFOUND api.github.com)); GitHub's API could not be reached from the runner: run the job again",
+    );
   });
 });
 
@@ -124,9 +211,9 @@ describe('pr-report failures', () => {
     {
       name: 'an Error, with its cause',
       thrown: new Error('disk full', { cause: new Error('ENOSPC') }),
-      message: 'disk full (cause: ENOSPC)',
+      message: 'pr-report failed: disk full (cause: ENOSPC)',
     },
-    { name: 'a thrown string', thrown: 'input broke', message: 'input broke' },
+    { name: 'a thrown string', thrown: 'input broke', message: 'pr-report failed: input broke' },
     { name: 'a value that is not an Error', thrown: 42, message: 'pr-report failed: it threw number 42' },
     { name: 'undefined', thrown: undefined, message: 'pr-report failed: it threw undefined undefined' },
   ])('fails the step for $name', async ({ thrown, message }) => {
@@ -148,7 +235,7 @@ describe('pr-report failures', () => {
     await run();
 
     expect(core.setFailed).toHaveBeenCalledWith(
-      'tests-status is "green"; pass a job status (success, failure, cancelled, skipped) or leave it empty',
+      'pr-report failed: tests-status is "green"; pass a job status (success, failure, cancelled, skipped) or leave it empty',
     );
     expect(core.summary.write).not.toHaveBeenCalled();
   });

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DataProblem } from '../../../../slo/src/data-checks.ts';
 import { SLO_DEFINITION } from '../../../../slo/src/definition.ts';
 import type { SloReport, SloReportRow } from '../../../../slo/src/report.ts';
 
@@ -12,12 +13,15 @@ const { core, github, octokit } = vi.hoisted(() => {
     addTable: vi.fn(),
     write: vi.fn(async () => undefined),
   };
+  summary.addRaw.mockReturnValue(summary);
   const octokit = {
     paginate: vi.fn(async (): Promise<Array<{ number: number; body: string; pull_request?: object }>> => []),
     rest: {
       issues: {
         listForRepo: Symbol('listForRepo'),
-        create: vi.fn(async () => ({ data: { number: 77 } })),
+        create: vi.fn(async () => ({
+          data: { number: 77, labels: [{ name: 'slo-breach' }] as Array<string | { name: string }> },
+        })),
         createComment: vi.fn(async () => ({ data: { id: 1 } })),
         update: vi.fn(async () => ({ data: {} })),
       },
@@ -28,6 +32,9 @@ const { core, github, octokit } = vi.hoisted(() => {
       getInput: vi.fn((_name: string, _options?: unknown) => ''),
       setOutput: vi.fn(),
       setFailed: vi.fn(),
+      error: vi.fn(),
+      warning: vi.fn(),
+      notice: vi.fn(),
       summary,
     },
     github: { context: { repo: { owner: 'acme', repo: 'shiftgate' } }, getOctokit: vi.fn(() => octokit) },
@@ -58,13 +65,14 @@ const row = (overrides: Partial<SloReportRow>): SloReportRow => ({
   firingAlerts: [],
   ...overrides,
 });
-const report = (rows: SloReportRow[], dataProblems: string[] = []): SloReport => ({
+const report = (rows: SloReportRow[], problems: DataProblem[] = []): SloReport => ({
   service: SLO_DEFINITION.service,
   window: '28d',
   windowStart: '2026-11-02T07:00:00.000Z',
   windowEnd: '2026-11-30T07:00:00.000Z',
   budgetExhausted: rows.some((r) => r.budgetExhausted),
-  dataProblems,
+  dataProblems: problems.map((problem) => problem.message),
+  dataProblemKinds: problems.map((problem) => problem.kind),
   leftOutAlerts: [],
   slos: rows,
 });
@@ -81,7 +89,7 @@ beforeAll(async () => {
       row({ budgetRemaining: -0.2, budgetExhausted: true, firingAlerts: ['ticket-1d-2h'] }),
     ]),
     healthy: report([row({})]),
-    blind: report([row({})], ['no invocations in the window']),
+    blind: report([row({})], [{ kind: 'no-invocations', message: 'no invocations in the window' }]),
     broken: { slos: 'none' },
   };
   for (const [name, content] of Object.entries(files)) {
@@ -96,6 +104,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   vi.clearAllMocks();
+  core.summary.addRaw.mockReturnValue(core.summary);
   octokit.paginate.mockResolvedValue([]);
   inputs = {
     'report-json': paths.overspent,
@@ -132,7 +141,27 @@ describe('slo-watch', () => {
       expect.any(Array),
       ['open', '(new)', `[prod] SLO ${slo?.name}: ticket-1d-2h firing; budget overspent, releases frozen`],
     ]);
+    expect(core.summary.addRaw).toHaveBeenCalledWith('Applied: 1 opened (#77), 0 updated, 0 closed.', true);
     expect(core.summary.write).toHaveBeenCalled();
+    expect(core.error).toHaveBeenCalledWith(
+      expect.stringMatching(/^A budget is overspent .*releases are frozen/),
+      {
+        title: 'SLO watch: stage prod',
+      },
+    );
+    expect(core.notice).toHaveBeenCalledWith('SLO watch opened issue #77', { title: 'SLO watch: prod' });
+  });
+
+  it('fails clearly when GitHub opens the issue without the label, which the next run would not find', async () => {
+    octokit.rest.issues.create.mockResolvedValueOnce({ data: { number: 78, labels: [] } });
+
+    await run();
+
+    expect(core.setFailed).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^slo-watch failed: GitHub opened issue #78 without the label slo-breach .*issues: write/,
+      ),
+    );
   });
 
   it('closes the issue on recovery with a comment, leaving pull requests out', async () => {
@@ -157,6 +186,8 @@ describe('slo-watch', () => {
     expect(octokit.rest.issues.update).toHaveBeenCalledTimes(1);
     expect(output('closed')).toBe('1');
     expect(output('frozen')).toBe('false');
+    expect(core.error).not.toHaveBeenCalled();
+    expect(core.warning).not.toHaveBeenCalled();
   });
 
   it('does not close on a report without trustworthy data', async () => {
@@ -175,6 +206,13 @@ describe('slo-watch', () => {
       expect.objectContaining({ title: '[prod] SLO report: no trustworthy data' }),
     );
     expect(output('closed')).toBe('0');
+    expect(output('frozen')).toBe('false');
+    expect(core.warning).toHaveBeenCalledWith(
+      expect.stringContaining(
+        "releases are not frozen by it: the deploy's preflight cannot check the budget",
+      ),
+      { title: 'SLO watch: stage prod' },
+    );
   });
 });
 
@@ -185,7 +223,7 @@ describe('slo-watch failures', () => {
     await run();
 
     expect(core.setFailed).toHaveBeenCalledWith(
-      'report-exit-code is "0" but the report means exit 3; pass the exit code of the slo:report run that wrote report-json',
+      'slo-watch failed: report-exit-code is "0" but the report means exit 3; pass the exit code of the slo:report run that wrote report-json',
     );
     expect(octokit.rest.issues.create).not.toHaveBeenCalled();
   });
@@ -196,18 +234,54 @@ describe('slo-watch failures', () => {
     await run();
 
     expect(core.setFailed).toHaveBeenCalledWith(
-      expect.stringMatching(/^report-json .*broken\.json is not the report slo:report writes/),
+      expect.stringMatching(
+        /^slo-watch failed: report-json .*broken\.json is not the report slo:report writes/,
+      ),
     );
     expect(octokit.paginate).not.toHaveBeenCalled();
+  });
+
+  it('says which call failed and the fix, and leaves the verdict in the summary', async () => {
+    octokit.paginate.mockRejectedValue(
+      Object.assign(new Error('Resource not accessible by integration'), { status: 403 }),
+    );
+
+    await run();
+
+    expect(core.setFailed).toHaveBeenCalledWith(
+      'slo-watch failed: listing the open issues labelled slo-breach failed (Resource not accessible by ' +
+        'integration); the token may not do this: the job needs `permissions: issues: write` (a Dependabot or ' +
+        'fork run gets a read-only token)',
+    );
+    expect(core.summary.addRaw).toHaveBeenCalledWith(expect.stringMatching(/^A budget is overspent/), true);
+    expect(core.summary.write).toHaveBeenCalled();
+  });
+
+  it('writes what it planned before an operation fails', async () => {
+    octokit.rest.issues.create.mockRejectedValueOnce(new Error('fetch failed'));
+
+    await run();
+
+    expect(core.summary.addTable).toHaveBeenCalledWith([
+      expect.any(Array),
+      ['open', '(new)', `[prod] SLO ${slo?.name}: ticket-1d-2h firing; budget overspent, releases frozen`],
+    ]);
+    expect(core.summary.write).toHaveBeenCalledTimes(2);
+    expect(core.setFailed).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^slo-watch failed: opening the issue ".*" failed \(fetch failed\); GitHub's API could not be reached/,
+      ),
+    );
+    expect(output('opened')).toBeUndefined();
   });
 
   it.each([
     {
       name: 'an Error, with its cause',
-      thrown: new Error('API down', { cause: new Error('503') }),
-      message: 'API down (cause: 503)',
+      thrown: new Error('input broke', { cause: new Error('EIO') }),
+      message: 'slo-watch failed: input broke (cause: EIO)',
     },
-    { name: 'a thrown string', thrown: 'rate limited', message: 'rate limited' },
+    { name: 'a thrown string', thrown: 'input broke', message: 'slo-watch failed: input broke' },
     {
       name: 'a value that is not an Error',
       thrown: { status: 500 },
@@ -215,7 +289,7 @@ describe('slo-watch failures', () => {
     },
     { name: 'null', thrown: null, message: 'slo-watch failed: it threw null null' },
   ])('fails the step for $name', async ({ thrown, message }) => {
-    octokit.paginate.mockImplementation(async () => {
+    core.getInput.mockImplementation(() => {
       throw thrown;
     });
 
