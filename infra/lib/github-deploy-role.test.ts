@@ -92,6 +92,7 @@ describe('GitHub OIDC deploy role', () => {
       'lambda:CreateAlias',
       'lambda:DeleteProvisionedConcurrencyConfig',
       'lambda:GetAlias',
+      'lambda:GetFunctionConfiguration',
       'lambda:GetFunctionUrlConfig',
       'lambda:GetProvisionedConcurrencyConfig',
       'lambda:InvokeFunction',
@@ -110,6 +111,7 @@ describe('GitHub OIDC deploy role', () => {
     const resourcesOf = (sid: string) => [statementWithSid(sid).Resource].flat().map(cfnText);
 
     expect(resourcesOf('ReleaseMovesItsAliases')).toEqual([fnArn, ...aliases]);
+    expect(resourcesOf('ReleaseChecksVersionsExist')).toEqual([`${fnArn}:*`]);
     expect(resourcesOf('ReleaseReadsAliasUrls')).toEqual(aliases);
     expect(resourcesOf('ReleaseCallsAliasUrls')).toEqual(aliases);
     expect(statementWithSid('ReleaseCallsAliasUrls').Condition).toEqual({

@@ -98,6 +98,16 @@ export class GithubDeployRole extends Construct {
     );
     this.role.addToPolicy(
       new PolicyStatement({
+        sid: 'ReleaseChecksVersionsExist',
+        // Whether the candidate (or a rollback's --to) is published, before anything that could be refused: a read
+        // with the version as Qualifier, authorized on the version's ARN (AWS Lambda developer guide, "Fine-tuning
+        // the Resources and Conditions sections of policies": function, version or alias ARN).
+        actions: ['lambda:GetFunctionConfiguration'],
+        resources: [`${fn.functionArn}:*`],
+      }),
+    );
+    this.role.addToPolicy(
+      new PolicyStatement({
         sid: 'ReleaseReadsAliasUrls',
         actions: ['lambda:GetFunctionUrlConfig'],
         resources: aliasArns,

@@ -265,6 +265,13 @@ export interface Platform {
    */
   updateAlias(update: AliasUpdate): Promise<AliasState>;
 
+  /**
+   * Whether `version` is a published version of the function, by a read that changes nothing: what a release's
+   * preflight and a rollback ask before anything they may refuse. false only when the platform says there is no
+   * such version; any other failure (a throttle, access denied, a daemon that does not answer) propagates.
+   */
+  versionExists(version: string): Promise<boolean>;
+
   /** The URL production traffic reaches `live` by (its Function URL). */
   liveUrl(): Promise<string>;
   /**

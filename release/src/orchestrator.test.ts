@@ -12,6 +12,7 @@ import { abortRelease, releaseStatus, resumeRelease, startRelease } from './orch
 import { type MemoryIoScript, memoryIo, predictionAnswer } from './testing/memory-io.ts';
 import { metricsOf, steadyTraffic } from './testing/memory-metrics.ts';
 import { FakeClock, type MemoryPlatform } from './testing/memory-platform.ts';
+import { LAMBDA_READS, onMockedAws } from './testing/mocked-aws-release.ts';
 import {
   candidateErrors,
   consistentEnd,
@@ -502,22 +503,38 @@ describe('startRelease', () => {
     expect(platform.changes).toEqual([]);
   });
 
-  it('refuses a candidate the platform does not have, naming its not-found, changing nothing', async () => {
+  it('refuses a candidate the platform does not have, changing nothing', async () => {
     const { platform, io } = setup();
     const report = await startRelease(io, request({ candidate: '9' }));
     expect(report).toMatchObject({ outcome: 'refused', exitCode: 5 });
-    expect(report.reasons.join()).toMatch(/version 9 does not exist.*\(version 9 is not published/);
+    expect(report.reasons.join()).toMatch(/version 9 does not exist: publish it first/);
     expect(platform.changes).toEqual([]);
     expect(platform.releaseRecord.lock).toBeNull();
   });
 
+  it('refuses a candidate that does not exist on AWS by reads alone: pretraffic is not pointed at it', async () => {
+    const { io, releaseRecord, lambdaCalls } = onMockedAws(['1', '2']);
+    const report = await startRelease(io, request({ candidate: '9' }));
+    expect(report).toMatchObject({ outcome: 'refused', exitCode: 5 });
+    expect(report.reasons.join()).toMatch(/version 9 does not exist/);
+    expect(lambdaCalls()).toContain('GetFunctionConfigurationCommand');
+    expect(lambdaCalls().filter((call) => !LAMBDA_READS.includes(call))).toEqual([]);
+    expect(releaseRecord.lock).toBeNull();
+  });
+
   it('stops, holding the lock, when the candidate cannot be checked: a throttle is not a missing version', async () => {
     const { platform, io } = setup();
-    const throttled = new AwsCallError('UpdateAlias', 'predictor:pretraffic', 'TooManyRequestsException', 5, {
-      cause: new Error('Rate exceeded'),
-    });
-    const versionUrl = platform.versionUrl.bind(platform);
-    platform.versionUrl = async () => {
+    const throttled = new AwsCallError(
+      'GetFunctionConfiguration',
+      'predictor:2',
+      'TooManyRequestsException',
+      5,
+      {
+        cause: new Error('Rate exceeded'),
+      },
+    );
+    const versionExists = platform.versionExists.bind(platform);
+    platform.versionExists = async () => {
       throw throttled;
     };
     const error = await rejection(startRelease(io, request()));
@@ -526,7 +543,7 @@ describe('startRelease', () => {
     expect(platform.releaseRecord.lock?.releaseId).toBe('r-1');
     expect(platform.changes).toEqual([]);
     // Once AWS answers again, the release carries on from its preflight.
-    platform.versionUrl = versionUrl;
+    platform.versionExists = versionExists;
     expect((await resumeRelease(memoryIo(platform), 'resumer')).outcome).toBe('promoted');
   });
 

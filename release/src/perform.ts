@@ -13,7 +13,6 @@ import { compareAnswers } from './drift.ts';
 import { recordExposureTail } from './exposure-tail.ts';
 import { promote, provision, revert, rollBack, shiftTo } from './handover.ts';
 import { preflightCheck, stateLabel } from './machine.ts';
-import { isMissingVersion } from './missing-version.ts';
 import type { FreezeStatus, Observation, ReleaseState } from './model.ts';
 import { candidatePcFor } from './plan.ts';
 import type { ReleaseRun } from './release-run.ts';
@@ -97,25 +96,14 @@ async function preflight(run: ReleaseRun): Promise<{ observation: Observation; f
       return { observation: { kind: 'preflight', proceed: false, reason }, freeze };
     }
   }
-  // The candidate exists when its own URL can be set up: the same call the pre-traffic gate makes. Only the
-  // platform's not-found says it does not; any other failure stops the release as every failure does.
-  const missing = await io.platform.versionUrl(started.candidate).then(
-    () => null,
-    (error: unknown) => {
-      if (!isMissingVersion(error)) throw error;
-      return describeError(error);
-    },
-  );
+  // A read, so a refused release changes nothing: on AWS, setting up the candidate's URL would move `pretraffic`.
   const observation = preflightCheck({
     alias,
     candidate: started.candidate,
-    versionExists: missing === null,
+    versionExists: await io.platform.versionExists(started.candidate),
     freeze,
     overrideFreeze: started.overrideFreeze,
   });
-  if (!observation.proceed && missing !== null) {
-    return { observation: { ...observation, reason: `${observation.reason} (${missing})` }, freeze };
-  }
   return { observation, freeze };
 }
 

@@ -3,6 +3,7 @@ import { dataOf } from './journal.ts';
 import { abortRelease, releaseStatus, resumeRelease, startRelease } from './orchestrator.ts';
 import { type RollbackRequest, rollbackLive } from './rollback.ts';
 import { memoryIo } from './testing/memory-io.ts';
+import { LAMBDA_READS, onMockedAws } from './testing/mocked-aws-release.ts';
 import {
   candidateErrors,
   consistentEnd,
@@ -121,13 +122,24 @@ describe('rollbackLive with no release running', () => {
     expect(platform.releaseRecord.lock).toBeNull();
   });
 
+  it('refuses a version that does not exist on AWS by reads alone: pretraffic is not pointed at it', async () => {
+    const { io, releaseRecord, lambdaCalls } = onMockedAws(['1', '2']);
+    const report = await rollbackLive(io, rollback({ to: '9' }));
+    expect(report).toMatchObject({ outcome: 'refused', exitCode: 5 });
+    expect(report.reasons[0]).toMatch(/^version 9 does not exist/);
+    expect(lambdaCalls()).toContain('GetFunctionConfigurationCommand');
+    expect(lambdaCalls().filter((call) => !LAMBDA_READS.includes(call))).toEqual([]);
+    expect(releaseRecord.entries).toEqual([]);
+    expect(releaseRecord.lock).toBeNull();
+  });
+
   it("refuses when a release takes the lock between the rollback's reads and its own lock", async () => {
     const { platform, io } = setup();
-    const versionUrl = platform.versionUrl.bind(platform);
+    const versionExists = platform.versionExists.bind(platform);
     // The version check is the last read before the lock: a release starts right then.
-    platform.versionUrl = async (version) => {
+    platform.versionExists = async (version) => {
       await platform.releaseRecord.acquireLock('r-9', 'a release that started meanwhile');
-      return versionUrl(version);
+      return versionExists(version);
     };
     const report = await rollbackLive(io, rollback({ to: '3' }));
     expect(report).toMatchObject({ outcome: 'refused' });

@@ -5,7 +5,6 @@
  */
 import { LIVE_ALIAS, ReleaseLockedError } from '../../platform/src/port.ts';
 import { entry } from './journal.ts';
-import { isMissingVersion } from './missing-version.ts';
 import type { ReleasePlan, ReleaseStarted, ReleaseState } from './model.ts';
 import { abortRelease, drive, unwrittenReport } from './orchestrator.ts';
 import type { ReleaseIo } from './ports.ts';
@@ -60,7 +59,7 @@ export async function rollbackLive(io: ReleaseIo, request: RollbackRequest): Pro
   const decision = rollbackCheck({
     alias,
     to,
-    versionExists: to === null || to === alias.version || (await versionExists(io, to)),
+    versionExists: to === null || to === alias.version || (await io.platform.versionExists(to)),
   });
   let refusal = decision.proceed ? null : decision.reason;
   if (refusal === null) {
@@ -93,15 +92,4 @@ export async function rollbackLive(io: ReleaseIo, request: RollbackRequest): Pro
     `rollback ${started.releaseId}: live from ${started.candidate} back to ${started.stable}: ${request.reason}`,
   );
   return drive(run, { name: 'revert', reason: request.reason });
-}
-
-/** Whether `version` is published, asked as preflight asks it (versionUrl); any other failure propagates. */
-async function versionExists(io: ReleaseIo, version: string): Promise<boolean> {
-  return io.platform.versionUrl(version).then(
-    () => true,
-    (error: unknown) => {
-      if (!isMissingVersion(error)) throw error;
-      return false;
-    },
-  );
 }

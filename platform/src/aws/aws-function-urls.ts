@@ -21,7 +21,7 @@ import { awsCallError, callAws, errorCode } from './aws-call.ts';
 const NOT_FOUND = 'ResourceNotFoundException';
 
 /** Lambda's published versions are 1, 2, 3…; `$LATEST` is not a release candidate. */
-const PUBLISHED_VERSION = /^[1-9][0-9]*$/;
+export const PUBLISHED_VERSION = /^[1-9][0-9]*$/;
 
 export class FunctionUrls {
   readonly #client: LambdaClient;

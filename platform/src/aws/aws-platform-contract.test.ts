@@ -15,10 +15,12 @@ import {
 import {
   DeleteProvisionedConcurrencyConfigCommand,
   GetAliasCommand,
+  GetFunctionConfigurationCommand,
   GetProvisionedConcurrencyConfigCommand,
   PreconditionFailedException,
   ProvisionedConcurrencyConfigNotFoundException,
   PutProvisionedConcurrencyConfigCommand,
+  ResourceNotFoundException,
   UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
 import { beforeEach, describe, expect } from 'vitest';
@@ -30,6 +32,9 @@ const mocked = mockedAwsPlatform();
 const { lambda, autoScaling } = mocked;
 const platform: Platform = mocked.platform;
 const $metadata = { attempts: 1 };
+
+/** The function's published versions in the stand-in "AWS". */
+const PUBLISHED = ['1', '2'];
 
 /** What the stand-in "AWS" holds. */
 let alias: { version: string; weights: Record<string, number>; revision: number };
@@ -54,6 +59,11 @@ beforeEach(() => {
     $metadata,
   });
   lambda.on(GetAliasCommand).callsFake(aliasAnswer);
+  lambda.on(GetFunctionConfigurationCommand).callsFake((input) => {
+    if (!PUBLISHED.includes(input.Qualifier))
+      throw new ResourceNotFoundException({ message: `Function not found: ${input.Qualifier}`, $metadata });
+    return { Version: input.Qualifier, $metadata };
+  });
   lambda.on(UpdateAliasCommand).callsFake((input) => {
     if (input.RevisionId !== `rev-${alias.revision}`)
       throw new PreconditionFailedException({ message: 'The RevisionId provided does not match', $metadata });

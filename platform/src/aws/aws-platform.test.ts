@@ -13,6 +13,7 @@ import {
 import {
   DeleteProvisionedConcurrencyConfigCommand,
   GetAliasCommand,
+  GetFunctionConfigurationCommand,
   GetProvisionedConcurrencyConfigCommand,
   InvalidParameterValueException,
   PreconditionFailedException,
@@ -138,6 +139,38 @@ describe('AwsPlatform: the live alias', () => {
     expect((error as Error).message).toMatch(
       /^GetAlias for shiftgate-prod:live failed after 5 attempt\(s\): TooManyRequestsException: Rate exceeded; AWS throttled every attempt/,
     );
+    expect((error as Error).cause).toBe(throttled);
+  });
+});
+
+describe('AwsPlatform: whether a version exists', () => {
+  it('reads GetFunctionConfiguration with the version as Qualifier, and sends nothing else', async () => {
+    lambda.on(GetFunctionConfigurationCommand).resolves({ Version: '7', ...meta });
+    expect(await platform.versionExists('7')).toBe(true);
+    expect(lambda.calls().map((call) => call.args[0].input)).toEqual([
+      { FunctionName: FUNCTION, Qualifier: '7' },
+    ]);
+  });
+
+  it("reads Lambda's ResourceNotFoundException as no such version", async () => {
+    lambda
+      .on(GetFunctionConfigurationCommand)
+      .rejects(new ResourceNotFoundException({ message: 'Function not found', ...meta }));
+    expect(await platform.versionExists('9')).toBe(false);
+  });
+
+  it('answers an alias name or $LATEST as no published version, without asking AWS', async () => {
+    expect(await platform.versionExists('live')).toBe(false);
+    expect(await platform.versionExists('$LATEST')).toBe(false);
+    expect(lambda.calls()).toEqual([]);
+  });
+
+  it('surfaces any other failure naming the call and the version, cause kept', async () => {
+    const throttled = new TooManyRequestsException({ message: 'Rate exceeded', $metadata: { attempts: 5 } });
+    lambda.on(GetFunctionConfigurationCommand).rejects(throttled);
+    const error = await platform.versionExists('7').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect(error).toMatchObject({ call: 'GetFunctionConfiguration', resource: `${FUNCTION}:7` });
     expect((error as Error).cause).toBe(throttled);
   });
 });

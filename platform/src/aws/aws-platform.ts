@@ -9,6 +9,8 @@
  *   reads as null and deletes as nothing. IN_PROGRESS and FAILED come back as read: waiting is the release's job.
  * - a PC rule Lambda enforces, refusing UpdateAlias or a PC put or delete, is the port's
  *   ProvisionedConcurrencyConflictError (aws-pc-conflict.ts): the release decides what to undo.
+ * - versionExists: GetFunctionConfiguration with the version as Qualifier, a read (so a refused release or
+ *   rollback changes nothing, not even `pretraffic`); ResourceNotFoundException is "no such version".
  * - liveUrl/versionUrl: aws-function-urls.ts (GetFunctionUrlConfig; the `pretraffic` alias for a version).
  * - scaling: aws-scaling.ts (the alias's scalable target and its target-tracking policy).
  * - versionMetrics: aws-version-metrics.ts.
@@ -20,6 +22,7 @@ import {
   type AliasConfiguration,
   DeleteProvisionedConcurrencyConfigCommand,
   GetAliasCommand,
+  GetFunctionConfigurationCommand,
   GetProvisionedConcurrencyConfigCommand,
   type GetProvisionedConcurrencyConfigCommandOutput,
   type LambdaClient,
@@ -43,7 +46,7 @@ import {
   type VersionMetrics,
 } from '../port.ts';
 import { awsCallError, callAws, errorCode } from './aws-call.ts';
-import { FunctionUrls } from './aws-function-urls.ts';
+import { FunctionUrls, PUBLISHED_VERSION } from './aws-function-urls.ts';
 import { callAwsPcRuled, provisionedConcurrencyConflict } from './aws-pc-conflict.ts';
 import { LiveAliasScaling } from './aws-scaling.ts';
 import { readVersionMetrics } from './aws-version-metrics.ts';
@@ -136,6 +139,21 @@ export class AwsPlatform implements Platform {
       });
     }
     return this.#aliasState(alias, call);
+  }
+
+  async versionExists(version: string): Promise<boolean> {
+    // GetFunctionConfiguration answers an alias or $LATEST as well, neither of which is a published version.
+    if (!PUBLISHED_VERSION.test(version)) return false;
+    try {
+      await this.#options.clients.lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: this.functionName, Qualifier: version }),
+      );
+      return true;
+    } catch (error) {
+      // Lambda answers a missing function the same way; a release reads live (GetAlias) first, which proves it.
+      if (errorCode(error) === 'ResourceNotFoundException') return false;
+      throw awsCallError('GetFunctionConfiguration', this.#resource(version), error);
+    }
   }
 
   liveUrl(): Promise<string> {

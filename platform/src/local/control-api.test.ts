@@ -18,6 +18,7 @@ function controller(overrides: Partial<PlatformController>): PlatformController 
     readAlias: refuse,
     updateAlias: refuse,
     liveUrl: refuse,
+    versionExists: refuse,
     versionUrl: refuse,
     putProvisionedConcurrency: refuse,
     provisionedConcurrency: refuse,
@@ -124,6 +125,14 @@ describe('the control API', () => {
     const missing = await fetch(`${url}/versions/9/url`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as ErrorBody).error.message).toMatch(/published: 1/);
+  });
+
+  it('answers whether a version exists as {exists}, a missing one as false rather than a 404', async () => {
+    const url = await serve(controller({ versionExists: async (version) => version === '1' }));
+    expect(await (await fetch(`${url}/versions/1/exists`)).json()).toEqual({ exists: true });
+    const missing = await fetch(`${url}/versions/9/exists`);
+    expect(missing.status).toBe(200);
+    expect(await missing.json()).toEqual({ exists: false });
   });
 
   it('answers a PC rule refusal with a 409 carrying its qualifier and reason, for the client to rebuild', async () => {

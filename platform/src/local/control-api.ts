@@ -115,6 +115,11 @@ function routes(controller: PlatformController, identity: DaemonIdentity): [stri
     ['GET', /^\/live-url$/, async () => ({ url: await controller.liveUrl() })],
     [
       'GET',
+      /^\/versions\/([^/]+)\/exists$/,
+      async (_, __, [v]) => ({ exists: await controller.versionExists(v as string) }),
+    ],
+    [
+      'GET',
       /^\/versions\/([^/]+)\/url$/,
       async (_, __, [v]) => ({ url: await controller.versionUrl(v as string) }),
     ],

@@ -168,6 +168,10 @@ export class LocalFunction implements PlatformController {
     return this.#liveFront.url;
   }
 
+  async versionExists(version: string): Promise<boolean> {
+    return this.#versions.numbers().includes(version);
+  }
+
   async versionUrl(version: string): Promise<string> {
     return this.#versions.get(version).front.url;
   }

@@ -142,6 +142,11 @@ export class LocalPlatform implements Platform {
     return (await this.#call<{ url: string }>('GET', '/live-url')).url;
   }
 
+  async versionExists(version: string): Promise<boolean> {
+    return (await this.#call<{ exists: boolean }>('GET', `/versions/${encodeURIComponent(version)}/exists`))
+      .exists;
+  }
+
   async versionUrl(version: string): Promise<string> {
     return (await this.#call<{ url: string }>('GET', `/versions/${encodeURIComponent(version)}/url`)).url;
   }

@@ -1,6 +1,7 @@
 /**
- * An AwsPlatform on SDK clients that aws-sdk-client-mock stands in for, with no release record: what the AWS
- * side's tests drive. Each test file gets its own clients, so the mocks of one file never answer another's.
+ * An AwsPlatform on SDK clients that aws-sdk-client-mock stands in for, with no release record unless given one:
+ * what the AWS side's tests drive (and a release's, to see which AWS calls it makes). Each call makes its own
+ * clients, so the mocks of one test file never answer another's.
  */
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
@@ -11,7 +12,7 @@ import type { ReleaseRecordStore } from '../port.ts';
 
 export const MOCKED_FUNCTION = 'shiftgate-prod';
 
-export function mockedAwsPlatform() {
+export function mockedAwsPlatform(releaseRecord?: ReleaseRecordStore) {
   const region = 'eu-west-1';
   const clients = {
     lambda: new LambdaClient({ region }),
@@ -23,7 +24,7 @@ export function mockedAwsPlatform() {
       functionName: MOCKED_FUNCTION,
       stage: 'prod',
       // The release record has tests of its own (dynamodb-release-record*.test.ts).
-      releaseRecord: {} as ReleaseRecordStore,
+      releaseRecord: releaseRecord ?? ({} as ReleaseRecordStore),
       clients,
     }),
     lambda: mockClient(clients.lambda),

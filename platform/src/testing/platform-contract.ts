@@ -14,6 +14,9 @@ import {
 } from '../port.ts';
 import { until } from './daemon-fixtures.ts';
 
+/** A version number no suite publishes. */
+const NEVER_PUBLISHED = '999';
+
 export interface PlatformContractSubject {
   /** The platform under test, read when each test runs (a suite may make it in beforeAll). */
   readonly platform: () => Platform;
@@ -33,6 +36,15 @@ export interface PlatformContractSubject {
 
 /** The tests every platform runs, in this order, on the same platform; each leaves it as it found it. */
 export function platformContract(subject: PlatformContractSubject): void {
+  it('says a published version exists and one never published does not, changing nothing', async () => {
+    const platform = subject.platform();
+    const before = await platform.readAlias();
+    expect(await platform.versionExists(before.version)).toBe(true);
+    expect(await platform.versionExists(subject.otherVersion())).toBe(true);
+    expect(await platform.versionExists(NEVER_PUBLISHED)).toBe(false);
+    expect(await platform.readAlias()).toEqual(before);
+  });
+
   it('refuses an update planned from a stale revision and leaves the alias as it was', async () => {
     const platform = subject.platform();
     const before = await platform.readAlias();

@@ -180,6 +180,10 @@ export class MemoryPlatform implements Platform {
     return 'http://live.memory.test';
   }
 
+  async versionExists(version: string): Promise<boolean> {
+    return this.versions.includes(version);
+  }
+
   async versionUrl(version: string): Promise<string> {
     this.#checkVersion(version);
     return `http://v${version}.memory.test`;
