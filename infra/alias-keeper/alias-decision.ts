@@ -64,7 +64,7 @@ export function recordedLiveVersion(entries: readonly JournalEntry[]): string | 
   return last.version;
 }
 
-/** What the handler saw, for a missing `live` on update. */
+/** What the handler saw, for a missing `live` on update or on a create that is not the function's first deploy. */
 export interface MissingLiveFacts {
   readonly functionName: string;
   /** The function the resource named before this update; another name means CloudFormation replaced it. */

@@ -1,14 +1,14 @@
 /**
  * The Lambda behind the `Custom::KeptAlias` resources (infra/lib/kept-alias.ts): CloudFormation sends it the
  * resource's events and it answers on the event's pre-signed ResponseURL.
- * - Create: the function's first deploy (alias-decision.ts isFirstDeploy) creates the alias at this deploy's
- *   version; an alias already there is kept as it is (a release made pretraffic first, or the keeper's resource was
- *   just replaced). On a function that served before, a missing `live` goes through the repair, as on update.
+ * - Create: an alias already there is kept as it is (a release made pretraffic first, or the keeper's resource was
+ *   just replaced). A missing pretraffic is created at this deploy's version; a missing `live` only on the
+ *   function's first deploy (alias-decision.ts isFirstDeploy), otherwise it goes through the repair, as on update.
  * - Update (every deploy that publishes a version, the one property that changes): CloudFormation's roll back of a
  *   failed deploy (isRollbackUpdate) succeeds doing nothing. Otherwise GetAlias; an alias that exists is left where
  *   it is, a missing one is recreated as alias-decision.ts decides (live at the release record's version,
  *   pretraffic at this deploy's) or the update fails with the repair. Then the alias must have its Function URL,
- *   which a deleted alias does not get back: without it the update fails with the commands that make it again.
+ *   which no deploy makes again: without it the update fails with the commands that do.
  * - Delete: nothing; deleting the function deletes its aliases, and a replaced resource must not take the alias
  *   with it.
  */
