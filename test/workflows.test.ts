@@ -175,6 +175,23 @@ describe('the real workflows', () => {
     expect(image?.env?.STAGE).toBe(byName('deploy.yml').workflow.jobs.release?.env?.STAGE);
   });
 
+  it("give the PR report each section's job result as it is, the reason for a missing diff beside it", () => {
+    const report = byName('pr.yml').workflow.jobs.report;
+    const inputs = report?.steps?.find((step) => step.uses === './.github/actions/pr-report')?.with ?? {};
+    const statuses = Object.entries(inputs).filter(([input]) => input.endsWith('-status'));
+    expect(statuses.map(([input]) => input).sort()).toEqual([
+      'image-status',
+      'infra-diff-status',
+      'loadtest-status',
+      'tests-status',
+    ]);
+    for (const [, value] of statuses) {
+      const job = /^\$\{\{ needs\.([\w-]+)\.result \}\}$/.exec(String(value))?.[1];
+      expect(report?.needs).toContain(job);
+    }
+    expect(inputs['infra-diff-why']).toBe(`\${{ needs.infra-diff.outputs.why }}`);
+  });
+
   it('give rollback a concurrency group of its own, so it never queues behind the release it must stop', () => {
     const group = (name: string) => {
       const { concurrency } = byName(name).workflow;
