@@ -185,10 +185,17 @@ describe('the real workflows', () => {
       'loadtest-status',
       'tests-status',
     ]);
-    for (const [, value] of statuses) {
+    for (const [input, value] of statuses) {
+      if (input === 'tests-status') continue;
       const job = /^\$\{\{ needs\.([\w-]+)\.result \}\}$/.exec(String(value))?.[1];
       expect(report?.needs).toContain(job);
     }
+    // The tests section covers two jobs: the tests' result, or once they passed, the release rehearsals'.
+    expect(inputs['tests-status']).toBe(
+      `\${{ needs.test.result == 'success' && needs.release-rehearsal.result || needs.test.result }}`,
+    );
+    expect(report?.needs).toEqual(expect.arrayContaining(['test', 'release-rehearsal']));
+    expect(String(inputs['tests-report']).split('\n').filter(Boolean)).toContain('reports/tests-release.json');
     expect(inputs['infra-diff-why']).toBe(`\${{ needs.infra-diff.outputs.why }}`);
   });
 
