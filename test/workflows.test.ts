@@ -195,7 +195,9 @@ describe('the real workflows', () => {
       `\${{ needs.test.result == 'success' && needs.release-rehearsal.result || needs.test.result }}`,
     );
     expect(report?.needs).toEqual(expect.arrayContaining(['test', 'release-rehearsal']));
-    expect(String(inputs['tests-report']).split('\n').filter(Boolean)).toContain('reports/tests-release.json');
+    expect(String(inputs['tests-report']).split('\n').filter(Boolean)).toContain(
+      'reports/tests-release.json',
+    );
     expect(inputs['infra-diff-why']).toBe(`\${{ needs.infra-diff.outputs.why }}`);
   });
 
