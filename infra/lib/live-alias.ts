@@ -24,7 +24,8 @@ export interface LiveAliasProps {
  *   (kept-alias.ts). A deleted `live` is recreated at the version the release record says the last finished
  *   release left it on: the one version the stack can vouch for (the alias's own creation version is long stale
  *   after the first release, and this deploy's is unreleased); without such a version the deploy fails with the
- *   repair (infra/alias-keeper/alias-decision.ts);
+ *   repair (infra/alias-keeper/alias-decision.ts). A deleted alias's Function URL is not brought back by a
+ *   deploy: the keeper checks it and fails with the commands that make it again (docs/infrastructure.md);
  * - provisioned concurrency is not a fixed ProvisionedConcurrencyConfig on the alias (re-applying a fixed value
  *   throttles a scaled-out alias); Application Auto Scaling owns it, within min/max from the stage settings.
  */

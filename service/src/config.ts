@@ -36,7 +36,8 @@ export const CONFIG_DEFAULTS = {
 
 /**
  * The variable holding the stage's name ('dev', 'prod'), published as the metrics' Stage dimension. The stack
- * (infra/lib/prediction-function.ts) sets the variable this names.
+ * sets the variable this names from infra/lib/function-environment.ts, which the PR's image smoke test gives its
+ * container too.
  */
 export const STAGE_ENVIRONMENT_VARIABLE = 'SHIFTGATE_STAGE';
 
