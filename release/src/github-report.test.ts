@@ -13,7 +13,7 @@ import {
 } from './github-report.ts';
 import type { Outcome } from './model.ts';
 import { buildReleaseReport, type ReleaseReport } from './report.ts';
-import { promotedJournal } from './report-test-journals.ts';
+import { ALREADY_LIVE_REASON, alreadyLiveJournal, promotedJournal } from './report-test-journals.ts';
 
 const RUN_URL = 'https://github.com/o/r/actions/runs/9';
 
@@ -173,16 +173,20 @@ describe('verdictOf', () => {
     ['start', 'rolled-back', false],
     ['start', 'stopped-before-traffic', false],
     ['start', 'refused', false],
+    ['start', 'already-live', true],
     ['resume', 'promoted', true],
+    ['resume', 'already-live', true],
     ['resume', 'reverted', true],
     ['resume', 'rolled-back', false],
     ['abort', 'rolled-back', true],
     ['abort', 'stopped-before-traffic', true],
     ['abort', 'promoted', false],
+    ['abort', 'already-live', false],
     ['rollback', 'reverted', true],
     ['rollback', 'rolled-back', true],
     ['rollback', 'stopped-before-traffic', true],
     ['rollback', 'refused', false],
+    ['rollback', 'already-live', false],
   ])('%s ending %s succeeds: %s', (command, outcome, succeeded) => {
     const verdict = verdictOf(command, ended({ report: withOutcome(outcome, ['why']) }));
     expect(verdict).toMatchObject({ succeeded, state: succeeded ? 'success' : 'failure' });
@@ -200,6 +204,15 @@ describe('verdictOf', () => {
     ).toBe('rolled-back: p95 150 ms > 80 ms at 10 %; errors');
     expect(verdictOf('rollback', ended({ report: withOutcome('reverted', ['bad deploy']) })).reason).toBe(
       `reverted: live back on version ${promoted.stable} from ${promoted.candidate}: bad deploy`,
+    );
+  });
+
+  it('passes a start with nothing to release as a success that says so', () => {
+    const report = buildReleaseReport(alreadyLiveJournal());
+    const verdict = verdictOf('start', ended({ report }));
+    expect(verdict).toEqual({ succeeded: true, state: 'success', reason: ALREADY_LIVE_REASON });
+    expect(statusDescription(verdict.reason)).toBe(
+      'version 2 already serves all of live: nothing to release',
     );
   });
 

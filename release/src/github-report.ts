@@ -32,9 +32,10 @@ export interface ReleaseActionInputs {
 
 /** The outcomes after which live is where each command means it to be. */
 const INTENDED: Readonly<Record<ActionCommand, readonly Outcome[]>> = {
-  start: ['promoted'],
-  // A resumed rollback run ends reverted; a resumed release, promoted.
-  resume: ['promoted', 'reverted'],
+  // already-live: the candidate served all of live already (a deploy that published no new version).
+  start: ['promoted', 'already-live'],
+  // A resumed rollback run ends reverted; a resumed release, promoted (or already-live, cut off in its preflight).
+  resume: ['promoted', 'reverted', 'already-live'],
   // Live back on one version, the one before the release (or a revert carried to its end).
   abort: ['rolled-back', 'stopped-before-traffic', 'reverted'],
   rollback: ['rolled-back', 'stopped-before-traffic', 'reverted'],
@@ -178,6 +179,9 @@ function outcomeLine(report: ReleaseReport): string {
       return `promoted version ${report.candidate} to live`;
     case 'reverted':
       return `reverted: live back on version ${report.stable} from ${report.candidate}: ${why}`;
+    case 'already-live':
+      // Its one reason says it: "version N already serves all of live: nothing to release".
+      return why;
     case null:
       return `release ${report.releaseId} has not finished: last state ${report.state}; resume or abort it`;
     default:

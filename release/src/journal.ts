@@ -111,7 +111,12 @@ const saysWhy = <T extends z.ZodObject>(schema: T, flag: string) =>
 
 const observation = z.discriminatedUnion('kind', [
   saysWhy(
-    z.object({ kind: z.literal('preflight'), proceed: z.boolean(), reason: z.string().optional() }),
+    z.object({
+      kind: z.literal('preflight'),
+      proceed: z.boolean(),
+      reason: z.string().optional(),
+      alreadyLive: z.literal(true).optional(),
+    }),
     'proceed',
   ),
   saysWhy(z.object({ kind: z.literal('warm'), ready: z.boolean(), reason: z.string().optional() }), 'ready'),

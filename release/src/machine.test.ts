@@ -39,7 +39,13 @@ const drift = (overrides: Partial<DriftReport> = {}): DriftReport => ({
 
 const OBSERVATIONS = {
   'preflight proceeds': { kind: 'preflight', proceed: true },
-  'preflight refused': { kind: 'preflight', proceed: false, reason: 'version 2 is already live' },
+  'preflight refused': { kind: 'preflight', proceed: false, reason: 'version 2 does not exist' },
+  'preflight already live': {
+    kind: 'preflight',
+    proceed: false,
+    reason: 'version 2 already serves all of live: nothing to release',
+    alreadyLive: true,
+  },
   'warm ready': { kind: 'warm', ready: true },
   'warm timed out': { kind: 'warm', ready: false, reason: 'PC not READY within 60 s' },
   'pretraffic passed': { kind: 'pretraffic', verdict: { passed: true, checks: [] }, reason: null },
@@ -99,7 +105,16 @@ const TRANSITIONS: [StateKey, ObservationName, ReleaseState][] = [
   [
     'preflight',
     'preflight refused',
-    { name: 'done', outcome: 'refused', reasons: ['version 2 is already live'] },
+    { name: 'done', outcome: 'refused', reasons: ['version 2 does not exist'] },
+  ],
+  [
+    'preflight',
+    'preflight already live',
+    {
+      name: 'done',
+      outcome: 'already-live',
+      reasons: ['version 2 already serves all of live: nothing to release'],
+    },
   ],
   ['warm 0', 'warm ready', { name: 'pretraffic' }],
   ['warm 0', 'warm timed out', stopped('PC not READY within 60 s')],
@@ -381,12 +396,45 @@ describe('preflightCheck', () => {
     expect(preflight(overrides)).toEqual({ kind: 'preflight', proceed: true });
   });
 
+  it('ends a candidate that already serves all of live, and nothing else in the way, as already-live', () => {
+    expect(preflight({ alias: alias({ version: '2' }) })).toEqual({
+      kind: 'preflight',
+      proceed: false,
+      reason: 'version 2 already serves all of live: nothing to release',
+      alreadyLive: true,
+    });
+  });
+
+  // Nothing to release does not make another reason go away: each still refuses, naming both.
   it.each([
     {
-      name: 'the candidate already live',
-      overrides: { alias: alias({ version: '2' }) },
-      reason: 'version 2 is already live: nothing to release',
+      name: 'live with weights besides it',
+      overrides: { alias: alias({ version: '2', weights: { '3': 0.1 } }) },
+      reasons: [
+        "version 2 is already live's primary version: nothing to release",
+        'live routes 10 % to version 3 besides version 2: another release is in flight',
+      ],
     },
+    {
+      name: 'a spent budget without an override',
+      overrides: {
+        alias: alias({ version: '2' }),
+        freeze: { checked: true, frozen: true, detail: 'availability budget −20 %' },
+      },
+      reasons: [
+        'version 2 already serves all of live: nothing to release',
+        'the error budget is spent (availability budget −20 %)',
+      ],
+    },
+  ] as const)('refuses a candidate already live with $name', ({ overrides, reasons }) => {
+    const observation = preflight(overrides);
+    expect(observation).not.toHaveProperty('alreadyLive');
+    expect(observation.proceed).toBe(false);
+    for (const reason of reasons)
+      expect(observation.proceed === false && observation.reason).toContain(reason);
+  });
+
+  it.each([
     {
       name: 'live with weights',
       overrides: { alias: alias({ weights: { '3': 0.1 } }) },

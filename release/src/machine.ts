@@ -6,7 +6,8 @@
  *   → done(promoted). The plan's last step (weight 1) is the promotion and its bake the watch window; warm(k) sizes
  *   the candidate's own PC for steps[k] before that step. A refused preflight ends as done(refused); a failure
  *   before the candidate's first weight rolls back as stopped-before-traffic, any later one as rolled-back; a
- *   rollback ends as done with its outcome.
+ *   rollback ends as done with its outcome. A preflight whose only finding is a candidate that already serves all
+ *   of live ends as done(already-live): nothing to release, nothing changed.
  */
 import type { AliasState } from '../../platform/src/port.ts';
 import {
@@ -125,7 +126,11 @@ export function next(state: ReleaseState, observation: Observation, plan: Releas
     case 'preflight':
       return observation.proceed
         ? { name: 'warm', step: 0 }
-        : { name: 'done', outcome: 'refused', reasons: [observation.reason] };
+        : {
+            name: 'done',
+            outcome: observation.alreadyLive ? 'already-live' : 'refused',
+            reasons: [observation.reason],
+          };
     case 'warm': {
       const warm = state as Extract<ReleaseState, { name: 'warm' }>;
       requireStep(warm, plan, last);
@@ -206,10 +211,11 @@ const weightsOf = (alias: AliasState) =>
     .join(', ');
 
 /**
- * Preflight's decision from what it read: refuse when the candidate is already live, when live has weights
- * (another release in flight, or a shift left half-done), when the candidate version does not exist, or when the
- * error budget freezes releases and no override was given. A freeze that could not be checked proceeds (the
- * report shows why). Every refusal reason is named.
+ * Preflight's decision from what it read: refuse when live has weights (another release in flight, or a shift left
+ * half-done), when the candidate version does not exist, or when the error budget freezes releases and no override
+ * was given. A candidate that already serves all of live (live on it with no weights) is nothing to release: alone,
+ * that ends the release as `already-live`, a deploy that published no new version; with any other reason it is one
+ * more reason to refuse. A freeze that could not be checked proceeds (the report shows why). Every reason is named.
  */
 export function preflightCheck(input: {
   readonly alias: AliasState;
@@ -220,10 +226,13 @@ export function preflightCheck(input: {
 }): Observation & { kind: 'preflight' } {
   const { alias, candidate, freeze } = input;
   const reasons: string[] = [];
-  if (alias.version === candidate) {
-    reasons.push(`version ${candidate} is already live: nothing to release`);
+  const hasWeights = Object.keys(alias.weights).length > 0;
+  const servesAllOfLive = alias.version === candidate && !hasWeights;
+  if (servesAllOfLive) reasons.push(`version ${candidate} already serves all of live: nothing to release`);
+  if (alias.version === candidate && hasWeights) {
+    reasons.push(`version ${candidate} is already live's primary version: nothing to release`);
   }
-  if (Object.keys(alias.weights).length > 0) {
+  if (hasWeights) {
     reasons.push(
       `live routes ${weightsOf(alias)} besides version ${alias.version}: another release is in flight or a shift ` +
         'was left half-done: resume or abort it first (release status shows it)',
@@ -237,7 +246,9 @@ export function preflightCheck(input: {
       `the error budget is spent (${freeze.detail}): release with --override-freeze REASON to go anyway`,
     );
   }
-  return reasons.length === 0
-    ? { kind: 'preflight', proceed: true }
-    : { kind: 'preflight', proceed: false, reason: reasons.join('; ') };
+  if (reasons.length === 0) return { kind: 'preflight', proceed: true };
+  const reason = reasons.join('; ');
+  return servesAllOfLive && reasons.length === 1
+    ? { kind: 'preflight', proceed: false, reason, alreadyLive: true }
+    : { kind: 'preflight', proceed: false, reason };
 }

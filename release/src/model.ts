@@ -49,14 +49,23 @@ export interface ReleasePlan {
 
 /**
  * What a release ends as; the exit code of `npm run release` is EXIT_CODES[outcome]. `reverted` is the outcome of
- * `rollback` alone: live moved back to an earlier version while no release ran.
+ * `rollback` alone: live moved back to an earlier version while no release ran. `already-live`: the candidate
+ * already served all of live and nothing else stood in the way, so there was nothing to release (a deploy that
+ * published no new version) and nothing was changed.
  */
-export const OUTCOMES = ['promoted', 'rolled-back', 'stopped-before-traffic', 'refused', 'reverted'] as const;
+export const OUTCOMES = [
+  'promoted',
+  'rolled-back',
+  'stopped-before-traffic',
+  'refused',
+  'reverted',
+  'already-live',
+] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /**
- * 0 for what was asked done (a release promoted, a rollback that put live on the version it named); 1 is left to a
- * crash or an AWS failure and 2 to a usage error (common/cli.ts).
+ * 0 for what was asked done (a release promoted, a rollback that put live on the version it named, a candidate that
+ * already served all of live); 1 is left to a crash or an AWS failure and 2 to a usage error (common/cli.ts).
  */
 export const EXIT_CODES: Readonly<Record<Outcome, number>> = {
   promoted: 0,
@@ -64,6 +73,7 @@ export const EXIT_CODES: Readonly<Record<Outcome, number>> = {
   'stopped-before-traffic': 4,
   refused: 5,
   reverted: 0,
+  'already-live': 0,
 };
 
 /**
@@ -187,7 +197,16 @@ export interface DriftReport {
 /** What performing a state observed: the input of machine.ts's next(). */
 export type Observation =
   | { readonly kind: 'preflight'; readonly proceed: true }
-  | { readonly kind: 'preflight'; readonly proceed: false; readonly reason: string }
+  /**
+   * alreadyLive: the candidate already serves all of live and that is the only reason: done as `already-live`, not
+   * `refused`. Absent in journals written before it, which is `refused`.
+   */
+  | {
+      readonly kind: 'preflight';
+      readonly proceed: false;
+      readonly reason: string;
+      readonly alreadyLive?: true;
+    }
   | { readonly kind: 'warm'; readonly ready: true }
   | { readonly kind: 'warm'; readonly ready: false; readonly reason: string }
   | { readonly kind: 'pretraffic'; readonly verdict: GateVerdict; readonly reason: string | null }

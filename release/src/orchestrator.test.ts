@@ -495,12 +495,56 @@ describe('startRelease', () => {
     });
   });
 
-  it('refuses a candidate that is already live', async () => {
+  it('ends a candidate that already serves all of live as already-live (exit 0): journaled, nothing changed, lock free', async () => {
     const { platform, io } = setup({ live: '2' });
+    const before = await endState(platform);
     const report = await startRelease(io, request());
-    expect(report.outcome).toBe('refused');
-    expect(report.reasons.join()).toMatch(/already live/);
+    expect(report).toMatchObject({
+      outcome: 'already-live',
+      exitCode: 0,
+      reasons: ['version 2 already serves all of live: nothing to release'],
+      maxCandidateWeight: 0,
+    });
     expect(platform.changes).toEqual([]);
+    expect(await endState(platform)).toEqual(before);
+    await expectConsistent(platform, '2');
+    // Journaled as a refusal is: started, preflight and what it saw, finished.
+    expect(platform.releaseRecord.entries.map((entry) => entry.type)).toEqual([
+      'started',
+      'state',
+      'observed',
+      'finished',
+    ]);
+  });
+
+  it('ends already-live on AWS by reads alone', async () => {
+    const { io, releaseRecord, lambdaCalls } = onMockedAws(['1']);
+    const report = await startRelease(io, request({ candidate: '1' }));
+    expect(report).toMatchObject({ outcome: 'already-live', exitCode: 0 });
+    expect(lambdaCalls().filter((call) => !LAMBDA_READS.includes(call))).toEqual([]);
+    expect(releaseRecord.lock).toBeNull();
+  });
+
+  it('refuses a candidate already live while the budget is spent or live has weights, changing nothing', async () => {
+    const frozen = async () => ({
+      checked: true as const,
+      frozen: true,
+      detail: 'availability budget overspent',
+    });
+    const whileFrozen = setup({ live: '2' }, { freeze: frozen });
+    const refusedFrozen = await startRelease(whileFrozen.io, request());
+    expect(refusedFrozen).toMatchObject({ outcome: 'refused', exitCode: 5 });
+    expect(refusedFrozen.reasons.join()).toMatch(/already serves all of live.*error budget is spent/);
+    expect(whileFrozen.platform.changes).toEqual([]);
+    expect(whileFrozen.platform.releaseRecord.lock).toBeNull();
+
+    const halfShifted = setup({ live: '2' });
+    halfShifted.platform.moveLive('2', { '1': 0.5 });
+    const refusedWeights = await startRelease(halfShifted.io, request());
+    expect(refusedWeights).toMatchObject({ outcome: 'refused', exitCode: 5 });
+    expect(refusedWeights.reasons.join()).toMatch(/already live's primary.*live routes 50 % to version 1/);
+    expect(halfShifted.platform.changes).toEqual([]);
+    expect(halfShifted.platform.releaseRecord.lock).toBeNull();
   });
 
   it('refuses a candidate the platform does not have, changing nothing', async () => {

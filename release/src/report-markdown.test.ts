@@ -4,6 +4,8 @@ import type { DriftReport } from './model.ts';
 import { buildReleaseReport, type ProductionTraffic } from './report.ts';
 import { renderReleaseMarkdown } from './report-markdown.ts';
 import {
+  ALREADY_LIVE_REASON,
+  alreadyLiveJournal,
   ERROR_RATE_FAILED,
   FROZEN_REASON,
   inProgressJournal,
@@ -37,6 +39,7 @@ describe('renderReleaseMarkdown', () => {
       `### ⛔ stopped before traffic: ${PRETRAFFIC_REASON}`,
     ],
     ['refused', refusedJournal(), `### 🚫 refused: ${FROZEN_REASON}`],
+    ['already live', alreadyLiveJournal(), `### ✅ ${ALREADY_LIVE_REASON}`],
     ['in progress', inProgressJournal(), '### ⏳ in progress: shift 2/3 (50 %)'],
     ['reverted', revertedJournal(), `### ↩️ rolled live back from 2 to 1: ${ROLLBACK_REASON}`],
   ])('opens a %s release with its outcome and main reason', (_name, entries, firstLine) => {
@@ -65,6 +68,16 @@ describe('renderReleaseMarkdown', () => {
     );
     expect(markdown).toContain("| At | Event | Version 2's share |");
     expect(markdown).not.toMatch(/\*\*Plan:\*\*|\*\*Exposure:\*\*|```mermaid/);
+  });
+
+  it('shows a release with nothing to release as its line, freeze and timeline alone: no exposure it never had', () => {
+    const markdown = markdownOf(alreadyLiveJournal());
+    expect(markdown).toMatch(
+      /^Release `rehearsal-20261130T040000Z` of `shiftgate-predictor`: candidate 2, stable 2 · started 2026-11-30T04:00:00.000Z · finished 2026-11-30T04:00:03.000Z \(3 s\), exit code 0$/m,
+    );
+    expect(markdown).toContain('**Freeze:** not frozen: availability: 40 % of the budget used');
+    expect(markdown).toContain('| +3 s | already-live | 100 % |');
+    expect(markdown).not.toMatch(/\*\*Plan:\*\*|\*\*Exposure:\*\*|never had a share|```mermaid/);
   });
 
   it('shows the plan, the freeze and how the release ended', () => {

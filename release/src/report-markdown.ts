@@ -39,6 +39,8 @@ function headline(report: ReleaseReport): string {
       return `🚫 refused: ${reason}`;
     case 'reverted':
       return `↩️ rolled live back from ${report.candidate} to ${report.stable}: ${reason}`;
+    case 'already-live':
+      return `✅ ${reason}`;
     case null:
       return `⏳ in progress: ${report.state}`;
   }
@@ -271,11 +273,14 @@ export function renderReleaseMarkdown(report: ReleaseReport): string {
   const reasons = report.reasons.length > 1 ? report.reasons.map((reason) => `- ${reason}`).join('\n') : null;
   const abort =
     report.abort && `**Abort** requested by ${report.abort.by} at ${report.abort.at}: ${report.abort.reason}`;
-  // A rollback run shifts no weights and judges nothing: what it did is its line and its timeline.
+  // A rollback run shifts no weights and judges nothing: what it did is its line and its timeline. Nor does a
+  // release with nothing to release, whose candidate had all of live before it and has it still.
   const sections =
     report.kind === 'rollback'
       ? [`### ${headline(report)}`, rollbackLine(report), reasons, abort, eventsBlock(report)]
-      : releaseSections(report, reasons, abort);
+      : report.outcome === 'already-live'
+        ? [`### ${headline(report)}`, releaseLine(report), freezeLine(report), eventsBlock(report)]
+        : releaseSections(report, reasons, abort);
   return `${sections.filter((section): section is string => section !== null).join('\n\n')}\n`;
 }
 

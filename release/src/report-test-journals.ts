@@ -309,6 +309,21 @@ export function refusedJournal(): readonly JournalEntry[] {
     .build();
 }
 
+export const ALREADY_LIVE_REASON = 'version 2 already serves all of live: nothing to release';
+
+/** A deploy that published no new version: live was on the candidate, with no weights, when it started. */
+export function alreadyLiveJournal(): readonly JournalEntry[] {
+  return new JournalBuilder({ ...STARTED, stable: '2' })
+    .enter({ name: 'preflight' })
+    .add('observed', {
+      state: { name: 'preflight' },
+      observation: { kind: 'preflight', proceed: false, reason: ALREADY_LIVE_REASON, alreadyLive: true },
+      freeze: { checked: true, frozen: false, detail: 'availability: 40 % of the budget used' },
+    })
+    .add('finished', { outcome: 'already-live', reasons: [ALREADY_LIVE_REASON] })
+    .build();
+}
+
 /** Cut off while the second step bakes: its first judgement asked for more requests. */
 export function inProgressJournal(): readonly JournalEntry[] {
   return throughDrift()

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../platform/src/port.ts';
 import { buildReleaseReport, type ProductionTraffic, releaseReportJson } from './report.ts';
 import {
+  ALREADY_LIVE_REASON,
+  alreadyLiveJournal,
   aVerdict,
   ERROR_RATE_FAILED,
   FROZEN_REASON,
@@ -167,6 +169,24 @@ describe('buildReleaseReport', () => {
       pretraffic: null,
       maxCandidateWeight: 0,
     });
+  });
+
+  it('reports a release with nothing to release: exit 0, live on the candidate throughout, nothing it gave it', () => {
+    const report = buildReleaseReport(alreadyLiveJournal());
+    expect(report).toMatchObject({
+      kind: 'release',
+      outcome: 'already-live',
+      exitCode: 0,
+      reasons: [ALREADY_LIVE_REASON],
+      candidate: '2',
+      stable: '2',
+      maxCandidateWeight: 0,
+      steps: [],
+    });
+    expect(report.timeline.map((event) => [event.event, event.weight])).toEqual([
+      ['preflight', 1],
+      ['already-live', 1],
+    ]);
   });
 
   it('reports a release still running (or cut off): no outcome, where it stands, the bake so far', () => {

@@ -217,7 +217,10 @@ function judgedSteps(entries: readonly JournalEntry[], plan: ReleasePlan): Repor
   return [...lastOfEntry.values()];
 }
 
-/** `weight` is the candidate's share of live before the first entry: 1 for a rollback run's (live's version). */
+/**
+ * `weight` is the candidate's share of live before the first entry: 1 for a rollback run's (live's version) and for
+ * an already-live release's.
+ */
 function timelineOf(
   entries: readonly JournalEntry[],
   candidate: string,
@@ -295,7 +298,9 @@ export function buildReleaseReport(
     candidate: figuresOf(tail),
   };
   const exposed = [...steps.map((step) => step.candidate), ...(exposureTail ? [exposureTail.candidate] : [])];
-  const timeline = timelineOf(entries, candidate, plan, started.rollback === undefined ? 0 : 1);
+  // A rollback run's candidate is live's version, and so is a release's that found it serving all of live already.
+  const servedAllOfLive = started.rollback !== undefined || ended?.outcome === 'already-live';
+  const timeline = timelineOf(entries, candidate, plan, servedAllOfLive ? 1 : 0);
   return {
     schemaVersion: RELEASE_REPORT_SCHEMA_VERSION,
     kind: started.rollback === undefined ? 'release' : 'rollback',

@@ -42,8 +42,9 @@ AWS options (the flag, else its environment variable):
   --page-alarms A,B   the page-severity composite alarms that roll a release back (${RELEASE_ENV.pageAlarms});
                       start and resume need them, or --no-page-alarms
   --no-page-alarms    release without checking page alarms: the report says so on every step
-Exit codes: 0 promoted, reverted (rollback put live back) or status / nothing to abort, 3 rolled back, 4 stopped
-before traffic, 5 refused, 1 a crash or an AWS failure (resume or abort then), 2 a usage error.`;
+Exit codes: 0 promoted, already-live (the candidate already served all of live: nothing to release), reverted
+(rollback put live back) or status / nothing to abort, 3 rolled back, 4 stopped before traffic, 5 refused, 1 a
+crash or an AWS failure (resume or abort then), 2 a usage error.`;
 
 /** A command line that cannot be run: exit code 2 with the usage. */
 export class UsageError extends Error {

@@ -72,11 +72,25 @@ describe('runReleaseCli', () => {
       }),
     ],
     ['stopped-before-traffic', { pretraffic: aResult({ errorRate: 0.5 }) }, memoryPlatform()],
-    ['refused', {}, memoryPlatform({ live: '2' })],
+    ['refused', {}, memoryPlatform({ versions: ['1'] })],
   ] as const)('exits with the code of %s', async (outcome, script, platform) => {
     const run = cli(script, platform);
-    expect(await runReleaseCli(START, run.io)).toBe(EXIT_CODES[outcome]);
+    expect(await runReleaseCli([...START, '--out', 'report.json'], run.io)).toBe(EXIT_CODES[outcome]);
+    expect(JSON.parse(run.files.get('report.json') ?? '{}')).toMatchObject({ outcome });
     expect(run.stdout()).not.toBe('');
+  });
+
+  it('exits 0 when the candidate already serves all of live, saying there is nothing to release', async () => {
+    const run = cli({}, memoryPlatform({ live: '2' }));
+    expect(await runReleaseCli([...START, '--out', 'report.json'], run.io)).toBe(0);
+    expect(JSON.parse(run.files.get('report.json') ?? '{}')).toMatchObject({
+      outcome: 'already-live',
+      exitCode: 0,
+    });
+    expect(run.stdout().split('\n')[0]).toBe(
+      '### ✅ version 2 already serves all of live: nothing to release',
+    );
+    expect(run.platform.changes).toEqual([]);
   });
 
   it('exits 2 with the usage for a bad command line, touching nothing', async () => {

@@ -103,11 +103,11 @@ const candidateFails = (version: string, range: never, via: never, platform: Mem
     : healthy;
 };
 
-function platformWith(metrics = steadyTraffic(50)) {
+function platformWith(metrics = steadyTraffic(50), live = '1') {
   world.platform = new MemoryPlatform({
     clock: new FakeClock(),
     versions: ['1', '2'],
-    live: '1',
+    live,
     livePc: 2,
     scaling: null,
     metrics,
@@ -165,6 +165,30 @@ describe('the release action', () => {
       target_url: 'https://github.com/o/r/actions/runs/99',
     });
     expect(core.setFailed).not.toHaveBeenCalled();
+  });
+
+  it('succeeds, changing nothing, when the candidate already serves all of live: a deploy with no new version', async () => {
+    const platform = platformWith(steadyTraffic(50), '2');
+    await run();
+    const reason = 'version 2 already serves all of live: nothing to release';
+    expect(outputs()).toEqual({
+      outcome: 'already-live',
+      'exit-code': '0',
+      'report-path': 'release-report.json',
+      'max-candidate-weight': '0',
+      reason,
+    });
+    expect(summaryText()).toMatch(/^### ✅ version 2 already serves all of live: nothing to release\n/);
+    expect(deploymentStatus()).toMatchObject({ deployment_id: 11, state: 'success', description: reason });
+    expect(commitStatus()).toMatchObject({
+      state: 'success',
+      context: 'shiftgate/release',
+      description: reason,
+    });
+    expect(core.setFailed).not.toHaveBeenCalled();
+    expect(core.error).not.toHaveBeenCalled();
+    expect(platform.changes).toEqual([]);
+    expect(platform.releaseRecord.lock).toBeNull();
   });
 
   it('fails a rolled-back release with the reason on the first line, an error annotation and failure statuses', async () => {
