@@ -213,9 +213,10 @@ const weightsOf = (alias: AliasState) =>
 /**
  * Preflight's decision from what it read: refuse when live has weights (another release in flight, or a shift left
  * half-done), when the candidate version does not exist, or when the error budget freezes releases and no override
- * was given. A candidate that already serves all of live (live on it with no weights) is nothing to release: alone,
- * that ends the release as `already-live`, a deploy that published no new version; with any other reason it is one
- * more reason to refuse. A freeze that could not be checked proceeds (the report shows why). Every reason is named.
+ * was given. A candidate that already serves all of live (live on it with no weights) is nothing to release: that
+ * ends the release as `already-live`, a deploy that published no new version, even in a freeze (a freeze stops
+ * traffic moving, and none would); with live's weights or a missing version as well it is one more reason to
+ * refuse. A freeze that could not be checked proceeds (the report shows why). Every reason is named.
  */
 export function preflightCheck(input: {
   readonly alias: AliasState;
@@ -241,7 +242,7 @@ export function preflightCheck(input: {
   if (!input.versionExists) {
     reasons.push(`version ${candidate} does not exist: publish it first, or name a published version`);
   }
-  if (freeze.checked && freeze.frozen && input.overrideFreeze === null) {
+  if (freeze.checked && freeze.frozen && input.overrideFreeze === null && !servesAllOfLive) {
     reasons.push(
       `the error budget is spent (${freeze.detail}): release with --override-freeze REASON to go anyway`,
     );

@@ -525,16 +525,17 @@ describe('startRelease', () => {
     expect(releaseRecord.lock).toBeNull();
   });
 
-  it('refuses a candidate already live while the budget is spent or live has weights, changing nothing', async () => {
+  it('ends a candidate already live as already-live in a freeze, refuses it with weights, changing nothing', async () => {
     const frozen = async () => ({
       checked: true as const,
       frozen: true,
       detail: 'availability budget overspent',
     });
     const whileFrozen = setup({ live: '2' }, { freeze: frozen });
-    const refusedFrozen = await startRelease(whileFrozen.io, request());
-    expect(refusedFrozen).toMatchObject({ outcome: 'refused', exitCode: 5 });
-    expect(refusedFrozen.reasons.join()).toMatch(/already serves all of live.*error budget is spent/);
+    // Nothing to release moves no traffic, so the freeze has nothing to stop: a docs-only push passes in a freeze.
+    const frozenNoop = await startRelease(whileFrozen.io, request());
+    expect(frozenNoop).toMatchObject({ outcome: 'already-live', exitCode: 0 });
+    expect(frozenNoop.reasons).toEqual(['version 2 already serves all of live: nothing to release']);
     expect(whileFrozen.platform.changes).toEqual([]);
     expect(whileFrozen.platform.releaseRecord.lock).toBeNull();
 
