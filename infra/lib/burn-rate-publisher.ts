@@ -12,11 +12,11 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { HELPER_FUNCTION_DEFAULTS, helperFunctionEnvironment } from './helper-function.ts';
 import { retentionOf } from './log-retention.ts';
 
 export interface BurnRatePublisherProps {
@@ -85,33 +85,17 @@ export class BurnRatePublisher extends Construct {
 
     this.function = new NodejsFunction(this, 'Function', {
       description: 'shiftgate: publishes SLO burn rates over windows CloudWatch alarms cannot span',
+      ...HELPER_FUNCTION_DEFAULTS,
       entry: props.entry,
       projectRoot: props.projectRoot,
       depsLockFilePath: `${props.projectRoot}/package-lock.json`,
-      handler: 'handler',
-      // The runtime the service is built and tested for (package.json engines, CI on Node 22).
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 256,
       // A run is a few GetMetricData pages and one PutMetricData; far under the 5-minute schedule.
       timeout: Duration.minutes(1),
       role: this.role,
       logGroup,
-      loggingFormat: LoggingFormat.JSON,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: helperFunctionEnvironment(props.environment),
       // A failed run is not retried: the next one, minutes later, recomputes every window from CloudWatch.
       retryAttempts: 0,
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // Bundle the SDK version the handler is tested with rather than the one the runtime happens to carry.
-        externalModules: [],
-        // CommonJS dependencies inside an ES module bundle still call require().
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
     });
 
     new Rule(this, 'Schedule', {

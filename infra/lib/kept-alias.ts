@@ -2,11 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type IFunction, type IVersion, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { IFunction, IVersion } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RecreateAt } from '../alias-keeper/alias-decision.ts';
+import { HELPER_FUNCTION_DEFAULTS, helperFunctionEnvironment } from './helper-function.ts';
 import { retentionOf } from './log-retention.ts';
 import { LIVE_ALIAS_NAME, PRETRAFFIC_ALIAS_NAME } from './names.ts';
 
@@ -71,30 +72,15 @@ export class AliasKeeper extends Construct {
 
     this.function = new NodejsFunction(this, 'Function', {
       description: "shiftgate: keeps the predictor's live and pretraffic aliases across deploys",
+      ...HELPER_FUNCTION_DEFAULTS,
       entry: HANDLER_ENTRY,
       projectRoot: REPO_ROOT,
       depsLockFilePath: `${REPO_ROOT}/package-lock.json`,
-      handler: 'handler',
-      // The runtime the service is built and tested for (package.json engines, CI on Node 22).
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 256,
       // A few Lambda and DynamoDB calls; CloudFormation waits up to an hour for an answer that never comes.
       timeout: Duration.minutes(1),
       role: this.role,
       logGroup,
-      loggingFormat: LoggingFormat.JSON,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // Bundle the SDK version the handler is tested with rather than the one the runtime happens to carry.
-        externalModules: [],
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
+      environment: helperFunctionEnvironment(),
     });
   }
 }
