@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { DataProblem } from '../../slo/src/data-checks.ts';
 import { SLO_DEFINITION } from '../../slo/src/definition.ts';
 import type { SloReport, SloReportRow } from '../../slo/src/report.ts';
+import { sloReportOf } from '../../slo/src/testing/report-fixture.ts';
 import {
   applyBreachOperations,
   type BreachIssuesPort,
@@ -40,19 +41,7 @@ function row(overrides: Partial<SloReportRow> = {}): SloReportRow {
   };
 }
 
-function report(rows: SloReportRow[], problems: DataProblem[] = []): SloReport {
-  return {
-    service: SLO_DEFINITION.service,
-    window: '28d',
-    windowStart: '2026-11-02T07:00:00.000Z',
-    windowEnd: '2026-11-30T07:00:00.000Z',
-    budgetExhausted: rows.some((r) => r.budgetExhausted),
-    dataProblems: problems.map((problem) => problem.message),
-    dataProblemKinds: problems.map((problem) => problem.kind),
-    leftOutAlerts: [],
-    slos: rows,
-  };
-}
+const report = sloReportOf;
 
 /** The issue a previous run opened for `rows`, as GitHub would return it. */
 function issueFor(number: number, rows: SloReportRow[], stage = 'prod'): OpenIssue {

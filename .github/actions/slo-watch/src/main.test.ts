@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DataProblem } from '../../../../slo/src/data-checks.ts';
 import { SLO_DEFINITION } from '../../../../slo/src/definition.ts';
-import type { SloReport, SloReportRow } from '../../../../slo/src/report.ts';
+import type { SloReportRow } from '../../../../slo/src/report.ts';
+import { sloReportOf } from '../../../../slo/src/testing/report-fixture.ts';
 
 const { core, github, octokit } = vi.hoisted(() => {
   const summary = {
@@ -65,17 +65,7 @@ const row = (overrides: Partial<SloReportRow>): SloReportRow => ({
   firingAlerts: [],
   ...overrides,
 });
-const report = (rows: SloReportRow[], problems: DataProblem[] = []): SloReport => ({
-  service: SLO_DEFINITION.service,
-  window: '28d',
-  windowStart: '2026-11-02T07:00:00.000Z',
-  windowEnd: '2026-11-30T07:00:00.000Z',
-  budgetExhausted: rows.some((r) => r.budgetExhausted),
-  dataProblems: problems.map((problem) => problem.message),
-  dataProblemKinds: problems.map((problem) => problem.kind),
-  leftOutAlerts: [],
-  slos: rows,
-});
+const report = sloReportOf;
 
 let directory: string;
 const paths = { overspent: '', healthy: '', blind: '', broken: '' };
