@@ -93,14 +93,21 @@ describe('the real workflows', () => {
     );
   });
 
-  it('assume the deploy role for as long as the role allows, and give the deploy job that long', () => {
-    expect(roleDurations(byName('deploy.yml'), 'SHIFTGATE_DEPLOY_ROLE_ARN')).toEqual([
-      DEPLOY_ROLE_SESSION_SECONDS,
-    ]);
-    expect(Number(byName('deploy.yml').workflow.jobs.release?.['timeout-minutes']) * 60).toBe(
-      DEPLOY_ROLE_SESSION_SECONDS,
-    );
-  });
+  // A rollback can hand live back after a promotion (three provisioned-concurrency waits) or abort the release in
+  // the middle of one; the session that covers the worst release covers it, and a rollback cut off by its timeout
+  // would leave the lock held and live mid-move when it is needed most.
+  it.each([
+    ['deploy.yml', 'release'],
+    ['rollback.yml', 'rollback'],
+  ])(
+    'in %s, assume the deploy role for as long as the role allows, and give the job that long',
+    (file, job) => {
+      expect(roleDurations(byName(file), 'SHIFTGATE_DEPLOY_ROLE_ARN')).toEqual([DEPLOY_ROLE_SESSION_SECONDS]);
+      expect(Number(byName(file).workflow.jobs[job]?.['timeout-minutes']) * 60).toBe(
+        DEPLOY_ROLE_SESSION_SECONDS,
+      );
+    },
+  );
 
   it("run the release and the rollback in prod's GitHub environment, the one its deploy role trusts", () => {
     const environment = stageSettings('prod').githubEnvironment;
