@@ -92,6 +92,17 @@ describe('stickyCommentWrite', () => {
   ])('$name', ({ comments, expected }) => {
     expect(stickyCommentWrite(comments, MARKER)).toEqual(expected);
   });
+
+  it("updates the comment of the account another token writes as (a GitHub App's bot, a person)", () => {
+    const comments = [
+      { id: 3, body: `${MARKER}\nby the workflow token`, author: BOT },
+      { id: 7, body: `${MARKER}\nby the app`, author: { login: 'shiftgate-reports[bot]', type: 'Bot' } },
+      { id: 9, body: `${MARKER}\nby a person's token`, author: PERSON },
+    ];
+    expect(stickyCommentWrite(comments, MARKER, 'shiftgate-reports[bot]')).toEqual({ update: 7 });
+    expect(stickyCommentWrite(comments, MARKER, 'mallory')).toEqual({ update: 9 });
+    expect(stickyCommentWrite(comments.slice(1), MARKER)).toEqual({ create: true });
+  });
 });
 
 describe('publishStickyComment', () => {

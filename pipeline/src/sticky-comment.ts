@@ -48,26 +48,31 @@ export interface ExistingComment {
 }
 
 /**
- * Who writes the report: the workflow's GITHUB_TOKEN comments as this bot. A comment by anyone else is never
- * ours, whatever it starts with: a person who pastes the marker must not get their comment overwritten, nor
- * take over the report (GitHub docs, "Automatic token authentication": the token acts as github-actions[bot]).
+ * Who writes the report by default: the workflow's GITHUB_TOKEN comments as this bot (GitHub docs, "Automatic
+ * token authentication"). Another token (a GitHub App's, a person's) comments as its own account, which the action
+ * is then told (its `comment-author` input). A comment by anyone else is never ours, whatever it starts with: a
+ * person who pastes the marker must not get their comment overwritten, nor take over the report.
  */
-export const REPORT_AUTHOR: CommentAuthor = { login: 'github-actions[bot]', type: 'Bot' };
+export const DEFAULT_REPORT_AUTHOR = 'github-actions[bot]';
+
+/** Whether a comment's author is the account the report is written as: its login, and a bot only as a bot. */
+function writtenBy(author: CommentAuthor | null, login: string): boolean {
+  return author !== null && author.login === login && (author.type === 'Bot') === login.endsWith('[bot]');
+}
 
 export type CommentWrite = { update: number } | { create: true };
 
 /**
- * The comment to update: the oldest one REPORT_AUTHOR wrote whose body STARTS with the marker (a reply that
- * quotes the report does not), so a second run never adds a second comment.
+ * The comment to update: the oldest one `author` (a login) wrote whose body STARTS with the marker (a reply
+ * that quotes the report does not), so a second run never adds a second comment.
  */
-export function stickyCommentWrite(comments: readonly ExistingComment[], marker: string): CommentWrite {
+export function stickyCommentWrite(
+  comments: readonly ExistingComment[],
+  marker: string,
+  author: string = DEFAULT_REPORT_AUTHOR,
+): CommentWrite {
   const ours = comments
-    .filter(
-      ({ body, author }) =>
-        author?.login === REPORT_AUTHOR.login &&
-        author.type === REPORT_AUTHOR.type &&
-        body?.startsWith(marker),
-    )
+    .filter(({ body, author: by }) => writtenBy(by, author) && body?.startsWith(marker))
     .sort((a, b) => a.id - b.id)[0];
   return ours === undefined ? { create: true } : { update: ours.id };
 }
@@ -94,8 +99,9 @@ export async function publishStickyComment(
   issueNumber: number,
   body: string,
   marker: string,
+  author: string = DEFAULT_REPORT_AUTHOR,
 ): Promise<Published> {
-  const write = stickyCommentWrite(await comments.list(issueNumber), marker);
+  const write = stickyCommentWrite(await comments.list(issueNumber), marker, author);
   const written =
     'update' in write ? await comments.update(write.update, body) : await comments.create(issueNumber, body);
   if ('id' in written) return { commentId: written.id };

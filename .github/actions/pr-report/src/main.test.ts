@@ -53,6 +53,7 @@ const INPUTS: Record<string, string> = {
   'image-status': 'skipped',
   'infra-diff': '',
   'github-token': 'token',
+  'comment-author': 'github-actions[bot]',
 };
 const pullRequestFrom = (headRepository: string) => ({
   pull_request: {

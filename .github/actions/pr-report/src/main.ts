@@ -65,7 +65,13 @@ export async function run(): Promise<void> {
       github.getOctokit(core.getInput('github-token', { required: true })),
       github.context.repo,
     );
-    const published = await publishStickyComment(comments, target.comment, body, PR_COMMENT_MARKER);
+    const published = await publishStickyComment(
+      comments,
+      target.comment,
+      body,
+      PR_COMMENT_MARKER,
+      core.getInput('comment-author', { required: true }),
+    );
     if ('summaryOnly' in published) {
       core.notice(published.summaryOnly);
       core.setOutput('comment-id', '');
