@@ -218,6 +218,11 @@ const weightsOf = (alias: AliasState) =>
  * traffic moving, and none would); with live's weights or a missing version as well it is one more reason to
  * refuse. A freeze that could not be checked proceeds (the report shows why). Every reason is named.
  */
+/** Whether the candidate already serves all of live (its primary, no weights): nothing to release. Pure. */
+export function servesAllOfLive(alias: AliasState, candidate: string): boolean {
+  return alias.version === candidate && Object.keys(alias.weights).length === 0;
+}
+
 export function preflightCheck(input: {
   readonly alias: AliasState;
   readonly candidate: string;
@@ -228,8 +233,8 @@ export function preflightCheck(input: {
   const { alias, candidate, freeze } = input;
   const reasons: string[] = [];
   const hasWeights = Object.keys(alias.weights).length > 0;
-  const servesAllOfLive = alias.version === candidate && !hasWeights;
-  if (servesAllOfLive) reasons.push(`version ${candidate} already serves all of live: nothing to release`);
+  const nothingToRelease = servesAllOfLive(alias, candidate);
+  if (nothingToRelease) reasons.push(`version ${candidate} already serves all of live: nothing to release`);
   if (alias.version === candidate && hasWeights) {
     reasons.push(`version ${candidate} is already live's primary version: nothing to release`);
   }
@@ -242,14 +247,14 @@ export function preflightCheck(input: {
   if (!input.versionExists) {
     reasons.push(`version ${candidate} does not exist: publish it first, or name a published version`);
   }
-  if (freeze.checked && freeze.frozen && input.overrideFreeze === null && !servesAllOfLive) {
+  if (freeze.checked && freeze.frozen && input.overrideFreeze === null && !nothingToRelease) {
     reasons.push(
       `the error budget is spent (${freeze.detail}): release with --override-freeze REASON to go anyway`,
     );
   }
   if (reasons.length === 0) return { kind: 'preflight', proceed: true };
   const reason = reasons.join('; ');
-  return servesAllOfLive && reasons.length === 1
+  return nothingToRelease && reasons.length === 1
     ? { kind: 'preflight', proceed: false, reason, alreadyLive: true }
     : { kind: 'preflight', proceed: false, reason };
 }

@@ -493,6 +493,15 @@ describe('startRelease', () => {
       outcome: 'promoted',
       freeze: { checked: false },
     });
+    // Nothing to release: an unreadable budget has nothing to stop, so a docs-only push still passes.
+    const nothingToRelease = setup({ live: '2' }, { freeze: unreadable });
+    expect(await startRelease(nothingToRelease.io, request())).toMatchObject({
+      outcome: 'already-live',
+      exitCode: 0,
+      freeze: { checked: false },
+    });
+    expect(nothingToRelease.platform.changes).toEqual([]);
+    expect(nothingToRelease.platform.releaseRecord.lock).toBeNull();
   });
 
   it('ends a candidate that already serves all of live as already-live (exit 0): journaled, nothing changed, lock free', async () => {

@@ -12,7 +12,7 @@ import { bake } from './bake.ts';
 import { compareAnswers } from './drift.ts';
 import { recordExposureTail } from './exposure-tail.ts';
 import { promote, provision, revert, rollBack, shiftTo } from './handover.ts';
-import { preflightCheck, stateLabel } from './machine.ts';
+import { preflightCheck, servesAllOfLive, stateLabel } from './machine.ts';
 import type { FreezeStatus, Observation, ReleaseState } from './model.ts';
 import { candidatePcFor } from './plan.ts';
 import type { ReleaseRun } from './release-run.ts';
@@ -91,7 +91,8 @@ async function preflight(run: ReleaseRun): Promise<{ observation: Observation; f
     freeze = await io.freeze();
   } catch (error) {
     freeze = { checked: false, why: `the error budget could not be read: ${describeError(error)}` };
-    if (started.overrideFreeze === null) {
+    // Nothing to release moves no traffic, so an unreadable budget has nothing to stop (preflightCheck decides).
+    if (started.overrideFreeze === null && !servesAllOfLive(alias, started.candidate)) {
       const reason = `${freeze.why}; fix the access, or release with --override-freeze REASON to go without it`;
       return { observation: { kind: 'preflight', proceed: false, reason }, freeze };
     }
