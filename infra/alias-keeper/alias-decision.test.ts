@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../platform/src/port.ts';
-import { isFirstDeploy, isRollbackUpdate, recordedLiveVersion, refuseMissingUrl } from './alias-decision.ts';
+import {
+  isFirstDeploy,
+  isFunctionReplacement,
+  isRollbackUpdate,
+  recordedLiveVersion,
+  refuseMissingUrl,
+} from './alias-decision.ts';
 
 type Step = [releaseId: string, type: 'alias-update' | 'finished', data: unknown];
 const moved = (version: string, weights: Record<string, number> = {}) => ({ version, weights });
@@ -106,6 +112,27 @@ describe('isRollbackUpdate', () => {
     },
   ])('$name → $expected', ({ current, previous, expected }) => {
     expect(isRollbackUpdate(current, previous)).toBe(expected);
+  });
+});
+
+describe('isFunctionReplacement', () => {
+  const fn = (functionName: string, deployedVersion: string) => ({ functionName, deployedVersion });
+  it.each([
+    {
+      name: 'a deploy on the same function',
+      current: fn('F', '10'),
+      previous: fn('F', '9'),
+      expected: false,
+    },
+    {
+      name: 'a replacement (a new function, its version 1)',
+      current: fn('G', '1'),
+      previous: fn('F', '9'),
+      expected: true,
+    },
+    { name: "a replacement's roll back", current: fn('F', '9'), previous: fn('G', '1'), expected: true },
+  ])('$name → $expected', ({ current, previous, expected }) => {
+    expect(isFunctionReplacement(current, previous)).toBe(expected);
   });
 });
 

@@ -36,6 +36,20 @@ export function isRollbackUpdate(current: DeployedFunction, previous: DeployedFu
 }
 
 /**
+ * Whether CloudFormation is replacing the function: the update names another function than before. Each alias's
+ * Function URL resource targets the function's ARN, a property whose change replaces it (CloudFormation template
+ * reference, AWS::Lambda::Url: TargetFunctionArn, "Update requires: Replacement"), and it DependsOn the kept alias
+ * (live-alias.ts, pretraffic-alias.ts): the new function's URL is made by this same deploy, after the keeper
+ * answers. A URL missing then is the deploy's order, not a deleted URL, so the keeper does not check it. On the
+ * roll back of a replacement (the same two names, swapped) the old function's URL resource was never touched, as
+ * CloudFormation deletes a replaced resource only once the deploy succeeds, and a refusal would only stop the
+ * roll back.
+ */
+export function isFunctionReplacement(current: DeployedFunction, previous: DeployedFunction): boolean {
+  return current.functionName !== previous.functionName;
+}
+
+/**
  * Whether a create of `live` is the function's very first deploy, the one time live may go on the deployed version:
  * version 1 (none was published before it) and a release record without entries. Anything else (the first deploy
  * with the keeper on a function that served for a while, whose live was deleted) goes through the repair.

@@ -40,6 +40,24 @@ const liveProperties = (overrides: Record<string, string> = {}) => ({
   ...overrides,
 });
 
+/** pretraffic's resource properties: recreated at the deployed version, so no ReleaseTable. */
+const pretrafficProperties = (overrides: Record<string, string> = {}) => {
+  const { ReleaseTable: _, ...properties } = liveProperties({
+    AliasName: 'pretraffic',
+    RecreateAt: 'deployed-version',
+    ...overrides,
+  });
+  return properties;
+};
+
+/** The name CloudFormation generates for the function it creates when a change replaces it. */
+const REPLACED_NAME = `${FUNCTION_NAME.slice(0, -4)}Zz99`;
+const onReplacedFunction = <P extends Record<string, string>>(properties: P): P => ({
+  ...properties,
+  FunctionName: REPLACED_NAME,
+  FunctionArn: FUNCTION_ARN.replace(FUNCTION_NAME, REPLACED_NAME),
+});
+
 /**
  * Requests in the shape CloudFormation sends to a Lambda-backed custom resource (CloudFormation User Guide,
  * "Custom resource request and response reference": RequestType, ResponseURL, StackId, RequestId, ResourceType,
@@ -69,7 +87,8 @@ function updateEvent(
   return {
     ...common,
     RequestType: 'Update',
-    PhysicalResourceId: PHYSICAL_ID,
+    // The id the keeper answered for the old properties (a failed update keeps it).
+    PhysicalResourceId: `${old.FunctionArn}:${old.AliasName}`,
     ResourceProperties: properties,
     OldResourceProperties: old,
   };
@@ -277,23 +296,22 @@ describe('the kept-alias custom resource', () => {
     },
   );
 
-  it("refuses to create live on a replaced function, whose only version is this deploy's", async () => {
-    const replaced = `${FUNCTION_NAME.slice(0, -4)}Zz99`;
+  it("refuses to create live on a replaced function, whose only version is this deploy's, with the replacement's repair, not the URL's", async () => {
     lambda.on(GetAliasCommand).rejects(ALIAS_NOT_FOUND);
-    recordHolds([]);
-    await keep()(
-      updateEvent(
-        liveProperties({
-          FunctionName: replaced,
-          FunctionArn: FUNCTION_ARN.replace(FUNCTION_NAME, replaced),
-        }),
-      ),
-    );
+    // The new function's URL resource is replaced only after the keeper answers (it DependsOn the kept alias).
+    lambda.on(GetFunctionUrlConfigCommand).rejects(URL_NOT_FOUND);
+    recordHolds(promotedThenRolledBack());
+    lambda.on(GetFunctionConfigurationCommand).rejects(VERSION_NOT_FOUND);
+    await keep()(updateEvent(onReplacedFunction(liveProperties({ DeployedVersion: '1' }))));
     expect(lambda.commandCalls(CreateAliasCommand)).toEqual([]);
+    expect(lambda.commandCalls(GetFunctionUrlConfigCommand)).toEqual([]);
     expect(responses[0]?.Status).toBe('FAILED');
     expect(responses[0]?.Reason).toContain(
-      `CloudFormation is replacing the function (${FUNCTION_NAME} → ${replaced}), whose only version is this deploy's 9`,
+      `CloudFormation is replacing the function (${FUNCTION_NAME} → ${REPLACED_NAME}), whose only version is this deploy's 1`,
     );
+    expect(responses[0]?.Reason).toContain('make the change as a new stage');
+    expect(responses[0]?.Reason).not.toContain('has no Function URL');
+    expect(responses[0]?.Reason).not.toContain('create-function-url-config');
   });
 
   it('recreates a deleted pretraffic at the deployed version, which no production traffic reaches', async () => {
@@ -312,6 +330,45 @@ describe('the kept-alias custom resource', () => {
       PhysicalResourceId: `${FUNCTION_ARN}:pretraffic`,
     });
   });
+
+  it.each([
+    {
+      name: 'the same function: the URL was deleted, and this deploy does not make it again',
+      properties: pretrafficProperties(),
+      status: 'FAILED',
+      urlReads: 1,
+      reason: [
+        `alias pretraffic of ${FUNCTION_NAME} was missing and is recreated at version 9, but has no Function URL`,
+        `aws lambda create-function-url-config --function-name ${FUNCTION_NAME} --qualifier pretraffic --auth-type AWS_IAM`,
+      ],
+    },
+    {
+      name: 'a replaced function: this deploy replaces the URL resource after the keeper answers, so it is not read',
+      properties: onReplacedFunction(pretrafficProperties({ DeployedVersion: '1' })),
+      status: 'SUCCESS',
+      urlReads: 0,
+      reason: [],
+    },
+  ])(
+    'recreates a missing pretraffic whose Function URL is missing too, on $name',
+    async ({ properties, status, urlReads, reason }) => {
+      lambda.on(GetAliasCommand).rejects(ALIAS_NOT_FOUND);
+      lambda.on(CreateAliasCommand).resolves({});
+      lambda.on(GetFunctionUrlConfigCommand).rejects(URL_NOT_FOUND);
+      await keep()(updateEvent(properties, pretrafficProperties({ DeployedVersion: '8' })));
+      expect(lambda.commandCalls(CreateAliasCommand)[0]?.args[0].input).toMatchObject({
+        FunctionName: properties.FunctionName,
+        Name: 'pretraffic',
+        FunctionVersion: properties.DeployedVersion,
+      });
+      expect(lambda.commandCalls(GetFunctionUrlConfigCommand)).toHaveLength(urlReads);
+      expect(responses[0]).toMatchObject({
+        Status: status,
+        PhysicalResourceId: `${properties.FunctionArn}:pretraffic`,
+      });
+      for (const part of reason) expect(responses[0]?.Reason).toContain(part);
+    },
+  );
 
   it('does nothing on delete: the function owns its aliases, and a replaced resource must not take one along', async () => {
     await keep()({

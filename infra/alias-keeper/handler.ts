@@ -8,7 +8,8 @@
  *   failed deploy (isRollbackUpdate) succeeds doing nothing. Otherwise GetAlias; an alias that exists is left where
  *   it is, a missing one is recreated as alias-decision.ts decides (live at the release record's version,
  *   pretraffic at this deploy's) or the update fails with the repair. Then the alias must have its Function URL,
- *   which no deploy makes again: without it the update fails with the commands that do.
+ *   which no deploy makes again: without it the update fails with the commands that do. Not on a function
+ *   replacement (isFunctionReplacement): this deploy makes the new function's URL, after the keeper answers.
  * - Delete: nothing; deleting the function deletes its aliases, and a replaced resource must not take the alias
  *   with it.
  */
@@ -28,6 +29,7 @@ import { DynamoDbReleaseRecordStore } from '../../platform/src/aws/dynamodb-rele
 import type { JournalEntry, ReleaseLock } from '../../platform/src/port.ts';
 import {
   isFirstDeploy,
+  isFunctionReplacement,
   isRollbackUpdate,
   type RecreateAt,
   recordedLiveVersion,
@@ -109,19 +111,16 @@ async function handle(event: CloudFormationCustomResourceEvent, ports: AliasKeep
 
   const previous = parseProperties(event.OldResourceProperties);
   const current = { functionName: props.FunctionName, deployedVersion: props.DeployedVersion };
-  if (
-    isRollbackUpdate(current, {
-      functionName: previous.FunctionName,
-      deployedVersion: previous.DeployedVersion,
-    })
-  ) {
+  const before = { functionName: previous.FunctionName, deployedVersion: previous.DeployedVersion };
+  if (isRollbackUpdate(current, before)) {
     return {
       physicalId,
       note: `${named}: CloudFormation's roll back from version ${previous.DeployedVersion} to ${props.DeployedVersion}: nothing to do, the alias stays as it is`,
     };
   }
   try {
-    return await keepOnUpdate(ports, props, previous, named, physicalId);
+    const urlCheck = isFunctionReplacement(current, before) ? 'made-by-this-deploy' : 'required';
+    return await keepOnUpdate(ports, props, previous, named, physicalId, urlCheck);
   } catch (error) {
     const repair = rollbackFailedRepair(event.StackId, event.LogicalResourceId);
     throw new Error(`${describeError(error)}. ${repair}`, { cause: error });
@@ -157,30 +156,42 @@ async function keepOnCreate(
   return { physicalId, note: recreated.why, data: { RecreatedAt: recreated.version } };
 }
 
+/** Whether an update checks the alias's Function URL, or this deploy makes it after the keeper answers. */
+type UrlCheck = 'required' | 'made-by-this-deploy';
+
 async function keepOnUpdate(
   ports: AliasKeeperPorts,
   props: KeptAliasProperties,
   previous: KeptAliasProperties,
   named: string,
   physicalId: string,
+  urlCheck: UrlCheck,
 ): Promise<Outcome> {
+  const checkUrl = async (state: { version: string; recreated: boolean }): Promise<void> => {
+    if (urlCheck === 'required') await requireFunctionUrl(ports, props, state);
+  };
+  const urlNote =
+    urlCheck === 'required'
+      ? ''
+      : `; its Function URL is not read: CloudFormation is replacing the function (${previous.FunctionName} → ${props.FunctionName}), and the URL resource with it, after this answer`;
   const alias = await getAlias(ports, props);
   if (alias !== null) {
-    await requireFunctionUrl(ports, props, { version: alias, recreated: false });
-    return { physicalId, note: `${named} exists (version ${alias}): left alone` };
+    await checkUrl({ version: alias, recreated: false });
+    return { physicalId, note: `${named} exists (version ${alias}): left alone${urlNote}` };
   }
   if (props.RecreateAt === 'deployed-version') {
     await createAlias(ports, props, props.DeployedVersion, { keepExisting: false });
-    await requireFunctionUrl(ports, props, { version: props.DeployedVersion, recreated: true });
+    await checkUrl({ version: props.DeployedVersion, recreated: true });
     return {
       physicalId,
-      note: `${named} was missing: recreated at this deploy's version ${props.DeployedVersion}`,
+      note: `${named} was missing: recreated at this deploy's version ${props.DeployedVersion}${urlNote}`,
       data: { RecreatedAt: props.DeployedVersion },
     };
   }
+  // On a replaced function recreateLive refuses (its only version is this deploy's) before any URL is read.
   const recreated = await recreateLive(ports, props, await readRecord(ports, props), previous.FunctionName);
-  await requireFunctionUrl(ports, props, { version: recreated.version, recreated: true });
-  return { physicalId, note: recreated.why, data: { RecreatedAt: recreated.version } };
+  await checkUrl({ version: recreated.version, recreated: true });
+  return { physicalId, note: `${recreated.why}${urlNote}`, data: { RecreatedAt: recreated.version } };
 }
 
 interface ReleaseRecord {
