@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finalStageEnv } from '../../infra/image/dockerfile-env.ts';
 import {
   judgeSmokeAnswer,
   postUntilAnswered,
@@ -141,16 +142,8 @@ describe('postUntilAnswered', () => {
  * reads only AWS_LAMBDA_FUNCTION_VERSION, whose default is the RIE's `$LATEST`.
  */
 function containerEnvironment(dockerfile: string, envFile: string): Record<string, string> {
-  const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
   const pairs = [
-    ...finalStage
-      .split('\n')
-      .filter((line) => line.startsWith('ENV '))
-      .map((line) => {
-        const pair = /^ENV (\w+)=(\S+)$/.exec(line);
-        if (pair === null) throw new Error(`the stand-in reads ENV NAME=value only, not: ${line}`);
-        return pair.slice(1);
-      }),
+    ...Object.entries(finalStageEnv(dockerfile)),
     ...envFile
       .split('\n')
       .filter((line) => line.trim() !== '' && !line.startsWith('#'))
