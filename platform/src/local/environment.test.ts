@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isRunning } from '../testing/daemon-fixtures.ts';
 import {
   type Environment,
@@ -267,6 +267,52 @@ describe('handlers that fail on their own', () => {
     // Nothing of the parent's own environment leaks in beyond PATH.
     expect(seen.env).not.toHaveProperty('NODE_OPTIONS');
     expect(seen.env).not.toHaveProperty('VITEST');
+  });
+
+  it("gives the handler the image's ENV under Lambda's variables and the function's own, and not the parent's", async () => {
+    vi.stubEnv('NODE_OPTIONS', '--max-old-space-size=96');
+    const versionDir = await versionWith(
+      'image-env',
+      `export const handler = async () => ({
+         NODE_OPTIONS: process.env.NODE_OPTIONS ?? null,
+         AWS_REGION: process.env.AWS_REGION,
+         IMAGE_ONLY: process.env.IMAGE_ONLY ?? null,
+         SET_BY_BOTH: process.env.SET_BY_BOTH,
+       });`,
+    );
+    const seenWith = async (options: Partial<EnvironmentOptions>) => {
+      const { environment } = await start({ versionDir, ...options });
+      const outcome = await invoke(environment);
+      if (outcome.kind !== 'result') throw new Error(`expected a result, got ${JSON.stringify(outcome)}`);
+      return outcome.result;
+    };
+    try {
+      expect(
+        await seenWith({
+          imageEnv: {
+            NODE_OPTIONS: '--enable-source-maps',
+            AWS_REGION: 'image-region',
+            IMAGE_ONLY: 'image',
+            SET_BY_BOTH: 'image',
+          },
+          env: { SET_BY_BOTH: 'function' },
+        }),
+      ).toEqual({
+        NODE_OPTIONS: '--enable-source-maps',
+        // A reserved variable is Lambda's, whatever the image says.
+        AWS_REGION: 'local',
+        IMAGE_ONLY: 'image',
+        // The function's configuration overrides the Dockerfile.
+        SET_BY_BOTH: 'function',
+      });
+      // Without an image ENV the parent's NODE_OPTIONS still does not reach the handler.
+      expect(await seenWith({ env: { SET_BY_BOTH: 'function' } })).toMatchObject({
+        NODE_OPTIONS: null,
+        IMAGE_ONLY: null,
+      });
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("a handler's throw is a function error named by the error's own name", async () => {

@@ -38,7 +38,12 @@ export interface EnvironmentOptions {
   readonly startedFor: 'live' | 'version';
   /** Each line the function writes on stdout or stderr (its logs and EMF metrics), as CloudWatch Logs gets it. */
   readonly onLogLine: (line: string) => void;
-  /** More variables for the function (they win over the Lambda ones). */
+  /**
+   * The image config's environment: the ENV of the Dockerfile's final stage the version was published with
+   * (infra/image/dockerfile-env.ts). Lambda's variables and `env` win over it.
+   */
+  readonly imageEnv?: Readonly<Record<string, string>>;
+  /** The function's own environment variables (its configuration's): they win over the image's and Lambda's. */
   readonly env?: Readonly<Record<string, string>>;
   readonly memoryMb?: number;
   readonly initTimeoutMs?: number;
@@ -141,12 +146,17 @@ export function startEnvironment(options: EnvironmentOptions): Promise<Environme
     startedFor: options.startedFor,
     parentPid: process.pid,
   };
-  // Plain node with none of this process's flags (a parent run with --import tsx must not pass it on), and only
-  // Lambda's variables: the function sees what it would see on Lambda.
+  // Plain node with none of this process's flags (a parent run with --import tsx must not pass it on), and none
+  // of its variables: the function sees what it would see on Lambda. There, the image's ENV is the base the
+  // function's configuration overrides ("Any values that you provide in the Lambda console or the Lambda API
+  // override the values in the Dockerfile",
+  // https://docs.aws.amazon.com/lambda/latest/dg/configuration-images.html#configuration-images-settings), and
+  // Lambda sets its reserved variables itself, which neither may change
+  // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
   const spawnedAt = performance.now();
   const child = fork(options.runtimeFile, [], {
     cwd: options.versionDir,
-    env: { ...lambdaVariables(options, config), ...options.env },
+    env: { ...options.imageEnv, ...lambdaVariables(options, config), ...options.env },
     execArgv: [],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',

@@ -5,6 +5,7 @@
  * is one method here; the daemon (daemon.ts) only adds the process around it.
  */
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { STAGES } from '../../../infra/config/stages.ts';
 import { pickVersion, validateAliasUpdate } from '../alias.ts';
 import {
@@ -42,6 +43,8 @@ const FUNCTION_SETTINGS = STAGES.dev;
 /** CloudWatch keeps Lambda's metrics far longer; a local platform lives for a rehearsal or a load test. */
 const METRIC_RETENTION_MS = 3 * 60 * 60 * 1000;
 const EVICTION_SWEEP_MS = 5_000;
+/** The image every version's context is laid out for: its final stage's ENV goes to each environment. */
+const IMAGE_DOCKERFILE = fileURLToPath(new URL('../../../Dockerfile', import.meta.url));
 
 export interface LocalFunctionOptions {
   readonly stateDir: string;
@@ -71,18 +74,23 @@ export class LocalFunction implements PlatformController {
   constructor(options: LocalFunctionOptions) {
     this.#options = options;
     this.#store = new MetricStore({ retentionMs: METRIC_RETENTION_MS, periodMs: options.metricPeriodMs });
-    this.#versions = new PublishedVersions({ stateDir: options.stateDir, log: options.log });
+    this.#versions = new PublishedVersions({
+      stateDir: options.stateDir,
+      dockerfile: IMAGE_DOCKERFILE,
+      log: options.log,
+    });
     this.releaseRecord = new FileReleaseRecordStore(join(options.stateDir, 'record.json'));
     this.#pool = new EnvironmentPool({
       maxConcurrency: options.maxConcurrency,
       idleTimeoutMs: options.idleTimeoutMs,
       start: ({ version, startedFor, provisioned }) => {
-        const { dir, faults, logs } = this.#versions.get(version);
+        const { dir, faults, imageEnv, logs } = this.#versions.get(version);
         return startEnvironment({
           runtimeFile: options.runtimeFile,
           versionDir: dir,
           version,
           faults,
+          imageEnv,
           startedFor,
           initializationType: provisioned ? 'provisioned-concurrency' : 'on-demand',
           memoryMb: FUNCTION_SETTINGS.memoryMiB,
