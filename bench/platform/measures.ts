@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { percentile } from '../../common/percentile.ts';
+import { finalStageEnv } from '../../infra/image/dockerfile-env.ts';
 import type { LocalPlatformTarget } from '../../loadtest/src/local-platform-target.ts';
 import { parseLoadTestResult } from '../../loadtest/src/result.ts';
 import { LOCAL_STAGE, startEnvironment } from '../../platform/src/local/environment.ts';
@@ -159,8 +160,11 @@ export async function coldStarts(
   }
   const initMs: number[] = [];
   const spawnToReadyMs: number[] = [];
+  // The image's ENV (NODE_OPTIONS=--enable-source-maps), as the platform gives a published version's environments.
+  const imageEnv = finalStageEnv(await readFile(join(REPO_ROOT, 'Dockerfile'), 'utf8'));
   for (let sample = 0; sample < samples; sample++) {
     const environment = await startEnvironment({
+      imageEnv,
       runtimeFile: join(platform.stateDir, 'runtime.mjs'),
       versionDir: versionDirOf(platform),
       version: '1',
