@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      '{common,test,service,model,slo,loadtest,infra,scripts,bench,platform,release,pipeline}/**/*.test.ts',
+      '{common,test,service,model,slo,loadtest,infra,scripts,bench,platform,release,pipeline,client}/**/*.test.ts',
       '.github/actions/*/src/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**', '**/cdk.out/**'],
