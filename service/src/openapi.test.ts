@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import packageJson from '../../package.json' with { type: 'json' };
+import { CONFIG_DEFAULTS } from './config.ts';
 import { HTTP_LIMITS } from './limits.ts';
 import { openApiDocument } from './openapi.ts';
 import { householdRequest, SMALLEST_USABLE_KWH } from './schema.ts';
@@ -21,10 +23,12 @@ describe('openApiDocument', () => {
   });
 
   it('resolves every $ref to a component', () => {
-    const names = Object.keys(document.components.schemas);
     const refs = refsIn(document);
     expect(refs.length).toBeGreaterThan(5);
-    for (const ref of refs) expect(names).toContain(ref.replace('#/components/schemas/', ''));
+    for (const ref of refs) {
+      const [kind, name] = ref.replace('#/components/', '').split('/');
+      expect(Object.keys(document.components[kind as keyof typeof document.components])).toContain(name);
+    }
   });
 
   it('describes the request with the schema the validator runs, not a second copy', () => {
@@ -49,15 +53,49 @@ describe('openApiDocument', () => {
     });
   });
 
-  it('documents every status code of /predict', () => {
+  it("documents every status code of /predict, with Lambda's 403 and 429 in front of the app", () => {
     expect(Object.keys(document.paths['/predict'].post.responses).sort()).toEqual([
       '200',
       '400',
+      '403',
       '405',
       '413',
       '415',
+      '429',
       '500',
     ]);
+  });
+
+  it('gives every operation an operationId, a declared tag and a 4xx answer', () => {
+    const tags = document.tags.map((tag) => tag.name);
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const operation of Object.values(operations)) {
+        expect(operation.operationId, path).toMatch(/^\w+$/);
+        for (const tag of operation.tags) expect(tags).toContain(tag);
+        expect(Object.keys(operation.responses).filter((status) => status.startsWith('4'))).not.toEqual([]);
+      }
+    }
+  });
+
+  it('declares the Function URL and the local server, whose address is the config default', () => {
+    expect(document.servers.map((server) => server.url)).toEqual([
+      'https://{urlId}.lambda-url.{region}.on.aws',
+      `http://${CONFIG_DEFAULTS.host}:${CONFIG_DEFAULTS.port}`,
+    ]);
+  });
+
+  it('asks for SigV4 on every operation, as API Gateway exports an IAM-authorized API', () => {
+    expect(document.security).toEqual([{ sigv4: [] }]);
+    expect(document.components.securitySchemes.sigv4).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      'x-amazon-apigateway-authtype': 'awsSigv4',
+    });
+  });
+
+  it("carries the project's licence", () => {
+    expect(document.info.license).toEqual({ name: packageJson.license, identifier: packageJson.license });
   });
 
   it('has examples the validator accepts', () => {

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { OUTPUT_KEYS } from '../../infra/lib/names.ts';
+import packageJson from '../../package.json' with { type: 'json' };
+import { CONFIG_DEFAULTS } from './config.ts';
 import { HTTP_LIMITS } from './limits.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import {
@@ -53,6 +56,48 @@ function componentSchemas(): Record<string, object> {
 
 const ref = (name: ComponentName) => ({ $ref: `#/components/schemas/${name}` });
 
+/**
+ * A Function URL with AWS_IAM auth (the stages' default, infra/config/stages.ts) takes SigV4-signed requests only.
+ * OpenAPI has no SigV4 type, so this is what API Gateway writes when it exports an IAM-authorized API: an `apiKey`
+ * in the Authorization header marked `x-amazon-apigateway-authtype: awsSigv4`
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authtype.html), which
+ * API Gateway imports back as IAM auth and tools show as "send an Authorization header".
+ */
+const SIGV4_SCHEME = {
+  type: 'apiKey',
+  in: 'header',
+  name: 'Authorization',
+  'x-amazon-apigateway-authtype': 'awsSigv4',
+  description:
+    'AWS Signature Version 4 for the Lambda Function URL (service `lambda`, the URL\u2019s region), signed with ' +
+    'credentials allowed lambda:InvokeFunctionUrl on the function. The local server and a stage whose ' +
+    'Function URL auth type is NONE check no signature; a signed request is served there too.',
+} as const;
+
+/**
+ * Answers Lambda gives in front of the app on a Function URL, in its own JSON rather than problem+json
+ * (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html).
+ */
+const FUNCTION_URL_RESPONSES = {
+  Forbidden: {
+    description:
+      'Lambda refused the request before the app saw it: no or a wrong SigV4 signature, or credentials without ' +
+      'lambda:InvokeFunctionUrl (AWS_IAM Function URL only).',
+  },
+  Throttled: {
+    description:
+      'Lambda throttled the invocation (the function\u2019s concurrency is used up); retry with backoff, honouring ' +
+      'Retry-After when present. The body is Lambda\u2019s, not problem+json.',
+  },
+} as const;
+
+type FunctionUrlResponse = keyof typeof FUNCTION_URL_RESPONSES;
+
+const responseRef = (name: FunctionUrlResponse) => ({ $ref: `#/components/responses/${name}` });
+
+/** Every operation is behind the Function URL, so each can get its 403 and 429 besides the app's own problems. */
+const functionUrlResponses = { 403: responseRef('Forbidden'), 429: responseRef('Throttled') };
+
 function problemResponses(descriptions: Record<number, string>) {
   return Object.fromEntries(
     Object.entries(descriptions).map(([status, description]) => [
@@ -62,7 +107,35 @@ function problemResponses(descriptions: Record<number, string>) {
   );
 }
 
+const methodNotAllowed = (allowed: string) =>
+  `Method not allowed on this path; the Allow header says ${allowed}`;
+
+/** Tags group the operations for readers of the document: the prediction itself, and what operators probe. */
+const TAGS = {
+  predictions: 'Monthly electricity use predicted from one known bill',
+  service: 'Liveness and this contract',
+} as const;
+
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+
+/** Where the API answers: the stage's Function URL, and `npm start` on this machine. */
+const SERVERS = [
+  {
+    url: 'https://{urlId}.lambda-url.{region}.on.aws',
+    description: `The stage's Lambda Function URL on the live alias: the stack output ${OUTPUT_KEYS.functionUrl}`,
+    variables: {
+      urlId: {
+        default: 'url-id',
+        description: `The URL's id, the first label of ${OUTPUT_KEYS.functionUrl}`,
+      },
+      region: { default: 'ap-northeast-1', description: 'The AWS Region the stack is deployed in' },
+    },
+  },
+  {
+    url: `http://${CONFIG_DEFAULTS.host}:${CONFIG_DEFAULTS.port}`,
+    description: 'The local server (npm start; HOST and PORT change it)',
+  },
+];
 
 export function openApiDocument(modelVersion: string) {
   return {
@@ -72,12 +145,19 @@ export function openApiDocument(modelVersion: string) {
       version: modelVersion,
       description:
         'Predicts a household’s monthly electricity use for a year from one known monthly bill. ' +
-        `Bodies over ${HTTP_LIMITS.maxBodyBytes} bytes get 413; a batch holds 1 to ${HTTP_LIMITS.maxBatchInstances} households.`,
+        `Bodies over ${HTTP_LIMITS.maxBodyBytes} bytes get 413; a batch holds 1 to ${HTTP_LIMITS.maxBatchInstances} households. ` +
+        'Every error the app answers is RFC 9457 application/problem+json; POST /predict is a pure function, so ' +
+        'a request that failed with 429, 500, 502, 503, 504 or a network error is safe to repeat.',
+      license: { name: packageJson.license, identifier: packageJson.license },
     },
+    servers: SERVERS,
+    security: [{ sigv4: [] }],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     paths: {
       '/predict': {
         post: {
           operationId: 'predict',
+          tags: ['predictions'],
           summary: 'Predict 12 months of kWh for one household or a batch',
           requestBody: {
             required: true,
@@ -102,29 +182,44 @@ export function openApiDocument(modelVersion: string) {
             },
             ...problemResponses({
               400: 'Invalid JSON, or a body not matching the schema; `errors` lists every offending field',
-              405: 'Method not allowed on this path',
+              405: methodNotAllowed('POST'),
               413: `Body over ${HTTP_LIMITS.maxBodyBytes} bytes`,
               415: 'Content-Type is not application/json',
               500: 'Server fault; details are in the logs only',
             }),
+            ...functionUrlResponses,
           },
         },
       },
       '/health': {
         get: {
           operationId: 'health',
+          tags: ['service'],
           summary: 'Liveness, and the model version being served',
-          responses: { 200: { description: 'Serving', ...json(ref('HealthResponse')) } },
+          responses: {
+            200: { description: 'Serving', ...json(ref('HealthResponse')) },
+            ...problemResponses({ 405: methodNotAllowed('GET, HEAD') }),
+            ...functionUrlResponses,
+          },
         },
       },
       '/openapi.json': {
         get: {
           operationId: 'openapi',
+          tags: ['service'],
           summary: 'This document',
-          responses: { 200: { description: 'OpenAPI 3.1 document', ...json({ type: 'object' }) } },
+          responses: {
+            200: { description: 'OpenAPI 3.1 document', ...json({ type: 'object' }) },
+            ...problemResponses({ 405: methodNotAllowed('GET, HEAD') }),
+            ...functionUrlResponses,
+          },
         },
       },
     },
-    components: { schemas: componentSchemas() },
+    components: {
+      schemas: componentSchemas(),
+      responses: FUNCTION_URL_RESPONSES,
+      securitySchemes: { sigv4: SIGV4_SCHEME },
+    },
   };
 }
