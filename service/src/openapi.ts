@@ -75,8 +75,10 @@ const SIGV4_SCHEME = {
 } as const;
 
 /**
- * Answers Lambda gives in front of the app on a Function URL, in its own JSON rather than problem+json
- * (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html).
+ * Answers Lambda gives in front of the app on a Function URL, in its own JSON rather than problem+json: 403 for a
+ * request an AWS_IAM URL does not authorize (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html), 429 for
+ * an invocation over the function's concurrency (the Throttles metric counts these "error code 429",
+ * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html).
  */
 const FUNCTION_URL_RESPONSES = {
   Forbidden: {
