@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { OUTPUT_KEYS } from '../../infra/lib/names.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import { CONFIG_DEFAULTS } from './config.ts';
 import { HTTP_LIMITS } from './limits.ts';
@@ -120,16 +119,17 @@ const TAGS = {
 
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 
-/** Where the API answers: the stage's Function URL, and `npm start` on this machine. */
+/**
+ * Where the API answers: the stage's Function URL, and `npm start` on this machine. The URL's id and Region are
+ * variables, read off the stack's Function URL output (infra/lib/names.ts; not imported, since the image's build
+ * context holds service/src, not infra/lib).
+ */
 const SERVERS = [
   {
     url: 'https://{urlId}.lambda-url.{region}.on.aws',
-    description: `The stage's Lambda Function URL on the live alias: the stack output ${OUTPUT_KEYS.functionUrl}`,
+    description: "The stage's Lambda Function URL on the live alias (the stack's Function URL output)",
     variables: {
-      urlId: {
-        default: 'url-id',
-        description: `The URL's id, the first label of ${OUTPUT_KEYS.functionUrl}`,
-      },
+      urlId: { default: 'url-id', description: "The URL's id: the first label of its host name" },
       region: { default: 'ap-northeast-1', description: 'The AWS Region the stack is deployed in' },
     },
   },
